@@ -1,0 +1,4 @@
+//! The `dinhdanh` command-line tool.
+#![forbid(unsafe_code)]
+
+fn main() {}

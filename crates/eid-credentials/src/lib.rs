@@ -1,0 +1,6 @@
+//! Password, passcode and security-question policies, and Argon2id hashing.
+//!
+//! **Not yet implemented.** This crate is a placeholder in the workspace
+//! layout of `docs/DESIGN.md`; it exports nothing yet, and nothing in it
+//! works.
+#![forbid(unsafe_code)]

@@ -1,0 +1,67 @@
+//! The crate's one error type.
+
+use thiserror::Error as ThisError;
+
+/// Everything that can go wrong in this crate.
+///
+/// Each variant carries what a caller needs to report the problem or act on
+/// it: for parsers, where in the input it happened and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, ThisError)]
+#[non_exhaustive]
+pub enum Error {
+    /// The MRZ text does not have the shape of a TD1 (3x30), TD2 (2x36) or
+    /// TD3 (2x44) zone.
+    #[error("MRZ: {found} is not a TD1 (3x30), TD2 (2x36) or TD3 (2x44) zone")]
+    MrzShape {
+        /// The line lengths found, e.g. `"2 lines of 44 and 43 characters"`.
+        found: String,
+    },
+    /// A character outside `A-Z`, `0-9` and `<`.
+    #[error("MRZ line {line}, position {position}: {found:?} is not A-Z, 0-9 or '<'")]
+    MrzCharacter {
+        /// Line number, from 1.
+        line: u8,
+        /// Position in the line, from 1 (as Doc 9303 counts).
+        position: u8,
+        /// The offending character.
+        found: char,
+    },
+    /// A field does not hold what its position requires.
+    #[error("MRZ line {line}, position {position}: {field}: expected {expected}, found {found:?}")]
+    MrzField {
+        /// Which field.
+        field: crate::mrz::MrzField,
+        /// Line number, from 1.
+        line: u8,
+        /// Position of the field's first character in the line, from 1.
+        position: u8,
+        /// What the field should hold.
+        expected: &'static str,
+        /// What it holds.
+        found: String,
+    },
+    /// A check digit does not match its field.
+    #[error(
+        "MRZ line {line}, position {position}: check digit of {field} is {found:?}, expected {expected:?}"
+    )]
+    MrzCheckDigit {
+        /// The field (or the composite) the digit protects.
+        field: crate::mrz::MrzField,
+        /// Line number, from 1.
+        line: u8,
+        /// Position of the check digit in the line, from 1.
+        position: u8,
+        /// The digit computed from the field.
+        expected: char,
+        /// The character found.
+        found: char,
+    },
+    /// A value cannot be written into an MRZ field.
+    #[error("MRZ: cannot write {field}: {problem}")]
+    MrzEncode {
+        /// Which field.
+        field: crate::mrz::MrzField,
+        /// Why not.
+        problem: &'static str,
+    },
+}

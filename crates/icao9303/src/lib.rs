@@ -1,0 +1,32 @@
+//! ICAO Doc 9303 machine readable travel documents: the MRZ and, as the crate
+//! grows, the chip protocol every ePassport and eID card speaks.
+//!
+//! The crate knows nothing of any one country; see the `cccd` crate for the
+//! Vietnamese card.
+//!
+//! ```
+//! use icao9303::mrz::{Mrz, MrzFormat};
+//!
+//! // Doc 9303 Part 4 Appendix B, the TD3 specimen.
+//! let mrz = Mrz::parse(
+//!     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n\
+//!      L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+//! )?;
+//! assert_eq!(mrz.format, MrzFormat::Td3);
+//! assert_eq!(mrz.primary_identifier, "ERIKSSON");
+//! assert_eq!(mrz.secondary_identifier, "ANNA MARIA");
+//! assert_eq!(mrz.document_number, "L898902C3");
+//! // The BAC/PACE key material: document number, birth and expiry with check digits.
+//! assert_eq!(mrz.access_key().mrz_information(), "L898902C3674081221204159".as_bytes());
+//! # Ok::<(), icao9303::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod date;
+mod error;
+pub mod kdf;
+pub mod mrz;
+
+pub use date::Date;
+pub use error::Error;

@@ -1,0 +1,2 @@
+//! `dinhdanh`: facade (being written).
+#![forbid(unsafe_code)]
