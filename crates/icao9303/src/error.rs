@@ -64,4 +64,34 @@ pub enum Error {
         /// Why not.
         problem: &'static str,
     },
+    /// A BER-TLV structure is malformed or not the one required.
+    #[error("TLV at byte {offset}: {kind}")]
+    Tlv {
+        /// Absolute offset in the input where the problem was found.
+        offset: usize,
+        /// What went wrong.
+        kind: crate::tlv::TlvErrorKind,
+    },
+    /// An LDS file (EF.COM, a data group, EF.SOD...) does not hold what
+    /// Doc 9303 requires.
+    #[error("{file} at byte {offset}: expected {expected}")]
+    Lds {
+        /// The file, e.g. `"DG2"`, `"EF.SOD"`.
+        file: &'static str,
+        /// Absolute offset in the file.
+        offset: usize,
+        /// What the file should hold there.
+        expected: &'static str,
+    },
+    /// An ASN.1 DER structure inside an LDS file (CMS, certificate, public
+    /// key) did not decode.
+    #[error("{file}: ASN.1 at byte {offset}: {message}")]
+    Asn1 {
+        /// The file, e.g. `"EF.SOD"`.
+        file: &'static str,
+        /// Absolute offset in the file (best known position).
+        offset: usize,
+        /// The decoder's message.
+        message: String,
+    },
 }

@@ -26,7 +26,9 @@
 pub mod date;
 mod error;
 pub mod kdf;
+pub mod lds;
 pub mod mrz;
+pub mod tlv;
 
 pub use date::Date;
 pub use error::Error;
