@@ -46,9 +46,9 @@ impl Date {
         if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
             return None;
         }
-        let year = digits(b.get(0..4)?)?;
-        let month = digits(b.get(5..7)?)?;
-        let day = digits(b.get(8..10)?)?;
+        let year = parse_digits(b.get(0..4)?)?;
+        let month = parse_digits(b.get(5..7)?)?;
+        let day = parse_digits(b.get(8..10)?)?;
         Date::new(u16::try_from(year).ok()?, u8::try_from(month).ok()?, u8::try_from(day).ok()?)
     }
 
@@ -65,7 +65,7 @@ impl Date {
 
 /// Parses a run of ASCII digits into a number; `None` for an empty run, a
 /// non-digit or more than nine digits.
-pub(crate) fn digits(b: &[u8]) -> Option<u32> {
+pub fn parse_digits(b: &[u8]) -> Option<u32> {
     if b.is_empty() || b.len() > 9 {
         return None;
     }
@@ -76,7 +76,7 @@ pub(crate) fn digits(b: &[u8]) -> Option<u32> {
 
 /// Whether `year` is a leap year in the Gregorian calendar.
 pub const fn is_leap_year(year: u16) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 /// The number of days in `month` (1-12) of `year`; 0 for a month out of range.

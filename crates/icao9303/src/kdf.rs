@@ -32,7 +32,7 @@ pub enum KeyKind {
 
 impl KeyKind {
     /// The key length in bytes.
-    pub const fn len(self) -> usize {
+    pub const fn key_len(self) -> usize {
         match self {
             KeyKind::Tdes | KeyKind::Aes128 => 16,
             KeyKind::Aes192 => 24,
@@ -58,7 +58,7 @@ pub fn derive(shared_secret: &[u8], counter: u32, kind: KeyKind) -> Zeroizing<Ve
             h.finalize().to_vec()
         }
     });
-    key.truncate(kind.len());
+    key.truncate(kind.key_len());
     if kind == KeyKind::Tdes {
         set_des_parity(&mut key);
     }

@@ -159,20 +159,18 @@ impl MrzDate {
     /// `None` when they are not a possible date.
     pub fn from_yymmdd(s: &[u8]) -> Option<MrzDate> {
         let [y1, y2, m1, m2, d1, d2] = <[u8; 6]>::try_from(s).ok()?;
-        let year = u8::try_from(crate::date::digits(&[y1, y2])?).ok()?;
+        let year = u8::try_from(crate::date::parse_digits(&[y1, y2])?).ok()?;
         let part = |a: u8, b: u8| -> Option<Option<u8>> {
             if (a, b) == (b'<', b'<') {
                 Some(None)
             } else {
-                Some(Some(u8::try_from(crate::date::digits(&[a, b])?).ok()?))
+                Some(Some(u8::try_from(crate::date::parse_digits(&[a, b])?).ok()?))
             }
         };
         let month = part(m1, m2)?;
         let day = part(d1, d2)?;
-        if let Some(m) = month {
-            if !(1..=12).contains(&m) {
-                return None;
-            }
+        if month.is_some_and(|m| !(1..=12).contains(&m)) {
+            return None;
         }
         if let Some(d) = day {
             // The century is unknown: allow 29 February when some century
@@ -704,22 +702,38 @@ fn check(
     }
 }
 
+/// A document number as read from the zone.
+struct DocumentNumber<'a> {
+    /// The whole number, overflow included, fillers trimmed.
+    number: Vec<u8>,
+    /// The optional data left after any overflow.
+    optional: &'a [u8],
+    /// The check digit found, and its line and position.
+    check: u8,
+    check_line: u8,
+    check_pos: usize,
+}
+
 /// Reads the document number at `pos` (9 characters then the check digit),
-/// following an overflow into `optional` (the optional-data field).
-/// Returns the number, the optional data left, and the number's check digit
-/// with its line position.
+/// following an overflow into the optional-data field at `opt_pos`.
 fn document_number<'a>(
     line: &Line<'a>,
     pos: usize,
     opt_line: &Line<'a>,
     opt_pos: usize,
     opt_len: usize,
-) -> Result<(Vec<u8>, &'a [u8], u8, (u8, usize)), Error> {
+) -> Result<DocumentNumber<'a>, Error> {
     let head = line.at(pos, 9);
     let cd = line.char_at(pos + 9);
     let optional = opt_line.at(opt_pos, opt_len);
     if cd != b'<' {
-        return Ok((trim_fillers(head).to_vec(), optional, cd, (line.number, pos + 9)));
+        return Ok(DocumentNumber {
+            number: trim_fillers(head).to_vec(),
+            optional,
+            check: cd,
+            check_line: line.number,
+            check_pos: pos + 9,
+        });
     }
     // Overflow: the rest of the number and its check digit, then a filler.
     let end = optional.iter().position(|&c| c == b'<').unwrap_or(optional.len());
@@ -728,8 +742,13 @@ fn document_number<'a>(
         Some((&cd, rest)) if !rest.is_empty() && cd.is_ascii_digit() => {
             let mut number = head.to_vec();
             number.extend_from_slice(rest);
-            let left = optional.get(end + 1..).unwrap_or(&[]);
-            Ok((number, left, cd, (opt_line.number, opt_pos + end - 1)))
+            Ok(DocumentNumber {
+                number,
+                optional: optional.get(end + 1..).unwrap_or(&[]),
+                check: cd,
+                check_line: opt_line.number,
+                check_pos: opt_pos + end - 1,
+            })
         }
         _ => Err(Error::MrzField {
             field: MrzField::DocumentNumber,
@@ -745,7 +764,8 @@ fn document_number<'a>(
 fn parse_td1(l1: &Line<'_>, l2: &Line<'_>, l3: &Line<'_>) -> Result<(Mrz, Vec<Error>), Error> {
     let document_code = code(l1, 1, 2, MrzField::DocumentCode)?;
     let issuing_state = code(l1, 3, 3, MrzField::IssuingState)?;
-    let (number, optional, number_cd, (cd_line, cd_pos)) = document_number(l1, 6, l1, 16, 15)?;
+    let DocumentNumber { number, optional, check: number_cd, check_line, check_pos } =
+        document_number(l1, 6, l1, 16, 15)?;
     let date_of_birth = date(l2, 1, MrzField::DateOfBirth)?;
     let sex = sex(l2, 8)?;
     let date_of_expiry = date(l2, 9, MrzField::DateOfExpiry)?;
@@ -753,7 +773,7 @@ fn parse_td1(l1: &Line<'_>, l2: &Line<'_>, l3: &Line<'_>) -> Result<(Mrz, Vec<Er
     let (primary_identifier, secondary_identifier) = parse_name(l3.at(1, 30));
 
     let mut failures = Vec::new();
-    check_number(&mut failures, &number, number_cd, cd_line, cd_pos);
+    check_number(&mut failures, &number, number_cd, check_line, check_pos);
     check(&mut failures, l2.at(1, 6), l2, 7, MrzField::DateOfBirth);
     check(&mut failures, l2.at(9, 6), l2, 15, MrzField::DateOfExpiry);
     let composite = [l1.at(6, 25), l2.at(1, 7), l2.at(9, 7), l2.at(19, 11)].concat();
@@ -798,10 +818,17 @@ fn parse_td2_td3(
     let issuing_state = code(l1, 3, 3, MrzField::IssuingState)?;
     let (primary_identifier, secondary_identifier) = parse_name(l1.at(6, format.name_len()));
     let opt_len = format.optional_len();
-    let (number, optional, number_cd, (cd_line, cd_pos)) = if format == MrzFormat::Td3 {
+    let DocumentNumber { number, optional, check: number_cd, check_line, check_pos } = if format
+        == MrzFormat::Td3
+    {
         // TD3 has no overflow: a '<' check digit is simply wrong.
-        let head = l2.at(1, 9);
-        (trim_fillers(head).to_vec(), l2.at(29, opt_len), l2.char_at(10), (l2.number, 10))
+        DocumentNumber {
+            number: trim_fillers(l2.at(1, 9)).to_vec(),
+            optional: l2.at(29, opt_len),
+            check: l2.char_at(10),
+            check_line: l2.number,
+            check_pos: 10,
+        }
     } else {
         document_number(l2, 1, l2, 29, opt_len)?
     };
@@ -811,7 +838,7 @@ fn parse_td2_td3(
     let date_of_expiry = date(l2, 22, MrzField::DateOfExpiry)?;
 
     let mut failures = Vec::new();
-    check_number(&mut failures, &number, number_cd, cd_line, cd_pos);
+    check_number(&mut failures, &number, number_cd, check_line, check_pos);
     check(&mut failures, l2.at(14, 6), l2, 20, MrzField::DateOfBirth);
     check(&mut failures, l2.at(22, 6), l2, 28, MrzField::DateOfExpiry);
     let len = format.line_len();

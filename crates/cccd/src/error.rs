@@ -1,0 +1,48 @@
+//! The crate's one error type.
+
+use thiserror::Error as ThisError;
+
+use crate::qr::QrField;
+
+/// Everything that can go wrong in this crate.
+#[derive(Debug, Clone, PartialEq, Eq, ThisError)]
+#[non_exhaustive]
+pub enum Error {
+    /// The QR payload is not valid UTF-8.
+    #[error("QR payload: byte {offset}: not valid UTF-8")]
+    QrUtf8 {
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// The QR payload has fewer fields than a CCCD writes.
+    #[error("QR payload: {found} fields separated by '|', expected at least 7")]
+    QrFieldCount {
+        /// How many fields were found.
+        found: usize,
+    },
+    /// A field of the QR payload does not hold what it should.
+    #[error("QR payload: {field} at byte {offset}: {problem}")]
+    QrField {
+        /// Which field.
+        field: QrField,
+        /// Byte offset of the field in the payload.
+        offset: usize,
+        /// What is wrong, in a few words.
+        problem: &'static str,
+    },
+    /// Not a 12-digit personal identification number.
+    #[error("ID number: {problem}")]
+    IdNumber {
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// The MRZ is not the TD1 layout of a CCCD.
+    #[error("CCCD MRZ: {problem}")]
+    CccdMrz {
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// An error from the ICAO 9303 layer (MRZ syntax, check digits...).
+    #[error(transparent)]
+    Icao(#[from] icao9303::Error),
+}
