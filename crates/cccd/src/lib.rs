@@ -1,2 +1,59 @@
-//! Vietnam's chip citizen identity card (CCCD, Căn cước công dân gắn chip).
+//! Vietnam's chip citizen identity card (CCCD, Căn cước công dân gắn chip):
+//! what is printed on it and what is Vietnamese in its chip.
+//!
+//! - [`qr`]: the QR payload on the front;
+//! - [`id_number`]: the 12-digit personal identification number;
+//! - [`mrz`]: the TD1 MRZ on the back and the chip's access key;
+//! - [`ascii_name`]: names without diacritics, as SMS messages write them.
+//!
+//! The chip itself is an ICAO Doc 9303 eMRTD: see the `icao9303` crate.
+//!
+//! ```
+//! use cccd::qr::QrPayload;
+//! use cccd::Sex;
+//!
+//! let qr = QrPayload::parse(
+//!     "001099012345||Nguyễn Văn An|15031999|Nam|Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội|01072021".as_bytes(),
+//! )?;
+//! assert_eq!(qr.id_number.province().map(|p| p.name), Some("Hà Nội"));
+//! assert_eq!(qr.sex, Sex::Male);
+//! assert!(qr.id_number.check_against(qr.date_of_birth, qr.sex).is_empty());
+//! assert_eq!(cccd::ascii_name::ascii_name(&qr.full_name), "NGUYEN VAN AN");
+//!
+//! // The chip's BAC key from the ID number, date of birth and expiry.
+//! let key = cccd::mrz::access_key(&qr.id_number, "990315", "240315")?;
+//! assert_eq!(key.mrz_information(), b"099012345999031592403155");
+//! # Ok::<(), cccd::Error>(())
+//! ```
 #![forbid(unsafe_code)]
+
+pub mod ascii_name;
+mod error;
+pub mod id_number;
+pub mod mrz;
+pub mod qr;
+
+use core::fmt;
+
+pub use error::Error;
+pub use id_number::IdNumber;
+
+/// Sex as the CCCD records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Sex {
+    /// Nam.
+    Male,
+    /// Nữ.
+    Female,
+}
+
+impl fmt::Display for Sex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Sex::Male => "male",
+            Sex::Female => "female",
+        })
+    }
+}

@@ -1,0 +1,282 @@
+//! The QR code on the front of a chip CCCD.
+//!
+//! The payload is UTF-8 text, fields separated by `|`:
+//!
+//! ```text
+//! ID (12 digits) | old CMND (9 digits, or empty) | full name | date of birth ddmmyyyy
+//!   | sex (Nam/Nữ) | permanent address | issue date ddmmyyyy [| 4 more fields on cards from 2024-07-01]
+//! ```
+//!
+//! Cards issued from 1 July 2024 add four fields, often empty (the payload
+//! then ends in `||||`). Any fields after the seventh are kept as
+//! [`QrPayload::extra_fields`], never dropped.
+//!
+//! [`QrPayload::parse`] gives a view that borrows from the input; text that
+//! is not in Unicode NFC (some scanners give decomposed `Nữ`) is normalised
+//! into an owned string, and only then. [`QrData`] is the owned form.
+
+use std::borrow::Cow;
+
+use core::fmt;
+
+use icao9303::Date;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+use crate::id_number::IdNumber;
+pub use crate::Sex;
+use crate::Error;
+
+/// The fields of the payload, to name them in errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum QrField {
+    /// 1: the 12-digit personal identification number.
+    IdNumber,
+    /// 2: the old 9-digit CMND number.
+    OldIdNumber,
+    /// 3: the full name.
+    FullName,
+    /// 4: the date of birth.
+    DateOfBirth,
+    /// 5: the sex.
+    Sex,
+    /// 6: the permanent address.
+    Address,
+    /// 7: the issue date.
+    IssueDate,
+}
+
+impl fmt::Display for QrField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            QrField::IdNumber => "id_number",
+            QrField::OldIdNumber => "old_id_number",
+            QrField::FullName => "full_name",
+            QrField::DateOfBirth => "date_of_birth",
+            QrField::Sex => "sex",
+            QrField::Address => "address",
+            QrField::IssueDate => "issue_date",
+        })
+    }
+}
+
+/// A parsed QR payload, borrowing from the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QrPayload<'a> {
+    /// The 12-digit personal identification number.
+    pub id_number: IdNumber,
+    /// The old 9-digit CMND number, when the card carries one.
+    pub old_id_number: Option<&'a str>,
+    /// The full name, NFC.
+    pub full_name: Cow<'a, str>,
+    /// Date of birth.
+    pub date_of_birth: Date,
+    /// Sex.
+    pub sex: Sex,
+    /// Permanent address (nơi thường trú), NFC.
+    pub address: Cow<'a, str>,
+    /// Issue date of the card.
+    pub issue_date: Date,
+    /// Fields after the seventh, NFC, kept as they are (four on cards
+    /// issued from 1 July 2024, often empty).
+    pub extra_fields: Vec<Cow<'a, str>>,
+}
+
+/// The owned form of [`QrPayload`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct QrData {
+    /// The 12-digit personal identification number.
+    pub id_number: IdNumber,
+    /// The old 9-digit CMND number, when the card carries one.
+    pub old_id_number: Option<String>,
+    /// The full name, NFC.
+    pub full_name: String,
+    /// Date of birth.
+    pub date_of_birth: Date,
+    /// Sex.
+    pub sex: Sex,
+    /// Permanent address, NFC.
+    pub address: String,
+    /// Issue date of the card.
+    pub issue_date: Date,
+    /// Fields after the seventh.
+    pub extra_fields: Vec<String>,
+}
+
+impl<'a> QrPayload<'a> {
+    /// Parses the payload's bytes as the QR code gives them.
+    ///
+    /// The bytes must be UTF-8; trailing CR and LF are ignored; text is
+    /// normalised to NFC. Errors name the field, its byte offset and the
+    /// problem.
+    pub fn parse(bytes: &'a [u8]) -> Result<QrPayload<'a>, Error> {
+        let text = core::str::from_utf8(bytes)
+            .map_err(|e| Error::QrUtf8 { offset: e.valid_up_to() })?;
+        let text = text.trim_end_matches(['\r', '\n']);
+
+        let mut fields = text.split('|');
+        let mut offset = 0usize;
+        // Each call returns the next field and its offset.
+        let mut next = |field: QrField| -> Result<(&'a str, usize), Error> {
+            let value = fields.next().ok_or(Error::QrFieldCount { found: field as usize })?;
+            let at = offset;
+            offset = offset.saturating_add(value.len()).saturating_add(1);
+            Ok((value, at))
+        };
+
+        let (id, id_at) = next(QrField::IdNumber)?;
+        let (old, old_at) = next(QrField::OldIdNumber)?;
+        let (name, name_at) = next(QrField::FullName)?;
+        let (dob, dob_at) = next(QrField::DateOfBirth)?;
+        let (sex, sex_at) = next(QrField::Sex)?;
+        let (address, _) = next(QrField::Address)?;
+        let (issue, issue_at) = next(QrField::IssueDate)?;
+        drop(next);
+        let extra_fields: Vec<Cow<'a, str>> = fields.map(nfc).collect();
+
+        let id_number = IdNumber::parse(id).map_err(|e| Error::QrField {
+            field: QrField::IdNumber,
+            offset: id_at,
+            problem: match e {
+                Error::IdNumber { problem } => problem,
+                _ => "not an ID number",
+            },
+        })?;
+        let old_id_number = match old {
+            "" => None,
+            o if o.len() == 9 && o.bytes().all(|c| c.is_ascii_digit()) => Some(o),
+            _ => {
+                return Err(Error::QrField {
+                    field: QrField::OldIdNumber,
+                    offset: old_at,
+                    problem: "must be empty or exactly 9 digits",
+                });
+            }
+        };
+        let full_name = nfc(name);
+        if full_name.trim().is_empty() {
+            return Err(Error::QrField {
+                field: QrField::FullName,
+                offset: name_at,
+                problem: "must not be empty",
+            });
+        }
+        let date_of_birth = ddmmyyyy(dob).ok_or(Error::QrField {
+            field: QrField::DateOfBirth,
+            offset: dob_at,
+            problem: "must be a valid date ddmmyyyy",
+        })?;
+        let sex = match sex {
+            "Nam" => Sex::Male,
+            "Nữ" => Sex::Female,
+            s if nfc(s) == "Nữ" => Sex::Female,
+            _ => {
+                return Err(Error::QrField {
+                    field: QrField::Sex,
+                    offset: sex_at,
+                    problem: "must be \"Nam\" or \"Nữ\"",
+                });
+            }
+        };
+        let issue_date = ddmmyyyy(issue).ok_or(Error::QrField {
+            field: QrField::IssueDate,
+            offset: issue_at,
+            problem: "must be a valid date ddmmyyyy",
+        })?;
+        if issue_date < date_of_birth {
+            return Err(Error::QrField {
+                field: QrField::IssueDate,
+                offset: issue_at,
+                problem: "is before the date of birth",
+            });
+        }
+        Ok(QrPayload {
+            id_number,
+            old_id_number,
+            full_name,
+            date_of_birth,
+            sex,
+            address: nfc(address),
+            issue_date,
+            extra_fields,
+        })
+    }
+
+    /// The owned form.
+    pub fn to_owned_data(&self) -> QrData {
+        QrData {
+            id_number: self.id_number,
+            old_id_number: self.old_id_number.map(str::to_owned),
+            full_name: self.full_name.clone().into_owned(),
+            date_of_birth: self.date_of_birth,
+            sex: self.sex,
+            address: self.address.clone().into_owned(),
+            issue_date: self.issue_date,
+            extra_fields: self.extra_fields.iter().map(|f| f.clone().into_owned()).collect(),
+        }
+    }
+}
+
+impl QrData {
+    /// Parses a payload into the owned form; see [`QrPayload::parse`].
+    pub fn parse(bytes: &[u8]) -> Result<QrData, Error> {
+        QrPayload::parse(bytes).map(|p| p.to_owned_data())
+    }
+
+    /// Writes the payload as the card's QR code carries it.
+    pub fn to_payload(&self) -> String {
+        let mut fields: Vec<String> = vec![
+            self.id_number.to_string(),
+            self.old_id_number.clone().unwrap_or_default(),
+            self.full_name.clone(),
+            format_ddmmyyyy(self.date_of_birth),
+            match self.sex {
+                Sex::Male => "Nam".to_owned(),
+                Sex::Female => "Nữ".to_owned(),
+            },
+            self.address.clone(),
+            format_ddmmyyyy(self.issue_date),
+        ];
+        fields.extend(self.extra_fields.iter().cloned());
+        fields.join("|")
+    }
+}
+
+/// Characters that are NFC whatever surrounds them: canonical combining
+/// class 0 and NFC_Quick_Check=Yes. Below U+0300 that is every character,
+/// and so for Latin Extended Additional (U+1E00-U+1EFF), which holds the
+/// precomposed Vietnamese vowels with tone marks. (A test checks both
+/// ranges against the normalisation tables.)
+fn always_nfc(c: char) -> bool {
+    c < '\u{0300}' || ('\u{1E00}'..='\u{1EFF}').contains(&c)
+}
+
+/// The text in NFC, borrowed when it already is.
+fn nfc(s: &str) -> Cow<'_, str> {
+    if s.chars().all(always_nfc) || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.nfc().collect())
+    }
+}
+
+fn ddmmyyyy(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    if b.len() != 8 {
+        return None;
+    }
+    let n = |r: core::ops::Range<usize>| icao9303::date::parse_digits(b.get(r)?);
+    let day = u8::try_from(n(0..2)?).ok()?;
+    let month = u8::try_from(n(2..4)?).ok()?;
+    let year = u16::try_from(n(4..8)?).ok()?;
+    Date::new(year, month, day)
+}
+
+fn format_ddmmyyyy(d: Date) -> String {
+    format!("{:02}{:02}{:04}", d.day(), d.month(), d.year())
+}
+
+#[cfg(test)]
+mod tests;
