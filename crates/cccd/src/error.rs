@@ -42,6 +42,14 @@ pub enum Error {
         /// What is wrong.
         problem: &'static str,
     },
+    /// DG13 does not hold what a CCCD writes there.
+    #[error("DG13 at byte {offset}: expected {expected}")]
+    Dg13 {
+        /// Offset in the file.
+        offset: usize,
+        /// What should be there.
+        expected: &'static str,
+    },
     /// An error from the ICAO 9303 layer (MRZ syntax, check digits...).
     #[error(transparent)]
     Icao(#[from] icao9303::Error),

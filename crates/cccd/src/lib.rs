@@ -4,7 +4,9 @@
 //! - [`qr`]: the QR payload on the front;
 //! - [`id_number`]: the 12-digit personal identification number;
 //! - [`mrz`]: the TD1 MRZ on the back and the chip's access key;
-//! - [`ascii_name`]: names without diacritics, as SMS messages write them.
+//! - [`ascii_name`]: names without diacritics, as SMS messages write them;
+//! - [`dg13`]: the chip's Vietnamese data group and its cross-check against
+//!   the QR code and the MRZ.
 //!
 //! The chip itself is an ICAO Doc 9303 eMRTD: see the `icao9303` crate.
 //!
@@ -28,6 +30,7 @@
 #![forbid(unsafe_code)]
 
 pub mod ascii_name;
+pub mod dg13;
 mod error;
 pub mod id_number;
 pub mod mrz;
