@@ -193,7 +193,7 @@ impl IdNumber {
 
     /// The sex, from digit 4: even for male, odd for female.
     pub fn sex(&self) -> Sex {
-        if self.digit(3) % 2 == 0 { Sex::Male } else { Sex::Female }
+        if self.digit(3).is_multiple_of(2) { Sex::Male } else { Sex::Female }
     }
 
     /// Digits 5-6: the year of birth within the century.

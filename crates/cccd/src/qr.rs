@@ -112,29 +112,26 @@ impl<'a> QrPayload<'a> {
     /// normalised to NFC. Errors name the field, its byte offset and the
     /// problem.
     pub fn parse(bytes: &'a [u8]) -> Result<QrPayload<'a>, Error> {
-        let text = core::str::from_utf8(bytes)
-            .map_err(|e| Error::QrUtf8 { offset: e.valid_up_to() })?;
+        // SIMD validation first; the standard library finds the offset of a fault.
+        let text = match simdutf8::basic::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => core::str::from_utf8(bytes)
+                .map_err(|e| Error::QrUtf8 { offset: e.valid_up_to() })?,
+        };
         let text = text.trim_end_matches(['\r', '\n']);
 
-        let mut fields = text.split('|');
-        let mut offset = 0usize;
-        // Each call returns the next field and its offset.
-        let mut next = |field: QrField| -> Result<(&'a str, usize), Error> {
-            let value = fields.next().ok_or(Error::QrFieldCount { found: field as usize })?;
-            let at = offset;
-            offset = offset.saturating_add(value.len()).saturating_add(1);
-            Ok((value, at))
+        let mut fields = Fields { text, pos: 0, done: false };
+        let mut next = |field: QrField| {
+            fields.next().ok_or(Error::QrFieldCount { found: field as usize })
         };
-
-        let (id, id_at) = next(QrField::IdNumber)?;
-        let (old, old_at) = next(QrField::OldIdNumber)?;
-        let (name, name_at) = next(QrField::FullName)?;
-        let (dob, dob_at) = next(QrField::DateOfBirth)?;
-        let (sex, sex_at) = next(QrField::Sex)?;
-        let (address, _) = next(QrField::Address)?;
-        let (issue, issue_at) = next(QrField::IssueDate)?;
-        drop(next);
-        let extra_fields: Vec<Cow<'a, str>> = fields.map(nfc).collect();
+        let (id, id_at, _) = next(QrField::IdNumber)?;
+        let (old, old_at, _) = next(QrField::OldIdNumber)?;
+        let (name, name_at, name_fast) = next(QrField::FullName)?;
+        let (dob, dob_at, _) = next(QrField::DateOfBirth)?;
+        let (sex, sex_at, _) = next(QrField::Sex)?;
+        let (address, _, address_fast) = next(QrField::Address)?;
+        let (issue, issue_at, _) = next(QrField::IssueDate)?;
+        let extra_fields: Vec<Cow<'a, str>> = fields.map(|(f, _, fast)| nfc(f, fast)).collect();
 
         let id_number = IdNumber::parse(id).map_err(|e| Error::QrField {
             field: QrField::IdNumber,
@@ -155,7 +152,7 @@ impl<'a> QrPayload<'a> {
                 });
             }
         };
-        let full_name = nfc(name);
+        let full_name = nfc(name, name_fast);
         if full_name.trim().is_empty() {
             return Err(Error::QrField {
                 field: QrField::FullName,
@@ -171,7 +168,7 @@ impl<'a> QrPayload<'a> {
         let sex = match sex {
             "Nam" => Sex::Male,
             "Nữ" => Sex::Female,
-            s if nfc(s) == "Nữ" => Sex::Female,
+            s if nfc(s, false) == "Nữ" => Sex::Female,
             _ => {
                 return Err(Error::QrField {
                     field: QrField::Sex,
@@ -198,7 +195,7 @@ impl<'a> QrPayload<'a> {
             full_name,
             date_of_birth,
             sex,
-            address: nfc(address),
+            address: nfc(address, address_fast),
             issue_date,
             extra_fields,
         })
@@ -244,18 +241,63 @@ impl QrData {
     }
 }
 
-/// Characters that are NFC whatever surrounds them: canonical combining
-/// class 0 and NFC_Quick_Check=Yes. Below U+0300 that is every character,
-/// and so for Latin Extended Additional (U+1E00-U+1EFF), which holds the
-/// precomposed Vietnamese vowels with tone marks. (A test checks both
-/// ranges against the normalisation tables.)
-fn always_nfc(c: char) -> bool {
-    c < '\u{0300}' || ('\u{1E00}'..='\u{1EFF}').contains(&c)
+/// The `|`-separated fields of the payload, each with its byte offset and
+/// whether it is NFC for sure (see [`field_end`]).
+struct Fields<'a> {
+    text: &'a str,
+    pos: usize,
+    done: bool,
 }
 
-/// The text in NFC, borrowed when it already is.
-fn nfc(s: &str) -> Cow<'_, str> {
-    if s.chars().all(always_nfc) || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+impl<'a> Iterator for Fields<'a> {
+    type Item = (&'a str, usize, bool);
+
+    fn next(&mut self) -> Option<(&'a str, usize, bool)> {
+        if self.done {
+            return None;
+        }
+        let start = self.pos;
+        let (end, always_nfc) = field_end(self.text.as_bytes(), start);
+        self.done = end >= self.text.len();
+        self.pos = end.saturating_add(1);
+        // `end` is at a '|' or the end of the text: a char boundary.
+        Some((self.text.get(start..end).unwrap_or(""), start, always_nfc))
+    }
+}
+
+/// Scans valid UTF-8 from `start` to the next `|` or the end. Returns where
+/// the field ends and whether every character in it is NFC whatever
+/// surrounds it: canonical combining class 0 and NFC_Quick_Check=Yes.
+/// Below U+0300 that is every character, and so for Latin Extended
+/// Additional (U+1E00-U+1EFF), which holds the precomposed Vietnamese
+/// vowels with tone marks (a test checks both ranges against the Unicode
+/// tables). On the bytes: U+0000-U+02FF is ASCII or a lead byte C2-CB;
+/// U+1E00-U+1EFF is E1 B8-BB. One pass does both, since this is the hot
+/// path of the parser.
+fn field_end(b: &[u8], start: usize) -> (usize, bool) {
+    let mut i = start;
+    let mut fast = true;
+    while let Some(&c) = b.get(i) {
+        i += match c {
+            b'|' => break,
+            0x00..=0x7F => 1,
+            0xC2..=0xCB => 2,
+            0xE1 if matches!(b.get(i + 1), Some(0xB8..=0xBB)) => 3,
+            // Any other lead or continuation byte: step over it (a '|' is
+            // never inside a multi-byte sequence).
+            _ => {
+                fast = false;
+                1
+            }
+        };
+    }
+    (i.min(b.len()), fast)
+}
+
+/// The text in NFC, borrowed when it already is. `always_nfc` is the fast
+/// scan's verdict; without it the Unicode quick check decides.
+fn nfc(s: &str, always_nfc: bool) -> Cow<'_, str> {
+    if always_nfc || is_nfc_quick(s.chars()) == IsNormalized::Yes {
         Cow::Borrowed(s)
     } else {
         Cow::Owned(s.nfc().collect())

@@ -1,4 +1,69 @@
-//! The `dinhdanh` command-line tool.
+//! The `dinhdanh` command-line tool. Its JSON output is a contract
+//! (docs/DESIGN.md §4): field names stay stable.
+//!
+//! Exit codes: 0 success, 1 the input was refused (one line on stderr names
+//! the field and the problem), 2 usage or I/O error.
 #![forbid(unsafe_code)]
 
-fn main() {}
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod input;
+mod mrz;
+mod qr;
+
+/// Electronic identification: Vietnam's CCCD and ICAO Doc 9303 eMRTDs.
+#[derive(Debug, Parser)]
+#[command(name = "dinhdanh", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The QR code on the front of a CCCD.
+    #[command(subcommand)]
+    Qr(qr::Cmd),
+    /// Machine readable zones (TD1, TD2, TD3).
+    #[command(subcommand)]
+    Mrz(mrz::Cmd),
+}
+
+/// What a subcommand ends with.
+pub(crate) enum Outcome {
+    /// Done: exit 0.
+    Ok,
+    /// The input was refused: exit 1, the message on stderr.
+    Refused(String),
+}
+
+/// A usage or I/O error: exit 2.
+#[derive(Debug)]
+pub(crate) struct Failure(pub(crate) String);
+
+impl<E: std::error::Error> From<E> for Failure {
+    fn from(e: E) -> Failure {
+        Failure(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Qr(cmd) => qr::run(cmd),
+        Command::Mrz(cmd) => mrz::run(cmd),
+    };
+    match result {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Refused(msg)) => {
+            eprintln!("{msg}");
+            ExitCode::from(1)
+        }
+        Err(Failure(msg)) => {
+            eprintln!("dinhdanh: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -142,9 +142,9 @@ impl Sex {
 }
 
 /// A `YYMMDD` date as the MRZ writes it: two-digit year, and for a date of
-/// birth possibly an unknown month or day (written `<<`).
+/// birth possibly an unknown month or day (written `<<`). With serde it is
+/// the six MRZ characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MrzDate {
     /// The year within its century, 0 to 99.
     pub year: u8,
@@ -242,6 +242,22 @@ impl fmt::Display for MrzDate {
             fmt::Write::write_char(f, char::from(c))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for MrzDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for MrzDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<MrzDate, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        MrzDate::from_yymmdd(s.as_bytes())
+            .ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not an MRZ date YYMMDD")))
     }
 }
 
