@@ -94,4 +94,26 @@ pub enum Error {
         /// The decoder's message.
         message: String,
     },
+    /// A command APDU cannot be encoded, or bytes are not an APDU.
+    #[error("APDU: {0}")]
+    Apdu(crate::apdu::ApduErrorKind),
+    /// The card answered a command with a status word other than the one
+    /// the protocol requires (usually 9000).
+    #[error("{command}: the card answered {sw}")]
+    StatusWord {
+        /// The command, e.g. `"GET CHALLENGE"`.
+        command: &'static str,
+        /// The status word received.
+        sw: crate::apdu::StatusWord,
+    },
+    /// The link to the card failed.
+    #[error("transport: {0}")]
+    Transport(crate::transport::TransportError),
+    /// Secure messaging failed. The session that raised it is closed: every
+    /// later call on it is refused.
+    #[error("secure messaging: {0}")]
+    SecureMessaging(crate::sm::SmErrorKind),
+    /// Basic Access Control failed.
+    #[error("BAC: {0}")]
+    Bac(crate::bac::BacErrorKind),
 }

@@ -23,12 +23,16 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod apdu;
+pub mod bac;
 pub mod date;
 mod error;
 pub mod kdf;
 pub mod lds;
 pub mod mrz;
+pub mod sm;
 pub mod tlv;
+pub mod transport;
 
 pub use date::Date;
 pub use error::Error;
