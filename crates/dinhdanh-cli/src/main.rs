@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod input;
+mod lds;
 mod mrz;
 mod qr;
 
@@ -29,6 +30,9 @@ enum Command {
     /// Machine readable zones (TD1, TD2, TD3).
     #[command(subcommand)]
     Mrz(mrz::Cmd),
+    /// LDS files read from a chip: EF.COM, data groups, EF.SOD...
+    #[command(subcommand)]
+    Lds(lds::Cmd),
 }
 
 /// What a subcommand ends with.
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Qr(cmd) => qr::run(cmd),
         Command::Mrz(cmd) => mrz::run(cmd),
+        Command::Lds(cmd) => lds::run(cmd),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
