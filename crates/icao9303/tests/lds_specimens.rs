@@ -411,6 +411,25 @@ fn bsi2008_sod_sha1() {
     // README: DG15 has no hash in this SOD.
     assert_eq!(lso.hash_of(DataGroup::Dg15), None);
     let s = &sod.signed;
+    // The messageDigest attribute is SHA-1 over the eContent:
+    // `dd if=EF_SOD.bin bs=1 skip=59 count=126 | sha1sum`
+    assert_eq!(
+        hex(s.signers[0].message_digest.as_deref().unwrap()),
+        "111cb0211c65b480c369ee7059636c4c1d93b573"
+    );
+    assert_eq!(sod.econtent.len(), 126);
+    assert_eq!(
+        hex(&HashAlgorithm::Sha1.digest(sod.econtent)),
+        "111cb0211c65b480c369ee7059636c4c1d93b573"
+    );
+    // The signed attributes are the file's bytes with the [0] tag made a SET.
+    let attrs = s.signers[0].signed_attributes.as_deref().unwrap();
+    assert_eq!(attrs[0], 0x31);
+    let at = raw
+        .windows(attrs.len() - 1)
+        .position(|w| w == &attrs[1..])
+        .unwrap();
+    assert_eq!(raw[at - 1], 0xA0);
     assert_eq!(s.content_type.to_string(), "2.23.136.1.1.1");
     assert_eq!(s.signers.len(), 1);
     assert_eq!(s.signers[0].digest_algorithm.to_string(), "1.3.14.3.2.26");

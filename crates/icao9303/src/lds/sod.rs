@@ -86,8 +86,9 @@ pub struct Signer {
     /// The signature algorithm OID.
     #[cfg_attr(feature = "serde", serde(serialize_with = "crate::lds::ser::display"))]
     pub signature_algorithm: ObjectIdentifier,
-    /// The signed attributes DER-encoded as a SET (what the signature
-    /// covers), when present.
+    /// The signed attributes as a SET (what the signature covers), when
+    /// present: the file's own bytes with the `[0]` tag turned into `31`,
+    /// as CMS requires for the signature input (not re-encoded).
     #[cfg_attr(feature = "serde", serde(serialize_with = "opt_vec_hex"))]
     pub signed_attributes: Option<Vec<u8>>,
     /// The messageDigest attribute's value, when present.
@@ -169,8 +170,9 @@ impl SignedContent {
             .map_err(|e| asn1_err(file, base, e))?;
         let content_type = sd.encap_content_info.econtent_type;
         let digest_algorithms = sd.digest_algorithms.iter().map(|a| a.oid).collect();
+        let raw_attrs = raw_signed_attributes(content_info);
         let mut signers = Vec::new();
-        for si in sd.signer_infos.0.iter() {
+        for (i, si) in sd.signer_infos.0.iter().enumerate() {
             let identifier = match &si.sid {
                 cms::signed_data::SignerIdentifier::IssuerAndSerialNumber(ias) => {
                     format!(
@@ -183,12 +185,15 @@ impl SignedContent {
                     format!("ski={}", hex_string(ski.0.as_bytes()))
                 }
             };
-            let signed_attributes = si
-                .signed_attrs
-                .as_ref()
-                .map(|a| a.to_der())
-                .transpose()
-                .map_err(|e| asn1_err(file, base, e))?;
+            let signed_attributes = match raw_attrs.get(i).cloned().flatten() {
+                Some(raw) => Some(raw),
+                None => si
+                    .signed_attrs
+                    .as_ref()
+                    .map(|a| a.to_der())
+                    .transpose()
+                    .map_err(|e| asn1_err(file, base, e))?,
+            };
             let message_digest = si.signed_attrs.as_ref().and_then(|attrs| {
                 attrs
                     .iter()
@@ -232,6 +237,37 @@ impl SignedContent {
             signed_data: sd,
         })
     }
+}
+
+/// The `[0] IMPLICIT SignedAttributes` of each SignerInfo, in file order,
+/// re-tagged as a SET (`31`) with the file's bytes.
+fn raw_signed_attributes(content_info: &[u8]) -> Vec<Option<Vec<u8>>> {
+    let walk = || -> Option<Vec<Option<Vec<u8>>>> {
+        let ci = Tlv::parse(content_info).ok()?;
+        let explicit = ci.children().nth(1)?.ok()?;
+        let sd = explicit.children().next()?.ok()?;
+        let signer_infos = sd.children().filter_map(Result::ok).last()?;
+        if signer_infos.tag() != Tag::new(0x31) {
+            return None;
+        }
+        let mut out = Vec::new();
+        for si in signer_infos.children() {
+            let si = si.ok()?;
+            let attrs = si
+                .children()
+                .filter_map(Result::ok)
+                .find(|c| c.tag() == Tag::new(0xA0));
+            out.push(attrs.map(|a| {
+                let mut v = a.raw().to_vec();
+                if let Some(first) = v.first_mut() {
+                    *first = 0x31;
+                }
+                v
+            }));
+        }
+        Some(out)
+    };
+    walk().unwrap_or_default()
 }
 
 fn hex_string(b: &[u8]) -> String {
