@@ -71,19 +71,30 @@ fn data_group_table() {
 
 #[test]
 fn dg2_iso39794_jpeg() {
-    // A 7F2E block: the 39794-5 structure nests the image in context tags.
+    // FaceImageDataBlock { versionBlock [0], representationBlocks [1] {
+    //   RepresentationBlock { representationId [0], imageRepresentation [1] {
+    //     base [0] { representationData2D [0] image, imageInformation2DBlock [1] {
+    //       imageDataFormat [0] { code [0] 2 (JPEG) }, imageSizeBlock [7] { 480, 640 } } } } } } }
+    let info = c(
+        0xA1,
+        vec![
+            c(0xA0, vec![p(0x80, &[2])]),
+            c(0xA7, vec![p(0x80, &[0x01, 0xE0]), p(0x81, &[0x02, 0x80])]),
+        ],
+    );
+    let representation = c(
+        0x30,
+        vec![
+            p(0x80, &[0]),
+            c(0xA1, vec![c(0xA0, vec![p(0x80, &tiny_jpeg()), info])]),
+        ],
+    );
     let block = c(
         0x7F2E,
-        vec![c(
-            0xA1,
-            vec![c(
-                0xA0,
-                vec![
-                    p(0x80, &[3]),
-                    c(0xA1, vec![p(0x80, &[0]), p(0x81, &tiny_jpeg())]),
-                ],
-            )],
-        )],
+        vec![
+            c(0xA0, vec![p(0x80, &[3]), p(0x81, &[0])]),
+            c(0xA1, vec![representation]),
+        ],
     );
     let dg2 = c(
         0x75,
@@ -105,7 +116,11 @@ fn dg2_iso39794_jpeg() {
     assert_eq!(rec.header.format_type, Some(0x40));
     let face = parsed.face_image().unwrap();
     assert_eq!(face.format, ImageFormat::Jpeg);
-    assert_eq!((face.width, face.height), (Some(30), Some(40)));
+    let info = face.information_2d.unwrap();
+    assert_eq!(info.image_data_format, Some(2));
+    assert_eq!((face.width, face.height), (Some(480), Some(640)));
+    // The JPEG's own SOF says 30 x 40.
+    assert_eq!(face.image_dimensions, Some((30, 40)));
     assert_eq!(face.data, &tiny_jpeg()[..]);
     assert_eq!(
         &dg2[face.data_offset..face.data_offset + face.data.len()],

@@ -103,6 +103,18 @@ pub struct FacialInfo {
     pub quality: u16,
 }
 
+/// What an ISO/IEC 39794-5 ImageInformation2DBlock says of the image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ImageInformation2D {
+    /// imageDataFormat code: 2 JPEG, 3 JPEG 2000 lossy, 4 JPEG 2000 lossless.
+    pub image_data_format: Option<u32>,
+    /// imageSizeBlock width.
+    pub width: Option<u32>,
+    /// imageSizeBlock height.
+    pub height: Option<u32>,
+}
+
 /// One face image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -110,11 +122,14 @@ pub struct FaceImage<'a> {
     /// The ISO/IEC 19794-5 facial and image information, when the record
     /// is one (version 010).
     pub facial_info: Option<FacialInfo>,
+    /// The ISO/IEC 39794-5 image information, when the block is one.
+    pub information_2d: Option<ImageInformation2D>,
     /// The image encoding, recognised from the image bytes.
     pub format: ImageFormat,
-    /// Width in pixels: from the facial record, else from the image headers.
+    /// Width in pixels: from the facial record (19794-5) or the image size
+    /// block (39794-5), else from the image headers.
     pub width: Option<u32>,
-    /// Height in pixels: from the facial record, else from the image headers.
+    /// Height in pixels, found the same way as the width.
     pub height: Option<u32>,
     /// Width and height as the image's own headers state them (JPEG SOF,
     /// JP2 `ihdr`, codestream SIZ). They may differ from the facial
@@ -277,37 +292,96 @@ fn parse_bit<'a>(bit: &Tlv<'a>) -> Result<FaceRecord<'a>, Error> {
 }
 
 /// An image found by its signature in a primitive value of an ISO/IEC
-/// 39794-5 block (the image data element).
+/// 39794-5 block: `representationData2D [0]` of an ImageRepresentation2DBlock,
+/// whose sibling `imageInformation2DBlock [1]` gives the image data format
+/// (`[0]`) and the image size (`[7] { width [0], height [1] }`).
 fn find_image<'a>(tlv: &Tlv<'a>, depth: usize) -> Option<FaceImage<'a>> {
-    if depth > MAX_DEPTH {
+    if depth > MAX_DEPTH || !tlv.tag().is_constructed() {
         return None;
     }
-    if tlv.tag().is_constructed() {
-        for child in tlv.children() {
-            let child = child.ok()?;
-            if let Some(img) = find_image(&child, depth.saturating_add(1)) {
+    let children: Vec<Tlv<'a>> = tlv.children().map_while(Result::ok).collect();
+    for child in &children {
+        if child.tag().is_constructed() {
+            if let Some(img) = find_image(child, depth.saturating_add(1)) {
                 return Some(img);
             }
+            continue;
         }
-        return None;
+        let data = child.value();
+        if ImageFormat::detect(data) == ImageFormat::Unknown {
+            continue;
+        }
+        let info = children
+            .iter()
+            .find(|c| c.tag() == Tag::new(0xA1))
+            .map(image_information_2d);
+        return Some(image_from(data, child.value_offset(), None, info));
     }
-    let data = tlv.value();
-    let format = ImageFormat::detect(data);
-    if format == ImageFormat::Unknown {
-        return None;
-    }
-    Some(image_from(data, tlv.value_offset(), None))
+    None
 }
 
-fn image_from(data: &[u8], offset: usize, facial_info: Option<FacialInfo>) -> FaceImage<'_> {
+/// A small non-negative integer in a primitive value.
+fn small_value(tlv: &Tlv<'_>) -> Option<u32> {
+    let v = tlv.value();
+    if v.is_empty() || v.len() > 4 {
+        return None;
+    }
+    Some(v.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b)))
+}
+
+/// The child of `tlv` with tag `tag`.
+fn child<'a>(tlv: &Tlv<'a>, tag: u32) -> Option<Tlv<'a>> {
+    tlv.children()
+        .map_while(Result::ok)
+        .find(|c| c.tag() == Tag::new(tag))
+}
+
+fn image_information_2d(info: &Tlv<'_>) -> ImageInformation2D {
+    // imageDataFormat [0]: a CHOICE whose `code [0]` is the format code,
+    // or (tagged implicitly) the code itself.
+    let image_data_format = child(info, 0xA0)
+        .and_then(|f| child(&f, 0x80))
+        .or_else(|| child(info, 0x80))
+        .and_then(|c| small_value(&c));
+    let size = child(info, 0xA7);
+    let width = size
+        .as_ref()
+        .and_then(|s| child(s, 0x80))
+        .and_then(|c| small_value(&c));
+    let height = size
+        .as_ref()
+        .and_then(|s| child(s, 0x81))
+        .and_then(|c| small_value(&c));
+    ImageInformation2D {
+        image_data_format,
+        width,
+        height,
+    }
+}
+
+fn image_from<'a>(
+    data: &'a [u8],
+    offset: usize,
+    facial_info: Option<FacialInfo>,
+    information_2d: Option<ImageInformation2D>,
+) -> FaceImage<'a> {
     let format = ImageFormat::detect(data);
     let image_dimensions = image::dimensions(data);
-    let (width, height) = match &facial_info {
-        Some(f) => (Some(u32::from(f.width)), Some(u32::from(f.height))),
-        None => image_dimensions.map_or((None, None), |(w, h)| (Some(w), Some(h))),
+    let (width, height) = match (&facial_info, &information_2d) {
+        (Some(f), _) => (Some(u32::from(f.width)), Some(u32::from(f.height))),
+        (
+            None,
+            Some(ImageInformation2D {
+                width: Some(w),
+                height: Some(h),
+                ..
+            }),
+        ) => (Some(*w), Some(*h)),
+        _ => image_dimensions.map_or((None, None), |(w, h)| (Some(w), Some(h))),
     };
     FaceImage {
         facial_info,
+        information_2d,
         format,
         width,
         height,
@@ -393,7 +467,7 @@ fn parse_19794(data: &[u8], base: usize) -> Result<Parsed19794<'_>, Error> {
             })
             .and_then(|p| {
                 data.get(p..)
-                    .map(|d| image_from(d, base.saturating_add(p), None))
+                    .map(|d| image_from(d, base.saturating_add(p), None, None))
             })
             .into_iter()
             .collect();
@@ -454,7 +528,7 @@ fn parse_19794(data: &[u8], base: usize) -> Result<Parsed19794<'_>, Error> {
             device_type,
             quality,
         };
-        images.push(image_from(image_data, image_offset, Some(info)));
+        images.push(image_from(image_data, image_offset, Some(info), None));
     }
     Ok((Some(header), images))
 }
