@@ -1,6 +1,6 @@
 //! RFC 4226 HOTP and RFC 6238 TOTP verifiers with replay refusal.
 
-use subtle::{Choice, ConditionallySelectable};
+use subtle::Choice;
 
 use crate::otp::{Keyed, matches};
 use crate::{Algorithm, Code, Digits, Error, Secret};
@@ -52,35 +52,33 @@ impl ReplayGuard {
     }
 }
 
-/// Checks `code` against every counter in `low..=high`, in constant time
-/// over the window: the first fresh match wins; a match only on spent
-/// counters is a replay.
-fn verify_window(
+/// Checks `code` against `counters` in order; each comparison is constant
+/// time. The first fresh match is accepted at once; a refusal always costs
+/// the whole window, so the time a refusal takes says nothing about the code.
+/// A match only on spent counters is a replay.
+fn verify_counters(
     keyed: &Keyed,
     digits: Digits,
     code: &str,
-    low: u64,
-    high: u64,
+    counters: impl Iterator<Item = u64>,
     guard: &mut ReplayGuard,
 ) -> Result<u64, Error> {
     let Some(given) = digits.parse(code) else {
         return Err(Error::WrongCode { tries_left: 0 });
     };
-    let mut found = Choice::from(0);
     let mut replay = Choice::from(0);
-    let mut matched = 0u64;
-    for counter in low..=high {
+    for counter in counters {
         let eq = matches(keyed, digits, counter, given);
-        let fresh = Choice::from(u8::from(guard.is_fresh(counter)));
-        let take = eq & fresh & !found;
-        matched = u64::conditional_select(&matched, &counter, take);
-        found |= take;
-        replay |= eq & !fresh;
+        if guard.is_fresh(counter) {
+            if bool::from(eq) {
+                guard.last_accepted = Some(counter);
+                return Ok(counter);
+            }
+        } else {
+            replay |= eq;
+        }
     }
-    if bool::from(found) {
-        guard.last_accepted = Some(matched);
-        Ok(matched)
-    } else if bool::from(replay) {
+    if bool::from(replay) {
         Err(Error::Replayed)
     } else {
         Err(Error::WrongCode { tries_left: 0 })
@@ -140,14 +138,21 @@ impl Hotp {
     /// look-ahead distance behind) gives [`Error::Replayed`].
     pub fn verify(&self, code: &str, guard: &mut ReplayGuard) -> Result<u64, Error> {
         let behind = u64::from(self.look_ahead).max(1);
-        let (low, high) = match guard.next_allowed() {
+        // Fresh counters first, in order; then the spent ones just behind,
+        // to tell a replay from a wrong code.
+        let (fresh, spent) = match guard.next_allowed() {
             Some(next) => (
-                next.saturating_sub(behind),
-                next.saturating_add(u64::from(self.look_ahead)),
+                Some(next..=next.saturating_add(u64::from(self.look_ahead))),
+                next.checked_sub(1)
+                    .map(|last| last.saturating_sub(behind - 1)..=last),
             ),
-            None => (u64::MAX.saturating_sub(behind), u64::MAX),
+            None => (None, Some(u64::MAX.saturating_sub(behind - 1)..=u64::MAX)),
         };
-        verify_window(&self.keyed, self.digits, code, low, high, guard)
+        let counters = fresh
+            .into_iter()
+            .flatten()
+            .chain(spent.into_iter().flatten());
+        verify_counters(&self.keyed, self.digits, code, counters, guard)
     }
 
     /// The secret.
@@ -297,13 +302,16 @@ impl Totp {
     /// accepted, or older, gives [`Error::Replayed`].
     pub fn verify(&self, code: &str, now: u64, guard: &mut ReplayGuard) -> Result<u64, Error> {
         let t = self.step_at(now)?;
-        let skew = u64::from(self.skew);
-        verify_window(
+        // The current step first, then outwards: T, T-1, T+1, T-2, ...
+        // Steps below 0 or above u64::MAX do not exist and are skipped.
+        let around = (1..=u64::from(self.skew))
+            .flat_map(|k| [t.checked_sub(k), t.checked_add(k)])
+            .flatten();
+        verify_counters(
             &self.keyed,
             self.digits,
             code,
-            t.saturating_sub(skew),
-            t.saturating_add(skew),
+            core::iter::once(t).chain(around),
             guard,
         )
     }
