@@ -26,6 +26,7 @@ use core::fmt;
 use crate::Error;
 use crate::tlv::{Tag, Tlv};
 
+pub mod biometric;
 pub mod com;
 pub mod dg1;
 pub mod dg11;
@@ -37,6 +38,7 @@ pub mod image;
 pub mod security_infos;
 pub mod sod;
 
+pub use biometric::{BiometricGroup, Dg3, Dg4};
 pub use com::Com;
 pub use dg1::Dg1;
 pub use dg2::Dg2;
@@ -269,6 +271,10 @@ pub enum File<'a> {
     Dg1(Dg1<'a>),
     /// DG2.
     Dg2(Dg2<'a>),
+    /// DG3 (fingers).
+    Dg3(Dg3<'a>),
+    /// DG4 (irises).
+    Dg4(Dg4<'a>),
     /// DG7.
     Dg7(Dg7<'a>),
     /// DG11.
@@ -285,7 +291,7 @@ pub enum File<'a> {
     CardAccess(CardAccess<'a>),
     /// EF.CardSecurity (a bare CMS ContentInfo).
     CardSecurity(CardSecurity<'a>),
-    /// A data group this module does not interpret (DG3, DG4, DG13...):
+    /// A data group this module does not interpret (DG5, DG13, DG16...):
     /// only checked to be one well-formed TLV.
     Other {
         /// Which data group.
@@ -319,6 +325,8 @@ impl<'a> File<'a> {
             Some(FileKind::Dg(dg)) => match dg {
                 DataGroup::Dg1 => Dg1::parse(raw).map(File::Dg1),
                 DataGroup::Dg2 => Dg2::parse(raw).map(File::Dg2),
+                DataGroup::Dg3 => BiometricGroup::parse_dg3(raw).map(File::Dg3),
+                DataGroup::Dg4 => BiometricGroup::parse_dg4(raw).map(File::Dg4),
                 DataGroup::Dg7 => Dg7::parse(raw).map(File::Dg7),
                 DataGroup::Dg11 => Dg11::parse(raw).map(File::Dg11),
                 DataGroup::Dg12 => Dg12::parse(raw).map(File::Dg12),
@@ -347,6 +355,8 @@ impl<'a> File<'a> {
             File::Com(_) => FileKind::Com,
             File::Dg1(_) => FileKind::Dg(DataGroup::Dg1),
             File::Dg2(_) => FileKind::Dg(DataGroup::Dg2),
+            File::Dg3(_) => FileKind::Dg(DataGroup::Dg3),
+            File::Dg4(_) => FileKind::Dg(DataGroup::Dg4),
             File::Dg7(_) => FileKind::Dg(DataGroup::Dg7),
             File::Dg11(_) => FileKind::Dg(DataGroup::Dg11),
             File::Dg12(_) => FileKind::Dg(DataGroup::Dg12),
@@ -365,6 +375,7 @@ impl<'a> File<'a> {
             File::Com(f) => f.raw,
             File::Dg1(f) => f.raw,
             File::Dg2(f) => f.raw,
+            File::Dg3(f) | File::Dg4(f) => f.raw,
             File::Dg7(f) => f.raw,
             File::Dg11(f) => f.raw,
             File::Dg12(f) => f.raw,

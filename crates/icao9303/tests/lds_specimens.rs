@@ -15,7 +15,8 @@ use icao9303::lds::dg15::PublicKey;
 use icao9303::lds::image::ImageFormat;
 use icao9303::lds::sod::HashAlgorithm;
 use icao9303::lds::{
-    CardSecurity, Com, DataGroup, Dg1, Dg2, Dg14, Dg15, File, FileKind, SecurityInfo, Sod,
+    BiometricGroup, CardSecurity, Com, DataGroup, Dg1, Dg2, Dg14, Dg15, File, FileKind,
+    SecurityInfo, Sod,
 };
 use icao9303::mrz::{MrzField, MrzFormat, Sex};
 use icao9303::tlv::Tag;
@@ -634,7 +635,7 @@ fn card_security() {
 
 #[test]
 fn dispatch_on_first_tag() {
-    let cases: [(Vec<u8>, FileKind); 7] = [
+    let cases: [(Vec<u8>, FileKind); 8] = [
         (testdata!("jmrtd/lds/bsi2008/EF_COM.bin"), FileKind::Com),
         (
             testdata!("jmrtd/lds/bsi2008/Datagroup1.bin"),
@@ -647,6 +648,10 @@ fn dispatch_on_first_tag() {
         (
             testdata!("jmrtd/lds/bsi2008/Datagroup3.bin"),
             FileKind::Dg(DataGroup::Dg3),
+        ),
+        (
+            testdata!("jmrtd/lds/bsi2008/Datagroup4.bin"),
+            FileKind::Dg(DataGroup::Dg4),
         ),
         (
             testdata!("jmrtd/lds/bsi2008/Datagroup14.bin"),
@@ -663,13 +668,71 @@ fn dispatch_on_first_tag() {
         assert_eq!(f.kind(), *kind);
         assert_eq!(f.raw(), &raw[..]);
     }
-    // DG4 (iris) is kept raw.
-    let dg4 = testdata!("jmrtd/lds/bsi2008/Datagroup4.bin");
+    // A data group without a parser of its own is kept raw.
+    let dg16 = [0x70, 0x02, 0x04, 0x00];
     assert!(matches!(
-        File::parse(&dg4).unwrap(),
+        File::parse(&dg16).unwrap(),
         File::Other {
-            data_group: DataGroup::Dg4,
+            data_group: DataGroup::Dg16,
             ..
         }
     ));
+}
+
+#[test]
+fn bsi2008_dg3_fingers() {
+    let raw = testdata!("jmrtd/lds/bsi2008/Datagroup3.bin");
+    let dg3 = BiometricGroup::parse_dg3(&raw).unwrap();
+    // `openssl asn1parse -inform DER -in Datagroup3.bin -i`: two templates,
+    // data blocks (appl 46) at 33 (hl 5, l 16435) and 16494 (hl 5, l 15977);
+    // `xxd -s 19 -l 14` / `xxd -s 16480 -l 16`: type 08, subtypes 09 and 0A,
+    // format owner 0101, format type 0007.
+    assert_eq!(dg3.templates.len(), 2);
+    let t = &dg3.templates;
+    assert_eq!(t[0].header.biometric_type, Some(0x08));
+    assert_eq!(t[0].header.biometric_subtype, Some(0x09));
+    assert_eq!(t[1].header.biometric_subtype, Some(0x0A));
+    assert_eq!(t[0].header.format_owner, Some(0x0101));
+    assert_eq!(t[0].header.format_type, Some(0x0007));
+    assert_eq!(t[0].format_identifier.as_deref(), Some("FIR"));
+    assert_eq!((t[0].data_offset, t[0].data.len()), (38, 16435));
+    assert_eq!((t[1].data_offset, t[1].data.len()), (16499, 15977));
+}
+
+#[test]
+fn bsi2008_dg4_irises() {
+    let raw = testdata!("jmrtd/lds/bsi2008/Datagroup4.bin");
+    let dg4 = BiometricGroup::parse_dg4(&raw).unwrap();
+    // `openssl asn1parse -inform DER -in Datagroup4.bin -i` and
+    // `xxd -s 6494 -l 18`: type 10, subtypes 01 and 02, format type 0009.
+    let t = &dg4.templates;
+    assert_eq!(t.len(), 2);
+    assert_eq!(t[0].header.version, Some(&[0x01, 0x01][..]));
+    assert_eq!(t[0].header.biometric_type, Some(0x10));
+    assert_eq!(t[0].header.biometric_subtype, Some(0x01));
+    assert_eq!(t[1].header.biometric_subtype, Some(0x02));
+    assert_eq!(t[1].header.format_type, Some(0x0009));
+    assert_eq!(t[1].format_identifier.as_deref(), Some("IIR"));
+    assert_eq!((t[0].data_offset, t[0].data.len()), (42, 6445));
+    assert_eq!((t[1].data_offset, t[1].data.len()), (6517, 6777));
+}
+
+#[test]
+fn sod_certificates_match_the_pymrtd_dscs() {
+    // README: each embedded DSC is byte-identical to the matching .cer file.
+    let sod = testdata!("pymrtd/ef/sod_test_bsi_tr03105_EF_SOD.bin");
+    let sod = Sod::parse(&sod).unwrap();
+    assert_eq!(
+        sod.signed.certificates[0].der,
+        testdata!("pymrtd/pki/certs/dsc_de_0142fd5cf927.cer")
+    );
+    let sod = testdata!("pymrtd/ef/sod_test_etsi_tr103200_EF_SOD.bin");
+    let sod = Sod::parse(&sod).unwrap();
+    assert_eq!(
+        sod.signed.certificates[0].der,
+        testdata!("pymrtd/pki/certs/dsc_de_0130846f2b3e.cer")
+    );
+    let c = &sod.signed.certificates[0];
+    assert!(c.subject.contains("CN=ETSI DS"), "{}", c.subject);
+    assert!(c.not_before.starts_with("2011-06-12"), "{}", c.not_before);
 }

@@ -496,6 +496,8 @@ proptest! {
         let _ = Com::parse(&bytes);
         let _ = Dg1::parse(&bytes);
         let _ = Dg2::parse(&bytes);
+        let _ = icao9303::lds::BiometricGroup::parse_dg3(&bytes);
+        let _ = icao9303::lds::BiometricGroup::parse_dg4(&bytes);
         let _ = Dg7::parse(&bytes);
         let _ = Dg11::parse(&bytes);
         let _ = Dg12::parse(&bytes);
@@ -508,7 +510,7 @@ proptest! {
     }
 
     #[test]
-    fn tagged_bytes_never_panic(tag in prop::sample::select(vec![0x60u8, 0x61, 0x67, 0x6B, 0x6C, 0x6E, 0x6F, 0x75, 0x77, 0x30, 0x31]),
+    fn tagged_bytes_never_panic(tag in prop::sample::select(vec![0x60u8, 0x61, 0x63, 0x76, 0x67, 0x6B, 0x6C, 0x6E, 0x6F, 0x75, 0x77, 0x30, 0x31]),
                                 body in proptest::collection::vec(any::<u8>(), 0..300)) {
         // A well-formed outer TLV around random content reaches deeper code.
         let raw = Node::primitive(Tag::new(u32::from(tag)), body).encode();

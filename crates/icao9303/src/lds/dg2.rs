@@ -224,7 +224,7 @@ fn small_uint(tlv: &Tlv<'_>) -> Option<u32> {
     Some(v.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b)))
 }
 
-fn parse_header<'a>(tlv: &Tlv<'a>) -> Result<BiometricHeader<'a>, Error> {
+pub(crate) fn parse_header<'a>(tlv: &Tlv<'a>) -> Result<BiometricHeader<'a>, Error> {
     let mut h = BiometricHeader::default();
     for item in tlv.children() {
         let item = item?;
