@@ -1,10 +1,917 @@
-//! ISO 7816-4 secure messaging (work in progress).
+//! ISO/IEC 7816-4 secure messaging as Doc 9303 Part 11 §9.8 uses it, for
+//! two-key 3DES and AES-128/192/256.
+//!
+//! - 3DES: CBC with IV zero, MAC = ISO/IEC 9797-1 MAC algorithm 3 (the
+//!   "retail MAC") with DES, padding method 2, send-sequence counter (SSC) of
+//!   8 bytes.
+//! - AES: CBC with IV = E(KSenc, SSC), MAC = AES-CMAC truncated to 8 bytes
+//!   over the padded input, SSC of 16 bytes.
+//!
+//! Commands carry DO'87 (even INS) or DO'85 (odd INS) for the encrypted
+//! data, DO'97 for `Le` and DO'8E for the MAC; responses carry DO'87/85,
+//! DO'99 (the status word) and DO'8E. The MAC of a response is checked in
+//! constant time before anything in it is decrypted.
+//!
+//! A session is strict: any bad MAC, missing or misplaced data object, wrong
+//! padding or link failure closes it, and every later call is refused with
+//! [`SmErrorKind::SessionClosed`]. Nothing of a refused response is
+//! returned. The counter is incremented in one place, before each protected
+//! command and before each protected response.
+//!
+//! [`SecureMessaging`] is the reader's side; [`CardSm`] is the card's (it
+//! unwraps commands and wraps responses), for the virtual chip and tests.
+//!
+//! ```
+//! use icao9303::apdu::CommandApdu;
+//! use icao9303::kdf::KeyKind;
+//! use icao9303::sm::{SecureMessaging, SessionKeys};
+//!
+//! // Doc 9303 Part 11 D.4: SELECT EF.COM under the BAC session keys.
+//! let hex = |s: &str| -> Vec<u8> {
+//!     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+//! };
+//! let keys = SessionKeys::new(
+//!     KeyKind::Tdes,
+//!     &hex("979EC13B1CBFE9DCD01AB0FED307EAE5"),
+//!     &hex("F1CB1F1FB5ADF208806B89DC579DC1F8"),
+//! )?;
+//! let mut sm = SecureMessaging::new(keys, &hex("887022120C06C226"))?;
+//! let protected = sm.wrap(&CommandApdu::select_file(0x011E))?;
+//! assert_eq!(protected, hex("0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800"));
+//! let rsp = sm.unwrap(&hex("990290008E08FA855A5D4C50A8ED9000"))?;
+//! assert!(rsp.is_success());
+//! # Ok::<(), icao9303::Error>(())
+//! ```
+
+use core::fmt;
+
+use aes::{Aes128, Aes192, Aes256};
+use cbc::cipher::block_padding::NoPadding;
+use cbc::cipher::{
+    BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, KeyInit, KeyIvInit,
+};
+use cmac::{Cmac, Mac};
+use des::{Des, TdesEde2};
+use retail_mac::RetailMac;
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use crate::Error;
+use crate::apdu::{
+    CLA_SM, CommandApdu, LengthEncoding, MAX_SHORT_DATA, MAX_SHORT_NE, ResponseApdu, StatusWord,
+};
+use crate::kdf::{self, KeyKind};
+use crate::tlv::{self, Tag, Tlv};
+use crate::transport::{self, Transport};
+
+/// Length of the MAC in DO'8E.
+pub const MAC_LEN: usize = 8;
+
+const TAG_85: Tag = Tag::new(0x85);
+const TAG_87: Tag = Tag::new(0x87);
+const TAG_8E: Tag = Tag::new(0x8E);
+const TAG_97: Tag = Tag::new(0x97);
+const TAG_99: Tag = Tag::new(0x99);
 
 /// Why secure messaging failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
 #[non_exhaustive]
 pub enum SmErrorKind {
-    /// The session is closed.
-    #[error("the session is closed")]
+    /// The session was closed by an earlier failure.
+    #[error("the session is closed after an earlier failure")]
     SessionClosed,
+    /// The send-sequence counter would wrap around.
+    #[error("the send-sequence counter is exhausted")]
+    CounterExhausted,
+    /// A key of the wrong length for the cipher.
+    #[error("a key of {len} bytes for {kind:?}")]
+    KeyLength {
+        /// The cipher.
+        kind: KeyKind,
+        /// The length given.
+        len: usize,
+    },
+    /// A send-sequence counter that is not one block long.
+    #[error("a send-sequence counter of {len} bytes (a block is {block})")]
+    SscLength {
+        /// The length given.
+        len: usize,
+        /// The cipher's block length.
+        block: usize,
+    },
+    /// A response without secure messaging data objects: the card answered
+    /// with a bare status word (often 6987 or 6988, after which it has left
+    /// secure messaging).
+    #[error("unprotected response {sw}")]
+    UnprotectedResponse {
+        /// The status word received.
+        sw: StatusWord,
+    },
+    /// A command without the secure messaging bits in CLA or without data
+    /// objects (card side).
+    #[error("unprotected command")]
+    UnprotectedCommand,
+    /// Bytes that are not a response APDU (fewer than two) or not a command
+    /// APDU.
+    #[error("not an APDU")]
+    NotAnApdu,
+    /// The data objects do not parse as BER-TLV.
+    #[error("the secure messaging data objects are not BER-TLV (byte {offset})")]
+    Malformed {
+        /// Offset in the data field.
+        offset: usize,
+    },
+    /// A data object that has no place there (unknown tag, wrong order, or
+    /// a second one).
+    #[error("unexpected data object {tag} at byte {offset}")]
+    UnexpectedObject {
+        /// Its tag.
+        tag: Tag,
+        /// Offset in the data field.
+        offset: usize,
+    },
+    /// A data object of the wrong length (DO'8E not 8 bytes, DO'99 not 2,
+    /// DO'97 not 1 or 2, a cryptogram not whole blocks).
+    #[error("data object {tag} has a wrong length")]
+    ObjectLength {
+        /// Its tag.
+        tag: Tag,
+    },
+    /// DO'8E (the MAC) is missing.
+    #[error("DO'8E (MAC) missing")]
+    MissingMac,
+    /// DO'99 (the protected status word) is missing from a response.
+    #[error("DO'99 (status word) missing")]
+    MissingStatus,
+    /// The MAC does not verify.
+    #[error("wrong MAC")]
+    BadMac,
+    /// The padding-content indicator of DO'87 is not `01`.
+    #[error("padding-content indicator {found:#04x} is not 01")]
+    PaddingIndicator {
+        /// The byte found.
+        found: u8,
+    },
+    /// The decrypted data does not end in ISO/IEC 9797-1 padding method 2.
+    #[error("wrong padding in the decrypted data")]
+    BadPadding,
+    /// The status word after the data objects differs from the protected
+    /// one in DO'99.
+    #[error("status word {outer} differs from the protected {inner}")]
+    StatusMismatch {
+        /// The one in DO'99.
+        inner: StatusWord,
+        /// The trailing one.
+        outer: StatusWord,
+    },
+    /// The command to protect is already protected (CLA has bits `0C`).
+    #[error("the command already has secure messaging bits in CLA")]
+    AlreadyProtected,
+    /// A protected command or response exceeds what an APDU carries.
+    #[error("the protected APDU is too long")]
+    TooLong,
+    /// The link failed between the protected command and its response;
+    /// the counters of card and reader may differ.
+    #[error("the link failed in the middle of a protected exchange")]
+    LinkFailed,
+}
+
+impl SmErrorKind {
+    /// The status word a card answers (in the clear) to a command it cannot
+    /// unwrap: `6987` when objects are missing, `6988` otherwise.
+    pub fn card_status(self) -> StatusWord {
+        match self {
+            SmErrorKind::MissingMac
+            | SmErrorKind::MissingStatus
+            | SmErrorKind::UnprotectedCommand => StatusWord::SM_OBJECTS_MISSING,
+            _ => StatusWord::SM_OBJECTS_INCORRECT,
+        }
+    }
+}
+
+impl From<SmErrorKind> for Error {
+    fn from(kind: SmErrorKind) -> Error {
+        Error::SecureMessaging(kind)
+    }
+}
+
+// ---- primitives ------------------------------------------------------------
+
+/// The cipher's block length: 8 for 3DES, 16 for AES.
+pub const fn block_len(kind: KeyKind) -> usize {
+    match kind {
+        KeyKind::Tdes => 8,
+        KeyKind::Aes128 | KeyKind::Aes192 | KeyKind::Aes256 => 16,
+    }
+}
+
+/// ISO/IEC 9797-1 padding method 2: `80` then `00`s up to a multiple of
+/// `block` (a full block when `data` is already aligned).
+pub fn pad(data: &[u8], block: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len().saturating_add(block));
+    out.extend_from_slice(data);
+    pad_in_place(&mut out, block);
+    out
+}
+
+fn pad_in_place(buf: &mut Vec<u8>, block: usize) {
+    buf.push(0x80);
+    if block == 0 {
+        return;
+    }
+    while !buf.len().is_multiple_of(block) {
+        buf.push(0);
+    }
+}
+
+/// Removes padding method 2: the data must end in `80` followed by fewer
+/// than `block` zero bytes, inside the last block.
+pub fn unpad(data: &[u8], block: usize) -> Result<&[u8], Error> {
+    let zeros = data.iter().rev().take_while(|b| **b == 0).count();
+    let end = data
+        .len()
+        .saturating_sub(zeros)
+        .checked_sub(1)
+        .ok_or(SmErrorKind::BadPadding)?;
+    if data.get(end) != Some(&0x80) || zeros >= block {
+        return Err(SmErrorKind::BadPadding.into());
+    }
+    Ok(data.get(..end).unwrap_or_default())
+}
+
+fn key_error(kind: KeyKind, len: usize) -> Error {
+    SmErrorKind::KeyLength { kind, len }.into()
+}
+
+fn cbc_encrypt_with<C: BlockCipherEncrypt + KeyInit>(
+    key: &[u8],
+    iv: &[u8],
+    buf: &mut [u8],
+) -> Result<(), ()> {
+    let enc = cbc::Encryptor::<C>::new_from_slices(key, iv).map_err(|_| ())?;
+    let len = buf.len();
+    enc.encrypt_padded::<NoPadding>(buf, len).map_err(|_| ())?;
+    Ok(())
+}
+
+fn cbc_decrypt_with<C: BlockCipherDecrypt + KeyInit>(
+    key: &[u8],
+    iv: &[u8],
+    buf: &mut [u8],
+) -> Result<(), ()> {
+    let dec = cbc::Decryptor::<C>::new_from_slices(key, iv).map_err(|_| ())?;
+    dec.decrypt_padded::<NoPadding>(buf).map_err(|_| ())?;
+    Ok(())
+}
+
+/// Encrypts `buf` in place with the cipher in CBC mode. `buf` must be whole
+/// blocks (pad it first) and `iv` one block; 3DES keys are 16 bytes (K1 K2).
+pub fn encrypt_cbc(kind: KeyKind, key: &[u8], iv: &[u8], buf: &mut [u8]) -> Result<(), Error> {
+    if key.len() != kind.key_len() {
+        return Err(key_error(kind, key.len()));
+    }
+    let block = block_len(kind);
+    if iv.len() != block || !buf.len().is_multiple_of(block) {
+        return Err(SmErrorKind::ObjectLength { tag: TAG_87 }.into());
+    }
+    let r = match kind {
+        KeyKind::Tdes => cbc_encrypt_with::<TdesEde2>(key, iv, buf),
+        KeyKind::Aes128 => cbc_encrypt_with::<Aes128>(key, iv, buf),
+        KeyKind::Aes192 => cbc_encrypt_with::<Aes192>(key, iv, buf),
+        KeyKind::Aes256 => cbc_encrypt_with::<Aes256>(key, iv, buf),
+    };
+    r.map_err(|()| key_error(kind, key.len()))
+}
+
+/// Decrypts `buf` in place with the cipher in CBC mode (whole blocks, `iv`
+/// one block).
+pub fn decrypt_cbc(kind: KeyKind, key: &[u8], iv: &[u8], buf: &mut [u8]) -> Result<(), Error> {
+    if key.len() != kind.key_len() {
+        return Err(key_error(kind, key.len()));
+    }
+    let block = block_len(kind);
+    if iv.len() != block || !buf.len().is_multiple_of(block) {
+        return Err(SmErrorKind::ObjectLength { tag: TAG_87 }.into());
+    }
+    let r = match kind {
+        KeyKind::Tdes => cbc_decrypt_with::<TdesEde2>(key, iv, buf),
+        KeyKind::Aes128 => cbc_decrypt_with::<Aes128>(key, iv, buf),
+        KeyKind::Aes192 => cbc_decrypt_with::<Aes192>(key, iv, buf),
+        KeyKind::Aes256 => cbc_decrypt_with::<Aes256>(key, iv, buf),
+    };
+    r.map_err(|()| key_error(kind, key.len()))
+}
+
+fn mac_with<M: Mac + KeyInit>(key: &[u8], data: &[u8]) -> Result<[u8; MAC_LEN], ()> {
+    let mut m = <M as KeyInit>::new_from_slice(key).map_err(|_| ())?;
+    m.update(data);
+    let full = m.finalize().into_bytes();
+    let mut out = [0u8; MAC_LEN];
+    out.copy_from_slice(full.get(..MAC_LEN).ok_or(())?);
+    Ok(out)
+}
+
+/// The 8-byte MAC of secure messaging and of the authentication protocols:
+/// for 3DES, ISO/IEC 9797-1 MAC algorithm 3 with DES over `data`, which
+/// must already be padded (method 2) to whole blocks; for AES, AES-CMAC of
+/// `data` (padded or not, as the protocol says) truncated to 8 bytes.
+pub fn mac(kind: KeyKind, key: &[u8], data: &[u8]) -> Result<[u8; MAC_LEN], Error> {
+    if key.len() != kind.key_len() {
+        return Err(key_error(kind, key.len()));
+    }
+    if kind == KeyKind::Tdes && (data.is_empty() || !data.len().is_multiple_of(8)) {
+        return Err(SmErrorKind::BadPadding.into());
+    }
+    let r = match kind {
+        KeyKind::Tdes => mac_with::<RetailMac<Des>>(key, data),
+        KeyKind::Aes128 => mac_with::<Cmac<Aes128>>(key, data),
+        KeyKind::Aes192 => mac_with::<Cmac<Aes192>>(key, data),
+        KeyKind::Aes256 => mac_with::<Cmac<Aes256>>(key, data),
+    };
+    r.map_err(|()| key_error(kind, key.len()))
+}
+
+// ---- keys and counter ------------------------------------------------------
+
+/// The session keys KSenc and KSmac of a secure messaging session (or the
+/// basic access keys Kenc/Kmac of BAC). Zeroized on drop; `Debug` shows
+/// only the cipher.
+pub struct SessionKeys {
+    kind: KeyKind,
+    enc: Zeroizing<Vec<u8>>,
+    mac: Zeroizing<Vec<u8>>,
+}
+
+impl SessionKeys {
+    /// Keys of `kind` from their bytes (16 bytes for 3DES and AES-128, 24
+    /// for AES-192, 32 for AES-256).
+    pub fn new(kind: KeyKind, enc: &[u8], mac: &[u8]) -> Result<SessionKeys, Error> {
+        for k in [enc, mac] {
+            if k.len() != kind.key_len() {
+                return Err(key_error(kind, k.len()));
+            }
+        }
+        Ok(SessionKeys {
+            kind,
+            enc: Zeroizing::new(enc.to_vec()),
+            mac: Zeroizing::new(mac.to_vec()),
+        })
+    }
+
+    /// `KDF(secret, 1)` and `KDF(secret, 2)` (Doc 9303 Part 11 §9.7.1).
+    pub fn derive(kind: KeyKind, shared_secret: &[u8]) -> SessionKeys {
+        SessionKeys {
+            kind,
+            enc: kdf::derive(shared_secret, kdf::ENC, kind),
+            mac: kdf::derive(shared_secret, kdf::MAC, kind),
+        }
+    }
+
+    /// The cipher.
+    pub fn kind(&self) -> KeyKind {
+        self.kind
+    }
+
+    /// The encryption key.
+    pub fn enc(&self) -> &[u8] {
+        &self.enc
+    }
+
+    /// The MAC key.
+    pub fn mac(&self) -> &[u8] {
+        &self.mac
+    }
+}
+
+impl fmt::Debug for SessionKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionKeys")
+            .field("kind", &self.kind)
+            .field("keys", &"<redacted>")
+            .finish()
+    }
+}
+
+/// What both sides share: keys, counter, and whether the session is open.
+struct Core {
+    keys: SessionKeys,
+    ssc: Vec<u8>,
+    open: bool,
+}
+
+impl Core {
+    fn new(keys: SessionKeys, ssc: &[u8]) -> Result<Core, Error> {
+        let block = block_len(keys.kind);
+        if ssc.len() != block {
+            return Err(SmErrorKind::SscLength {
+                len: ssc.len(),
+                block,
+            }
+            .into());
+        }
+        Ok(Core {
+            keys,
+            ssc: ssc.to_vec(),
+            open: true,
+        })
+    }
+
+    fn kind(&self) -> KeyKind {
+        self.keys.kind
+    }
+
+    fn block(&self) -> usize {
+        block_len(self.keys.kind)
+    }
+
+    /// Runs one protected step: refuses when closed, closes on any error.
+    fn guarded<T>(&mut self, step: impl FnOnce(&mut Core) -> Result<T, Error>) -> Result<T, Error> {
+        if !self.open {
+            return Err(SmErrorKind::SessionClosed.into());
+        }
+        let r = step(self);
+        if r.is_err() {
+            self.open = false;
+        }
+        r
+    }
+
+    /// The one place where the send-sequence counter moves: +1, big-endian.
+    fn increment_ssc(&mut self) -> Result<(), Error> {
+        for b in self.ssc.iter_mut().rev() {
+            let (next, carry) = b.overflowing_add(1);
+            *b = next;
+            if !carry {
+                return Ok(());
+            }
+        }
+        Err(SmErrorKind::CounterExhausted.into())
+    }
+
+    fn iv(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
+        let block = self.block();
+        let mut iv = Zeroizing::new(vec![0u8; block]);
+        if self.kind() != KeyKind::Tdes {
+            // IV = E(KSenc, SSC): one block of CBC with a zero IV is ECB.
+            iv.copy_from_slice(&self.ssc);
+            let zero = vec![0u8; block];
+            encrypt_cbc(self.kind(), self.keys.enc(), &zero, &mut iv)?;
+        }
+        Ok(iv)
+    }
+
+    fn encrypt(&self, plain: &[u8]) -> Result<Vec<u8>, Error> {
+        let mut buf = pad(plain, self.block());
+        let iv = self.iv()?;
+        encrypt_cbc(self.kind(), self.keys.enc(), &iv, &mut buf)?;
+        Ok(buf)
+    }
+
+    fn decrypt(&self, tag: Tag, cryptogram: &[u8]) -> Result<Vec<u8>, Error> {
+        let block = self.block();
+        if cryptogram.is_empty() || !cryptogram.len().is_multiple_of(block) {
+            return Err(SmErrorKind::ObjectLength { tag }.into());
+        }
+        let mut buf = Zeroizing::new(cryptogram.to_vec());
+        let iv = self.iv()?;
+        decrypt_cbc(self.kind(), self.keys.enc(), &iv, &mut buf)?;
+        Ok(unpad(&buf, block)?.to_vec())
+    }
+
+    /// MAC over `pad(SSC || parts...)`.
+    fn mac(&self, parts: &[&[u8]]) -> Result<[u8; MAC_LEN], Error> {
+        let mut n = self.ssc.clone();
+        for p in parts {
+            n.extend_from_slice(p);
+        }
+        pad_in_place(&mut n, self.block());
+        mac(self.kind(), self.keys.mac(), &n)
+    }
+
+    fn verify_mac(&self, parts: &[&[u8]], cc: &[u8]) -> Result<(), Error> {
+        let expected = self.mac(parts)?;
+        if bool::from(expected.as_slice().ct_eq(cc)) {
+            Ok(())
+        } else {
+            Err(SmErrorKind::BadMac.into())
+        }
+    }
+
+    /// The cryptogram object for `data`: DO'85 for odd INS, DO'87 otherwise.
+    fn cryptogram_object(&self, data: &[u8], odd: bool, out: &mut Vec<u8>) -> Result<(), Error> {
+        let c = self.encrypt(data)?;
+        if odd {
+            tlv::write(out, TAG_85, &c);
+        } else {
+            let mut v = Vec::with_capacity(c.len().saturating_add(1));
+            v.push(0x01);
+            v.extend_from_slice(&c);
+            tlv::write(out, TAG_87, &v);
+        }
+        Ok(())
+    }
+
+    /// Decrypts the value of a DO'85 or DO'87.
+    fn open_cryptogram(&self, obj: &Tlv<'_>) -> Result<Vec<u8>, Error> {
+        if obj.tag() == TAG_87 {
+            let (&indicator, c) = obj
+                .value()
+                .split_first()
+                .ok_or(SmErrorKind::ObjectLength { tag: TAG_87 })?;
+            if indicator != 0x01 {
+                return Err(SmErrorKind::PaddingIndicator { found: indicator }.into());
+            }
+            self.decrypt(TAG_87, c)
+        } else {
+            self.decrypt(TAG_85, obj.value())
+        }
+    }
+}
+
+/// The data objects of a protected APDU, split and checked for order.
+struct Objects<'a> {
+    cryptogram: Option<Tlv<'a>>,
+    /// DO'97 in a command, DO'99 in a response.
+    le_or_status: Option<Tlv<'a>>,
+    /// Everything the MAC covers (the bytes before DO'8E).
+    covered: &'a [u8],
+    cc: &'a [u8],
+}
+
+/// Splits `data` into `[85|87] [97|99] 8E`, strictly in that order, with
+/// DO'8E last. `middle` is DO'97 for commands and DO'99 for responses.
+fn split_objects(data: &[u8], middle: Tag) -> Result<Objects<'_>, Error> {
+    let mut objs = Objects {
+        cryptogram: None,
+        le_or_status: None,
+        covered: &[],
+        cc: &[],
+    };
+    let mut rank = 0u8;
+    let mut mac_seen = false;
+    for item in tlv::Reader::new(data) {
+        let obj = item.map_err(|e| match e {
+            Error::Tlv { offset, .. } => Error::SecureMessaging(SmErrorKind::Malformed { offset }),
+            other => other,
+        })?;
+        let unexpected = Error::SecureMessaging(SmErrorKind::UnexpectedObject {
+            tag: obj.tag(),
+            offset: obj.offset(),
+        });
+        if mac_seen {
+            return Err(unexpected);
+        }
+        let this_rank = match obj.tag() {
+            t if t == TAG_85 || t == TAG_87 => 1,
+            t if t == middle => 2,
+            t if t == TAG_8E => 3,
+            _ => return Err(unexpected),
+        };
+        if this_rank <= rank {
+            return Err(unexpected);
+        }
+        rank = this_rank;
+        match this_rank {
+            1 => objs.cryptogram = Some(obj),
+            2 => objs.le_or_status = Some(obj),
+            _ => {
+                if obj.value().len() != MAC_LEN {
+                    return Err(SmErrorKind::ObjectLength { tag: TAG_8E }.into());
+                }
+                objs.covered = data.get(..obj.offset()).unwrap_or_default();
+                objs.cc = obj.value();
+                mac_seen = true;
+            }
+        }
+    }
+    if !mac_seen {
+        return Err(SmErrorKind::MissingMac.into());
+    }
+    Ok(objs)
+}
+
+// ---- the reader's side -----------------------------------------------------
+
+/// The reader's side of a secure messaging session: protects commands and
+/// checks responses. Keys are zeroized on drop and never shown by `Debug`.
+pub struct SecureMessaging {
+    core: Core,
+}
+
+impl SecureMessaging {
+    /// A session with `keys` whose send-sequence counter starts at `ssc`
+    /// (one block: 8 bytes for 3DES, 16 for AES).
+    pub fn new(keys: SessionKeys, ssc: &[u8]) -> Result<SecureMessaging, Error> {
+        Ok(SecureMessaging {
+            core: Core::new(keys, ssc)?,
+        })
+    }
+
+    /// The cipher.
+    pub fn kind(&self) -> KeyKind {
+        self.core.kind()
+    }
+
+    /// The current send-sequence counter (the one of the last protected
+    /// command or response).
+    pub fn send_sequence_counter(&self) -> &[u8] {
+        &self.core.ssc
+    }
+
+    /// Whether the session still works (no failure so far).
+    pub fn is_open(&self) -> bool {
+        self.core.open
+    }
+
+    /// Protects `command` and returns the bytes to send: CLA gets bits `0C`
+    /// (the chaining bit is kept), the data goes encrypted into DO'87 (DO'85
+    /// for odd INS), `Ne` into DO'97, the MAC into DO'8E, and `Le` becomes
+    /// `00` (`0000` when the command or its protected form needs extended
+    /// length).
+    ///
+    /// A command that cannot be encoded at all is refused without touching
+    /// the session; any later failure closes it.
+    pub fn wrap(&mut self, command: &CommandApdu) -> Result<Vec<u8>, Error> {
+        if !self.core.open {
+            return Err(SmErrorKind::SessionClosed.into());
+        }
+        let plain_encoding = command.encoding()?;
+        if command.cla & CLA_SM != 0 {
+            return Err(SmErrorKind::AlreadyProtected.into());
+        }
+        self.core.guarded(|core| {
+            core.increment_ssc()?;
+            let block = core.block();
+            let cla = command.cla | CLA_SM;
+            let header = [cla, command.ins, command.p1, command.p2];
+            let mut dos = Vec::new();
+            if !command.data.is_empty() {
+                core.cryptogram_object(&command.data, command.has_odd_ins(), &mut dos)?;
+            }
+            if let Some(ne) = command.ne {
+                let le = if ne <= MAX_SHORT_NE {
+                    vec![(ne & 0xFF) as u8]
+                } else {
+                    ((ne & 0xFFFF) as u16).to_be_bytes().to_vec()
+                };
+                tlv::write(&mut dos, TAG_97, &le);
+            }
+            let cc = core.mac(&[&pad(&header, block), &dos])?;
+            tlv::write(&mut dos, TAG_8E, &cc);
+            let extended = plain_encoding == LengthEncoding::Extended || dos.len() > MAX_SHORT_DATA;
+            let ne = if extended { 65_536 } else { MAX_SHORT_NE };
+            let protected = CommandApdu {
+                cla,
+                ins: command.ins,
+                p1: command.p1,
+                p2: command.p2,
+                data: dos,
+                ne: Some(ne),
+            };
+            protected
+                .to_bytes()
+                .map_err(|_| SmErrorKind::TooLong.into())
+        })
+    }
+
+    /// Checks a protected response and returns the plain one: the MAC over
+    /// `SSC || DO'87/85 || DO'99` is verified in constant time first, then
+    /// the data is decrypted and unpadded; the status word is the one of
+    /// DO'99 (and must equal the trailing one).
+    pub fn unwrap(&mut self, response: &[u8]) -> Result<ResponseApdu, Error> {
+        self.core.guarded(|core| {
+            let rsp = ResponseApdu::parse(response).map_err(|_| SmErrorKind::NotAnApdu)?;
+            core.increment_ssc()?;
+            if rsp.data.is_empty() {
+                return Err(SmErrorKind::UnprotectedResponse { sw: rsp.sw }.into());
+            }
+            let objs = split_objects(&rsp.data, TAG_99)?;
+            let status = objs.le_or_status.ok_or(SmErrorKind::MissingStatus)?;
+            core.verify_mac(&[objs.covered], objs.cc)?;
+            let sw = match status.value() {
+                [sw1, sw2] => StatusWord::from_bytes(*sw1, *sw2),
+                _ => return Err(SmErrorKind::ObjectLength { tag: TAG_99 }.into()),
+            };
+            if sw != rsp.sw {
+                return Err(SmErrorKind::StatusMismatch {
+                    inner: sw,
+                    outer: rsp.sw,
+                }
+                .into());
+            }
+            let data = match &objs.cryptogram {
+                Some(obj) => core.open_cryptogram(obj)?,
+                None => Vec::new(),
+            };
+            Ok(ResponseApdu { data, sw })
+        })
+    }
+
+    /// Protects `command`, sends it over `transport` and checks the answer.
+    /// A link failure closes the session (the counters may now differ).
+    pub fn transmit<T: Transport + ?Sized>(
+        &mut self,
+        transport: &mut T,
+        command: &CommandApdu,
+    ) -> Result<ResponseApdu, Error> {
+        let bytes = self.wrap(command)?;
+        if let Err(e) = transport::check_link(&transport.link_info(), &bytes) {
+            // Refused without sending, but the counter has moved: the
+            // session cannot go on.
+            self.core.open = false;
+            return Err(e);
+        }
+        let raw = match transport.transmit(&bytes) {
+            Ok(raw) => raw,
+            Err(e) => {
+                self.core.open = false;
+                return Err(e.into());
+            }
+        };
+        self.unwrap(&raw)
+    }
+}
+
+impl fmt::Debug for SecureMessaging {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecureMessaging")
+            .field("kind", &self.core.kind())
+            .field("open", &self.core.open)
+            .field("keys", &"<redacted>")
+            .finish()
+    }
+}
+
+// ---- the card's side -------------------------------------------------------
+
+/// The card's side of a secure messaging session: checks protected commands
+/// and protects responses (for the virtual chip and for tests).
+pub struct CardSm {
+    core: Core,
+    last_odd_ins: bool,
+}
+
+impl CardSm {
+    /// A session with `keys` whose counter starts at `ssc`.
+    pub fn new(keys: SessionKeys, ssc: &[u8]) -> Result<CardSm, Error> {
+        Ok(CardSm {
+            core: Core::new(keys, ssc)?,
+            last_odd_ins: false,
+        })
+    }
+
+    /// Whether the session still works.
+    pub fn is_open(&self) -> bool {
+        self.core.open
+    }
+
+    /// The current send-sequence counter.
+    pub fn send_sequence_counter(&self) -> &[u8] {
+        &self.core.ssc
+    }
+
+    /// Checks a protected command and returns the plain one (CLA without
+    /// bits `0C`, data decrypted, `Ne` from DO'97). On error the session is
+    /// closed; [`SmErrorKind::card_status`] says what to answer.
+    pub fn unwrap_command(&mut self, bytes: &[u8]) -> Result<CommandApdu, Error> {
+        let odd = &mut self.last_odd_ins;
+        self.core.guarded(|core| {
+            let cmd = CommandApdu::parse(bytes).map_err(|_| SmErrorKind::NotAnApdu)?;
+            core.increment_ssc()?;
+            if cmd.cla & CLA_SM != CLA_SM || cmd.data.is_empty() {
+                return Err(SmErrorKind::UnprotectedCommand.into());
+            }
+            *odd = cmd.has_odd_ins();
+            let objs = split_objects(&cmd.data, TAG_97)?;
+            core.verify_mac(&[&pad(&cmd.header(), core.block()), objs.covered], objs.cc)?;
+            let ne = match objs.le_or_status.map(|o| o.value()) {
+                None => None,
+                Some([0]) => Some(MAX_SHORT_NE),
+                Some([b]) => Some(u32::from(*b)),
+                Some([0, 0]) => Some(65_536),
+                Some([hi, lo]) => Some(u32::from(u16::from_be_bytes([*hi, *lo]))),
+                Some(_) => return Err(SmErrorKind::ObjectLength { tag: TAG_97 }.into()),
+            };
+            let data = match &objs.cryptogram {
+                Some(obj) => core.open_cryptogram(obj)?,
+                None => Vec::new(),
+            };
+            Ok(CommandApdu {
+                cla: cmd.cla & !CLA_SM,
+                ins: cmd.ins,
+                p1: cmd.p1,
+                p2: cmd.p2,
+                data,
+                ne,
+            })
+        })
+    }
+
+    /// Protects a response: DO'87 (DO'85 when the last command had odd INS)
+    /// with the encrypted data, DO'99 with the status word, DO'8E with the
+    /// MAC, then the status word again.
+    pub fn wrap_response(&mut self, response: &ResponseApdu) -> Result<Vec<u8>, Error> {
+        let odd = self.last_odd_ins;
+        self.core.guarded(|core| {
+            core.increment_ssc()?;
+            let mut dos = Vec::new();
+            if !response.data.is_empty() {
+                core.cryptogram_object(&response.data, odd, &mut dos)?;
+            }
+            tlv::write(&mut dos, TAG_99, &response.sw.to_bytes());
+            let cc = core.mac(&[&dos])?;
+            tlv::write(&mut dos, TAG_8E, &cc);
+            dos.extend_from_slice(&response.sw.to_bytes());
+            Ok(dos)
+        })
+    }
+}
+
+impl fmt::Debug for CardSm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CardSm")
+            .field("kind", &self.core.kind())
+            .field("open", &self.core.open)
+            .field("keys", &"<redacted>")
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn padding() {
+        assert_eq!(pad(&[1, 2, 3], 8), [1, 2, 3, 0x80, 0, 0, 0, 0]);
+        assert_eq!(pad(&[0; 8], 8).len(), 16);
+        assert_eq!(pad(&[], 16), [&[0x80u8][..], &[0u8; 15][..]].concat());
+        assert_eq!(unpad(&[1, 2, 3, 0x80, 0, 0, 0, 0], 8).unwrap(), [1, 2, 3]);
+        assert_eq!(unpad(&[0x80, 0, 0, 0, 0, 0, 0, 0], 8).unwrap(), [0u8; 0]);
+        for bad in [
+            &[1, 2, 3, 0x81, 0, 0, 0, 0][..],
+            &[0; 8],
+            &[],
+            &[1, 0x80, 0, 0, 0, 0, 0, 0, 0, 0][..],
+        ] {
+            assert_eq!(
+                unpad(bad, 8),
+                Err(Error::SecureMessaging(SmErrorKind::BadPadding)),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn counter_wraps_into_an_error() {
+        let keys = SessionKeys::new(KeyKind::Tdes, &[1; 16], &[2; 16]).unwrap();
+        let mut sm = SecureMessaging::new(keys, &[0xFF; 8]).unwrap();
+        assert_eq!(
+            sm.wrap(&CommandApdu::get_challenge()),
+            Err(Error::SecureMessaging(SmErrorKind::CounterExhausted))
+        );
+        assert!(!sm.is_open());
+        assert_eq!(
+            sm.wrap(&CommandApdu::get_challenge()),
+            Err(Error::SecureMessaging(SmErrorKind::SessionClosed))
+        );
+    }
+
+    #[test]
+    fn construction_errors() {
+        assert_eq!(
+            SessionKeys::new(KeyKind::Aes256, &[0; 16], &[0; 32]).unwrap_err(),
+            Error::SecureMessaging(SmErrorKind::KeyLength {
+                kind: KeyKind::Aes256,
+                len: 16
+            })
+        );
+        let keys = SessionKeys::new(KeyKind::Aes128, &[0; 16], &[0; 16]).unwrap();
+        assert_eq!(
+            SecureMessaging::new(keys, &[0; 8]).unwrap_err(),
+            Error::SecureMessaging(SmErrorKind::SscLength { len: 8, block: 16 })
+        );
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let keys = SessionKeys::new(KeyKind::Aes128, &[0xAB; 16], &[0xCD; 16]).unwrap();
+        let s = format!("{keys:?}");
+        assert!(
+            !s.contains("171") && !s.contains("AB") && !s.contains("ab"),
+            "{s}"
+        );
+        let sm = SecureMessaging::new(keys, &[0; 16]).unwrap();
+        let s = format!("{sm:?}");
+        assert!(
+            s.contains("redacted") && !s.contains("171") && !s.contains("205"),
+            "{s}"
+        );
+        let card = CardSm::new(
+            SessionKeys::new(KeyKind::Tdes, &[0xAB; 16], &[0xCD; 16]).unwrap(),
+            &[0; 8],
+        )
+        .unwrap();
+        assert!(format!("{card:?}").contains("redacted"));
+    }
 }

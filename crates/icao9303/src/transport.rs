@@ -151,7 +151,14 @@ pub fn send_bytes<T: Transport + ?Sized>(
     transport: &mut T,
     bytes: &[u8],
 ) -> Result<ResponseApdu, Error> {
-    let link = transport.link_info();
+    check_link(&transport.link_info(), bytes)?;
+    let response = transport.transmit(bytes)?;
+    ResponseApdu::parse(&response)
+}
+
+/// Whether the link carries the encoded command `bytes`: not longer than
+/// its maximum, and not in the extended form unless it takes that.
+pub fn check_link(link: &LinkInfo, bytes: &[u8]) -> Result<(), Error> {
     if bytes.len() > link.max_command_len {
         return Err(ApduErrorKind::ExceedsLink {
             len: bytes.len(),
@@ -163,8 +170,7 @@ pub fn send_bytes<T: Transport + ?Sized>(
     if !link.extended_length && bytes.len() > 5 && bytes.get(4) == Some(&0) {
         return Err(ApduErrorKind::ExtendedNotSupported.into());
     }
-    let response = transport.transmit(bytes)?;
-    ResponseApdu::parse(&response)
+    Ok(())
 }
 
 #[cfg(test)]
