@@ -12,6 +12,8 @@ use clap::{Parser, Subcommand};
 mod input;
 mod lds;
 mod mrz;
+mod otp;
+mod policy;
 mod qr;
 
 /// Electronic identification: Vietnam's CCCD and ICAO Doc 9303 eMRTDs.
@@ -33,6 +35,12 @@ enum Command {
     /// LDS files read from a chip: EF.COM, data groups, EF.SOD...
     #[command(subcommand)]
     Lds(lds::Cmd),
+    /// Password and passcode rules of an electronic identity account.
+    #[command(subcommand)]
+    Policy(policy::Cmd),
+    /// HOTP and TOTP one-time codes.
+    #[command(subcommand)]
+    Otp(otp::Cmd),
 }
 
 /// What a subcommand ends with.
@@ -59,6 +67,8 @@ fn main() -> ExitCode {
         Command::Qr(cmd) => qr::run(cmd),
         Command::Mrz(cmd) => mrz::run(cmd),
         Command::Lds(cmd) => lds::run(cmd),
+        Command::Policy(cmd) => policy::run(cmd),
+        Command::Otp(cmd) => otp::run(cmd),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

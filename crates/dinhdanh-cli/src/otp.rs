@@ -67,7 +67,11 @@ pub(crate) enum Hash {
 
 impl Common {
     fn secret(&self) -> Result<Secret, Failure> {
-        let min = if self.allow_short_secret { 10 } else { Secret::MIN_LEN };
+        let min = if self.allow_short_secret {
+            10
+        } else {
+            Secret::MIN_LEN
+        };
         Secret::from_base32_min(&self.secret, min).map_err(|e| Failure(format!("--secret: {e}")))
     }
 
@@ -85,7 +89,9 @@ pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
         Cmd::Hotp { common, counter } => {
             let hotp = Hotp::new(common.secret()?, common.algorithm(), common.digits)?;
             for i in 0..u64::from(common.count) {
-                let Some(c) = counter.checked_add(i) else { break };
+                let Some(c) = counter.checked_add(i) else {
+                    break;
+                };
                 println!("{}", hotp.generate(c).expose_secret());
             }
         }

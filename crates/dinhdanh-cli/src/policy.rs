@@ -85,7 +85,10 @@ fn finish(what: &str, reasons: Vec<Reason>) -> Result<Outcome, Failure> {
     if ok {
         Ok(Outcome::Ok)
     } else {
-        Ok(Outcome::Refused(format!("{what} refused: {}", codes.join(", "))))
+        Ok(Outcome::Refused(format!(
+            "{what} refused: {}",
+            codes.join(", ")
+        )))
     }
 }
 
