@@ -23,7 +23,9 @@ macro_rules! brainpool_curve {
         a: $a:literal,
         b: $b:literal,
         gx: $gx:literal,
-        gy: $gy:literal $(,)?
+        gy: $gy:literal,
+        // the hash RFC 6979 signing uses by default (`ecdsa::DigestAlgorithm`)
+        digest: $digest:ty $(,)?
     ) => {
         use elliptic_curve::bigint::{$uint, Odd};
         use elliptic_curve::consts::$field_bytes;
@@ -89,6 +91,10 @@ macro_rules! brainpool_curve {
 
         impl ecdsa::EcdsaCurve for $curve {
             const NORMALIZE_S: bool = false;
+        }
+
+        impl ecdsa::DigestAlgorithm for $curve {
+            type Digest = $digest;
         }
 
         #[doc = concat!("A ", $name, " point in affine coordinates.")]

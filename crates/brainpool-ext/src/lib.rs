@@ -1,7 +1,70 @@
+//! brainpoolP224r1, brainpoolP320r1 and brainpoolP512r1 (RFC 5639) for the
+//! RustCrypto elliptic-curve stack, ECDSA verification over a digest the
+//! caller supplies, and matching of explicit EC domain parameters to named
+//! curves.
+//!
+//! RustCrypto ships P-224/P-256/P-384/P-521 and brainpoolP256r1/P384r1, but
+//! passports are also signed on brainpoolP224r1, P320r1 and P512r1 (the
+//! Vietnamese and German CSCAs are brainpoolP512r1, written as explicit
+//! parameters). This crate builds those three on `primeorder` and
+//! `primefield` (crypto-bigint Montgomery arithmetic) the way `bp256`/`bp384`
+//! 0.14 are built, so `ecdsa::VerifyingKey<BrainpoolP512r1>`,
+//! `elliptic_curve::PublicKey`, `ecdh` and the rest work on them.
+//!
+//! ```
+//! use brainpool_ext::ecdsa::signature::hazmat::PrehashSigner;
+//! use brainpool_ext::{match_explicit_parameters, p512r1, BrainpoolCurve, NamedCurve};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // A key and a signature over a digest (SHA-256 here: the hash follows the
+//! // signature algorithm, not the curve).
+//! let signing_key = p512r1::SigningKey::from_slice(&[0x42; 64])?;
+//! let digest = [0x5a; 32];
+//! let signature: p512r1::DerSignature = signing_key.sign_prehash(&digest)?;
+//! let public_key = signing_key.verifying_key().to_sec1_point(false);
+//!
+//! // Verify, with the curve chosen at run time.
+//! let curve = BrainpoolCurve::P512r1;
+//! curve.verify_prehash_der(public_key.as_bytes(), &digest, signature.as_bytes())?;
+//! assert!(curve
+//!     .verify_prehash_der(public_key.as_bytes(), &[0x5b; 32], signature.as_bytes())
+//!     .is_err());
+//!
+//! // Explicit domain parameters (here from `openssl ecparam -name
+//! // brainpoolP224r1 -param_enc explicit -outform DER`) map to the named curve.
+//! let explicit = include_bytes!("../testdata/ecparams/brainpoolP224r1.der");
+//! let named = match_explicit_parameters(explicit)?;
+//! assert_eq!(named, NamedCurve::BrainpoolP224r1);
+//! assert_eq!(named.oid().to_string(), "1.3.36.3.3.2.8.1.1.5");
+//! assert_eq!(named.brainpool_ext(), Some(BrainpoolCurve::P224r1));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Pure Rust, no `unsafe`. Verification is variable-time (it handles only
+//! public data); scalar multiplication by a secret (signing, ECDH) uses
+//! `primeorder`'s constant-time ladder.
+
 #![forbid(unsafe_code)]
-//! WIP
 
 mod curve_macro;
+mod error;
+mod explicit;
+mod verify;
+
+pub use ecdsa;
+pub use elliptic_curve;
+
+pub use error::Error;
+pub use explicit::{
+    CHARACTERISTIC_TWO_FIELD_OID, CurveParameters, EcPublicKey, ID_EC_PUBLIC_KEY, NamedCurve,
+    PRIME_FIELD_OID, ec_public_key_from_spki, match_ec_parameters, match_ec_parameters_any,
+    match_explicit_parameters,
+};
+pub use p224r1::BrainpoolP224r1;
+pub use p320r1::BrainpoolP320r1;
+pub use p512r1::BrainpoolP512r1;
+pub use verify::BrainpoolCurve;
 
 pub mod p224r1 {
     //! brainpoolP224r1: RFC 5639 §3, cross-checked with
@@ -21,6 +84,7 @@ pub mod p224r1 {
         b: "2580f63ccfe44138870713b1a92369e33e2135d266dbb372386c400b",
         gx: "0d9029ad2c7e5cf4340823b2a87dc68c9e4ce3174c1e6efdee12c07d",
         gy: "58aa56f772c0726f24c6b89e4ecdac24354b9e99caa3f6d3761402cd",
+        digest: sha2::Sha224,
     }
 }
 
@@ -42,6 +106,7 @@ pub mod p320r1 {
         b: "520883949dfdbc42d3ad198640688a6fe13f41349554b49acc31dccd884539816f5eb4ac8fb1f1a6",
         gx: "43bd7e9afb53d8b85289bcc48ee5bfe6f20137d10a087eb6e7871e2a10a599c710af8d0d39e20611",
         gy: "14fdd05545ec1cc8ab4093247f77275e0743ffed117182eaa9c77877aaac6ac7d35245d1692e8ee1",
+        digest: sha2::Sha384,
     }
 }
 
@@ -63,6 +128,7 @@ pub mod p512r1 {
         b: "3df91610a83441caea9863bc2ded5d5aa8253aa10a2ef1c98b9ac8b57f1117a72bf2c7b9e7c1ac4d77fc94cadc083e67984050b75ebae5dd2809bd638016f723",
         gx: "81aee4bdd82ed9645a21322e9c4c6a9385ed9f70b5d916c1b43b62eef4d0098eff3b1f78e2d0d48d50d1687b93b97d5f7c6d5047406a5e688b352209bcb9f822",
         gy: "7dde385d566332ecc0eabfa9cf7822fdf209f70024a57b1aa000c55b881f8111b2dcde494a5f485e5bca4bd88a2763aed1ca2b2fa8f0540678cd1e0f3ad80892",
+        digest: sha2::Sha512,
     }
 }
 
