@@ -736,3 +736,40 @@ fn sod_certificates_match_the_pymrtd_dscs() {
     assert!(c.subject.contains("CN=ETSI DS"), "{}", c.subject);
     assert!(c.not_before.starts_with("2011-06-12"), "{}", c.not_before);
 }
+
+#[test]
+fn writers_reproduce_the_specimens() {
+    // EF.COM: LDS 1.7, Unicode 4.0.0, the tag list.
+    let com = testdata!("jmrtd/lds/bsi2008/EF_COM.bin");
+    let list = [
+        DataGroup::Dg1,
+        DataGroup::Dg2,
+        DataGroup::Dg3,
+        DataGroup::Dg14,
+    ];
+    assert_eq!(icao9303::lds::com::encode(&list), com);
+    let com = testdata!("jmrtd/lds/loes2006/ef011E.bin");
+    let list = [DataGroup::Dg1, DataGroup::Dg2, DataGroup::Dg15];
+    assert_eq!(icao9303::lds::com::encode(&list), com);
+    // DG1 from the parsed MRZ, byte for byte (every check digit holds).
+    for raw in [
+        testdata!("jmrtd/lds/bsi2008/Datagroup1.bin"),
+        testdata!("jmrtd/lds/loes2006/ef0101.bin"),
+        testdata!("pymrtd/ef/dg1_test_icao_p4_B_TD3.bin"),
+        testdata!("pymrtd/ef/dg1_test_icao_p10_A2_2_TD2_modified.bin"),
+        testdata!("pymrtd/ef/sod_test_bsi_tr03105_DG1.bin"),
+    ] {
+        let dg1 = Dg1::parse(&raw).unwrap();
+        assert_eq!(Dg1::encode(&dg1.mrz).unwrap(), raw);
+    }
+    // DG2 around the face image, with the record's stated size.
+    let raw = testdata!("jmrtd/lds/bsi2008/Datagroup2.bin");
+    assert!(Dg2::encode_19794(&raw[84..], 337, 449) == raw);
+    // loes2006 differs in one byte: its colour space (offset 78,
+    // `xxd -s 0x48 -l 8 ef0102.bin` gives 0101 01c1 0256 0100) is 1, the
+    // writer puts 0 (unspecified).
+    let mut raw = testdata!("jmrtd/lds/loes2006/ef0102.bin");
+    assert_eq!(raw[78], 1);
+    raw[78] = 0;
+    assert!(Dg2::encode_19794(&raw[84..], 449, 598) == raw);
+}

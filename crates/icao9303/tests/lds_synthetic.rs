@@ -536,4 +536,33 @@ proptest! {
         raw.truncate(i);
         let _ = File::parse(&raw);
     }
+
+    #[test]
+    fn com_encode_parse_roundtrip(numbers in proptest::collection::vec(1u8..=16, 0..16)) {
+        let dgs: Vec<DataGroup> = numbers.iter().map(|n| DataGroup::from_number(*n).unwrap()).collect();
+        let raw = icao9303::lds::com::encode(&dgs);
+        let com = Com::parse(&raw).unwrap();
+        prop_assert_eq!(com.data_groups, dgs);
+        prop_assert_eq!(com.lds_version, "1.7");
+        prop_assert_eq!(com.unicode_version, "4.0.0");
+    }
+
+    #[test]
+    fn dg2_encode_parse_roundtrip(body in proptest::collection::vec(any::<u8>(), 0..2000),
+                                  width in any::<u16>(), height in any::<u16>(), jp2 in any::<bool>()) {
+        let mut image = if jp2 {
+            vec![0, 0, 0, 0x0C, b'j', b'P', b' ', b' ', 0x0D, 0x0A, 0x87, 0x0A]
+        } else {
+            vec![0xFF, 0xD8]
+        };
+        image.extend(body);
+        let raw = Dg2::encode_19794(&image, width, height);
+        let dg2 = Dg2::parse(&raw).unwrap();
+        let face = dg2.face_image().unwrap();
+        prop_assert_eq!(face.data, &image[..]);
+        prop_assert_eq!((face.width, face.height), (Some(u32::from(width)), Some(u32::from(height))));
+        prop_assert_eq!(face.format, if jp2 { ImageFormat::Jp2 } else { ImageFormat::Jpeg });
+        prop_assert_eq!(face.facial_info.as_ref().unwrap().image_data_type, u8::from(jp2));
+        prop_assert_eq!(&raw[face.data_offset..face.data_offset + image.len()], &image[..]);
+    }
 }

@@ -3,7 +3,7 @@
 
 use crate::Error;
 use crate::lds::{DataGroup, lds_err, outer};
-use crate::tlv::{Tag, Tlv};
+use crate::tlv::{Node, Tag, Tlv};
 
 const FILE: &str = "EF.COM";
 
@@ -48,6 +48,33 @@ fn version(tlv: &Tlv<'_>, pairs: usize) -> Result<String, Error> {
         })
         .collect();
     Ok(parts.join("."))
+}
+
+/// The LDS version this crate writes: 1.7 (`"0107"`).
+pub const LDS_VERSION: &str = "0107";
+/// The Unicode version this crate writes: 4.0.0 (`"040000"`).
+pub const UNICODE_VERSION: &str = "040000";
+
+/// Writes an EF.COM listing `data_groups`, with LDS 1.7 and Unicode 4.0.0.
+pub fn encode(data_groups: &[DataGroup]) -> Vec<u8> {
+    encode_with(LDS_VERSION, UNICODE_VERSION, data_groups)
+}
+
+/// Writes an EF.COM with the version digits as given (`"0107"`, `"040000"`).
+pub fn encode_with(lds_version: &str, unicode_version: &str, data_groups: &[DataGroup]) -> Vec<u8> {
+    let tags: Vec<u8> = data_groups
+        .iter()
+        .map(|dg| dg.tag().raw().to_le_bytes().first().copied().unwrap_or(0))
+        .collect();
+    Node::constructed(
+        Tag::new(0x60),
+        vec![
+            Node::primitive(Tag::new(0x5F01), lds_version.as_bytes().to_vec()),
+            Node::primitive(Tag::new(0x5F36), unicode_version.as_bytes().to_vec()),
+            Node::primitive(Tag::new(0x5C), tags),
+        ],
+    )
+    .encode()
 }
 
 impl<'a> Com<'a> {

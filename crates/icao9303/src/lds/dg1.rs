@@ -4,7 +4,7 @@
 use crate::Error;
 use crate::lds::{lds_err, outer};
 use crate::mrz::Mrz;
-use crate::tlv::Tag;
+use crate::tlv::{Node, Tag};
 
 const FILE: &str = "DG1";
 
@@ -48,6 +48,17 @@ impl<'a> Dg1<'a> {
             mrz,
             check_digit_errors,
         })
+    }
+
+    /// Writes DG1 for `mrz`: `61 { 5F1F lines }`, the lines joined with
+    /// no separator, every check digit computed.
+    pub fn encode(mrz: &Mrz) -> Result<Vec<u8>, Error> {
+        let text: String = mrz.encode()?.split('\n').collect();
+        Ok(Node::constructed(
+            Tag::new(0x61),
+            vec![Node::primitive(Tag::new(0x5F1F), text.into_bytes())],
+        )
+        .encode())
     }
 
     /// Whether every check digit holds.

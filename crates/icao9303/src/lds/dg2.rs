@@ -8,7 +8,7 @@
 use crate::Error;
 use crate::lds::image::{self, ImageFormat};
 use crate::lds::{lds_err, outer};
-use crate::tlv::{MAX_DEPTH, Tag, Tlv};
+use crate::tlv::{MAX_DEPTH, Node, Tag, Tlv};
 
 const FILE: &str = "DG2";
 
@@ -208,6 +208,49 @@ impl<'a> Dg2<'a> {
             ));
         }
         Ok(Dg2 { raw, records })
+    }
+
+    /// Writes a DG2 holding one ISO/IEC 19794-5 (version 010) facial
+    /// record around `image` (JPEG or JPEG 2000, recognised from its bytes),
+    /// a full frontal image of `width` x `height`, no feature points.
+    pub fn encode_19794(image: &[u8], width: u16, height: u16) -> Vec<u8> {
+        let image_data_type = match ImageFormat::detect(image) {
+            ImageFormat::Jp2 | ImageFormat::J2k => 1u8,
+            _ => 0,
+        };
+        // 20 bytes of facial information and 12 of image information.
+        let block_len = image.len().saturating_add(32);
+        let record_len = block_len.saturating_add(14);
+        let be32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_be_bytes();
+        let mut fac = Vec::with_capacity(record_len);
+        fac.extend_from_slice(b"FAC\0010\0");
+        fac.extend_from_slice(&be32(record_len));
+        fac.extend_from_slice(&1u16.to_be_bytes());
+        fac.extend_from_slice(&be32(block_len));
+        fac.extend_from_slice(&[0; 16]); // feature points, gender... pose
+        fac.extend_from_slice(&[1, image_data_type]);
+        fac.extend_from_slice(&width.to_be_bytes());
+        fac.extend_from_slice(&height.to_be_bytes());
+        fac.extend_from_slice(&[0; 6]); // colour space, source, device, quality
+        fac.extend_from_slice(image);
+        let header = Node::constructed(
+            Tag::new(0xA1),
+            vec![
+                Node::primitive(Tag::new(0x81), vec![0x02]),
+                Node::primitive(Tag::new(0x82), vec![0x00]),
+                Node::primitive(Tag::new(0x87), vec![0x01, 0x01]),
+                Node::primitive(Tag::new(0x88), vec![0x00, 0x08]),
+            ],
+        );
+        let bit = Node::constructed(
+            Tag::new(0x7F60),
+            vec![header, Node::primitive(Tag::new(0x5F2E), fac)],
+        );
+        let group = Node::constructed(
+            Tag::new(0x7F61),
+            vec![Node::primitive(Tag::new(0x02), vec![1]), bit],
+        );
+        Node::constructed(Tag::new(0x75), vec![group]).encode()
     }
 
     /// The first face image.
