@@ -223,7 +223,8 @@ impl<'a> Dg2<'a> {
         let record_len = block_len.saturating_add(14);
         let be32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_be_bytes();
         let mut fac = Vec::with_capacity(record_len);
-        fac.extend_from_slice(b"FAC\0010\0");
+        fac.extend_from_slice(b"FAC\0");
+        fac.extend_from_slice(b"010\0");
         fac.extend_from_slice(&be32(record_len));
         fac.extend_from_slice(&1u16.to_be_bytes());
         fac.extend_from_slice(&be32(block_len));
