@@ -116,4 +116,20 @@ pub enum Error {
     /// Basic Access Control failed.
     #[error("BAC: {0}")]
     Bac(crate::bac::BacErrorKind),
+    /// Passive authentication: a certificate, key, master list or CRL that
+    /// cannot be used. (A document that fails passive authentication is not
+    /// an error: it is a [`crate::pa::Verdict`] with failed checks.)
+    #[cfg(feature = "pa")]
+    #[error("passive authentication: {0}")]
+    Pa(crate::pa::PaErrorKind),
+    /// A trust store source (a CSCA file, directory or master list) could
+    /// not be loaded.
+    #[cfg(feature = "pa")]
+    #[error("trust store: {origin}: {problem}")]
+    TrustStore {
+        /// The path or label of the source.
+        origin: String,
+        /// What is wrong with it.
+        problem: String,
+    },
 }

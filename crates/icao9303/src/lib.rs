@@ -30,6 +30,9 @@ mod error;
 pub mod kdf;
 pub mod lds;
 pub mod mrz;
+#[cfg(feature = "pa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "pa")))]
+pub mod pa;
 pub mod sm;
 pub mod tlv;
 pub mod transport;

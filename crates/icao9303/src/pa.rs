@@ -1,0 +1,335 @@
+//! Passive authentication, Doc 9303 Part 11 §5.1 and Part 12: is the chip's
+//! data what the issuing State signed?
+//!
+//! 1. EF.SOD's CMS signature verifies with the Document Signer (DS) key,
+//!    and its signed attributes bind the LDSSecurityObject (content-type,
+//!    message-digest).
+//! 2. The DS certificate chains to a Country Signing CA (CSCA) of a
+//!    [`TrustStore`] (certificates, directories of them, ICAO CSCA master
+//!    lists), each certificate valid at the time given, none revoked by a
+//!    CRL supplied.
+//! 3. Each data group hashes (over its raw bytes) to the value the SOD
+//!    lists.
+//!
+//! The result is a [`Verdict`]: every check with its status and reason.
+//!
+//! ```no_run
+//! use icao9303::lds::DataGroup;
+//! use icao9303::pa::{self, TrustStore, VerifyOptions};
+//!
+//! let mut store = TrustStore::new();
+//! store.load_path(std::path::Path::new("csca/"), der::DateTime::new(2026, 1, 1, 0, 0, 0)?)?;
+//! let sod = std::fs::read("EF.SOD")?;
+//! let dg1 = std::fs::read("DG1")?;
+//! let options = VerifyOptions::at(der::DateTime::new(2026, 1, 1, 0, 0, 0)?);
+//! let verdict = pa::verify(&sod, &[(DataGroup::Dg1, &dg1)], &store, &options);
+//! if !verdict.is_valid() {
+//!     eprintln!("{}", verdict.summary());
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+mod cert;
+mod chain;
+mod cms;
+mod crl;
+mod curves;
+mod master_list;
+mod pss;
+mod signature;
+mod trust_store;
+mod verdict;
+
+pub use cert::Certificate;
+pub use crl::Crl;
+pub use master_list::{ID_CSCA_MASTER_LIST, MasterList, MasterListEntry};
+pub use signature::Curve;
+pub use trust_store::{LoadReport, MasterListLoad, TrustStore};
+pub use verdict::{CertificateInfo, Check, DataGroupCheck, Status, Verdict};
+
+use crate::lds::DataGroup;
+use crate::lds::sod::{ID_LDS_SECURITY_OBJECT, Sod};
+
+/// What went wrong in passive authentication, where an error (rather than
+/// a failed check in a [`Verdict`]) is the answer: loading a trust store,
+/// decoding a certificate, a master list or a CRL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PaErrorKind {
+    /// The bytes are not the ASN.1 structure required.
+    Malformed(String),
+    /// An algorithm (signature, hash, key type) this crate does not
+    /// support.
+    UnsupportedAlgorithm(String),
+    /// An elliptic curve this crate does not know, named or explicit.
+    UnknownCurve(String),
+    /// A public key that cannot be used.
+    BadPublicKey(String),
+    /// A signature that does not verify.
+    BadSignature(String),
+    /// A certificate that does not decode or breaks a rule.
+    Certificate(String),
+    /// A CSCA master list that does not decode or whose signature fails.
+    MasterList(String),
+    /// A CRL that does not decode.
+    Crl(String),
+}
+
+impl fmt::Display for PaErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PaErrorKind::Malformed(m) => write!(f, "malformed: {m}"),
+            PaErrorKind::UnsupportedAlgorithm(m) => write!(f, "unsupported algorithm: {m}"),
+            PaErrorKind::UnknownCurve(m) => write!(f, "unknown curve: {m}"),
+            PaErrorKind::BadPublicKey(m) => write!(f, "bad public key: {m}"),
+            PaErrorKind::BadSignature(m) => write!(f, "signature does not verify: {m}"),
+            PaErrorKind::Certificate(m) => write!(f, "certificate: {m}"),
+            PaErrorKind::MasterList(m) => write!(f, "master list: {m}"),
+            PaErrorKind::Crl(m) => write!(f, "CRL: {m}"),
+        }
+    }
+}
+
+pub(crate) fn hex(b: &[u8]) -> String {
+    use fmt::Write;
+    let mut s = String::with_capacity(b.len().saturating_mul(2));
+    for x in b {
+        let _ = write!(s, "{x:02x}");
+    }
+    s
+}
+
+/// How to verify: the time, and what the caller supplies besides the
+/// document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// The time certificates and CRLs are checked at.
+    pub now: der::DateTime,
+    /// Document Signer certificates to use when EF.SOD does not carry its
+    /// own (some States leave it out).
+    pub document_signers: Vec<Certificate>,
+    /// Data groups the SOD may list without the caller supplying them (for
+    /// example DG3/DG4, readable only after Terminal Authentication). Every
+    /// other listed data group must be supplied.
+    pub optional_data_groups: Vec<DataGroup>,
+}
+
+impl VerifyOptions {
+    /// Verification at `now`, every listed data group required, no extra
+    /// Document Signer certificate.
+    pub fn at(now: der::DateTime) -> VerifyOptions {
+        VerifyOptions {
+            now,
+            document_signers: Vec::new(),
+            optional_data_groups: Vec::new(),
+        }
+    }
+}
+
+/// Passive authentication of one document: EF.SOD's raw bytes (tag `77`),
+/// the data groups read (raw bytes, tag included), a trust store. Never
+/// fails: whatever is wrong, including an EF.SOD that does not decode, is
+/// a check of the [`Verdict`].
+///
+/// This is the function a chip reader calls after reading the files.
+pub fn verify(
+    sod: &[u8],
+    data_groups: &[(DataGroup, &[u8])],
+    store: &TrustStore,
+    options: &VerifyOptions,
+) -> Verdict {
+    let checked_at = cert::rfc3339(options.now);
+    let skipped = |why: &str| Check::not_checked("sod-invalid", why.to_owned());
+    let mut verdict = Verdict {
+        valid: false,
+        sod: Check::passed("EF.SOD decodes"),
+        signature: skipped("EF.SOD did not decode"),
+        signed_attributes: skipped("EF.SOD did not decode"),
+        chain: skipped("EF.SOD did not decode"),
+        validity: skipped("EF.SOD did not decode"),
+        revocation: skipped("EF.SOD did not decode"),
+        data_groups: Vec::new(),
+        missing_data_groups: Vec::new(),
+        unlisted_data_groups: Vec::new(),
+        hash_algorithm: None,
+        signature_algorithm: None,
+        document_signer: None,
+        chain_certificates: Vec::new(),
+        checked_at,
+    };
+    // The SOD's structure, our own walk first (for the exact bytes), then
+    // the LDS decoder.
+    let raw = crate::tlv::Tlv::parse(sod)
+        .map_err(|e| PaErrorKind::Malformed(e.to_string()))
+        .and_then(|t| {
+            if t.tag() == crate::tlv::Tag::new(0x77) {
+                Ok(t.value())
+            } else {
+                Err(PaErrorKind::Malformed(format!(
+                    "EF.SOD starts with tag {:?}, not 77",
+                    t.tag()
+                )))
+            }
+        })
+        .and_then(cms::parse_content_info);
+    let raw = match raw {
+        Ok(r) => r,
+        Err(e) => {
+            verdict.sod = Check::failed("malformed", e.to_string());
+            return finish(verdict);
+        }
+    };
+    if raw.econtent_type != ID_LDS_SECURITY_OBJECT {
+        verdict.sod = Check::failed(
+            "wrong-content-type",
+            format!(
+                "eContentType is {}, not id-icao-mrtd-security-ldsSecurityObject ({})",
+                raw.econtent_type, ID_LDS_SECURITY_OBJECT
+            ),
+        );
+        return finish(verdict);
+    }
+    let parsed = match Sod::parse(sod) {
+        Ok(p) => p,
+        Err(e) => {
+            verdict.sod = Check::failed("malformed", e.to_string());
+            return finish(verdict);
+        }
+    };
+    let lso = &parsed.lds_security_object;
+    verdict.sod = Check::passed(format!(
+        "EF.SOD decodes: LDSSecurityObject v{}, {} data group hashes",
+        lso.version,
+        lso.data_group_hashes.len()
+    ));
+    verdict.hash_algorithm = Some(match lso.hash_algorithm {
+        Some(h) => signature::hash_display(h),
+        None => lso.hash_algorithm_oid.to_string(),
+    });
+
+    // 1. Signature and signed attributes.
+    let outcome = cms::verify_signer(&raw, &options.document_signers);
+    verdict.signature = outcome.signature;
+    verdict.signed_attributes = outcome.signed_attributes;
+    verdict.signature_algorithm = outcome.scheme;
+    verdict.document_signer = outcome.signer.as_ref().map(Certificate::info);
+
+    // 2. Chain, validity, revocation.
+    match &outcome.signer {
+        Some(ds) => {
+            let c = chain::verify(ds, chain::Role::DocumentSigner, store, options.now);
+            verdict.chain = c.chain;
+            verdict.validity = c.validity;
+            verdict.revocation = c.revocation;
+            verdict.chain_certificates = c.path.iter().map(Certificate::info).collect();
+        }
+        None => {
+            let why = "no Document Signer certificate";
+            verdict.chain = Check::not_checked("no-signer-certificate", why);
+            verdict.validity = Check::not_checked("no-signer-certificate", why);
+            verdict.revocation = Check::not_checked("no-signer-certificate", why);
+        }
+    }
+
+    // 3. Data groups.
+    check_data_groups(&mut verdict, &parsed, data_groups, options);
+    finish(verdict)
+}
+
+fn finish(mut v: Verdict) -> Verdict {
+    v.valid = v.is_valid();
+    v
+}
+
+fn check_data_groups(
+    verdict: &mut Verdict,
+    sod: &Sod<'_>,
+    supplied: &[(DataGroup, &[u8])],
+    options: &VerifyOptions,
+) {
+    let lso = &sod.lds_security_object;
+    let mut listed: BTreeMap<u64, Vec<&[u8]>> = BTreeMap::new();
+    for h in &lso.data_group_hashes {
+        listed.entry(h.number).or_default().push(h.hash);
+    }
+    let mut given: BTreeMap<u64, Vec<&[u8]>> = BTreeMap::new();
+    for (dg, bytes) in supplied {
+        given.entry(u64::from(dg.number())).or_default().push(bytes);
+    }
+    let mut numbers: Vec<u64> = listed.keys().chain(given.keys()).copied().collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    for n in numbers {
+        let l = listed.get(&n).map(Vec::as_slice).unwrap_or(&[]);
+        let g = given.get(&n).map(Vec::as_slice).unwrap_or(&[]);
+        let expected = l.first().map(|h| hex(h));
+        let computed = match (lso.hash_algorithm, g.first()) {
+            (Some(alg), Some(bytes)) => Some(alg.digest(bytes)),
+            _ => None,
+        };
+        let check = match (l, g) {
+            ([_, _, ..], _) => Check::failed(
+                "listed-twice",
+                format!("the SOD lists DG{n} {} times", l.len()),
+            ),
+            (_, [_, _, ..]) => Check::failed(
+                "supplied-twice",
+                format!("DG{n} supplied {} times", g.len()),
+            ),
+            ([], [_]) => {
+                verdict.unlisted_data_groups.push(n);
+                Check::failed(
+                    "not-listed",
+                    format!(
+                        "DG{n} was supplied but the SOD has no hash for it: it is not authenticated"
+                    ),
+                )
+            }
+            ([_], []) => {
+                verdict.missing_data_groups.push(n);
+                let optional = u8::try_from(n)
+                    .ok()
+                    .and_then(DataGroup::from_number)
+                    .is_some_and(|d| options.optional_data_groups.contains(&d));
+                if optional {
+                    Check::not_applicable(
+                        "optional-not-supplied",
+                        format!("DG{n} is listed in the SOD, not supplied, declared optional"),
+                    )
+                } else {
+                    Check::not_checked(
+                        "not-supplied",
+                        format!("DG{n} is listed in the SOD but was not supplied"),
+                    )
+                }
+            }
+            ([want], [_]) => match &computed {
+                None => Check::not_checked(
+                    "unsupported-hash",
+                    format!("hash algorithm {} not supported", lso.hash_algorithm_oid),
+                ),
+                Some(c) if c.as_slice() == *want => Check::passed(format!(
+                    "{} of the {} bytes supplied equals the SOD's value",
+                    verdict.hash_algorithm.as_deref().unwrap_or("hash"),
+                    g.first().map_or(0, |b| b.len())
+                )),
+                Some(c) => Check::failed(
+                    "hash-mismatch",
+                    format!("DG{n} hashes to {}, the SOD lists {}", hex(c), hex(want)),
+                ),
+            },
+            ([], []) => continue,
+        };
+        verdict.data_groups.push(DataGroupCheck {
+            number: n,
+            listed: !l.is_empty(),
+            supplied: !g.is_empty(),
+            expected_hash: expected,
+            computed_hash: computed.map(|c| hex(&c)),
+            check,
+        });
+    }
+}

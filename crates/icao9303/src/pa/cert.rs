@@ -1,0 +1,300 @@
+//! An X.509 certificate kept with its exact bytes: signatures are checked
+//! over the TBSCertificate as it was written, never over a re-encoding.
+
+use std::fmt;
+
+use der::{Decode, Encode};
+use x509_cert::ext::pkix::{
+    AuthorityKeyIdentifier, BasicConstraints, KeyUsage, SubjectKeyIdentifier,
+};
+
+use crate::Error;
+use crate::pa::signature::{Alg, PublicKey, Scheme, tlv_err};
+use crate::pa::verdict::CertificateInfo;
+use crate::pa::{PaErrorKind, hex};
+use crate::tlv::{Tag, Tlv};
+
+/// A certificate: its DER, the decoded view, and its public key.
+#[derive(Clone)]
+pub struct Certificate {
+    der: Vec<u8>,
+    tbs_start: usize,
+    tbs_end: usize,
+    spki_start: usize,
+    spki_end: usize,
+    signature_algorithm: Alg,
+    signature: Vec<u8>,
+    parsed: x509_cert::Certificate,
+    key: Result<PublicKey, PaErrorKind>,
+}
+
+impl fmt::Debug for Certificate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Certificate")
+            .field("subject", &self.subject())
+            .field("issuer", &self.issuer())
+            .field("serial_number", &self.serial_number())
+            .finish()
+    }
+}
+
+impl PartialEq for Certificate {
+    fn eq(&self, other: &Certificate) -> bool {
+        self.der == other.der
+    }
+}
+
+impl Eq for Certificate {}
+
+impl Certificate {
+    /// Decodes a DER certificate. A key this crate cannot use (an unknown
+    /// curve, say) does not make decoding fail: it is reported when the
+    /// key is needed.
+    pub fn from_der(der: &[u8]) -> Result<Certificate, Error> {
+        Certificate::decode(der).map_err(crate::Error::Pa)
+    }
+
+    fn decode(der: &[u8]) -> Result<Certificate, PaErrorKind> {
+        let top = Tlv::parse(der).map_err(tlv_err)?;
+        top.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+        let mut r = top.children();
+        let tbs = r.expect(Tag::new(0x30)).map_err(tlv_err)?;
+        let alg = Alg::from_tlv(&r.expect(Tag::new(0x30)).map_err(tlv_err)?)?;
+        let sig = r.expect(Tag::new(0x03)).map_err(tlv_err)?;
+        r.finish().map_err(tlv_err)?;
+        let signature = match sig.value().split_first() {
+            Some((0, rest)) => rest.to_vec(),
+            _ => {
+                return Err(PaErrorKind::Certificate(
+                    "the signature BIT STRING has unused bits".to_owned(),
+                ));
+            }
+        };
+        // TBSCertificate: [0] version?, serial, signature, issuer, validity,
+        // subject, subjectPublicKeyInfo, ...
+        let mut t = tbs.children();
+        let mut first = t.next().transpose().map_err(tlv_err)?;
+        if first.as_ref().is_some_and(|f| f.tag() == Tag::new(0xA0)) {
+            first = t.next().transpose().map_err(tlv_err)?;
+        }
+        if first.is_none() {
+            return Err(PaErrorKind::Certificate("empty TBSCertificate".to_owned()));
+        }
+        for _ in 0..4 {
+            t.next()
+                .transpose()
+                .map_err(tlv_err)?
+                .ok_or_else(|| PaErrorKind::Certificate("short TBSCertificate".to_owned()))?;
+        }
+        let spki = t.expect(Tag::new(0x30)).map_err(tlv_err)?;
+        let parsed = x509_cert::Certificate::from_der(der)
+            .map_err(|e| PaErrorKind::Certificate(format!("X.509: {e}")))?;
+        let key = PublicKey::from_spki(spki.raw());
+        Ok(Certificate {
+            der: der.to_vec(),
+            tbs_start: tbs.offset(),
+            tbs_end: tbs.offset().saturating_add(tbs.raw().len()),
+            spki_start: spki.offset(),
+            spki_end: spki.offset().saturating_add(spki.raw().len()),
+            signature_algorithm: alg,
+            signature,
+            parsed,
+            key,
+        })
+    }
+
+    /// The certificate's DER.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The decoded certificate.
+    pub fn x509(&self) -> &x509_cert::Certificate {
+        &self.parsed
+    }
+
+    fn tbs(&self) -> &[u8] {
+        self.der.get(self.tbs_start..self.tbs_end).unwrap_or(&[])
+    }
+
+    /// The SubjectPublicKeyInfo's DER as written.
+    pub fn spki_der(&self) -> &[u8] {
+        self.der.get(self.spki_start..self.spki_end).unwrap_or(&[])
+    }
+
+    pub(crate) fn key(&self) -> Result<&PublicKey, PaErrorKind> {
+        self.key.as_ref().map_err(Clone::clone)
+    }
+
+    /// The public key in words (`"rsa-2048"`, `"ec-brainpoolP512r1
+    /// (explicit parameters)"`), or why it cannot be used.
+    pub fn public_key_description(&self) -> String {
+        match &self.key {
+            Ok(k) => k.to_string(),
+            Err(e) => format!("unusable: {e}"),
+        }
+    }
+
+    /// The subject, RFC 4514 style.
+    pub fn subject(&self) -> String {
+        self.parsed.tbs_certificate().subject().to_string()
+    }
+
+    /// The issuer, RFC 4514 style.
+    pub fn issuer(&self) -> String {
+        self.parsed.tbs_certificate().issuer().to_string()
+    }
+
+    /// The serial number, hex.
+    pub fn serial_number(&self) -> String {
+        hex(self.parsed.tbs_certificate().serial_number().as_bytes())
+    }
+
+    /// The subject's country (the `C` attribute), upper-cased, when present.
+    pub fn country(&self) -> Option<String> {
+        self.parsed
+            .tbs_certificate()
+            .subject()
+            .country()
+            .ok()
+            .flatten()
+            .map(|c| c.as_str().to_ascii_uppercase())
+    }
+
+    pub(crate) fn subject_der(&self) -> Vec<u8> {
+        self.parsed
+            .tbs_certificate()
+            .subject()
+            .to_der()
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn issuer_der(&self) -> Vec<u8> {
+        self.parsed
+            .tbs_certificate()
+            .issuer()
+            .to_der()
+            .unwrap_or_default()
+    }
+
+    /// Whether the subject and issuer names are the same (compared as DER,
+    /// then case-insensitively as text).
+    pub fn is_self_issued(&self) -> bool {
+        names_match(
+            &self.issuer_der(),
+            &self.issuer(),
+            &self.subject_der(),
+            &self.subject(),
+        )
+    }
+
+    /// The subject key identifier, when the extension is present.
+    pub fn subject_key_identifier(&self) -> Option<Vec<u8>> {
+        self.parsed
+            .tbs_certificate()
+            .get_extension::<SubjectKeyIdentifier>()
+            .ok()
+            .flatten()
+            .map(|(_, s)| s.0.as_bytes().to_vec())
+    }
+
+    /// The authority key identifier's keyIdentifier, when present.
+    pub fn authority_key_identifier(&self) -> Option<Vec<u8>> {
+        self.parsed
+            .tbs_certificate()
+            .get_extension::<AuthorityKeyIdentifier>()
+            .ok()
+            .flatten()
+            .and_then(|(_, a)| a.key_identifier.map(|k| k.as_bytes().to_vec()))
+    }
+
+    /// The key usage extension: `Ok(None)` when absent.
+    pub(crate) fn key_usage(&self) -> Result<Option<KeyUsage>, PaErrorKind> {
+        self.parsed
+            .tbs_certificate()
+            .get_extension::<KeyUsage>()
+            .map(|o| o.map(|(_, k)| k))
+            .map_err(|e| PaErrorKind::Certificate(format!("key usage: {e}")))
+    }
+
+    /// The basic constraints extension: `Ok(None)` when absent.
+    pub(crate) fn basic_constraints(&self) -> Result<Option<BasicConstraints>, PaErrorKind> {
+        self.parsed
+            .tbs_certificate()
+            .get_extension::<BasicConstraints>()
+            .map(|o| o.map(|(_, k)| k))
+            .map_err(|e| PaErrorKind::Certificate(format!("basic constraints: {e}")))
+    }
+
+    /// Start and end of validity as seconds since the Unix epoch.
+    pub(crate) fn validity_secs(&self) -> (u64, u64) {
+        let v = self.parsed.tbs_certificate().validity();
+        (
+            v.not_before.to_unix_duration().as_secs(),
+            v.not_after.to_unix_duration().as_secs(),
+        )
+    }
+
+    /// Whether the certificate is valid at `now`.
+    pub fn is_valid_at(&self, now: der::DateTime) -> bool {
+        let t = now.unix_duration().as_secs();
+        let (a, b) = self.validity_secs();
+        a <= t && t <= b
+    }
+
+    /// Verifies this certificate's signature with `issuer`'s key.
+    pub fn verify_signed_by(&self, issuer: &Certificate) -> Result<(), Error> {
+        self.check_signed_by(issuer).map_err(Error::Pa)
+    }
+
+    pub(crate) fn check_signed_by(&self, issuer: &Certificate) -> Result<(), PaErrorKind> {
+        let key = issuer.key()?;
+        self.check_signed_by_key(key)
+    }
+
+    pub(crate) fn check_signed_by_key(&self, key: &PublicKey) -> Result<(), PaErrorKind> {
+        let scheme = Scheme::from_alg(&self.signature_algorithm, None)?;
+        key.verify(&scheme, self.tbs(), &self.signature)
+    }
+
+    /// The signature algorithm in words.
+    pub fn signature_scheme(&self) -> String {
+        match Scheme::from_alg(&self.signature_algorithm, None) {
+            Ok(s) => s.to_string(),
+            Err(_) => self.signature_algorithm.oid.to_string(),
+        }
+    }
+
+    /// The summary the verdict reports.
+    pub fn info(&self) -> CertificateInfo {
+        let v = self.parsed.tbs_certificate().validity();
+        CertificateInfo {
+            subject: self.subject(),
+            issuer: self.issuer(),
+            serial_number: self.serial_number(),
+            not_before: rfc3339(v.not_before.to_date_time()),
+            not_after: rfc3339(v.not_after.to_date_time()),
+            public_key: self.public_key_description(),
+            sha256: hex(&crate::lds::sod::HashAlgorithm::Sha256.digest(&self.der)),
+        }
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`.
+pub(crate) fn rfc3339(t: der::DateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minutes(),
+        t.seconds()
+    )
+}
+
+/// Name comparison: DER-equal, or equal as text ignoring ASCII case (real
+/// CSCAs write `C=al` where their Document Signers write `C=AL`).
+pub(crate) fn names_match(a_der: &[u8], a_text: &str, b_der: &[u8], b_text: &str) -> bool {
+    a_der == b_der || a_text.eq_ignore_ascii_case(b_text)
+}

@@ -1,0 +1,424 @@
+//! CMS SignedData (RFC 5652) walked over its exact bytes, and its signer
+//! verified: the signed attributes are hashed as written (a decoder that
+//! re-sorts the SET would break real signatures), the eContent is the
+//! OCTET STRING's value.
+
+use der::asn1::ObjectIdentifier;
+
+use crate::lds::sod::HashAlgorithm;
+use crate::pa::cert::{Certificate, names_match};
+use crate::pa::signature::{Alg, Scheme, digest_from_alg, tlv_err};
+use crate::pa::verdict::Check;
+use crate::pa::{PaErrorKind, hex};
+use crate::tlv::{Tag, Tlv};
+
+const ID_SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
+const ID_CONTENT_TYPE: &str = "1.2.840.113549.1.9.3";
+const ID_MESSAGE_DIGEST: &str = "1.2.840.113549.1.9.4";
+
+/// How a SignerInfo names its certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Sid {
+    IssuerSerial { issuer: Vec<u8>, serial: Vec<u8> },
+    Ski(Vec<u8>),
+}
+
+/// One SignerInfo.
+#[derive(Debug, Clone)]
+pub(crate) struct RawSigner<'a> {
+    pub(crate) sid: Sid,
+    pub(crate) digest: Alg,
+    /// The `[0] IMPLICIT SET OF Attribute` TLV as written.
+    pub(crate) signed_attrs: Option<Tlv<'a>>,
+    pub(crate) signature_algorithm: Alg,
+    pub(crate) signature: &'a [u8],
+}
+
+/// A SignedData's parts, borrowed from the input where possible.
+#[derive(Debug, Clone)]
+pub(crate) struct RawSignedData<'a> {
+    pub(crate) econtent_type: ObjectIdentifier,
+    pub(crate) econtent: Vec<u8>,
+    pub(crate) certificates: Vec<&'a [u8]>,
+    pub(crate) signers: Vec<RawSigner<'a>>,
+}
+
+fn malformed(what: &str) -> PaErrorKind {
+    PaErrorKind::Malformed(what.to_owned())
+}
+
+fn oid_of(t: &Tlv<'_>) -> Result<ObjectIdentifier, PaErrorKind> {
+    t.expect_tag(Tag::new(0x06)).map_err(tlv_err)?;
+    ObjectIdentifier::from_bytes(t.value()).map_err(|e| PaErrorKind::Malformed(format!("OID: {e}")))
+}
+
+/// Reads `ContentInfo { id-signedData, [0] SignedData }`.
+pub(crate) fn parse_content_info(bytes: &[u8]) -> Result<RawSignedData<'_>, PaErrorKind> {
+    let ci = Tlv::parse(bytes).map_err(tlv_err)?;
+    ci.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+    let mut r = ci.children();
+    let ct = oid_of(&r.expect(Tag::new(0x06)).map_err(tlv_err)?)?;
+    if ct.to_string() != ID_SIGNED_DATA {
+        return Err(PaErrorKind::Malformed(format!(
+            "ContentInfo of type {ct}, not id-signedData"
+        )));
+    }
+    let explicit = r.expect(Tag::new(0xA0)).map_err(tlv_err)?;
+    r.finish().map_err(tlv_err)?;
+    let sd = Tlv::parse_at(explicit.value(), explicit.value_offset()).map_err(tlv_err)?;
+    sd.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+    let mut s = sd.children();
+    s.expect(Tag::new(0x02)).map_err(tlv_err)?;
+    s.expect(Tag::new(0x31)).map_err(tlv_err)?;
+    let encap = s.expect(Tag::new(0x30)).map_err(tlv_err)?;
+    let mut e = encap.children();
+    let econtent_type = oid_of(&e.expect(Tag::new(0x06)).map_err(tlv_err)?)?;
+    let wrapper = e
+        .next()
+        .transpose()
+        .map_err(tlv_err)?
+        .ok_or_else(|| malformed("a SignedData without eContent (detached content)"))?;
+    wrapper.expect_tag(Tag::new(0xA0)).map_err(tlv_err)?;
+    e.finish().map_err(tlv_err)?;
+    let octets = Tlv::parse_at(wrapper.value(), wrapper.value_offset()).map_err(tlv_err)?;
+    let econtent = match octets.tag().raw() {
+        0x04 => octets.value().to_vec(),
+        // BER constructed OCTET STRING: the concatenation of its parts.
+        0x24 => {
+            let mut out = Vec::new();
+            for part in octets.children() {
+                let part = part.map_err(tlv_err)?;
+                part.expect_tag(Tag::new(0x04)).map_err(tlv_err)?;
+                out.extend_from_slice(part.value());
+            }
+            out
+        }
+        _ => return Err(malformed("eContent that is not an OCTET STRING")),
+    };
+    let mut certificates = Vec::new();
+    let mut next = s.next().transpose().map_err(tlv_err)?;
+    if let Some(t) = next.filter(|t| t.tag() == Tag::new(0xA0)) {
+        for c in t.children() {
+            let c = c.map_err(tlv_err)?;
+            if c.tag() == Tag::new(0x30) {
+                certificates.push(c.raw());
+            }
+        }
+        next = s.next().transpose().map_err(tlv_err)?;
+    }
+    if next.is_some_and(|t| t.tag() == Tag::new(0xA1)) {
+        next = s.next().transpose().map_err(tlv_err)?;
+    }
+    let infos = next.ok_or_else(|| malformed("SignedData without signerInfos"))?;
+    infos.expect_tag(Tag::new(0x31)).map_err(tlv_err)?;
+    s.finish().map_err(tlv_err)?;
+    let mut signers = Vec::new();
+    for si in infos.children() {
+        signers.push(parse_signer(&si.map_err(tlv_err)?)?);
+    }
+    Ok(RawSignedData {
+        econtent_type,
+        econtent,
+        certificates,
+        signers,
+    })
+}
+
+fn parse_signer<'a>(si: &Tlv<'a>) -> Result<RawSigner<'a>, PaErrorKind> {
+    si.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+    let mut r = si.children();
+    r.expect(Tag::new(0x02)).map_err(tlv_err)?;
+    let sid_t = r
+        .next()
+        .transpose()
+        .map_err(tlv_err)?
+        .ok_or_else(|| malformed("SignerInfo without sid"))?;
+    let sid = match sid_t.tag().raw() {
+        0x30 => {
+            let mut i = sid_t.children();
+            let issuer = i.expect(Tag::new(0x30)).map_err(tlv_err)?.raw().to_vec();
+            let serial = i.expect(Tag::new(0x02)).map_err(tlv_err)?.value().to_vec();
+            i.finish().map_err(tlv_err)?;
+            Sid::IssuerSerial { issuer, serial }
+        }
+        0x80 => Sid::Ski(sid_t.value().to_vec()),
+        _ => return Err(malformed("SignerInfo sid")),
+    };
+    let digest = Alg::from_tlv(&r.expect(Tag::new(0x30)).map_err(tlv_err)?)?;
+    let mut t = r
+        .next()
+        .transpose()
+        .map_err(tlv_err)?
+        .ok_or_else(|| malformed("SignerInfo without signatureAlgorithm"))?;
+    let mut signed_attrs = None;
+    if t.tag() == Tag::new(0xA0) {
+        signed_attrs = Some(t);
+        t = r
+            .next()
+            .transpose()
+            .map_err(tlv_err)?
+            .ok_or_else(|| malformed("SignerInfo without signatureAlgorithm"))?;
+    }
+    let signature_algorithm = Alg::from_tlv(&t)?;
+    let signature = r.expect(Tag::new(0x04)).map_err(tlv_err)?.value();
+    if let Some(u) = r.next() {
+        u.map_err(tlv_err)?
+            .expect_tag(Tag::new(0xA1))
+            .map_err(tlv_err)?;
+    }
+    r.finish().map_err(tlv_err)?;
+    Ok(RawSigner {
+        sid,
+        digest,
+        signed_attrs,
+        signature_algorithm,
+        signature,
+    })
+}
+
+/// What verifying a SignedData's signer found.
+#[derive(Debug, Clone)]
+pub(crate) struct SignerOutcome {
+    pub(crate) signature: Check,
+    pub(crate) signed_attributes: Check,
+    pub(crate) signer: Option<Certificate>,
+    pub(crate) scheme: Option<String>,
+    pub(crate) digest: Option<HashAlgorithm>,
+}
+
+impl SignerOutcome {
+    fn stop(signature: Check) -> SignerOutcome {
+        SignerOutcome {
+            signature,
+            signed_attributes: Check::not_checked("no-signer", "no usable signer"),
+            signer: None,
+            scheme: None,
+            digest: None,
+        }
+    }
+}
+
+/// Whether `cert` is the one `sid` names.
+fn sid_matches(sid: &Sid, cert: &Certificate) -> bool {
+    match sid {
+        Sid::IssuerSerial { issuer, serial } => {
+            let issuer_text = x509_cert::name::Name::from_der_lenient(issuer);
+            names_match(issuer, &issuer_text, &cert.issuer_der(), &cert.issuer())
+                && strip(serial) == strip(cert.x509().tbs_certificate().serial_number().as_bytes())
+        }
+        Sid::Ski(ski) => cert.subject_key_identifier().as_deref() == Some(ski.as_slice()),
+    }
+}
+
+trait LenientName {
+    fn from_der_lenient(der: &[u8]) -> String;
+}
+
+impl LenientName for x509_cert::name::Name {
+    fn from_der_lenient(der: &[u8]) -> String {
+        use der::Decode;
+        x509_cert::name::Name::from_der(der)
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    }
+}
+
+fn strip(mut v: &[u8]) -> &[u8] {
+    while let [0, rest @ ..] = v {
+        if rest.is_empty() {
+            break;
+        }
+        v = rest;
+    }
+    v
+}
+
+/// Verifies the first signer of `sd` with a certificate carried in it or
+/// one of `extra` (Document Signer certificates supplied by the caller).
+pub(crate) fn verify_signer(sd: &RawSignedData<'_>, extra: &[Certificate]) -> SignerOutcome {
+    let Some(si) = sd.signers.first() else {
+        return SignerOutcome::stop(Check::failed(
+            "no-signer",
+            "the SignedData has no SignerInfo",
+        ));
+    };
+    let mut candidates: Vec<Certificate> = Vec::new();
+    let mut unparsable = 0usize;
+    for c in &sd.certificates {
+        match Certificate::from_der(c) {
+            Ok(c) => candidates.push(c),
+            Err(_) => unparsable = unparsable.saturating_add(1),
+        }
+    }
+    candidates.extend(extra.iter().cloned());
+    let signer = candidates.into_iter().find(|c| sid_matches(&si.sid, c));
+    let digest = match digest_from_alg(&si.digest) {
+        Ok(d) => d,
+        Err(e) => {
+            return SignerOutcome::stop(Check::failed("unsupported-algorithm", e.to_string()));
+        }
+    };
+    let scheme = match Scheme::from_alg(&si.signature_algorithm, Some(digest)) {
+        Ok(s) => s,
+        Err(e) => {
+            let mut o = SignerOutcome::stop(Check::failed("unsupported-algorithm", e.to_string()));
+            o.signer = signer;
+            o.digest = Some(digest);
+            return o;
+        }
+    };
+    let signed_attributes = match &si.signed_attrs {
+        None => Check::not_applicable(
+            "absent",
+            "no signed attributes: the signature covers the eContent directly",
+        ),
+        Some(attrs) => check_attributes(attrs, &sd.econtent_type, &digest.digest(&sd.econtent)),
+    };
+    let message: Vec<u8> = match &si.signed_attrs {
+        None => sd.econtent.clone(),
+        Some(attrs) => {
+            // The signature covers the attributes with their EXPLICIT SET tag.
+            let mut m = attrs.raw().to_vec();
+            if let Some(first) = m.first_mut() {
+                *first = 0x31;
+            }
+            m
+        }
+    };
+    let signature = match &signer {
+        None => Check::not_checked(
+            "no-signer-certificate",
+            format!(
+                "no certificate matches the signer {}{}",
+                describe_sid(&si.sid),
+                if unparsable > 0 {
+                    format!(" ({unparsable} embedded certificate(s) did not decode)")
+                } else {
+                    String::new()
+                }
+            ),
+        ),
+        Some(cert) => match cert
+            .key()
+            .and_then(|k| k.verify(&scheme, &message, si.signature))
+        {
+            Ok(()) => Check::passed(format!(
+                "{scheme} signature verifies with the key of {}",
+                cert.subject()
+            )),
+            Err(e @ PaErrorKind::BadSignature(_)) => Check::failed(
+                "bad-signature",
+                format!("{e} with the key of {}", cert.subject()),
+            ),
+            Err(e @ (PaErrorKind::UnknownCurve(_) | PaErrorKind::UnsupportedAlgorithm(_))) => {
+                Check::failed("unsupported-algorithm", e.to_string())
+            }
+            Err(e) => Check::failed("bad-key", e.to_string()),
+        },
+    };
+    SignerOutcome {
+        signature,
+        signed_attributes,
+        signer,
+        scheme: Some(scheme.to_string()),
+        digest: Some(digest),
+    }
+}
+
+fn describe_sid(sid: &Sid) -> String {
+    match sid {
+        Sid::IssuerSerial { issuer, serial } => format!(
+            "issuer {}, serial {}",
+            x509_cert::name::Name::from_der_lenient(issuer),
+            hex(serial)
+        ),
+        Sid::Ski(s) => format!("subject key identifier {}", hex(s)),
+    }
+}
+
+/// content-type must equal the eContentType, message-digest the hash of
+/// the eContent; each present exactly once with one value.
+fn check_attributes(attrs: &Tlv<'_>, econtent_type: &ObjectIdentifier, digest: &[u8]) -> Check {
+    let mut content_type: Vec<Vec<u8>> = Vec::new();
+    let mut message_digest: Vec<Vec<u8>> = Vec::new();
+    for a in attrs.children() {
+        let parsed = a.map_err(tlv_err).and_then(|a| {
+            a.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+            let mut r = a.children();
+            let oid = oid_of(&r.expect(Tag::new(0x06)).map_err(tlv_err)?)?;
+            let values = r.expect(Tag::new(0x31)).map_err(tlv_err)?;
+            r.finish().map_err(tlv_err)?;
+            let vals: Vec<Tlv<'_>> = values.children_vec().map_err(tlv_err)?;
+            Ok((oid, vals))
+        });
+        let (oid, vals) = match parsed {
+            Ok(p) => p,
+            Err(e) => return Check::failed("malformed", format!("signed attributes: {e}")),
+        };
+        let target = match oid.to_string().as_str() {
+            ID_CONTENT_TYPE => &mut content_type,
+            ID_MESSAGE_DIGEST => &mut message_digest,
+            _ => continue,
+        };
+        if vals.len() != 1 {
+            return Check::failed(
+                "malformed",
+                format!("signed attribute {oid} has {} values, not 1", vals.len()),
+            );
+        }
+        target.extend(vals.iter().map(|v| v.raw().to_vec()));
+    }
+    let [ct] = content_type.as_slice() else {
+        return Check::failed(
+            "missing-content-type",
+            format!(
+                "{} content-type attributes, exactly one required",
+                content_type.len()
+            ),
+        );
+    };
+    let [md] = message_digest.as_slice() else {
+        return Check::failed(
+            "missing-message-digest",
+            format!(
+                "{} message-digest attributes, exactly one required",
+                message_digest.len()
+            ),
+        );
+    };
+    let ct_oid = Tlv::parse(ct).map_err(tlv_err).and_then(|t| oid_of(&t));
+    match ct_oid {
+        Ok(o) if &o == econtent_type => {}
+        Ok(o) => {
+            return Check::failed(
+                "content-type-mismatch",
+                format!("content-type attribute {o} differs from the eContentType {econtent_type}"),
+            );
+        }
+        Err(e) => return Check::failed("malformed", format!("content-type attribute: {e}")),
+    }
+    let md_value = match Tlv::parse(md) {
+        Ok(t) if t.tag() == Tag::new(0x04) => t.value(),
+        _ => {
+            return Check::failed(
+                "malformed",
+                "message-digest attribute is not an OCTET STRING",
+            );
+        }
+    };
+    if md_value == digest {
+        Check::passed(format!(
+            "content-type is {econtent_type}; message-digest {} equals the hash of the eContent",
+            hex(digest)
+        ))
+    } else {
+        Check::failed(
+            "message-digest-mismatch",
+            format!(
+                "message-digest attribute {} differs from the hash of the eContent {}",
+                hex(md_value),
+                hex(digest)
+            ),
+        )
+    }
+}

@@ -1,0 +1,530 @@
+//! Signature algorithms and public keys: RSA PKCS#1 v1.5, RSASSA-PSS (its
+//! parameters parsed), ECDSA (X9.62 DER and BSI plain signatures) on the
+//! NIST and Brainpool curves, keys with named or explicit curve parameters.
+
+use std::fmt;
+
+use der::asn1::ObjectIdentifier;
+
+use crate::lds::sod::HashAlgorithm;
+use crate::pa::PaErrorKind;
+use crate::tlv::{Tag, Tlv};
+
+const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
+const RSASSA_PSS: &str = "1.2.840.113549.1.1.10";
+const MGF1: &str = "1.2.840.113549.1.1.8";
+const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
+
+/// An AlgorithmIdentifier: the OID and the parameters' raw DER, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Alg {
+    pub(crate) oid: ObjectIdentifier,
+    /// The whole parameters TLV (absent, or e.g. `05 00`).
+    pub(crate) params: Option<Vec<u8>>,
+}
+
+impl Alg {
+    /// Reads `SEQUENCE { OID, params ANY OPTIONAL }`.
+    pub(crate) fn from_tlv(t: &Tlv<'_>) -> Result<Alg, PaErrorKind> {
+        t.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+        let mut r = t.children();
+        let o = r.expect(Tag::new(0x06)).map_err(tlv_err)?;
+        let oid = ObjectIdentifier::from_bytes(o.value())
+            .map_err(|e| PaErrorKind::Malformed(format!("algorithm OID: {e}")))?;
+        let params = match r.next() {
+            None => None,
+            Some(p) => Some(p.map_err(tlv_err)?.raw().to_vec()),
+        };
+        r.finish().map_err(tlv_err)?;
+        Ok(Alg { oid, params })
+    }
+}
+
+pub(crate) fn tlv_err(e: crate::Error) -> PaErrorKind {
+    PaErrorKind::Malformed(e.to_string())
+}
+
+/// How a signature is computed: the scheme and its hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scheme {
+    /// RSASSA-PKCS1-v1_5 with a DigestInfo of `hash`.
+    RsaPkcs1v15 { hash: HashAlgorithm },
+    /// RSASSA-PSS, RFC 8017 §8.1, parameters as written.
+    RsaPss {
+        hash: HashAlgorithm,
+        mgf_hash: HashAlgorithm,
+        salt_len: usize,
+    },
+    /// ECDSA; `plain` for BSI TR-03111 plain `r || s` signatures, else an
+    /// X9.62 `SEQUENCE { r, s }`.
+    Ecdsa { hash: HashAlgorithm, plain: bool },
+}
+
+fn hash_name(h: HashAlgorithm) -> &'static str {
+    match h {
+        HashAlgorithm::Sha1 => "sha-1",
+        HashAlgorithm::Sha224 => "sha-224",
+        HashAlgorithm::Sha256 => "sha-256",
+        HashAlgorithm::Sha384 => "sha-384",
+        HashAlgorithm::Sha512 => "sha-512",
+    }
+}
+
+pub(crate) fn hash_display(h: HashAlgorithm) -> String {
+    hash_name(h).to_owned()
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scheme::RsaPkcs1v15 { hash } => write!(f, "rsa-pkcs1-v1.5({})", hash_name(*hash)),
+            Scheme::RsaPss {
+                hash,
+                mgf_hash,
+                salt_len,
+            } => write!(
+                f,
+                "rsassa-pss({}, mgf1-{}, salt {salt_len})",
+                hash_name(*hash),
+                hash_name(*mgf_hash)
+            ),
+            Scheme::Ecdsa { hash, plain } => {
+                write!(
+                    f,
+                    "ecdsa{}({})",
+                    if *plain { "-plain" } else { "" },
+                    hash_name(*hash)
+                )
+            }
+        }
+    }
+}
+
+impl Scheme {
+    /// The scheme a signature AlgorithmIdentifier names. `digest` is the
+    /// separate digest algorithm where there is one (CMS SignerInfo): it
+    /// gives the hash when the signature algorithm names none
+    /// (`rsaEncryption`, `id-ecPublicKey`, as some passports write it).
+    pub(crate) fn from_alg(
+        alg: &Alg,
+        digest: Option<HashAlgorithm>,
+    ) -> Result<Scheme, PaErrorKind> {
+        let oid = alg.oid.to_string();
+        let need_digest = || {
+            digest.ok_or_else(|| {
+                PaErrorKind::UnsupportedAlgorithm(format!(
+                    "{oid} names no hash and no digest algorithm is given"
+                ))
+            })
+        };
+        let pkcs1 = |hash| Ok(Scheme::RsaPkcs1v15 { hash });
+        let ecdsa = |hash| Ok(Scheme::Ecdsa { hash, plain: false });
+        let plain = |hash| Ok(Scheme::Ecdsa { hash, plain: true });
+        match oid.as_str() {
+            RSA_ENCRYPTION => pkcs1(need_digest()?),
+            "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => pkcs1(HashAlgorithm::Sha1),
+            "1.2.840.113549.1.1.14" => pkcs1(HashAlgorithm::Sha224),
+            "1.2.840.113549.1.1.11" => pkcs1(HashAlgorithm::Sha256),
+            "1.2.840.113549.1.1.12" => pkcs1(HashAlgorithm::Sha384),
+            "1.2.840.113549.1.1.13" => pkcs1(HashAlgorithm::Sha512),
+            RSASSA_PSS => pss_params(alg),
+            "1.2.840.10045.4.1" => ecdsa(HashAlgorithm::Sha1),
+            "1.2.840.10045.4.3.1" => ecdsa(HashAlgorithm::Sha224),
+            "1.2.840.10045.4.3.2" => ecdsa(HashAlgorithm::Sha256),
+            "1.2.840.10045.4.3.3" => ecdsa(HashAlgorithm::Sha384),
+            "1.2.840.10045.4.3.4" => ecdsa(HashAlgorithm::Sha512),
+            EC_PUBLIC_KEY => ecdsa(need_digest()?),
+            // BSI TR-03111 ecdsa-plain-SHA*.
+            "0.4.0.127.0.7.1.1.4.1.1" => plain(HashAlgorithm::Sha1),
+            "0.4.0.127.0.7.1.1.4.1.2" => plain(HashAlgorithm::Sha224),
+            "0.4.0.127.0.7.1.1.4.1.3" => plain(HashAlgorithm::Sha256),
+            "0.4.0.127.0.7.1.1.4.1.4" => plain(HashAlgorithm::Sha384),
+            "0.4.0.127.0.7.1.1.4.1.5" => plain(HashAlgorithm::Sha512),
+            _ => Err(PaErrorKind::UnsupportedAlgorithm(format!(
+                "signature algorithm {oid}"
+            ))),
+        }
+    }
+
+    /// The hash the signature is computed over.
+    pub(crate) fn hash(&self) -> HashAlgorithm {
+        match self {
+            Scheme::RsaPkcs1v15 { hash }
+            | Scheme::RsaPss { hash, .. }
+            | Scheme::Ecdsa { hash, .. } => *hash,
+        }
+    }
+}
+
+fn hash_from_alg(alg: &Alg) -> Result<HashAlgorithm, PaErrorKind> {
+    HashAlgorithm::from_oid(&alg.oid)
+        .ok_or_else(|| PaErrorKind::UnsupportedAlgorithm(format!("hash algorithm {}", alg.oid)))
+}
+
+/// RSASSA-PSS-params, RFC 8017 Appendix A.2.3: every field has a default
+/// (SHA-1, MGF1 with SHA-1, salt 20, trailer 1).
+fn pss_params(alg: &Alg) -> Result<Scheme, PaErrorKind> {
+    let mut hash = HashAlgorithm::Sha1;
+    let mut mgf_hash = HashAlgorithm::Sha1;
+    let mut salt_len: usize = 20;
+    if let Some(p) = &alg.params
+        && p.as_slice() != [0x05, 0x00]
+    {
+        let seq = Tlv::parse(p).map_err(tlv_err)?;
+        seq.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+        for field in seq.children() {
+            let field = field.map_err(tlv_err)?;
+            let inner = Tlv::parse(field.value()).map_err(tlv_err)?;
+            match field.tag().raw() {
+                0xA0 => hash = hash_from_alg(&Alg::from_tlv(&inner)?)?,
+                0xA1 => {
+                    let mgf = Alg::from_tlv(&inner)?;
+                    if mgf.oid.to_string() != MGF1 {
+                        return Err(PaErrorKind::UnsupportedAlgorithm(format!(
+                            "RSASSA-PSS mask generation function {}",
+                            mgf.oid
+                        )));
+                    }
+                    let inner_alg = mgf.params.as_deref().ok_or_else(|| {
+                        PaErrorKind::Malformed("MGF1 without its hash algorithm".to_owned())
+                    })?;
+                    let t = Tlv::parse(inner_alg).map_err(tlv_err)?;
+                    mgf_hash = hash_from_alg(&Alg::from_tlv(&t)?)?;
+                }
+                0xA2 => {
+                    inner.expect_tag(Tag::new(0x02)).map_err(tlv_err)?;
+                    salt_len = small_uint(inner.value()).ok_or_else(|| {
+                        PaErrorKind::Malformed("RSASSA-PSS salt length".to_owned())
+                    })?;
+                }
+                0xA3 => {
+                    inner.expect_tag(Tag::new(0x02)).map_err(tlv_err)?;
+                    if small_uint(inner.value()) != Some(1) {
+                        return Err(PaErrorKind::UnsupportedAlgorithm(
+                            "RSASSA-PSS trailer field other than 1".to_owned(),
+                        ));
+                    }
+                }
+                _ => {
+                    return Err(PaErrorKind::Malformed(
+                        "RSASSA-PSS parameters: unexpected field".to_owned(),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(Scheme::RsaPss {
+        hash,
+        mgf_hash,
+        salt_len,
+    })
+}
+
+fn small_uint(v: &[u8]) -> Option<usize> {
+    if v.is_empty() || v.len() > 4 || v.first().is_some_and(|b| b & 0x80 != 0) {
+        return None;
+    }
+    Some(v.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b)))
+}
+
+/// The elliptic curves passive authentication supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Curve {
+    /// NIST P-224 (secp224r1).
+    P224,
+    /// NIST P-256 (secp256r1).
+    P256,
+    /// NIST P-384 (secp384r1).
+    P384,
+    /// NIST P-521 (secp521r1).
+    P521,
+    /// brainpoolP224r1, RFC 5639.
+    BrainpoolP224r1,
+    /// brainpoolP256r1.
+    BrainpoolP256r1,
+    /// brainpoolP320r1.
+    BrainpoolP320r1,
+    /// brainpoolP384r1.
+    BrainpoolP384r1,
+    /// brainpoolP512r1.
+    BrainpoolP512r1,
+}
+
+impl Curve {
+    /// The curve a namedCurve OID names.
+    pub fn from_oid(oid: &ObjectIdentifier) -> Option<Curve> {
+        Some(match oid.to_string().as_str() {
+            "1.3.132.0.33" => Curve::P224,
+            "1.2.840.10045.3.1.7" => Curve::P256,
+            "1.3.132.0.34" => Curve::P384,
+            "1.3.132.0.35" => Curve::P521,
+            "1.3.36.3.3.2.8.1.1.5" => Curve::BrainpoolP224r1,
+            "1.3.36.3.3.2.8.1.1.7" => Curve::BrainpoolP256r1,
+            "1.3.36.3.3.2.8.1.1.9" => Curve::BrainpoolP320r1,
+            "1.3.36.3.3.2.8.1.1.11" => Curve::BrainpoolP384r1,
+            "1.3.36.3.3.2.8.1.1.13" => Curve::BrainpoolP512r1,
+            _ => return None,
+        })
+    }
+
+    /// The curve's usual name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Curve::P224 => "P-224",
+            Curve::P256 => "P-256",
+            Curve::P384 => "P-384",
+            Curve::P521 => "P-521",
+            Curve::BrainpoolP224r1 => "brainpoolP224r1",
+            Curve::BrainpoolP256r1 => "brainpoolP256r1",
+            Curve::BrainpoolP320r1 => "brainpoolP320r1",
+            Curve::BrainpoolP384r1 => "brainpoolP384r1",
+            Curve::BrainpoolP512r1 => "brainpoolP512r1",
+        }
+    }
+
+    /// The length of a field element (and of `r`, `s`) in bytes.
+    pub fn field_len(self) -> usize {
+        match self {
+            Curve::P224 | Curve::BrainpoolP224r1 => 28,
+            Curve::P256 | Curve::BrainpoolP256r1 => 32,
+            Curve::BrainpoolP320r1 => 40,
+            Curve::P384 | Curve::BrainpoolP384r1 => 48,
+            Curve::BrainpoolP512r1 => 64,
+            Curve::P521 => 66,
+        }
+    }
+}
+
+impl fmt::Display for Curve {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A public key that can verify signatures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PublicKey {
+    Rsa {
+        key: rsa::PublicKey,
+        bits: usize,
+    },
+    Ec {
+        curve: Curve,
+        /// Whether the SPKI carried explicit domain parameters.
+        explicit: bool,
+        /// The SEC1 point.
+        point: Vec<u8>,
+    },
+}
+
+impl fmt::Display for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PublicKey::Rsa { bits, .. } => write!(f, "rsa-{bits}"),
+            PublicKey::Ec {
+                curve, explicit, ..
+            } => write!(
+                f,
+                "ec-{curve}{}",
+                if *explicit {
+                    " (explicit parameters)"
+                } else {
+                    ""
+                }
+            ),
+        }
+    }
+}
+
+impl PublicKey {
+    /// Decodes a SubjectPublicKeyInfo (raw DER).
+    pub(crate) fn from_spki(spki: &[u8]) -> Result<PublicKey, PaErrorKind> {
+        let top = Tlv::parse(spki).map_err(tlv_err)?;
+        top.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+        let mut r = top.children();
+        let alg = Alg::from_tlv(&r.expect(Tag::new(0x30)).map_err(tlv_err)?)?;
+        let bits = r.expect(Tag::new(0x03)).map_err(tlv_err)?;
+        r.finish().map_err(tlv_err)?;
+        let key_bytes = match bits.value().split_first() {
+            Some((0, rest)) => rest,
+            _ => {
+                return Err(PaErrorKind::BadPublicKey(
+                    "the key BIT STRING has unused bits".to_owned(),
+                ));
+            }
+        };
+        let oid = alg.oid.to_string();
+        match oid.as_str() {
+            RSA_ENCRYPTION | RSASSA_PSS => rsa_key(key_bytes),
+            EC_PUBLIC_KEY => {
+                let params = alg.params.as_deref().ok_or_else(|| {
+                    PaErrorKind::BadPublicKey("an EC key without domain parameters".to_owned())
+                })?;
+                let p = Tlv::parse(params).map_err(tlv_err)?;
+                let (curve, explicit) = match p.tag().raw() {
+                    0x06 => {
+                        let o = ObjectIdentifier::from_bytes(p.value())
+                            .map_err(|e| PaErrorKind::Malformed(format!("namedCurve OID: {e}")))?;
+                        let c = Curve::from_oid(&o)
+                            .ok_or_else(|| PaErrorKind::UnknownCurve(format!("named curve {o}")))?;
+                        (c, false)
+                    }
+                    0x30 => (crate::pa::curves::match_explicit(params)?, true),
+                    0x05 => {
+                        return Err(PaErrorKind::UnknownCurve(
+                            "implicitlyCA parameters (the curve is not in the key)".to_owned(),
+                        ));
+                    }
+                    _ => {
+                        return Err(PaErrorKind::BadPublicKey(
+                            "EC parameters neither a named curve nor explicit".to_owned(),
+                        ));
+                    }
+                };
+                let expected = curve
+                    .field_len()
+                    .checked_mul(2)
+                    .and_then(|n| n.checked_add(1));
+                let ok = match key_bytes.first() {
+                    Some(0x04) => Some(key_bytes.len()) == expected,
+                    Some(0x02 | 0x03) => Some(key_bytes.len()) == curve.field_len().checked_add(1),
+                    _ => false,
+                };
+                if !ok {
+                    return Err(PaErrorKind::BadPublicKey(format!(
+                        "not a SEC1 point on {curve}"
+                    )));
+                }
+                Ok(PublicKey::Ec {
+                    curve,
+                    explicit,
+                    point: key_bytes.to_vec(),
+                })
+            }
+            _ => Err(PaErrorKind::UnsupportedAlgorithm(format!(
+                "public key algorithm {oid}"
+            ))),
+        }
+    }
+
+    /// Verifies `signature` over `message` with `scheme`.
+    pub(crate) fn verify(
+        &self,
+        scheme: &Scheme,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), PaErrorKind> {
+        let digest = scheme.hash().digest(message);
+        self.verify_prehash(scheme, &digest, signature)
+    }
+
+    /// Verifies `signature` over a message whose hash is `digest`.
+    pub(crate) fn verify_prehash(
+        &self,
+        scheme: &Scheme,
+        digest: &[u8],
+        signature: &[u8],
+    ) -> Result<(), PaErrorKind> {
+        match (self, scheme) {
+            (PublicKey::Rsa { key, .. }, Scheme::RsaPkcs1v15 { hash }) => {
+                let padding = match hash {
+                    HashAlgorithm::Sha1 => rsa::Pkcs1v15Sign::new::<sha1::Sha1>(),
+                    HashAlgorithm::Sha224 => rsa::Pkcs1v15Sign::new::<sha2::Sha224>(),
+                    HashAlgorithm::Sha256 => rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
+                    HashAlgorithm::Sha384 => rsa::Pkcs1v15Sign::new::<sha2::Sha384>(),
+                    HashAlgorithm::Sha512 => rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
+                };
+                key.verify(padding, digest, signature)
+                    .map_err(|_| PaErrorKind::BadSignature("RSA PKCS#1 v1.5".to_owned()))
+            }
+            (
+                PublicKey::Rsa { key, .. },
+                Scheme::RsaPss {
+                    mgf_hash, salt_len, ..
+                },
+            ) => crate::pa::pss::verify(key, digest, signature, *mgf_hash, *salt_len),
+            (PublicKey::Ec { curve, point, .. }, Scheme::Ecdsa { plain, .. }) => {
+                let rs = ecdsa_rs(signature, *plain, curve.field_len())?;
+                crate::pa::curves::verify_ecdsa(*curve, point, digest, &rs)
+            }
+            (key, scheme) => Err(PaErrorKind::UnsupportedAlgorithm(format!(
+                "a {key} key cannot verify a {scheme} signature"
+            ))),
+        }
+    }
+}
+
+/// RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }.
+/// A modulus written without its sign byte (seen on real chips) is read
+/// as unsigned.
+fn rsa_key(bytes: &[u8]) -> Result<PublicKey, PaErrorKind> {
+    let top = Tlv::parse(bytes).map_err(tlv_err)?;
+    top.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+    let mut r = top.children();
+    let n = strip_zeros(r.expect(Tag::new(0x02)).map_err(tlv_err)?.value());
+    let e = strip_zeros(r.expect(Tag::new(0x02)).map_err(tlv_err)?.value());
+    r.finish().map_err(tlv_err)?;
+    let n_bits_len = n.len().saturating_mul(8);
+    let precision = u32::try_from(n_bits_len.div_ceil(64).saturating_mul(64))
+        .map_err(|_| PaErrorKind::BadPublicKey("RSA modulus too large".to_owned()))?;
+    let n_uint = rsa::BoxedUint::from_be_slice(n, precision)
+        .map_err(|_| PaErrorKind::BadPublicKey("RSA modulus".to_owned()))?;
+    let e_uint = rsa::BoxedUint::from_be_slice(e, 64)
+        .map_err(|_| PaErrorKind::BadPublicKey("RSA public exponent too large".to_owned()))?;
+    let key = rsa::PublicKey::new_with_size_limits(n_uint, e_uint, 1024..=8192)
+        .map_err(|e| PaErrorKind::BadPublicKey(format!("RSA: {e}")))?;
+    let lead = n.first().copied().unwrap_or(0);
+    let bits = n
+        .len()
+        .saturating_sub(1)
+        .saturating_mul(8)
+        .saturating_add(8usize.saturating_sub(lead.leading_zeros() as usize));
+    Ok(PublicKey::Rsa { key, bits })
+}
+
+fn strip_zeros(mut v: &[u8]) -> &[u8] {
+    while let Some((0, rest)) = v.split_first() {
+        v = rest;
+    }
+    v
+}
+
+/// `r || s`, each left-padded to the field length.
+fn ecdsa_rs(signature: &[u8], plain: bool, len: usize) -> Result<Vec<u8>, PaErrorKind> {
+    let bad = || PaErrorKind::BadSignature("malformed ECDSA signature".to_owned());
+    let (r, s) = if plain {
+        if signature.len() != len.saturating_mul(2) {
+            return Err(bad());
+        }
+        signature.split_at(len)
+    } else {
+        let seq = Tlv::parse(signature).map_err(|_| bad())?;
+        if seq.tag() != Tag::new(0x30) {
+            return Err(bad());
+        }
+        let mut rd = seq.children();
+        let r = rd.expect(Tag::new(0x02)).map_err(|_| bad())?.value();
+        let s = rd.expect(Tag::new(0x02)).map_err(|_| bad())?.value();
+        rd.finish().map_err(|_| bad())?;
+        if r.first().is_some_and(|b| b & 0x80 != 0) || s.first().is_some_and(|b| b & 0x80 != 0) {
+            return Err(bad());
+        }
+        (strip_zeros(r), strip_zeros(s))
+    };
+    let (r, s) = (strip_zeros(r), strip_zeros(s));
+    if r.len() > len || s.len() > len {
+        return Err(bad());
+    }
+    let mut out = vec![0u8; len.saturating_mul(2)];
+    let r_at = len.saturating_sub(r.len());
+    let s_at = len.saturating_mul(2).saturating_sub(s.len());
+    out.get_mut(r_at..len).ok_or_else(bad)?.copy_from_slice(r);
+    out.get_mut(s_at..).ok_or_else(bad)?.copy_from_slice(s);
+    Ok(out)
+}
+
+/// The hash a digest AlgorithmIdentifier names.
+pub(crate) fn digest_from_alg(alg: &Alg) -> Result<HashAlgorithm, PaErrorKind> {
+    hash_from_alg(alg)
+}
