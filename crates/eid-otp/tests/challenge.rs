@@ -1,7 +1,12 @@
 //! SMS challenge lifecycle: unit tests for every outcome, and property
 //! tests that no sequence of calls accepts a code twice, after expiry,
 //! after exhaustion, or a killed code.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

@@ -1,5 +1,10 @@
 //! HOTP/TOTP edge cases, replay refusal, secrets and `otpauth://` URIs.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

@@ -1,7 +1,12 @@
 //! RFC 4226 Appendix D and RFC 6238 Appendix B, read from
 //! shared/vectors/otp-rfc.toml at test time, plus values cross-checked
 //! against oathtool (OATH Toolkit 2.6.7).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use eid_otp::{Algorithm, Digits, Error, Hotp, ReplayGuard, Secret, Totp, hotp, hotp_truncated};
 
