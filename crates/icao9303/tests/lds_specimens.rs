@@ -773,3 +773,38 @@ fn writers_reproduce_the_specimens() {
     raw[78] = 0;
     assert!(Dg2::encode_19794(&raw[84..], 449, 598) == raw);
 }
+
+#[test]
+fn lds_security_object_and_dg14_dg15_writers() {
+    use icao9303::lds::sod::LdsSecurityObject;
+    // The BSI 2008 LDSSecurityObject is V0, SHA-1 with NULL parameters; the
+    // writer leaves the parameters out, so compare the parsed content.
+    let dg1 = testdata!("jmrtd/lds/bsi2008/Datagroup1.bin");
+    let dg2 = testdata!("jmrtd/lds/bsi2008/Datagroup2.bin");
+    let lso = LdsSecurityObject::encode(
+        HashAlgorithm::Sha1,
+        &[(DataGroup::Dg1, &dg1), (DataGroup::Dg2, &dg2)],
+    );
+    let parsed = LdsSecurityObject::parse_at(&lso, 0).unwrap();
+    let sod = testdata!("jmrtd/lds/bsi2008/EF_SOD.bin");
+    let sod = Sod::parse(&sod).unwrap();
+    assert_eq!(parsed.version, 0);
+    assert_eq!(parsed.hash_algorithm, Some(HashAlgorithm::Sha1));
+    assert_eq!(
+        parsed.hash_of(DataGroup::Dg1),
+        sod.lds_security_object.hash_of(DataGroup::Dg1)
+    );
+    assert_eq!(
+        parsed.hash_of(DataGroup::Dg2),
+        sod.lds_security_object.hash_of(DataGroup::Dg2)
+    );
+    // DG15 and DG14 around their contents reproduce the files.
+    let dg15 = testdata!("jmrtd/lds/loes2006/ef010F.bin");
+    let parsed = Dg15::parse(&dg15).unwrap();
+    assert_eq!(Dg15::encode(parsed.public_key.spki), dg15);
+    let dg14 = testdata!("jmrtd/lds/bsi2008/Datagroup14.bin");
+    // `openssl asn1parse -inform DER -in Datagroup14.bin -i`: the three
+    // SecurityInfos span bytes 8..302, 302..319 and 319..334.
+    let infos: [&[u8]; 3] = [&dg14[8..302], &dg14[302..319], &dg14[319..334]];
+    assert_eq!(Dg14::encode(&infos), dg14);
+}

@@ -12,6 +12,7 @@
 use icao9303::Error;
 use icao9303::lds::dg2::FaceContainer;
 use icao9303::lds::image::{self, ImageFormat};
+use icao9303::lds::sod::{HashAlgorithm, LdsSecurityObject};
 use icao9303::lds::{
     CardAccess, CardSecurity, Com, DataGroup, Dg1, Dg2, Dg7, Dg11, Dg12, Dg14, Dg15, File,
     FileKind, SecurityInfo, Sod,
@@ -564,5 +565,20 @@ proptest! {
         prop_assert_eq!(face.format, if jp2 { ImageFormat::Jp2 } else { ImageFormat::Jpeg });
         prop_assert_eq!(face.facial_info.as_ref().unwrap().image_data_type, u8::from(jp2));
         prop_assert_eq!(&raw[face.data_offset..face.data_offset + image.len()], &image[..]);
+    }
+
+    #[test]
+    fn lds_security_object_roundtrip(files in proptest::collection::vec((1u8..=16, proptest::collection::vec(any::<u8>(), 0..64)), 0..8),
+                                     alg in prop::sample::select(vec![HashAlgorithm::Sha1, HashAlgorithm::Sha224, HashAlgorithm::Sha256, HashAlgorithm::Sha384, HashAlgorithm::Sha512])) {
+        let files: Vec<(DataGroup, &[u8])> = files.iter().map(|(n, b)| (DataGroup::from_number(*n).unwrap(), &b[..])).collect();
+        let raw = LdsSecurityObject::encode(alg, &files);
+        let lso = LdsSecurityObject::parse_at(&raw, 0).unwrap();
+        prop_assert_eq!(lso.hash_algorithm, Some(alg));
+        prop_assert_eq!(lso.data_group_hashes.len(), files.len());
+        for (h, (dg, bytes)) in lso.data_group_hashes.iter().zip(&files) {
+            prop_assert_eq!(h.data_group, Some(*dg));
+            prop_assert_eq!(h.hash.len(), alg.output_len());
+            prop_assert_eq!(h.hash.to_vec(), alg.digest(bytes));
+        }
     }
 }

@@ -179,6 +179,11 @@ pub struct Dg15<'a> {
 }
 
 impl<'a> Dg15<'a> {
+    /// Writes DG15 around a SubjectPublicKeyInfo's DER bytes: `6F { spki }`.
+    pub fn encode(spki: &[u8]) -> Vec<u8> {
+        crate::tlv::encode(Tag::new(0x6F), spki)
+    }
+
     /// Parses DG15: `6F { SubjectPublicKeyInfo }`.
     pub fn parse(raw: &'a [u8]) -> Result<Dg15<'a>, Error> {
         let top = outer(raw, Tag::new(0x6F))?;

@@ -286,6 +286,13 @@ pub struct Dg14<'a> {
 }
 
 impl<'a> Dg14<'a> {
+    /// Writes DG14 around the encoded SecurityInfo SEQUENCEs:
+    /// `6E { 31 { info... } }`.
+    pub fn encode(infos: &[&[u8]]) -> Vec<u8> {
+        let set = crate::tlv::encode(Tag::new(0x31), &infos.concat());
+        crate::tlv::encode(Tag::new(0x6E), &set)
+    }
+
     /// Parses DG14.
     pub fn parse(raw: &'a [u8]) -> Result<Dg14<'a>, Error> {
         let top = outer(raw, Tag::new(0x6E))?;

@@ -8,7 +8,7 @@ use der::{Decode, Encode};
 
 use crate::Error;
 use crate::lds::{DataGroup, asn1_err, lds_err, oid, outer, uint};
-use crate::tlv::{Tag, Tlv};
+use crate::tlv::{Node, Tag, Tlv};
 
 const FILE: &str = "EF.SOD";
 
@@ -37,6 +37,17 @@ pub enum HashAlgorithm {
 }
 
 impl HashAlgorithm {
+    /// The algorithm's OID.
+    pub fn oid(self) -> ObjectIdentifier {
+        match self {
+            HashAlgorithm::Sha1 => ObjectIdentifier::new_unwrap("1.3.14.3.2.26"),
+            HashAlgorithm::Sha224 => ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.4"),
+            HashAlgorithm::Sha256 => ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1"),
+            HashAlgorithm::Sha384 => ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2"),
+            HashAlgorithm::Sha512 => ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3"),
+        }
+    }
+
     /// The algorithm with this OID.
     pub fn from_oid(oid: &ObjectIdentifier) -> Option<HashAlgorithm> {
         const TABLE: [(&str, HashAlgorithm); 5] = [
@@ -380,6 +391,39 @@ impl<'a> LdsSecurityObject<'a> {
             lds_version,
             unicode_version,
         })
+    }
+
+    /// Writes an LDSSecurityObject V0 (the eContent a Document Signer
+    /// signs): `alg` (parameters absent) and the hash of each data group's
+    /// bytes, in the order given.
+    pub fn encode(alg: HashAlgorithm, files: &[(DataGroup, &[u8])]) -> Vec<u8> {
+        let hashes = files
+            .iter()
+            .map(|(dg, bytes)| {
+                Node::constructed(
+                    Tag::new(0x30),
+                    vec![
+                        Node::primitive(Tag::new(0x02), vec![dg.number()]),
+                        Node::primitive(Tag::new(0x04), alg.digest(bytes)),
+                    ],
+                )
+            })
+            .collect();
+        Node::constructed(
+            Tag::new(0x30),
+            vec![
+                Node::primitive(Tag::new(0x02), vec![0]),
+                Node::constructed(
+                    Tag::new(0x30),
+                    vec![Node::primitive(
+                        Tag::new(0x06),
+                        alg.oid().as_bytes().to_vec(),
+                    )],
+                ),
+                Node::constructed(Tag::new(0x30), hashes),
+            ],
+        )
+        .encode()
     }
 
     /// The hash the SOD holds for data group `dg`.
