@@ -132,4 +132,7 @@ pub enum Error {
         /// What is wrong with it.
         problem: String,
     },
+    /// PACE failed.
+    #[error("PACE: {0}")]
+    Pace(crate::pace::PaceErrorKind),
 }

@@ -30,6 +30,7 @@ mod error;
 pub mod kdf;
 pub mod lds;
 pub mod mrz;
+pub mod pace;
 #[cfg(feature = "pa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "pa")))]
 pub mod pa;

@@ -1,0 +1,823 @@
+//! PACE v2, Password Authenticated Connection Establishment (Doc 9303
+//! Part 11 §4.4), on the reader's side.
+//!
+//! Implemented so far: Generic Mapping with ECDH on brainpoolP256r1
+//! (standardized domain parameter 13), with 3DES or AES secure messaging,
+//! and every password (MRZ, CAN, PIN, PUK). Other mappings, DH and other
+//! curves are refused with [`PaceErrorKind::Unsupported`].
+//!
+//! The protocol is a sans-IO state machine: [`Pace::start`] gives MSE:Set
+//! AT, then each [`Pace::next`] takes the card's answer (and the caller's
+//! random number generator) and gives the next GENERAL AUTHENTICATE, until
+//! it returns the [`PaceOutcome`] with the secure messaging session. The
+//! steps and their values are also public functions, so each intermediate
+//! value can be checked ([`password_key`], [`decrypt_nonce`],
+//! [`DomainParameters::map_generic`], [`public_key_data`], [`auth_token`]).
+//! [`authenticate`] drives it over a [`Transport`].
+//!
+//! Points are SEC1 uncompressed encodings (`04 || x || y`); the PICC's
+//! points are checked to be on the curve and not the identity, and the two
+//! ephemeral public keys must differ. Secrets (nonce, private keys, `K_pi`)
+//! are zeroized on drop.
+
+use core::fmt;
+
+use elliptic_curve::sec1::{FromSec1Point, ModulusSize, ToSec1Point};
+use elliptic_curve::{
+    AffinePoint, CurveArithmetic, CurveGroup, FieldBytes, FieldBytesSize, Group, PrimeField,
+    ProjectivePoint,
+};
+use rand_core::CryptoRng;
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use crate::Error;
+use crate::apdu::{CommandApdu, ResponseApdu};
+use crate::kdf::{self, KeyKind};
+use crate::mrz::MrzKey;
+use crate::sm::{self, SecureMessaging, SessionKeys};
+use crate::tlv::{self, Tag, Tlv};
+use crate::transport::{self, Transport};
+
+/// `id-PACE` (0.4.0.127.0.7.2.2.4), the DER content octets.
+pub const ID_PACE: [u8; 8] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04];
+
+/// How many draws of the random number generator a private key may take.
+const MAX_DRAWS: usize = 64;
+
+/// Why PACE failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum PaceErrorKind {
+    /// The OID is not a PACE protocol.
+    #[error("not a PACE protocol OID")]
+    UnknownProtocol,
+    /// A protocol, mapping or domain parameter this implementation does not
+    /// support (yet).
+    #[error("unsupported PACE variant: {what}")]
+    Unsupported {
+        /// What is missing.
+        what: &'static str,
+    },
+    /// The card's dynamic authentication data is not the `7C` template the
+    /// step requires.
+    #[error("step {step}: the card's answer is not the expected 7C template")]
+    Malformed {
+        /// The step, from 1 (encrypted nonce) to 4 (token).
+        step: u8,
+    },
+    /// The encrypted nonce is not whole cipher blocks.
+    #[error("the encrypted nonce is {len} bytes")]
+    NonceLength {
+        /// Its length.
+        len: usize,
+    },
+    /// A point that is not an uncompressed point of the curve, or the
+    /// identity.
+    #[error("invalid elliptic curve point")]
+    InvalidPoint,
+    /// A private key outside `1..n`.
+    #[error("invalid private key")]
+    InvalidPrivateKey,
+    /// The chip's ephemeral public key equals the reader's.
+    #[error("the chip's ephemeral public key equals the reader's")]
+    IdenticalKeys,
+    /// The chip's authentication token is wrong (wrong password, or
+    /// tampering).
+    #[error("the chip's authentication token is wrong")]
+    BadToken,
+    /// The random number generator gave no valid private key.
+    #[error("no valid private key from the random number generator")]
+    Randomness,
+    /// `next` called after the protocol ended or failed, or before `start`.
+    #[error("PACE is not waiting for an answer")]
+    WrongState,
+}
+
+impl From<PaceErrorKind> for Error {
+    fn from(kind: PaceErrorKind) -> Error {
+        Error::Pace(kind)
+    }
+}
+
+/// The mapping of the nonce to ephemeral domain parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Mapping {
+    /// Generic Mapping (GM).
+    Generic,
+    /// Integrated Mapping (IM).
+    Integrated,
+    /// Chip Authentication Mapping (CAM).
+    ChipAuthentication,
+}
+
+/// The key agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum KeyAgreement {
+    /// Diffie-Hellman over a prime field.
+    Dh,
+    /// Elliptic curve Diffie-Hellman.
+    Ecdh,
+}
+
+/// A PACE protocol: key agreement, mapping and the cipher of secure
+/// messaging, as the OID `id-PACE-*` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PaceProtocol {
+    /// DH or ECDH.
+    pub agreement: KeyAgreement,
+    /// GM, IM or CAM.
+    pub mapping: Mapping,
+    /// The cipher of the session (and of the nonce and the tokens).
+    pub cipher: KeyKind,
+}
+
+impl PaceProtocol {
+    /// The protocol of an OID given by its DER content octets (without the
+    /// `06 L` header), e.g. `04 00 7F 00 07 02 02 04 02 02` for
+    /// id-PACE-ECDH-GM-AES-CBC-CMAC-128.
+    pub fn from_oid(oid: &[u8]) -> Result<PaceProtocol, Error> {
+        let (prefix, rest) = oid
+            .split_first_chunk::<8>()
+            .ok_or(PaceErrorKind::UnknownProtocol)?;
+        if *prefix != ID_PACE {
+            return Err(PaceErrorKind::UnknownProtocol.into());
+        }
+        let (mapping, cipher) = match rest {
+            [m, c] => (*m, *c),
+            _ => return Err(PaceErrorKind::UnknownProtocol.into()),
+        };
+        let (agreement, mapping) = match mapping {
+            1 => (KeyAgreement::Dh, Mapping::Generic),
+            2 => (KeyAgreement::Ecdh, Mapping::Generic),
+            3 => (KeyAgreement::Dh, Mapping::Integrated),
+            4 => (KeyAgreement::Ecdh, Mapping::Integrated),
+            6 => (KeyAgreement::Ecdh, Mapping::ChipAuthentication),
+            _ => return Err(PaceErrorKind::UnknownProtocol.into()),
+        };
+        let cipher = match cipher {
+            1 => KeyKind::Tdes,
+            2 => KeyKind::Aes128,
+            3 => KeyKind::Aes192,
+            4 => KeyKind::Aes256,
+            _ => return Err(PaceErrorKind::UnknownProtocol.into()),
+        };
+        if cipher == KeyKind::Tdes && mapping == Mapping::ChipAuthentication {
+            return Err(PaceErrorKind::UnknownProtocol.into());
+        }
+        Ok(PaceProtocol {
+            agreement,
+            mapping,
+            cipher,
+        })
+    }
+
+    /// The OID's DER content octets.
+    pub fn oid(&self) -> [u8; 10] {
+        let m = match (self.agreement, self.mapping) {
+            (KeyAgreement::Dh, Mapping::Generic) => 1,
+            (KeyAgreement::Ecdh, Mapping::Generic) => 2,
+            (KeyAgreement::Dh, Mapping::Integrated) => 3,
+            (KeyAgreement::Ecdh, Mapping::Integrated) => 4,
+            // CAM exists for ECDH only; DH-CAM is not a protocol.
+            (_, Mapping::ChipAuthentication) => 6,
+        };
+        let c = match self.cipher {
+            KeyKind::Tdes => 1,
+            KeyKind::Aes128 => 2,
+            KeyKind::Aes192 => 3,
+            KeyKind::Aes256 => 4,
+        };
+        let [a, b, c0, d, e, f, g, h] = ID_PACE;
+        [a, b, c0, d, e, f, g, h, m, c]
+    }
+}
+
+/// The standardized domain parameters of Doc 9303 Part 11 §9.5.1 that are
+/// implemented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum DomainParameters {
+    /// brainpoolP256r1 (RFC 5639), parameter ID 13.
+    BrainpoolP256r1,
+}
+
+impl DomainParameters {
+    /// The parameters of a standardized domain parameter ID.
+    pub fn from_id(id: u8) -> Result<DomainParameters, Error> {
+        match id {
+            13 => Ok(DomainParameters::BrainpoolP256r1),
+            0..=2 => Err(PaceErrorKind::Unsupported {
+                what: "DH domain parameters",
+            }
+            .into()),
+            8..=18 => Err(PaceErrorKind::Unsupported {
+                what: "this elliptic curve",
+            }
+            .into()),
+            _ => Err(PaceErrorKind::Unsupported {
+                what: "an unknown domain parameter ID",
+            }
+            .into()),
+        }
+    }
+
+    /// The standardized domain parameter ID.
+    pub fn id(self) -> u8 {
+        match self {
+            DomainParameters::BrainpoolP256r1 => 13,
+        }
+    }
+
+    /// The length of a field element (and of a private key) in bytes.
+    pub fn field_len(self) -> usize {
+        match self {
+            DomainParameters::BrainpoolP256r1 => 32,
+        }
+    }
+
+    /// `sk * base` (the curve's generator when `base` is `None`), as an
+    /// uncompressed point.
+    pub fn public_key(self, sk: &[u8], base: Option<&[u8]>) -> Result<Vec<u8>, Error> {
+        match self {
+            DomainParameters::BrainpoolP256r1 => ec_mul::<bp256::BrainpoolP256r1>(sk, base),
+        }
+    }
+
+    /// Generic Mapping: `H = sk * peer` and the mapped generator
+    /// `G~ = s * G + H`; returns `(H, G~)`.
+    pub fn map_generic(
+        self,
+        nonce: &[u8],
+        sk: &[u8],
+        peer: &[u8],
+    ) -> Result<(Vec<u8>, Vec<u8>), Error> {
+        match self {
+            DomainParameters::BrainpoolP256r1 => {
+                ec_map_generic::<bp256::BrainpoolP256r1>(nonce, sk, peer)
+            }
+        }
+    }
+
+    /// Checks that `point` is an uncompressed point of the curve, not the
+    /// identity.
+    pub fn check_point(self, point: &[u8]) -> Result<(), Error> {
+        match self {
+            DomainParameters::BrainpoolP256r1 => {
+                ec_point::<bp256::BrainpoolP256r1>(point).map(|_| ())
+            }
+        }
+    }
+
+    /// The x coordinate of an uncompressed point (the ECDH shared secret).
+    pub fn x_coordinate(self, point: &[u8]) -> Result<Vec<u8>, Error> {
+        let n = self.field_len();
+        match point.split_first() {
+            Some((0x04, xy)) if xy.len() == 2 * n => Ok(xy.get(..n).unwrap_or_default().to_vec()),
+            _ => Err(PaceErrorKind::InvalidPoint.into()),
+        }
+    }
+
+    /// A private key drawn from `rng`: a value in `1..n` by rejection.
+    pub fn random_private_key<R: CryptoRng + ?Sized>(
+        self,
+        rng: &mut R,
+    ) -> Result<Zeroizing<Vec<u8>>, Error> {
+        let mut sk = Zeroizing::new(vec![0u8; self.field_len()]);
+        for _ in 0..MAX_DRAWS {
+            rng.fill_bytes(&mut sk);
+            let ok = match self {
+                DomainParameters::BrainpoolP256r1 => {
+                    ec_scalar::<bp256::BrainpoolP256r1>(&sk, false).is_ok()
+                }
+            };
+            if ok {
+                return Ok(sk);
+            }
+        }
+        Err(PaceErrorKind::Randomness.into())
+    }
+}
+
+// ---- generic elliptic curve helpers ---------------------------------------
+
+fn ec_scalar<C>(bytes: &[u8], allow_zero: bool) -> Result<C::Scalar, Error>
+where
+    C: CurveArithmetic,
+{
+    let repr = FieldBytes::<C>::try_from(bytes).map_err(|_| PaceErrorKind::InvalidPrivateKey)?;
+    let k: Option<C::Scalar> = C::Scalar::from_repr(repr).into();
+    let k = k.ok_or(PaceErrorKind::InvalidPrivateKey)?;
+    if !allow_zero && bool::from(elliptic_curve::Field::is_zero(&k)) {
+        return Err(PaceErrorKind::InvalidPrivateKey.into());
+    }
+    Ok(k)
+}
+
+fn ec_point<C>(bytes: &[u8]) -> Result<AffinePoint<C>, Error>
+where
+    C: CurveArithmetic,
+    AffinePoint<C>: FromSec1Point<C> + ToSec1Point<C>,
+    FieldBytesSize<C>: ModulusSize,
+{
+    let n = FieldBytes::<C>::default().len();
+    if bytes.first() != Some(&0x04) || bytes.len() != 1 + 2 * n {
+        return Err(PaceErrorKind::InvalidPoint.into());
+    }
+    let p = AffinePoint::<C>::from_sec1_bytes(bytes).map_err(|_| PaceErrorKind::InvalidPoint)?;
+    if bool::from(elliptic_curve::CurveAffine::is_identity(&p)) {
+        return Err(PaceErrorKind::InvalidPoint.into());
+    }
+    Ok(p)
+}
+
+fn ec_encode<C>(p: &ProjectivePoint<C>) -> Result<Vec<u8>, Error>
+where
+    C: CurveArithmetic,
+    AffinePoint<C>: FromSec1Point<C> + ToSec1Point<C>,
+    FieldBytesSize<C>: ModulusSize,
+{
+    if bool::from(p.is_identity()) {
+        return Err(PaceErrorKind::InvalidPoint.into());
+    }
+    Ok(p.to_affine().to_sec1_point(false).as_bytes().to_vec())
+}
+
+fn ec_mul<C>(sk: &[u8], base: Option<&[u8]>) -> Result<Vec<u8>, Error>
+where
+    C: CurveArithmetic,
+    AffinePoint<C>: FromSec1Point<C> + ToSec1Point<C>,
+    FieldBytesSize<C>: ModulusSize,
+{
+    let k = ec_scalar::<C>(sk, false)?;
+    let base = match base {
+        Some(b) => ProjectivePoint::<C>::from(ec_point::<C>(b)?),
+        None => ProjectivePoint::<C>::generator(),
+    };
+    ec_encode::<C>(&(base * k))
+}
+
+fn ec_map_generic<C>(nonce: &[u8], sk: &[u8], peer: &[u8]) -> Result<(Vec<u8>, Vec<u8>), Error>
+where
+    C: CurveArithmetic,
+    AffinePoint<C>: FromSec1Point<C> + ToSec1Point<C>,
+    FieldBytesSize<C>: ModulusSize,
+{
+    let h = ProjectivePoint::<C>::from(ec_point::<C>(peer)?) * ec_scalar::<C>(sk, false)?;
+    // The nonce as an integer, left-padded to the field length.
+    let n = FieldBytes::<C>::default().len();
+    let pad = n
+        .checked_sub(nonce.len())
+        .ok_or(PaceErrorKind::NonceLength { len: nonce.len() })?;
+    let mut s_bytes = Zeroizing::new(vec![0u8; pad]);
+    s_bytes.extend_from_slice(nonce);
+    let s = ec_scalar::<C>(&s_bytes, true)?;
+    let g = ProjectivePoint::<C>::generator() * s + h;
+    Ok((ec_encode::<C>(&h)?, ec_encode::<C>(&g)?))
+}
+
+// ---- passwords and the steps as functions ---------------------------------
+
+/// Which password PACE uses (the reference in MSE:Set AT, tag 83).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum PasswordKind {
+    /// The MRZ (reference 1).
+    Mrz,
+    /// The card access number (reference 2).
+    Can,
+    /// The PIN (reference 3).
+    Pin,
+    /// The PUK (reference 4).
+    Puk,
+}
+
+impl PasswordKind {
+    /// The password reference of MSE:Set AT.
+    pub fn reference(self) -> u8 {
+        match self {
+            PasswordKind::Mrz => 1,
+            PasswordKind::Can => 2,
+            PasswordKind::Pin => 3,
+            PasswordKind::Puk => 4,
+        }
+    }
+}
+
+/// A PACE password and its key `K`: SHA-1 of the MRZ information for the
+/// MRZ, the characters themselves for CAN, PIN and PUK. Zeroized on drop,
+/// redacted in `Debug`.
+pub struct PacePassword {
+    kind: PasswordKind,
+    key: Zeroizing<Vec<u8>>,
+}
+
+impl PacePassword {
+    /// The MRZ password.
+    pub fn mrz(key: &MrzKey) -> PacePassword {
+        PacePassword {
+            kind: PasswordKind::Mrz,
+            key: Zeroizing::new(key.sha1().to_vec()),
+        }
+    }
+
+    /// The card access number.
+    pub fn can(can: &str) -> PacePassword {
+        PacePassword {
+            kind: PasswordKind::Can,
+            key: Zeroizing::new(can.as_bytes().to_vec()),
+        }
+    }
+
+    /// The PIN.
+    pub fn pin(pin: &str) -> PacePassword {
+        PacePassword {
+            kind: PasswordKind::Pin,
+            key: Zeroizing::new(pin.as_bytes().to_vec()),
+        }
+    }
+
+    /// The PUK.
+    pub fn puk(puk: &str) -> PacePassword {
+        PacePassword {
+            kind: PasswordKind::Puk,
+            key: Zeroizing::new(puk.as_bytes().to_vec()),
+        }
+    }
+
+    /// Which password.
+    pub fn kind(&self) -> PasswordKind {
+        self.kind
+    }
+
+    /// The key `K` derived from the password (input of `K_pi`).
+    pub fn key(&self) -> &[u8] {
+        &self.key
+    }
+}
+
+impl fmt::Debug for PacePassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PacePassword")
+            .field("kind", &self.kind)
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// `K_pi = KDF(K, 3)` for the cipher.
+pub fn password_key(password: &PacePassword, cipher: KeyKind) -> Zeroizing<Vec<u8>> {
+    kdf::derive(password.key(), kdf::PACE, cipher)
+}
+
+/// The nonce `s = D(K_pi, z)`: CBC decryption with a zero IV.
+pub fn decrypt_nonce(
+    cipher: KeyKind,
+    k_pi: &[u8],
+    encrypted: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let block = sm::block_len(cipher);
+    if encrypted.is_empty() || !encrypted.len().is_multiple_of(block) {
+        return Err(PaceErrorKind::NonceLength {
+            len: encrypted.len(),
+        }
+        .into());
+    }
+    let mut s = Zeroizing::new(encrypted.to_vec());
+    let iv = vec![0u8; block];
+    sm::decrypt_cbc(cipher, k_pi, &iv, &mut s)?;
+    Ok(s)
+}
+
+/// The public key data object `7F49` over which the authentication tokens
+/// are computed: the protocol OID (tag 06) and the ephemeral public key
+/// (tag 86 for ECDH, 84 for DH).
+pub fn public_key_data(protocol: &PaceProtocol, public_key: &[u8]) -> Vec<u8> {
+    let mut inner = Vec::with_capacity(public_key.len().saturating_add(16));
+    tlv::write(&mut inner, Tag::new(0x06), &protocol.oid());
+    let tag = match protocol.agreement {
+        KeyAgreement::Ecdh => 0x86,
+        KeyAgreement::Dh => 0x84,
+    };
+    tlv::write(&mut inner, Tag::new(tag), public_key);
+    tlv::encode(Tag::new(0x7F49), &inner)
+}
+
+/// An authentication token: the 8-byte MAC of the public key data object
+/// (AES-CMAC; for 3DES the retail MAC over the padded object).
+pub fn auth_token(cipher: KeyKind, ks_mac: &[u8], data: &[u8]) -> Result<[u8; sm::MAC_LEN], Error> {
+    if cipher == KeyKind::Tdes {
+        sm::mac(cipher, ks_mac, &sm::pad(data, 8))
+    } else {
+        sm::mac(cipher, ks_mac, data)
+    }
+}
+
+/// The data of MSE:Set AT for PACE: the protocol OID (tag 80), the password
+/// reference (83) and the domain parameter ID (84).
+pub fn mse_set_at_data(
+    protocol: &PaceProtocol,
+    password: PasswordKind,
+    parameters: DomainParameters,
+) -> Vec<u8> {
+    let mut data = Vec::with_capacity(20);
+    tlv::write(&mut data, Tag::new(0x80), &protocol.oid());
+    tlv::write(&mut data, Tag::new(0x83), &[password.reference()]);
+    tlv::write(&mut data, Tag::new(0x84), &[parameters.id()]);
+    data
+}
+
+/// A GENERAL AUTHENTICATE command carrying `7C { tag value }` (or `7C 00`
+/// without a value).
+fn general_authenticate(item: Option<(u32, &[u8])>, last: bool) -> CommandApdu {
+    let mut inner = Vec::new();
+    if let Some((tag, value)) = item {
+        tlv::write(&mut inner, Tag::new(tag), value);
+    }
+    CommandApdu::general_authenticate(tlv::encode(Tag::new(0x7C), &inner), last)
+}
+
+/// The objects inside the `7C` template of a GENERAL AUTHENTICATE answer.
+fn dynamic_data(
+    response: &ResponseApdu,
+    step: u8,
+    command: &'static str,
+) -> Result<Vec<(Tag, Vec<u8>)>, Error> {
+    if !response.sw.is_success() {
+        return Err(Error::StatusWord {
+            command,
+            sw: response.sw,
+        });
+    }
+    let malformed = || Error::Pace(PaceErrorKind::Malformed { step });
+    let outer = Tlv::parse(&response.data).map_err(|_| malformed())?;
+    if outer.tag() != Tag::new(0x7C) {
+        return Err(malformed());
+    }
+    outer
+        .children()
+        .map(|c| {
+            c.map(|c| (c.tag(), c.value().to_vec()))
+                .map_err(|_| malformed())
+        })
+        .collect()
+}
+
+/// The value of the single object `tag` in the answer of `step`.
+fn single(response: &ResponseApdu, step: u8, tag: u32) -> Result<Vec<u8>, Error> {
+    let mut items = dynamic_data(response, step, "GENERAL AUTHENTICATE")?;
+    match items.as_mut_slice() {
+        [(t, v)] if *t == Tag::new(tag) => Ok(core::mem::take(v)),
+        _ => Err(PaceErrorKind::Malformed { step }.into()),
+    }
+}
+
+// ---- the state machine ------------------------------------------------------
+
+enum State {
+    Start,
+    AwaitSetAt,
+    AwaitNonce,
+    AwaitMapping {
+        nonce: Zeroizing<Vec<u8>>,
+        sk: Zeroizing<Vec<u8>>,
+    },
+    AwaitKey {
+        sk: Zeroizing<Vec<u8>>,
+        pk: Vec<u8>,
+    },
+    AwaitToken {
+        keys: SessionKeys,
+        pk_pcd: Vec<u8>,
+        pk_picc: Vec<u8>,
+    },
+    Over,
+}
+
+/// What to do next.
+#[derive(Debug)]
+pub enum PaceStep {
+    /// Send this command and pass the answer to [`Pace::next`].
+    Send(CommandApdu),
+    /// PACE succeeded.
+    Done(Box<PaceOutcome>),
+}
+
+/// The result of PACE.
+#[derive(Debug)]
+pub struct PaceOutcome {
+    /// The secure messaging session (send-sequence counter zero).
+    pub sm: SecureMessaging,
+    /// The chip's ephemeral public key (its compressed form is `ID_PICC`
+    /// for Terminal Authentication).
+    pub chip_ephemeral_public_key: Vec<u8>,
+    /// The certification authority reference the chip named (tag 87), if any.
+    pub car: Option<Vec<u8>>,
+    /// The previous certification authority reference (tag 88), if any.
+    pub car_previous: Option<Vec<u8>>,
+}
+
+/// PACE on the reader's side, as a sans-IO state machine.
+pub struct Pace {
+    protocol: PaceProtocol,
+    parameters: DomainParameters,
+    password: PasswordKind,
+    k_pi: Zeroizing<Vec<u8>>,
+    state: State,
+}
+
+impl fmt::Debug for Pace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pace")
+            .field("protocol", &self.protocol)
+            .field("parameters", &self.parameters)
+            .field("password", &self.password)
+            .field("secrets", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Pace {
+    /// PACE with `protocol` (from EF.CardAccess), `parameters` and
+    /// `password`. Refuses what is not implemented yet.
+    pub fn new(
+        protocol: PaceProtocol,
+        parameters: DomainParameters,
+        password: &PacePassword,
+    ) -> Result<Pace, Error> {
+        if protocol.mapping != Mapping::Generic {
+            return Err(PaceErrorKind::Unsupported {
+                what: "mappings other than Generic Mapping",
+            }
+            .into());
+        }
+        if protocol.agreement != KeyAgreement::Ecdh {
+            return Err(PaceErrorKind::Unsupported {
+                what: "DH key agreement",
+            }
+            .into());
+        }
+        Ok(Pace {
+            protocol,
+            parameters,
+            password: password.kind(),
+            k_pi: password_key(password, protocol.cipher),
+            state: State::Start,
+        })
+    }
+
+    /// The first command: MSE:Set AT (`00 22 C1 A4`).
+    pub fn start(&mut self) -> Result<CommandApdu, Error> {
+        if !matches!(self.state, State::Start) {
+            return Err(PaceErrorKind::WrongState.into());
+        }
+        self.state = State::AwaitSetAt;
+        Ok(CommandApdu::mse_set_at(
+            0xC1,
+            mse_set_at_data(&self.protocol, self.password, self.parameters),
+        ))
+    }
+
+    /// Takes the card's answer to the last command and gives the next step.
+    /// Private keys are drawn from `rng`. Any error ends the protocol.
+    pub fn next<R: CryptoRng + ?Sized>(
+        &mut self,
+        response: &ResponseApdu,
+        rng: &mut R,
+    ) -> Result<PaceStep, Error> {
+        if matches!(self.state, State::Start) {
+            return Err(PaceErrorKind::WrongState.into());
+        }
+        let state = core::mem::replace(&mut self.state, State::Over);
+        let (next, step) = self.advance(state, response, rng)?;
+        self.state = next;
+        Ok(step)
+    }
+
+    fn advance<R: CryptoRng + ?Sized>(
+        &self,
+        state: State,
+        response: &ResponseApdu,
+        rng: &mut R,
+    ) -> Result<(State, PaceStep), Error> {
+        let params = self.parameters;
+        match state {
+            State::AwaitSetAt => {
+                if !response.sw.is_success() {
+                    return Err(Error::StatusWord {
+                        command: "MSE:Set AT",
+                        sw: response.sw,
+                    });
+                }
+                Ok((
+                    State::AwaitNonce,
+                    PaceStep::Send(general_authenticate(None, false)),
+                ))
+            }
+            State::AwaitNonce => {
+                let z = single(response, 1, 0x80)?;
+                let nonce = decrypt_nonce(self.protocol.cipher, &self.k_pi, &z)?;
+                let sk = params.random_private_key(rng)?;
+                let pk = params.public_key(&sk, None)?;
+                let cmd = general_authenticate(Some((0x81, &pk)), false);
+                Ok((State::AwaitMapping { nonce, sk }, PaceStep::Send(cmd)))
+            }
+            State::AwaitMapping { nonce, sk } => {
+                let picc = single(response, 2, 0x82)?;
+                let (_, generator) = params.map_generic(&nonce, &sk, &picc)?;
+                let sk = params.random_private_key(rng)?;
+                let pk = params.public_key(&sk, Some(&generator))?;
+                let cmd = general_authenticate(Some((0x83, &pk)), false);
+                Ok((State::AwaitKey { sk, pk }, PaceStep::Send(cmd)))
+            }
+            State::AwaitKey { sk, pk } => {
+                let picc = single(response, 3, 0x84)?;
+                params.check_point(&picc)?;
+                if bool::from(picc.as_slice().ct_eq(&pk)) {
+                    return Err(PaceErrorKind::IdenticalKeys.into());
+                }
+                let shared_point = Zeroizing::new(params.public_key(&sk, Some(&picc))?);
+                let secret = Zeroizing::new(params.x_coordinate(&shared_point)?);
+                let keys = SessionKeys::derive(self.protocol.cipher, &secret);
+                let t_pcd = auth_token(
+                    self.protocol.cipher,
+                    keys.mac(),
+                    &public_key_data(&self.protocol, &picc),
+                )?;
+                let cmd = general_authenticate(Some((0x85, &t_pcd)), true);
+                Ok((
+                    State::AwaitToken {
+                        keys,
+                        pk_pcd: pk,
+                        pk_picc: picc,
+                    },
+                    PaceStep::Send(cmd),
+                ))
+            }
+            State::AwaitToken {
+                keys,
+                pk_pcd,
+                pk_picc,
+            } => {
+                let items = dynamic_data(response, 4, "GENERAL AUTHENTICATE")?;
+                let mut token = None;
+                let mut car = None;
+                let mut car_previous = None;
+                for (tag, value) in items {
+                    match tag.raw() {
+                        0x86 if token.is_none() => token = Some(value),
+                        0x87 if car.is_none() => car = Some(value),
+                        0x88 if car_previous.is_none() => car_previous = Some(value),
+                        _ => return Err(PaceErrorKind::Malformed { step: 4 }.into()),
+                    }
+                }
+                let token = token.ok_or(PaceErrorKind::Malformed { step: 4 })?;
+                let expected = auth_token(
+                    self.protocol.cipher,
+                    keys.mac(),
+                    &public_key_data(&self.protocol, &pk_pcd),
+                )?;
+                if !bool::from(expected.as_slice().ct_eq(&token)) {
+                    return Err(PaceErrorKind::BadToken.into());
+                }
+                let ssc = vec![0u8; sm::block_len(self.protocol.cipher)];
+                let sm = SecureMessaging::new(keys, &ssc)?;
+                let outcome = PaceOutcome {
+                    sm,
+                    chip_ephemeral_public_key: pk_picc,
+                    car,
+                    car_previous,
+                };
+                Ok((State::Over, PaceStep::Done(Box::new(outcome))))
+            }
+            State::Start | State::Over => Err(PaceErrorKind::WrongState.into()),
+        }
+    }
+}
+
+/// Runs PACE over `transport` with private keys drawn from `rng`.
+pub fn authenticate<T, R>(
+    transport: &mut T,
+    protocol: PaceProtocol,
+    parameters: DomainParameters,
+    password: &PacePassword,
+    rng: &mut R,
+) -> Result<PaceOutcome, Error>
+where
+    T: Transport + ?Sized,
+    R: CryptoRng + ?Sized,
+{
+    let mut pace = Pace::new(protocol, parameters, password)?;
+    let mut command = pace.start()?;
+    loop {
+        let response = transport::exchange(transport, &command)?;
+        match pace.next(&response, rng)? {
+            PaceStep::Send(next) => command = next,
+            PaceStep::Done(outcome) => return Ok(*outcome),
+        }
+    }
+}

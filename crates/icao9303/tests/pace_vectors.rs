@@ -1,0 +1,639 @@
+//! PACE against Doc 9303 Part 11 Appendix G.1 (ECDH Generic Mapping on
+//! brainpoolP256r1, AES-128) of shared/vectors/icao9303-pace.toml: every
+//! intermediate value and the APDU trace byte for byte; the KDF table; the
+//! 3DES token vector of icao9303-bac.toml; negative tests for every check.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+
+use icao9303::Error;
+use icao9303::apdu::{CommandApdu, ResponseApdu, StatusWord};
+use icao9303::kdf::{self, KeyKind};
+use icao9303::mrz::MrzKey;
+use icao9303::pace::{
+    self, DomainParameters, KeyAgreement, Mapping, Pace, PaceErrorKind, PacePassword, PaceProtocol,
+    PaceStep, PasswordKind,
+};
+use icao9303::sm::{self, CardSm, SessionKeys};
+use icao9303::tlv::{Tag, Tlv};
+use icao9303::transport::{Transport, TransportError};
+use toml::Value;
+
+fn load(name: &str) -> Value {
+    let path = format!(
+        "{}/../../../shared/vectors/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    Value::Table(toml::from_str(&text).unwrap())
+}
+
+fn g1() -> Value {
+    load("icao9303-pace.toml")
+        .get("g1_ecdh_gm")
+        .unwrap()
+        .clone()
+}
+
+fn s<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("{key} missing"))
+}
+
+fn h(v: &Value, key: &str) -> Vec<u8> {
+    hex::decode(s(v, key)).unwrap()
+}
+
+fn point(v: &Value, prefix: &str) -> Vec<u8> {
+    [
+        vec![0x04],
+        h(v, &format!("{prefix}_x")),
+        h(v, &format!("{prefix}_y")),
+    ]
+    .concat()
+}
+
+/// DER content octets of a dotted OID with first arcs 0.4 (as PACE's are).
+fn oid_bytes(dotted: &str) -> Vec<u8> {
+    let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().unwrap()).collect();
+    let mut out = vec![(arcs[0] * 40 + arcs[1]) as u8];
+    for &arc in &arcs[2..] {
+        let mut groups = vec![(arc & 0x7F) as u8];
+        let mut rest = arc >> 7;
+        while rest > 0 {
+            groups.push(0x80 | (rest & 0x7F) as u8);
+            rest >>= 7;
+        }
+        out.extend(groups.iter().rev());
+    }
+    out
+}
+
+fn password(v: &Value) -> PacePassword {
+    let key = MrzKey::new(
+        s(v, "document_number"),
+        s(v, "date_of_birth"),
+        s(v, "date_of_expiry"),
+    )
+    .unwrap();
+    let info = String::from_utf8(key.mrz_information().to_vec()).unwrap();
+    assert_eq!(&info[9..10], s(v, "document_number_check_digit"));
+    assert_eq!(&info[16..17], s(v, "date_of_birth_check_digit"));
+    assert_eq!(&info[23..24], s(v, "date_of_expiry_check_digit"));
+    PacePassword::mrz(&key)
+}
+
+#[test]
+fn g1_protocol_and_parameters() {
+    let v = g1();
+    let oid = oid_bytes(s(&v, "pace_oid"));
+    let protocol = PaceProtocol::from_oid(&oid).unwrap();
+    assert_eq!(
+        protocol,
+        PaceProtocol {
+            agreement: KeyAgreement::Ecdh,
+            mapping: Mapping::Generic,
+            cipher: KeyKind::Aes128
+        }
+    );
+    assert_eq!(protocol.oid().to_vec(), oid);
+    let params = DomainParameters::from_id(
+        v.get("standardized_parameter_id")
+            .unwrap()
+            .as_integer()
+            .unwrap() as u8,
+    )
+    .unwrap();
+    assert_eq!(params, DomainParameters::BrainpoolP256r1);
+    assert_eq!(s(&v, "curve"), "brainpoolP256r1");
+
+    // PACEInfo: SEQUENCE { protocol OID, version INTEGER, parameterId INTEGER }, and
+    // EF.CardAccess: the SET of it.
+    let info = h(&v, "pace_info");
+    let access = h(&v, "ef_card_access");
+    assert_eq!(Tlv::parse(&access).unwrap().value(), info);
+    let seq = Tlv::parse(&info).unwrap();
+    let items: Vec<Tlv<'_>> = seq.children_vec().unwrap();
+    assert_eq!(items[0].tag(), Tag::new(0x06));
+    assert_eq!(items[0].value(), oid);
+    assert_eq!(
+        items[1].value(),
+        [v.get("pace_version").unwrap().as_integer().unwrap() as u8]
+    );
+    assert_eq!(items[2].value(), [params.id()]);
+}
+
+#[test]
+fn g1_every_intermediate_value() {
+    let v = g1();
+    let protocol = PaceProtocol::from_oid(&oid_bytes(s(&v, "pace_oid"))).unwrap();
+    let params = DomainParameters::BrainpoolP256r1;
+
+    // K and K_pi.
+    let pw = password(&v);
+    assert_eq!(pw.kind(), PasswordKind::Mrz);
+    assert_eq!(pw.key(), h(&v, "password_key_seed"));
+    let k_pi = pace::password_key(&pw, KeyKind::Aes128);
+    assert_eq!(k_pi.to_vec(), h(&v, "k_pi"));
+
+    // The nonce.
+    let nonce = pace::decrypt_nonce(KeyKind::Aes128, &k_pi, &h(&v, "encrypted_nonce")).unwrap();
+    assert_eq!(nonce.to_vec(), h(&v, "nonce"));
+
+    // Mapping keys, H and G~ from both sides.
+    let pcd_map = params.public_key(&h(&v, "pcd_mapping_sk"), None).unwrap();
+    assert_eq!(pcd_map, point(&v, "pcd_mapping_pk"));
+    let picc_map = params.public_key(&h(&v, "picc_mapping_sk"), None).unwrap();
+    assert_eq!(picc_map, point(&v, "picc_mapping_pk"));
+    let (h_pcd, g_pcd) = params
+        .map_generic(&nonce, &h(&v, "pcd_mapping_sk"), &picc_map)
+        .unwrap();
+    let (h_picc, g_picc) = params
+        .map_generic(&nonce, &h(&v, "picc_mapping_sk"), &pcd_map)
+        .unwrap();
+    assert_eq!(h_pcd, point(&v, "h"));
+    assert_eq!(h_picc, point(&v, "h"));
+    assert_eq!(g_pcd, point(&v, "mapped_generator"));
+    assert_eq!(g_picc, g_pcd);
+
+    // Ephemeral key agreement.
+    let pcd_eph = params
+        .public_key(&h(&v, "pcd_ephemeral_sk"), Some(&g_pcd))
+        .unwrap();
+    assert_eq!(pcd_eph, point(&v, "pcd_ephemeral_pk"));
+    let picc_eph = point(&v, "picc_ephemeral_pk");
+    params.check_point(&picc_eph).unwrap();
+    let shared = params
+        .public_key(&h(&v, "pcd_ephemeral_sk"), Some(&picc_eph))
+        .unwrap();
+    assert_eq!(
+        params.x_coordinate(&shared).unwrap(),
+        h(&v, "shared_secret")
+    );
+
+    // Session keys.
+    let keys = SessionKeys::derive(KeyKind::Aes128, &h(&v, "shared_secret"));
+    assert_eq!(keys.enc(), h(&v, "ks_enc"));
+    assert_eq!(keys.mac(), h(&v, "ks_mac"));
+
+    // Tokens.
+    let t_pcd_input = pace::public_key_data(&protocol, &picc_eph);
+    assert_eq!(t_pcd_input, h(&v, "t_pcd_input"));
+    let t_picc_input = pace::public_key_data(&protocol, &pcd_eph);
+    assert_eq!(t_picc_input, h(&v, "t_picc_input"));
+    assert_eq!(
+        pace::auth_token(KeyKind::Aes128, keys.mac(), &t_pcd_input)
+            .unwrap()
+            .to_vec(),
+        h(&v, "t_pcd")
+    );
+    assert_eq!(
+        pace::auth_token(KeyKind::Aes128, keys.mac(), &t_picc_input)
+            .unwrap()
+            .to_vec(),
+        h(&v, "t_picc")
+    );
+}
+
+#[test]
+fn kdf_table() {
+    let all = load("icao9303-pace.toml");
+    let rows = all.get("kdf").and_then(Value::as_array).unwrap();
+    assert_eq!(rows.len(), 5);
+    for row in rows {
+        let kind = match s(row, "cipher") {
+            "AES-128" => KeyKind::Aes128,
+            "AES-192" => KeyKind::Aes192,
+            "AES-256" => KeyKind::Aes256,
+            other => panic!("{other}"),
+        };
+        let counter = row.get("counter").unwrap().as_integer().unwrap() as u32;
+        assert_eq!(
+            kdf::derive(&h(row, "seed"), counter, kind).to_vec(),
+            h(row, "key")
+        );
+    }
+}
+
+#[test]
+fn tdes_token_of_iso9797_vector_4() {
+    // The fourth MAC algorithm 3 vector is a PACE token over a 7F49 object
+    // (id-PACE-ECDH-GM-3DES); its data is given padded.
+    let bac = load("icao9303-bac.toml");
+    let t = &bac
+        .get("iso9797_mac_alg3")
+        .and_then(Value::as_array)
+        .unwrap()[3];
+    let padded = h(t, "data");
+    let data = sm::unpad(&padded, 8).unwrap();
+    let obj = Tlv::parse(data).unwrap();
+    assert_eq!(obj.tag(), Tag::new(0x7F49));
+    let oid = obj.find(Tag::new(0x06)).unwrap().unwrap().value().to_vec();
+    let protocol = PaceProtocol::from_oid(&oid).unwrap();
+    assert_eq!(protocol.cipher, KeyKind::Tdes);
+    let pk = obj.find(Tag::new(0x86)).unwrap().unwrap().value().to_vec();
+    assert_eq!(pace::public_key_data(&protocol, &pk), data);
+    assert_eq!(
+        pace::auth_token(KeyKind::Tdes, &h(t, "key"), data)
+            .unwrap()
+            .to_vec(),
+        h(t, "mac")
+    );
+}
+
+/// Hands out fixed bytes.
+struct Fixed(Vec<u8>);
+
+impl rand_core::TryRng for Fixed {
+    type Error = Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        let mut b = [0; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_be_bytes(b))
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        let mut b = [0; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_be_bytes(b))
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        let rest = self.0.split_off(dst.len());
+        dst.copy_from_slice(&self.0);
+        self.0 = rest;
+        Ok(())
+    }
+}
+
+impl rand_core::TryCryptoRng for Fixed {}
+
+fn g1_rng(v: &Value) -> Fixed {
+    Fixed([h(v, "pcd_mapping_sk"), h(v, "pcd_ephemeral_sk")].concat())
+}
+
+fn trace(v: &Value) -> Vec<(Vec<u8>, Vec<u8>)> {
+    v.get("apdu")
+        .and_then(Value::as_array)
+        .unwrap()
+        .iter()
+        .map(|a| (h(a, "command"), h(a, "response")))
+        .collect()
+}
+
+fn g1_pace(v: &Value) -> Pace {
+    let protocol = PaceProtocol::from_oid(&oid_bytes(s(v, "pace_oid"))).unwrap();
+    Pace::new(protocol, DomainParameters::BrainpoolP256r1, &password(v)).unwrap()
+}
+
+#[test]
+fn g1_apdu_trace() {
+    let v = g1();
+    let steps = trace(&v);
+    assert_eq!(steps.len(), 5);
+    let mut pace = g1_pace(&v);
+    let mut rng = g1_rng(&v);
+    let mut command = pace.start().unwrap();
+    let mut outcome = None;
+    for (i, (expected, answer)) in steps.iter().enumerate() {
+        assert_eq!(
+            hex::encode_upper(command.to_bytes().unwrap()),
+            hex::encode_upper(expected),
+            "step {i}"
+        );
+        match pace
+            .next(&ResponseApdu::parse(answer).unwrap(), &mut rng)
+            .unwrap()
+        {
+            PaceStep::Send(next) => command = next,
+            PaceStep::Done(o) => {
+                assert_eq!(i, steps.len() - 1);
+                outcome = Some(o);
+            }
+        }
+    }
+    let mut outcome = outcome.unwrap();
+    assert_eq!(
+        outcome.chip_ephemeral_public_key,
+        point(&v, "picc_ephemeral_pk")
+    );
+    assert_eq!(outcome.car, None);
+    assert_eq!(outcome.sm.send_sequence_counter(), h(&v, "ssc_after_pace"));
+    // The session runs under KSenc/KSmac: a card side with the vector's keys understands it.
+    let keys = SessionKeys::new(KeyKind::Aes128, &h(&v, "ks_enc"), &h(&v, "ks_mac")).unwrap();
+    let mut card = CardSm::new(keys, &h(&v, "ssc_after_pace")).unwrap();
+    let cmd = CommandApdu::select_file(0x011E);
+    assert_eq!(
+        card.unwrap_command(&outcome.sm.wrap(&cmd).unwrap())
+            .unwrap(),
+        cmd
+    );
+    let rsp = ResponseApdu::new(vec![1, 2, 3], StatusWord::SUCCESS);
+    assert_eq!(
+        outcome
+            .sm
+            .unwrap(&card.wrap_response(&rsp).unwrap())
+            .unwrap(),
+        rsp
+    );
+    // Nothing more to do.
+    assert_eq!(
+        pace.next(
+            &ResponseApdu::new(vec![], StatusWord::SUCCESS),
+            &mut Fixed(vec![])
+        )
+        .unwrap_err(),
+        Error::Pace(PaceErrorKind::WrongState)
+    );
+}
+
+/// A card that answers from a script and checks each command byte for byte.
+struct Script(VecDeque<(Vec<u8>, Vec<u8>)>);
+
+impl Transport for Script {
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let (expected, answer) = self.0.pop_front().expect("no more commands expected");
+        assert_eq!(hex::encode_upper(apdu), hex::encode_upper(expected));
+        Ok(answer)
+    }
+}
+
+#[test]
+fn g1_authenticate_over_a_transport() {
+    let v = g1();
+    let mut card = Script(trace(&v).into());
+    let protocol = PaceProtocol::from_oid(&oid_bytes(s(&v, "pace_oid"))).unwrap();
+    let outcome = pace::authenticate(
+        &mut card,
+        protocol,
+        DomainParameters::BrainpoolP256r1,
+        &password(&v),
+        &mut g1_rng(&v),
+    )
+    .unwrap();
+    assert!(outcome.sm.is_open());
+    assert!(card.0.is_empty());
+}
+
+/// Runs the trace up to (not including) step `upto`, then feeds `answer`.
+fn run_until(v: &Value, upto: usize, answer: &[u8]) -> Result<PaceStep, Error> {
+    let steps = trace(v);
+    let mut pace = g1_pace(v);
+    let mut rng = g1_rng(v);
+    pace.start().unwrap();
+    for (_, rsp) in steps.iter().take(upto) {
+        pace.next(&ResponseApdu::parse(rsp).unwrap(), &mut rng)
+            .unwrap();
+    }
+    let r = pace.next(&ResponseApdu::parse(answer).unwrap(), &mut rng);
+    if r.is_err() {
+        // Any error ends the protocol.
+        assert_eq!(
+            pace.next(
+                &ResponseApdu::parse(&steps[upto].1).unwrap(),
+                &mut g1_rng(v)
+            )
+            .unwrap_err(),
+            Error::Pace(PaceErrorKind::WrongState)
+        );
+    }
+    r
+}
+
+fn hx(s: &str) -> Vec<u8> {
+    hex::decode(s.replace(' ', "")).unwrap()
+}
+
+#[test]
+fn wrong_token_is_refused() {
+    let v = g1();
+    let good = trace(&v)[4].1.clone();
+    assert!(matches!(run_until(&v, 4, &good), Ok(PaceStep::Done(_))));
+    for i in 4..12 {
+        let mut bad = good.clone();
+        bad[i] ^= 0x01;
+        assert_eq!(
+            run_until(&v, 4, &bad).unwrap_err(),
+            Error::Pace(PaceErrorKind::BadToken),
+            "byte {i}"
+        );
+    }
+    // A wrong password gives a different K_pi, nonce, G~, keys: the chip's token fails.
+    let mut pace = Pace::new(
+        PaceProtocol::from_oid(&oid_bytes(s(&v, "pace_oid"))).unwrap(),
+        DomainParameters::BrainpoolP256r1,
+        &PacePassword::can("123456"),
+    )
+    .unwrap();
+    let start = pace.start().unwrap();
+    assert_eq!(
+        start.data[start.data.len() - 4],
+        0x02,
+        "password reference 2 = CAN"
+    );
+    let mut rng = g1_rng(&v);
+    let mut result = None;
+    for (_, rsp) in trace(&v) {
+        match pace.next(&ResponseApdu::parse(&rsp).unwrap(), &mut rng) {
+            Ok(_) => {}
+            Err(e) => {
+                result = Some(e);
+                break;
+            }
+        }
+    }
+    assert_eq!(result, Some(Error::Pace(PaceErrorKind::BadToken)));
+}
+
+#[test]
+fn invalid_points_are_refused() {
+    let v = g1();
+    let steps = trace(&v);
+    // Step 2: the chip's mapping key with y changed (off the curve).
+    let mut bad = steps[2].1.clone();
+    bad[10] ^= 0x01; // inside x
+    assert_eq!(
+        run_until(&v, 2, &bad).unwrap_err(),
+        Error::Pace(PaceErrorKind::InvalidPoint)
+    );
+    // Step 3: the chip's ephemeral key off the curve.
+    let mut bad = steps[3].1.clone();
+    bad[60] ^= 0x01;
+    assert_eq!(
+        run_until(&v, 3, &bad).unwrap_err(),
+        Error::Pace(PaceErrorKind::InvalidPoint)
+    );
+    // A compressed point, and the identity encoding.
+    let x = h(&v, "picc_ephemeral_pk_x");
+    let compressed = [hx("7C23 8421 02"), x.clone(), hx("9000")].concat();
+    assert_eq!(
+        run_until(&v, 3, &compressed).unwrap_err(),
+        Error::Pace(PaceErrorKind::InvalidPoint)
+    );
+    assert_eq!(
+        run_until(&v, 3, &hx("7C03 8401 00 9000")).unwrap_err(),
+        Error::Pace(PaceErrorKind::InvalidPoint)
+    );
+    // The reader's own ephemeral key sent back.
+    let own = [hx("7C43 8441"), point(&v, "pcd_ephemeral_pk"), hx("9000")].concat();
+    assert_eq!(
+        run_until(&v, 3, &own).unwrap_err(),
+        Error::Pace(PaceErrorKind::IdenticalKeys)
+    );
+}
+
+#[test]
+fn malformed_answers_and_status_words_are_refused() {
+    let v = g1();
+    // MSE:Set AT refused.
+    assert_eq!(
+        run_until(&v, 0, &hx("6A80")).unwrap_err(),
+        Error::StatusWord {
+            command: "MSE:Set AT",
+            sw: StatusWord::WRONG_DATA
+        }
+    );
+    // GENERAL AUTHENTICATE refused.
+    assert_eq!(
+        run_until(&v, 1, &hx("6300")).unwrap_err(),
+        Error::StatusWord {
+            command: "GENERAL AUTHENTICATE",
+            sw: StatusWord::VERIFICATION_FAILED
+        }
+    );
+    // Not a 7C template, the wrong tag inside, an extra object, truncated.
+    for (step, answer) in [
+        (1, "7D12801095A3A016522EE98D01E76CB6B98B42C39000"),
+        (1, "7C12811095A3A016522EE98D01E76CB6B98B42C39000"),
+        (1, "7C1580109 5A3A016522EE98D01E76CB6B98B42C3 810100 9000"),
+        (1, "7C13801095A3A016522EE98D01E76CB6B98B42C39000"),
+        (1, "9000"),
+        (4, "7C0A85083ABB9674BCE93C089000"),
+        (4, "7C0C86083ABB9674BCE93C08 8900 9000"),
+        (4, "7C00 9000"),
+    ] {
+        assert_eq!(
+            run_until(&v, step, &hx(answer)).unwrap_err(),
+            Error::Pace(PaceErrorKind::Malformed { step: step as u8 }),
+            "{answer}"
+        );
+    }
+    // An encrypted nonce that is not whole blocks.
+    assert_eq!(
+        run_until(&v, 1, &hx("7C0580030102039000")).unwrap_err(),
+        Error::Pace(PaceErrorKind::NonceLength { len: 3 })
+    );
+    // A token answer that carries the chip's CAR is accepted.
+    let with_car = [
+        hx("7C17 86083ABB9674BCE93C08 870B"),
+        b"DETESTCVCA1".to_vec(),
+        hx("9000"),
+    ]
+    .concat();
+    match run_until(&v, 4, &with_car).unwrap() {
+        PaceStep::Done(o) => assert_eq!(o.car.as_deref(), Some(&b"DETESTCVCA1"[..])),
+        PaceStep::Send(_) => panic!("not done"),
+    }
+}
+
+#[test]
+fn unsupported_variants_are_refused() {
+    let all = load("icao9303-pace.toml");
+    let g2 = all.get("g2_dh_gm").unwrap();
+    let dh = PaceProtocol::from_oid(&oid_bytes(s(g2, "pace_oid"))).unwrap();
+    assert_eq!(dh.agreement, KeyAgreement::Dh);
+    let pw = PacePassword::can("123456");
+    assert!(matches!(
+        Pace::new(dh, DomainParameters::BrainpoolP256r1, &pw),
+        Err(Error::Pace(PaceErrorKind::Unsupported { .. }))
+    ));
+    let im = PaceProtocol {
+        agreement: KeyAgreement::Ecdh,
+        mapping: Mapping::Integrated,
+        cipher: KeyKind::Aes128,
+    };
+    assert_eq!(PaceProtocol::from_oid(&im.oid()).unwrap(), im);
+    assert!(matches!(
+        Pace::new(im, DomainParameters::BrainpoolP256r1, &pw),
+        Err(Error::Pace(PaceErrorKind::Unsupported { .. }))
+    ));
+    let id = g2
+        .get("standardized_parameter_id")
+        .unwrap()
+        .as_integer()
+        .unwrap() as u8;
+    assert!(matches!(
+        DomainParameters::from_id(id),
+        Err(Error::Pace(PaceErrorKind::Unsupported { .. }))
+    ));
+    assert!(matches!(
+        DomainParameters::from_id(12),
+        Err(Error::Pace(PaceErrorKind::Unsupported { .. }))
+    ));
+    for bad in [
+        &hx("04007F00070202040202")[..9],
+        &hx("04007F00070202040502"),
+        &hx("04007F00070202040209"),
+        &hx("04007F00070202030202"),
+    ] {
+        assert_eq!(
+            PaceProtocol::from_oid(bad),
+            Err(Error::Pace(PaceErrorKind::UnknownProtocol))
+        );
+    }
+    // Out of order.
+    let mut pace = Pace::new(
+        PaceProtocol {
+            agreement: KeyAgreement::Ecdh,
+            mapping: Mapping::Generic,
+            cipher: KeyKind::Aes128,
+        },
+        DomainParameters::BrainpoolP256r1,
+        &pw,
+    )
+    .unwrap();
+    assert_eq!(
+        pace.next(
+            &ResponseApdu::new(vec![], StatusWord::SUCCESS),
+            &mut Fixed(vec![])
+        )
+        .unwrap_err(),
+        Error::Pace(PaceErrorKind::WrongState)
+    );
+    pace.start().unwrap();
+    assert_eq!(
+        pace.start().unwrap_err(),
+        Error::Pace(PaceErrorKind::WrongState)
+    );
+    assert!(format!("{pace:?}").contains("redacted"));
+    assert!(!format!("{pw:?}").contains("123456"));
+}
+
+#[test]
+fn private_keys_out_of_range_are_redrawn() {
+    let v = g1();
+    let params = DomainParameters::BrainpoolP256r1;
+    // All-FF is above the order, zero is not a key: both are skipped.
+    let sk = h(&v, "pcd_mapping_sk");
+    let mut rng = Fixed([vec![0xFF; 32], vec![0; 32], sk.clone()].concat());
+    assert_eq!(params.random_private_key(&mut rng).unwrap().to_vec(), sk);
+    let mut rng = Fixed(vec![0xFF; 32 * 64]);
+    assert_eq!(
+        params.random_private_key(&mut rng).unwrap_err(),
+        Error::Pace(PaceErrorKind::Randomness)
+    );
+    assert_eq!(
+        params.public_key(&[0; 32], None).unwrap_err(),
+        Error::Pace(PaceErrorKind::InvalidPrivateKey)
+    );
+    assert_eq!(
+        params.public_key(&[1; 31], None).unwrap_err(),
+        Error::Pace(PaceErrorKind::InvalidPrivateKey)
+    );
+}
