@@ -38,7 +38,9 @@ pub enum Error {
     #[error("EC domain parameters: unsupported version {0} (expected 1, 2 or 3)")]
     UnsupportedVersion(u8),
     /// The field is not a prime field (e.g. characteristic two).
-    #[error("EC domain parameters: unsupported field type {0} (only prime-field 1.2.840.10045.1.1)")]
+    #[error(
+        "EC domain parameters: unsupported field type {0} (only prime-field 1.2.840.10045.1.1)"
+    )]
     UnsupportedFieldType(String),
     /// `implicitlyCA` (NULL) parameters: the curve is not in the structure.
     #[error("EC domain parameters: implicitlyCA parameters name no curve")]

@@ -300,7 +300,9 @@ fn match_specified(d: &SpecifiedEcDomain<'_>) -> Result<NamedCurve, Error> {
         return Err(Error::UnsupportedVersion(d.version));
     }
     if d.field_id.field_type != PRIME_FIELD_OID {
-        return Err(Error::UnsupportedFieldType(d.field_id.field_type.to_string()));
+        return Err(Error::UnsupportedFieldType(
+            d.field_id.field_type.to_string(),
+        ));
     }
     let p: UintRef<'_> = d.field_id.parameters.decode_as()?;
     let p = strip(p.as_bytes());
@@ -419,24 +421,66 @@ static NISTP256: CurveParameters = CurveParameters {
 /// P-384 (secp384r1): `openssl ecparam -name secp384r1 -param_enc explicit`.
 static NISTP384: CurveParameters = CurveParameters {
     curve: NamedCurve::NistP384,
-    p: &h::<48>(concat!("fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe", "ffffffff0000000000000000ffffffff")),
-    a: &h::<48>(concat!("fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe", "ffffffff0000000000000000fffffffc")),
-    b: &h::<48>(concat!("b3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875a", "c656398d8a2ed19d2a85c8edd3ec2aef")),
-    gx: &h::<48>(concat!("aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a38", "5502f25dbf55296c3a545e3872760ab7")),
-    gy: &h::<48>(concat!("3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c0", "0a60b1ce1d7e819d7a431d7c90ea0e5f")),
-    n: &h::<48>(concat!("ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf", "581a0db248b0a77aecec196accc52973")),
+    p: &h::<48>(concat!(
+        "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe",
+        "ffffffff0000000000000000ffffffff"
+    )),
+    a: &h::<48>(concat!(
+        "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe",
+        "ffffffff0000000000000000fffffffc"
+    )),
+    b: &h::<48>(concat!(
+        "b3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875a",
+        "c656398d8a2ed19d2a85c8edd3ec2aef"
+    )),
+    gx: &h::<48>(concat!(
+        "aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a38",
+        "5502f25dbf55296c3a545e3872760ab7"
+    )),
+    gy: &h::<48>(concat!(
+        "3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c0",
+        "0a60b1ce1d7e819d7a431d7c90ea0e5f"
+    )),
+    n: &h::<48>(concat!(
+        "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf",
+        "581a0db248b0a77aecec196accc52973"
+    )),
     h: 1,
 };
 
 /// P-521 (secp521r1): `openssl ecparam -name secp521r1 -param_enc explicit`.
 static NISTP521: CurveParameters = CurveParameters {
     curve: NamedCurve::NistP521,
-    p: &h::<66>(concat!("01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", "ffff")),
-    a: &h::<66>(concat!("01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", "fffc")),
-    b: &h::<66>(concat!("0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef1", "09e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b50", "3f00")),
-    gx: &h::<66>(concat!("00c6858e06b70404e9cd9e3ecb662395b4429c648139053fb521f828af606b4d", "3dbaa14b5e77efe75928fe1dc127a2ffa8de3348b3c1856a429bf97e7e31c2e5", "bd66")),
-    gy: &h::<66>(concat!("011839296a789a3bc0045c8a5fb42c7d1bd998f54449579b446817afbd17273e", "662c97ee72995ef42640c550b9013fad0761353c7086a272c24088be94769fd1", "6650")),
-    n: &h::<66>(concat!("01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", "fffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e9138", "6409")),
+    p: &h::<66>(concat!(
+        "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "ffff"
+    )),
+    a: &h::<66>(concat!(
+        "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "fffc"
+    )),
+    b: &h::<66>(concat!(
+        "0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef1",
+        "09e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b50",
+        "3f00"
+    )),
+    gx: &h::<66>(concat!(
+        "00c6858e06b70404e9cd9e3ecb662395b4429c648139053fb521f828af606b4d",
+        "3dbaa14b5e77efe75928fe1dc127a2ffa8de3348b3c1856a429bf97e7e31c2e5",
+        "bd66"
+    )),
+    gy: &h::<66>(concat!(
+        "011839296a789a3bc0045c8a5fb42c7d1bd998f54449579b446817afbd17273e",
+        "662c97ee72995ef42640c550b9013fad0761353c7086a272c24088be94769fd1",
+        "6650"
+    )),
+    n: &h::<66>(concat!(
+        "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "fffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e9138",
+        "6409"
+    )),
     h: 1,
 };
 
@@ -467,35 +511,89 @@ static BRAINPOOLP256R1: CurveParameters = CurveParameters {
 /// brainpoolP320r1: `openssl ecparam -name brainpoolP320r1 -param_enc explicit`.
 static BRAINPOOLP320R1: CurveParameters = CurveParameters {
     curve: NamedCurve::BrainpoolP320r1,
-    p: &h::<40>(concat!("d35e472036bc4fb7e13c785ed201e065f98fcfa6f6f40def4f92b9ec7893ec28", "fcd412b1f1b32e27")),
-    a: &h::<40>(concat!("3ee30b568fbab0f883ccebd46d3f3bb8a2a73513f5eb79da66190eb085ffa9f4", "92f375a97d860eb4")),
-    b: &h::<40>(concat!("520883949dfdbc42d3ad198640688a6fe13f41349554b49acc31dccd88453981", "6f5eb4ac8fb1f1a6")),
-    gx: &h::<40>(concat!("43bd7e9afb53d8b85289bcc48ee5bfe6f20137d10a087eb6e7871e2a10a599c7", "10af8d0d39e20611")),
-    gy: &h::<40>(concat!("14fdd05545ec1cc8ab4093247f77275e0743ffed117182eaa9c77877aaac6ac7", "d35245d1692e8ee1")),
-    n: &h::<40>(concat!("d35e472036bc4fb7e13c785ed201e065f98fcfa5b68f12a32d482ec7ee8658e9", "8691555b44c59311")),
+    p: &h::<40>(concat!(
+        "d35e472036bc4fb7e13c785ed201e065f98fcfa6f6f40def4f92b9ec7893ec28",
+        "fcd412b1f1b32e27"
+    )),
+    a: &h::<40>(concat!(
+        "3ee30b568fbab0f883ccebd46d3f3bb8a2a73513f5eb79da66190eb085ffa9f4",
+        "92f375a97d860eb4"
+    )),
+    b: &h::<40>(concat!(
+        "520883949dfdbc42d3ad198640688a6fe13f41349554b49acc31dccd88453981",
+        "6f5eb4ac8fb1f1a6"
+    )),
+    gx: &h::<40>(concat!(
+        "43bd7e9afb53d8b85289bcc48ee5bfe6f20137d10a087eb6e7871e2a10a599c7",
+        "10af8d0d39e20611"
+    )),
+    gy: &h::<40>(concat!(
+        "14fdd05545ec1cc8ab4093247f77275e0743ffed117182eaa9c77877aaac6ac7",
+        "d35245d1692e8ee1"
+    )),
+    n: &h::<40>(concat!(
+        "d35e472036bc4fb7e13c785ed201e065f98fcfa5b68f12a32d482ec7ee8658e9",
+        "8691555b44c59311"
+    )),
     h: 1,
 };
 
 /// brainpoolP384r1: `openssl ecparam -name brainpoolP384r1 -param_enc explicit`.
 static BRAINPOOLP384R1: CurveParameters = CurveParameters {
     curve: NamedCurve::BrainpoolP384r1,
-    p: &h::<48>(concat!("8cb91e82a3386d280f5d6f7e50e641df152f7109ed5456b412b1da197fb71123", "acd3a729901d1a71874700133107ec53")),
-    a: &h::<48>(concat!("7bc382c63d8c150c3c72080ace05afa0c2bea28e4fb22787139165efba91f90f", "8aa5814a503ad4eb04a8c7dd22ce2826")),
-    b: &h::<48>(concat!("04a8c7dd22ce28268b39b55416f0447c2fb77de107dcd2a62e880ea53eeb62d5", "7cb4390295dbc9943ab78696fa504c11")),
-    gx: &h::<48>(concat!("1d1c64f068cf45ffa2a63a81b7c13f6b8847a3e77ef14fe3db7fcafe0cbd10e8", "e826e03436d646aaef87b2e247d4af1e")),
-    gy: &h::<48>(concat!("8abe1d7520f9c2a45cb1eb8e95cfd55262b70b29feec5864e19c054ff9912928", "0e4646217791811142820341263c5315")),
-    n: &h::<48>(concat!("8cb91e82a3386d280f5d6f7e50e641df152f7109ed5456b31f166e6cac0425a7", "cf3ab6af6b7fc3103b883202e9046565")),
+    p: &h::<48>(concat!(
+        "8cb91e82a3386d280f5d6f7e50e641df152f7109ed5456b412b1da197fb71123",
+        "acd3a729901d1a71874700133107ec53"
+    )),
+    a: &h::<48>(concat!(
+        "7bc382c63d8c150c3c72080ace05afa0c2bea28e4fb22787139165efba91f90f",
+        "8aa5814a503ad4eb04a8c7dd22ce2826"
+    )),
+    b: &h::<48>(concat!(
+        "04a8c7dd22ce28268b39b55416f0447c2fb77de107dcd2a62e880ea53eeb62d5",
+        "7cb4390295dbc9943ab78696fa504c11"
+    )),
+    gx: &h::<48>(concat!(
+        "1d1c64f068cf45ffa2a63a81b7c13f6b8847a3e77ef14fe3db7fcafe0cbd10e8",
+        "e826e03436d646aaef87b2e247d4af1e"
+    )),
+    gy: &h::<48>(concat!(
+        "8abe1d7520f9c2a45cb1eb8e95cfd55262b70b29feec5864e19c054ff9912928",
+        "0e4646217791811142820341263c5315"
+    )),
+    n: &h::<48>(concat!(
+        "8cb91e82a3386d280f5d6f7e50e641df152f7109ed5456b31f166e6cac0425a7",
+        "cf3ab6af6b7fc3103b883202e9046565"
+    )),
     h: 1,
 };
 
 /// brainpoolP512r1: `openssl ecparam -name brainpoolP512r1 -param_enc explicit`.
 static BRAINPOOLP512R1: CurveParameters = CurveParameters {
     curve: NamedCurve::BrainpoolP512r1,
-    p: &h::<64>(concat!("aadd9db8dbe9c48b3fd4e6ae33c9fc07cb308db3b3c9d20ed6639cca70330871", "7d4d9b009bc66842aecda12ae6a380e62881ff2f2d82c68528aa6056583a48f3")),
-    a: &h::<64>(concat!("7830a3318b603b89e2327145ac234cc594cbdd8d3df91610a83441caea9863bc", "2ded5d5aa8253aa10a2ef1c98b9ac8b57f1117a72bf2c7b9e7c1ac4d77fc94ca")),
-    b: &h::<64>(concat!("3df91610a83441caea9863bc2ded5d5aa8253aa10a2ef1c98b9ac8b57f1117a7", "2bf2c7b9e7c1ac4d77fc94cadc083e67984050b75ebae5dd2809bd638016f723")),
-    gx: &h::<64>(concat!("81aee4bdd82ed9645a21322e9c4c6a9385ed9f70b5d916c1b43b62eef4d0098e", "ff3b1f78e2d0d48d50d1687b93b97d5f7c6d5047406a5e688b352209bcb9f822")),
-    gy: &h::<64>(concat!("7dde385d566332ecc0eabfa9cf7822fdf209f70024a57b1aa000c55b881f8111", "b2dcde494a5f485e5bca4bd88a2763aed1ca2b2fa8f0540678cd1e0f3ad80892")),
-    n: &h::<64>(concat!("aadd9db8dbe9c48b3fd4e6ae33c9fc07cb308db3b3c9d20ed6639cca70330870", "553e5c414ca92619418661197fac10471db1d381085ddaddb58796829ca90069")),
+    p: &h::<64>(concat!(
+        "aadd9db8dbe9c48b3fd4e6ae33c9fc07cb308db3b3c9d20ed6639cca70330871",
+        "7d4d9b009bc66842aecda12ae6a380e62881ff2f2d82c68528aa6056583a48f3"
+    )),
+    a: &h::<64>(concat!(
+        "7830a3318b603b89e2327145ac234cc594cbdd8d3df91610a83441caea9863bc",
+        "2ded5d5aa8253aa10a2ef1c98b9ac8b57f1117a72bf2c7b9e7c1ac4d77fc94ca"
+    )),
+    b: &h::<64>(concat!(
+        "3df91610a83441caea9863bc2ded5d5aa8253aa10a2ef1c98b9ac8b57f1117a7",
+        "2bf2c7b9e7c1ac4d77fc94cadc083e67984050b75ebae5dd2809bd638016f723"
+    )),
+    gx: &h::<64>(concat!(
+        "81aee4bdd82ed9645a21322e9c4c6a9385ed9f70b5d916c1b43b62eef4d0098e",
+        "ff3b1f78e2d0d48d50d1687b93b97d5f7c6d5047406a5e688b352209bcb9f822"
+    )),
+    gy: &h::<64>(concat!(
+        "7dde385d566332ecc0eabfa9cf7822fdf209f70024a57b1aa000c55b881f8111",
+        "b2dcde494a5f485e5bca4bd88a2763aed1ca2b2fa8f0540678cd1e0f3ad80892"
+    )),
+    n: &h::<64>(concat!(
+        "aadd9db8dbe9c48b3fd4e6ae33c9fc07cb308db3b3c9d20ed6639cca70330870",
+        "553e5c414ca92619418661197fac10471db1d381085ddaddb58796829ca90069"
+    )),
     h: 1,
 };

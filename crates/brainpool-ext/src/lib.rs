@@ -131,4 +131,3 @@ pub mod p512r1 {
         digest: sha2::Sha512,
     }
 }
-

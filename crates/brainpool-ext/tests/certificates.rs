@@ -183,7 +183,9 @@ fn bsi2008_document_signer_key_is_brainpool_p224r1() {
     let key = ec_public_key_from_spki(&spki).unwrap();
     assert_eq!(key.curve, NamedCurve::BrainpoolP224r1);
     assert_eq!(key.point.len(), 57);
-    BrainpoolCurve::P224r1.validate_public_key(key.point).unwrap();
+    BrainpoolCurve::P224r1
+        .validate_public_key(key.point)
+        .unwrap();
     // the same bytes are not a point of the other curves
     assert!(
         BrainpoolCurve::P320r1
