@@ -14,7 +14,7 @@ use std::convert::Infallible;
 
 use icao9303::Error;
 use icao9303::apdu::{CommandApdu, ResponseApdu, StatusWord};
-use icao9303::bac::{self, Bac, BacErrorKind};
+use icao9303::bac::{self, Bac, BacErrorKind, CardBac};
 use icao9303::kdf::{self, KeyKind};
 use icao9303::mrz::MrzKey;
 use icao9303::sm::{self, SessionKeys};
@@ -394,4 +394,117 @@ fn authenticate_over_a_transport() {
             sw: StatusWord::VERIFICATION_FAILED
         }
     );
+}
+
+// ---- the chip's side ------------------------------------------------------------
+
+#[test]
+fn card_side_reproduces_d3_and_d4() {
+    let v = vectors();
+    let d3 = v.get("d3_mutual_authentication").unwrap();
+    let d4 = v.get("d4_secure_messaging").unwrap();
+    let mut chip = CardBac::new(&d1_key(&v));
+    assert!(format!("{chip:?}").contains("redacted"));
+    let challenge = chip.get_challenge(&arr(d3, "rnd_ic"));
+    assert_eq!(challenge.to_bytes(), h(d3, "get_challenge_response"));
+    let command = CommandApdu::parse(&h(d3, "external_authenticate_command")).unwrap();
+    let (answer, mut card_sm) = chip
+        .mutual_authenticate(&command, &arr(d3, "k_ic"))
+        .unwrap();
+    assert_eq!(answer.data, h(d3, "resp_data"));
+    assert_eq!(answer.sw, StatusWord::SUCCESS);
+    assert_eq!(card_sm.send_sequence_counter(), h(d3, "ssc"));
+    // The card's session answers the D.4 commands with the D.4 responses.
+    for ex in d4.get("exchange").and_then(Value::as_array).unwrap() {
+        let plain = card_sm.unwrap_command(&h(ex, "protected_command")).unwrap();
+        assert_eq!(plain, CommandApdu::parse(&h(ex, "command")).unwrap());
+        let data = ex
+            .get("response_data")
+            .map(|_| h(ex, "response_data"))
+            .unwrap_or_default();
+        let wrapped = card_sm
+            .wrap_response(&ResponseApdu::new(data, StatusWord::SUCCESS))
+            .unwrap();
+        assert_eq!(wrapped, h(ex, "protected_response"));
+    }
+}
+
+#[test]
+fn card_side_refuses_bad_cryptograms() {
+    let v = vectors();
+    let d3 = v.get("d3_mutual_authentication").unwrap();
+    let key = d1_key(&v);
+    let good = CommandApdu::parse(&h(d3, "external_authenticate_command")).unwrap();
+    let k_ic = arr(d3, "k_ic");
+
+    // No challenge, and a challenge spent by a failed attempt.
+    let mut chip = CardBac::new(&key);
+    let e = chip.mutual_authenticate(&good, &k_ic).unwrap_err();
+    assert_eq!(e, Error::Bac(BacErrorKind::NoChallenge));
+    assert_eq!(
+        BacErrorKind::NoChallenge.card_status(),
+        StatusWord::CONDITIONS_NOT_SATISFIED
+    );
+
+    // Every bit of the cryptogram and its MAC.
+    for bit in 0..good.data.len() * 8 {
+        let mut chip = CardBac::new(&key);
+        chip.get_challenge(&arr(d3, "rnd_ic"));
+        let mut bad = good.clone();
+        bad.data[bit / 8] ^= 0x80 >> (bit % 8);
+        assert_eq!(
+            chip.mutual_authenticate(&bad, &k_ic).unwrap_err(),
+            Error::Bac(BacErrorKind::BadMac)
+        );
+        // The challenge is spent.
+        assert_eq!(
+            chip.mutual_authenticate(&good, &k_ic).unwrap_err(),
+            Error::Bac(BacErrorKind::NoChallenge)
+        );
+    }
+    assert_eq!(
+        BacErrorKind::BadMac.card_status(),
+        StatusWord::VERIFICATION_FAILED
+    );
+
+    // Another challenge than the one in the cryptogram.
+    let mut chip = CardBac::new(&key);
+    chip.get_challenge(&[0; 8]);
+    assert_eq!(
+        chip.mutual_authenticate(&good, &k_ic).unwrap_err(),
+        Error::Bac(BacErrorKind::WrongRndIc)
+    );
+
+    // A wrong length.
+    let mut chip = CardBac::new(&key);
+    chip.get_challenge(&arr(d3, "rnd_ic"));
+    let short = CommandApdu::mutual_authenticate(vec![0; 39], 40);
+    let e = chip.mutual_authenticate(&short, &k_ic).unwrap_err();
+    assert_eq!(e, Error::Bac(BacErrorKind::CommandLength { len: 39 }));
+    assert_eq!(
+        BacErrorKind::CommandLength { len: 39 }.card_status(),
+        StatusWord::WRONG_LENGTH
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn reader_and_card_agree(number in "[A-Z0-9]{9}", dob in 0u32..999_999, rnd_ic in proptest::prelude::any::<[u8; 8]>(),
+                             rnd_ifd in proptest::prelude::any::<[u8; 8]>(), k_ifd in proptest::prelude::any::<[u8; 16]>(),
+                             k_ic in proptest::prelude::any::<[u8; 16]>(), data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+        let dob = format!("{:02}{:02}{:02}", dob % 100, 1 + (dob / 100) % 12, 1 + (dob / 1200) % 28);
+        let key = MrzKey::new(&number, &dob, "301231").unwrap();
+        let reader = Bac::new(&key);
+        let mut chip = CardBac::new(&key);
+        let challenge = chip.get_challenge(&rnd_ic);
+        let (waiting, command) = reader.on_challenge(&challenge, &rnd_ifd, &k_ifd).unwrap();
+        let (answer, mut card_sm) = chip.mutual_authenticate(&command, &k_ic).unwrap();
+        let mut sm = waiting.on_response(&answer).unwrap();
+        let cmd = CommandApdu::read_binary(0, 0xDF).unwrap();
+        proptest::prop_assert_eq!(card_sm.unwrap_command(&sm.wrap(&cmd).unwrap()).unwrap(), cmd);
+        let rsp = ResponseApdu::new(data, StatusWord::SUCCESS);
+        proptest::prop_assert_eq!(sm.unwrap(&card_sm.wrap_response(&rsp).unwrap()).unwrap(), rsp);
+    }
 }
