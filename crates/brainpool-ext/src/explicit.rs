@@ -333,10 +333,10 @@ fn match_specified(d: &SpecifiedEcDomain<'_>) -> Result<NamedCurve, Error> {
     if strip(d.order.as_bytes()) != strip(params.n) {
         return Err(differs("the order n"));
     }
-    if let Some(h) = &d.cofactor {
-        if strip(h.as_bytes()) != [params.h] {
-            return Err(differs("the cofactor h"));
-        }
+    if let Some(h) = &d.cofactor
+        && strip(h.as_bytes()) != [params.h]
+    {
+        return Err(differs("the cofactor h"));
     }
     Ok(params.curve)
 }
@@ -371,16 +371,13 @@ fn strip(bytes: &[u8]) -> &[u8] {
 
 /// Hex to bytes at compile time (only used in the `static`s below, so a
 /// bad constant is a build error, never a run-time panic).
-#[allow(clippy::indexing_slicing)]
+#[allow(clippy::indexing_slicing, clippy::panic)]
 const fn h<const N: usize>(hex: &str) -> [u8; N] {
     const fn nibble(c: u8) -> u8 {
         match c {
             b'0'..=b'9' => c - b'0',
             b'a'..=b'f' => c - b'a' + 10,
-            _ => {
-                assert!(false, "bad hex digit");
-                0
-            }
+            _ => panic!("bad hex digit"),
         }
     }
     let s = hex.as_bytes();
