@@ -32,10 +32,10 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::Error;
-use crate::apdu::{CommandApdu, ResponseApdu};
+use crate::apdu::{CLA_CHAINING, CommandApdu, ResponseApdu, StatusWord};
 use crate::kdf::{self, KeyKind};
 use crate::mrz::MrzKey;
-use crate::sm::{self, SecureMessaging, SessionKeys};
+use crate::sm::{self, CardSm, SecureMessaging, SessionKeys};
 use crate::tlv::{self, Tag, Tlv};
 use crate::transport::{self, Transport};
 
@@ -89,9 +89,27 @@ pub enum PaceErrorKind {
     /// The random number generator gave no valid private key.
     #[error("no valid private key from the random number generator")]
     Randomness,
-    /// `next` called after the protocol ended or failed, or before `start`.
-    #[error("PACE is not waiting for an answer")]
+    /// `next` called after the protocol ended or failed, or before `start`
+    /// (card side: a command out of order).
+    #[error("PACE is not waiting for this")]
     WrongState,
+    /// Card side: MSE:Set AT names another protocol, password or domain
+    /// parameters than the chip's.
+    #[error("MSE:Set AT does not match the chip's PACE parameters")]
+    WrongParameters,
+}
+
+impl PaceErrorKind {
+    /// The status word a chip answers when it refuses a PACE command for
+    /// this reason: `6300` for a wrong token, `6985` out of order, `6A80`
+    /// otherwise.
+    pub fn card_status(self) -> StatusWord {
+        match self {
+            PaceErrorKind::BadToken => StatusWord::VERIFICATION_FAILED,
+            PaceErrorKind::WrongState => StatusWord::CONDITIONS_NOT_SATISFIED,
+            _ => StatusWord::WRONG_DATA,
+        }
+    }
 }
 
 impl From<PaceErrorKind> for Error {
@@ -541,6 +559,35 @@ fn general_authenticate(item: Option<(u32, &[u8])>, last: bool) -> CommandApdu {
     CommandApdu::general_authenticate(tlv::encode(Tag::new(0x7C), &inner), last)
 }
 
+/// A `7C { tag value }` answer with status 9000.
+fn dynamic_answer(tag: u32, value: &[u8]) -> ResponseApdu {
+    let mut inner = Vec::new();
+    tlv::write(&mut inner, Tag::new(tag), value);
+    ResponseApdu::new(tlv::encode(Tag::new(0x7C), &inner), StatusWord::SUCCESS)
+}
+
+/// The value of the single object `tag` in the `7C` template of a GENERAL
+/// AUTHENTICATE command (card side), which must be chained unless `last`.
+fn command_item(command: &CommandApdu, tag: u32, last: bool) -> Result<Vec<u8>, Error> {
+    let malformed = || Error::Pace(PaceErrorKind::Malformed { step: 0 });
+    if command.ins != 0x86 || command.p1 != 0 || command.p2 != 0 {
+        return Err(PaceErrorKind::WrongState.into());
+    }
+    if command.is_chained() == last {
+        return Err(malformed());
+    }
+    let outer = Tlv::parse(&command.data).map_err(|_| malformed())?;
+    if outer.tag() != Tag::new(0x7C) {
+        return Err(malformed());
+    }
+    let items = outer.children_vec().map_err(|_| malformed())?;
+    match items.as_slice() {
+        [] if tag == 0 => Ok(Vec::new()),
+        [item] if item.tag() == Tag::new(tag) => Ok(item.value().to_vec()),
+        _ => Err(malformed()),
+    }
+}
+
 /// The objects inside the `7C` template of a GENERAL AUTHENTICATE answer.
 fn dynamic_data(
     response: &ResponseApdu,
@@ -818,6 +865,191 @@ where
         match pace.next(&response, rng)? {
             PaceStep::Send(next) => command = next,
             PaceStep::Done(outcome) => return Ok(*outcome),
+        }
+    }
+}
+
+// ---- the chip's side ------------------------------------------------------------
+
+enum CardState {
+    AwaitSetAt,
+    AwaitNonceRequest,
+    AwaitMapping {
+        nonce: Zeroizing<Vec<u8>>,
+    },
+    AwaitKey {
+        generator: Vec<u8>,
+    },
+    AwaitToken {
+        keys: SessionKeys,
+        pk_pcd: Vec<u8>,
+        pk_picc: Vec<u8>,
+    },
+    Over,
+}
+
+/// What the chip answers.
+#[derive(Debug)]
+pub enum CardPaceStep {
+    /// Answer this and wait for the next command.
+    Respond(ResponseApdu),
+    /// Answer this: PACE succeeded, and secure messaging starts with this
+    /// session.
+    Done(ResponseApdu, Box<CardSm>),
+}
+
+/// The chip's side of PACE (Generic Mapping, ECDH), for the virtual chip
+/// and tests. Its random values (nonce, private keys) come from the
+/// caller's generator. Any error ends the protocol;
+/// [`PaceErrorKind::card_status`] says what to answer.
+pub struct CardPace {
+    protocol: PaceProtocol,
+    parameters: DomainParameters,
+    password: PasswordKind,
+    k_pi: Zeroizing<Vec<u8>>,
+    state: CardState,
+}
+
+impl fmt::Debug for CardPace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CardPace")
+            .field("protocol", &self.protocol)
+            .field("parameters", &self.parameters)
+            .field("password", &self.password)
+            .field("secrets", &"<redacted>")
+            .finish()
+    }
+}
+
+impl CardPace {
+    /// The chip's PACE with its protocol, domain parameters and password.
+    pub fn new(
+        protocol: PaceProtocol,
+        parameters: DomainParameters,
+        password: &PacePassword,
+    ) -> Result<CardPace, Error> {
+        if protocol.mapping != Mapping::Generic || protocol.agreement != KeyAgreement::Ecdh {
+            return Err(PaceErrorKind::Unsupported {
+                what: "PACE other than ECDH Generic Mapping",
+            }
+            .into());
+        }
+        Ok(CardPace {
+            protocol,
+            parameters,
+            password: password.kind(),
+            k_pi: password_key(password, protocol.cipher),
+            state: CardState::AwaitSetAt,
+        })
+    }
+
+    /// Handles one command of the protocol (MSE:Set AT, then the four
+    /// GENERAL AUTHENTICATE).
+    pub fn process<R: CryptoRng + ?Sized>(
+        &mut self,
+        command: &CommandApdu,
+        rng: &mut R,
+    ) -> Result<CardPaceStep, Error> {
+        let state = core::mem::replace(&mut self.state, CardState::Over);
+        let (next, step) = self.advance(state, command, rng)?;
+        self.state = next;
+        Ok(step)
+    }
+
+    fn advance<R: CryptoRng + ?Sized>(
+        &self,
+        state: CardState,
+        command: &CommandApdu,
+        rng: &mut R,
+    ) -> Result<(CardState, CardPaceStep), Error> {
+        let params = self.parameters;
+        let cipher = self.protocol.cipher;
+        match state {
+            CardState::AwaitSetAt => {
+                if command.ins != 0x22
+                    || command.p1 != 0xC1
+                    || command.p2 != 0xA4
+                    || command.cla & CLA_CHAINING != 0
+                {
+                    return Err(PaceErrorKind::WrongState.into());
+                }
+                let expected = mse_set_at_data(&self.protocol, self.password, params);
+                if command.data != expected {
+                    return Err(PaceErrorKind::WrongParameters.into());
+                }
+                let ok = ResponseApdu::new(Vec::new(), StatusWord::SUCCESS);
+                Ok((CardState::AwaitNonceRequest, CardPaceStep::Respond(ok)))
+            }
+            CardState::AwaitNonceRequest => {
+                command_item(command, 0, false)?;
+                let mut nonce = Zeroizing::new(vec![0u8; sm::block_len(cipher)]);
+                rng.fill_bytes(&mut nonce);
+                let mut z = nonce.to_vec();
+                let iv = vec![0u8; z.len()];
+                sm::encrypt_cbc(cipher, &self.k_pi, &iv, &mut z)?;
+                Ok((
+                    CardState::AwaitMapping { nonce },
+                    CardPaceStep::Respond(dynamic_answer(0x80, &z)),
+                ))
+            }
+            CardState::AwaitMapping { nonce } => {
+                let pcd = command_item(command, 0x81, false)?;
+                let sk = params.random_private_key(rng)?;
+                let pk = params.public_key(&sk, None)?;
+                let (_, generator) = params.map_generic(&nonce, &sk, &pcd)?;
+                Ok((
+                    CardState::AwaitKey { generator },
+                    CardPaceStep::Respond(dynamic_answer(0x82, &pk)),
+                ))
+            }
+            CardState::AwaitKey { generator } => {
+                let pk_pcd = command_item(command, 0x83, false)?;
+                params.check_point(&pk_pcd)?;
+                let sk = params.random_private_key(rng)?;
+                let pk_picc = params.public_key(&sk, Some(&generator))?;
+                if bool::from(pk_picc.as_slice().ct_eq(&pk_pcd)) {
+                    return Err(PaceErrorKind::IdenticalKeys.into());
+                }
+                let shared_point = Zeroizing::new(params.public_key(&sk, Some(&pk_pcd))?);
+                let secret = Zeroizing::new(params.x_coordinate(&shared_point)?);
+                let keys = SessionKeys::derive(cipher, &secret);
+                let answer = dynamic_answer(0x84, &pk_picc);
+                Ok((
+                    CardState::AwaitToken {
+                        keys,
+                        pk_pcd,
+                        pk_picc,
+                    },
+                    CardPaceStep::Respond(answer),
+                ))
+            }
+            CardState::AwaitToken {
+                keys,
+                pk_pcd,
+                pk_picc,
+            } => {
+                let token = command_item(command, 0x85, true)?;
+                let expected = auth_token(
+                    cipher,
+                    keys.mac(),
+                    &public_key_data(&self.protocol, &pk_picc),
+                )?;
+                if !bool::from(expected.as_slice().ct_eq(&token)) {
+                    return Err(PaceErrorKind::BadToken.into());
+                }
+                let t_picc = auth_token(
+                    cipher,
+                    keys.mac(),
+                    &public_key_data(&self.protocol, &pk_pcd),
+                )?;
+                let ssc = vec![0u8; sm::block_len(cipher)];
+                let card = CardSm::new(keys, &ssc)?;
+                Ok((
+                    CardState::Over,
+                    CardPaceStep::Done(dynamic_answer(0x86, &t_picc), Box::new(card)),
+                ))
+            }
+            CardState::Over => Err(PaceErrorKind::WrongState.into()),
         }
     }
 }

@@ -18,8 +18,8 @@ use icao9303::apdu::{CommandApdu, ResponseApdu, StatusWord};
 use icao9303::kdf::{self, KeyKind};
 use icao9303::mrz::MrzKey;
 use icao9303::pace::{
-    self, DomainParameters, KeyAgreement, Mapping, Pace, PaceErrorKind, PacePassword, PaceProtocol,
-    PaceStep, PasswordKind,
+    self, CardPace, CardPaceStep, DomainParameters, KeyAgreement, Mapping, Pace, PaceErrorKind,
+    PacePassword, PaceProtocol, PaceStep, PasswordKind,
 };
 use icao9303::sm::{self, CardSm, SessionKeys};
 use icao9303::tlv::{Tag, Tlv};
@@ -635,5 +635,228 @@ fn private_keys_out_of_range_are_redrawn() {
     assert_eq!(
         params.public_key(&[1; 31], None).unwrap_err(),
         Error::Pace(PaceErrorKind::InvalidPrivateKey)
+    );
+}
+
+// ---- the chip's side ------------------------------------------------------------
+
+/// A small deterministic generator for tests (xorshift64*), not for keys.
+struct TestRng(u64);
+
+impl rand_core::TryRng for TestRng {
+    type Error = Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        Ok(self.try_next_u64()? as u32)
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        Ok(self.0.wrapping_mul(0x2545_F491_4F6C_DD1D))
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        for chunk in dst.chunks_mut(8) {
+            let v = self.try_next_u64()?.to_be_bytes();
+            chunk.copy_from_slice(&v[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+
+impl rand_core::TryCryptoRng for TestRng {}
+
+/// Runs reader and chip against each other; returns both sessions.
+fn run_both(
+    reader: &mut Pace,
+    chip: &mut CardPace,
+    reader_rng: &mut impl rand_core::CryptoRng,
+    chip_rng: &mut impl rand_core::CryptoRng,
+    mut on_answer: impl FnMut(usize, &ResponseApdu),
+) -> Result<(icao9303::sm::SecureMessaging, CardSm), Error> {
+    let mut command = reader.start()?;
+    let mut card_sm = None;
+    for i in 0.. {
+        let answer = match chip.process(&command, chip_rng)? {
+            CardPaceStep::Respond(a) => a,
+            CardPaceStep::Done(a, sm) => {
+                card_sm = Some(*sm);
+                a
+            }
+        };
+        on_answer(i, &answer);
+        match reader.next(&answer, reader_rng)? {
+            PaceStep::Send(next) => command = next,
+            PaceStep::Done(outcome) => return Ok((outcome.sm, card_sm.unwrap())),
+        }
+    }
+    unreachable!()
+}
+
+fn check_session(sm: &mut icao9303::sm::SecureMessaging, card: &mut CardSm) {
+    let cmd = CommandApdu::read_binary(0, 0xDF).unwrap();
+    assert_eq!(card.unwrap_command(&sm.wrap(&cmd).unwrap()).unwrap(), cmd);
+    let rsp = ResponseApdu::new(vec![0x60, 0x14, 0x5F, 0x01], StatusWord::SUCCESS);
+    assert_eq!(sm.unwrap(&card.wrap_response(&rsp).unwrap()).unwrap(), rsp);
+}
+
+#[test]
+fn card_side_reproduces_g1_answers() {
+    let v = g1();
+    let protocol = PaceProtocol::from_oid(&oid_bytes(s(&v, "pace_oid"))).unwrap();
+    let mut chip =
+        CardPace::new(protocol, DomainParameters::BrainpoolP256r1, &password(&v)).unwrap();
+    assert!(format!("{chip:?}").contains("redacted"));
+    // The chip's nonce and mapping key are those of G.1; its ephemeral key is
+    // not published, so any other valid key stands in from step 3 on.
+    let mut chip_rng = Fixed(
+        [
+            h(&v, "nonce"),
+            h(&v, "picc_mapping_sk"),
+            h(&v, "picc_mapping_sk"),
+        ]
+        .concat(),
+    );
+    let mut reader = g1_pace(&v);
+    let steps = trace(&v);
+    let (mut sm, mut card) = run_both(
+        &mut reader,
+        &mut chip,
+        &mut g1_rng(&v),
+        &mut chip_rng,
+        |i, answer| {
+            if i < 3 {
+                assert_eq!(
+                    hex::encode_upper(answer.to_bytes()),
+                    hex::encode_upper(&steps[i].1),
+                    "answer {i}"
+                );
+            }
+        },
+    )
+    .unwrap();
+    check_session(&mut sm, &mut card);
+}
+
+#[test]
+fn reader_and_card_agree_on_every_cipher() {
+    for (i, cipher) in [
+        KeyKind::Tdes,
+        KeyKind::Aes128,
+        KeyKind::Aes192,
+        KeyKind::Aes256,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let protocol = PaceProtocol {
+            agreement: KeyAgreement::Ecdh,
+            mapping: Mapping::Generic,
+            cipher,
+        };
+        for password in [
+            PacePassword::can("123456"),
+            PacePassword::pin("1234"),
+            PacePassword::puk("1234567890"),
+        ] {
+            let mut reader =
+                Pace::new(protocol, DomainParameters::BrainpoolP256r1, &password).unwrap();
+            let mut chip =
+                CardPace::new(protocol, DomainParameters::BrainpoolP256r1, &password).unwrap();
+            let (mut sm, mut card) = run_both(
+                &mut reader,
+                &mut chip,
+                &mut TestRng(0x1234_5678 + i as u64),
+                &mut TestRng(0x9ABC_DEF0 + i as u64),
+                |_, _| {},
+            )
+            .unwrap();
+            assert_eq!(sm.kind(), cipher);
+            check_session(&mut sm, &mut card);
+        }
+    }
+}
+
+#[test]
+fn card_side_refusals() {
+    let v = g1();
+    let protocol = PaceProtocol::from_oid(&oid_bytes(s(&v, "pace_oid"))).unwrap();
+    let params = DomainParameters::BrainpoolP256r1;
+    let chip = || CardPace::new(protocol, params, &password(&v)).unwrap();
+    let mut rng = TestRng(7);
+
+    // Another password: the reader's token does not verify on the chip.
+    let mut reader = Pace::new(protocol, params, &PacePassword::can("123456")).unwrap();
+    let mut card = CardPace::new(protocol, params, &PacePassword::can("654321")).unwrap();
+    let e = run_both(
+        &mut reader,
+        &mut card,
+        &mut TestRng(1),
+        &mut TestRng(2),
+        |_, _| {},
+    )
+    .unwrap_err();
+    assert_eq!(e, Error::Pace(PaceErrorKind::BadToken));
+    assert_eq!(
+        PaceErrorKind::BadToken.card_status(),
+        StatusWord::VERIFICATION_FAILED
+    );
+    // The protocol is over for the chip.
+    assert_eq!(
+        card.process(
+            &CommandApdu::general_authenticate(hx("7C00"), false),
+            &mut rng
+        )
+        .unwrap_err(),
+        Error::Pace(PaceErrorKind::WrongState)
+    );
+
+    // MSE:Set AT for another password, protocol or curve.
+    let steps = trace(&v);
+    let mse = CommandApdu::parse(&steps[0].0).unwrap();
+    for (i, b) in [(11usize, 0x03u8), (14, 0x02), (17, 0x0C)] {
+        let mut bad = mse.clone();
+        bad.data[i] = b;
+        let e = chip().process(&bad, &mut rng).unwrap_err();
+        assert_eq!(e, Error::Pace(PaceErrorKind::WrongParameters), "byte {i}");
+        assert_eq!(
+            PaceErrorKind::WrongParameters.card_status(),
+            StatusWord::WRONG_DATA
+        );
+    }
+    // GENERAL AUTHENTICATE before MSE:Set AT.
+    let e = chip()
+        .process(&CommandApdu::parse(&steps[1].0).unwrap(), &mut rng)
+        .unwrap_err();
+    assert_eq!(e, Error::Pace(PaceErrorKind::WrongState));
+    assert_eq!(
+        PaceErrorKind::WrongState.card_status(),
+        StatusWord::CONDITIONS_NOT_SATISFIED
+    );
+
+    // Out of order or unchained GENERAL AUTHENTICATE, and a point off the curve.
+    let after_mse = || {
+        let mut c = chip();
+        c.process(&mse, &mut TestRng(3)).unwrap();
+        c
+    };
+    let mapping = CommandApdu::parse(&steps[2].0).unwrap();
+    assert!(matches!(
+        after_mse().process(&mapping, &mut rng),
+        Err(Error::Pace(PaceErrorKind::Malformed { .. }))
+    ));
+    let mut unchained = CommandApdu::parse(&steps[1].0).unwrap();
+    unchained.cla = 0;
+    assert!(matches!(
+        after_mse().process(&unchained, &mut rng),
+        Err(Error::Pace(PaceErrorKind::Malformed { .. }))
+    ));
+    let mut c = after_mse();
+    c.process(&CommandApdu::parse(&steps[1].0).unwrap(), &mut rng)
+        .unwrap();
+    let mut off_curve = mapping.clone();
+    off_curve.data[10] ^= 1;
+    assert_eq!(
+        c.process(&off_curve, &mut rng).unwrap_err(),
+        Error::Pace(PaceErrorKind::InvalidPoint)
     );
 }
