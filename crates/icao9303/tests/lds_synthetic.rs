@@ -196,6 +196,7 @@ fn dg11_every_tag() {
     assert_eq!(d.other_names, ["OTHER<<ONE", "OTHER<<TWO"]);
     assert_eq!(d.personal_number.as_deref(), Some("123456789"));
     assert_eq!(d.full_date_of_birth.as_deref(), Some("19900102"));
+    assert_eq!(d.date_of_birth(), icao9303::Date::new(1990, 1, 2));
     assert_eq!(d.place_of_birth.as_deref(), Some("HA NOI"));
     assert_eq!(d.permanent_address.as_deref(), Some("1 STREET<CITY"));
     assert_eq!(d.telephone.as_deref(), Some("+84 1234"));
@@ -236,6 +237,7 @@ fn dg12_every_tag() {
     let d = Dg12::parse(&raw).unwrap();
     assert_eq!(d.issuing_authority.as_deref(), Some("CUC CANH SAT"));
     assert_eq!(d.date_of_issue.as_deref(), Some("20210315"));
+    assert_eq!(d.issue_date(), icao9303::Date::new(2021, 3, 15));
     assert_eq!(d.other_persons, ["CHILD<<ONE"]);
     assert_eq!(d.endorsements.as_deref(), Some("ENDORSED"));
     assert_eq!(d.tax_exit_requirements.as_deref(), Some("TAX"));
@@ -476,6 +478,76 @@ fn negative_dg15_and_sod() {
         Sod::parse(&sod),
         Err(Error::Asn1 { file: "EF.SOD", .. })
     ));
+}
+
+#[test]
+fn lds_security_object_v1() {
+    let lso = c(
+        0x30,
+        vec![
+            p(0x02, &[1]),
+            c(0x30, vec![p(0x06, &oid("2.16.840.1.101.3.4.2.1"))]),
+            c(
+                0x30,
+                vec![c(0x30, vec![p(0x02, &[1]), p(0x04, &[0xAA; 32])])],
+            ),
+            c(0x30, vec![p(0x13, b"0108"), p(0x13, b"040000")]),
+        ],
+    )
+    .encode();
+    let parsed = LdsSecurityObject::parse_at(&lso, 0).unwrap();
+    assert_eq!(parsed.version, 1);
+    assert_eq!(parsed.hash_algorithm, Some(HashAlgorithm::Sha256));
+    assert_eq!(parsed.lds_version.as_deref(), Some("0108"));
+    assert_eq!(parsed.unicode_version.as_deref(), Some("040000"));
+    assert_eq!(parsed.hash_of(DataGroup::Dg1), Some(&[0xAA; 32][..]));
+    // Something after the version info is refused.
+    let mut bad = lso.clone();
+    bad.extend([0x05, 0x00]);
+    assert_eq!(
+        LdsSecurityObject::parse_at(&bad, 0),
+        Err(Error::Tlv {
+            offset: lso.len(),
+            kind: TlvErrorKind::TrailingBytes { count: 2 }
+        })
+    );
+}
+
+#[test]
+fn signed_files_with_the_wrong_content_type() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/testdata/");
+    // EF.CardSecurity's ContentInfo wrapped in tag 77 is no EF.SOD.
+    let cs = std::fs::read(format!("{dir}jmrtd/efcardsecurity/efcardsecurity.dump")).unwrap();
+    let as_sod = Node::primitive(Tag::new(0x77), cs.clone()).encode();
+    assert_eq!(
+        Sod::parse(&as_sod),
+        Err(Error::Lds {
+            file: "EF.SOD",
+            offset: 4,
+            expected: "eContentType id-icao-mrtd-security-ldsSecurityObject"
+        })
+    );
+    // EF.SOD's ContentInfo alone is no EF.CardSecurity.
+    let sod = std::fs::read(format!("{dir}jmrtd/lds/bsi2008/EF_SOD.bin")).unwrap();
+    assert_eq!(
+        CardSecurity::parse(&sod[4..]),
+        Err(Error::Lds {
+            file: "EF.CardSecurity",
+            offset: 0,
+            expected: "eContentType id-SecurityObject (0.4.0.127.0.7.3.2.1)"
+        })
+    );
+    // A truncated EF.SOD: the outer length runs past the end.
+    assert_eq!(
+        Sod::parse(&sod[..1000]),
+        Err(Error::Tlv {
+            offset: 1,
+            kind: TlvErrorKind::LengthOverflow {
+                length: 1072,
+                available: 996
+            }
+        })
+    );
 }
 
 #[test]

@@ -65,6 +65,12 @@ pub(crate) fn list_of<'a>(a0: &Tlv<'a>, tag: Tag) -> Result<Vec<Cow<'a, str>>, E
 }
 
 impl<'a> Dg11<'a> {
+    /// The full date of birth as a date, when `5F2B` holds a complete
+    /// `YYYYMMDD` date.
+    pub fn date_of_birth(&self) -> Option<crate::Date> {
+        self.full_date_of_birth.as_deref().and_then(yyyymmdd)
+    }
+
     /// Parses DG11.
     pub fn parse(raw: &'a [u8]) -> Result<Dg11<'a>, Error> {
         let top = outer(raw, Tag::new(0x6B))?;
@@ -96,6 +102,24 @@ impl<'a> Dg11<'a> {
         }
         Ok(d)
     }
+}
+
+/// A `YYYYMMDD` date (trailing white space ignored).
+pub(crate) fn yyyymmdd(s: &str) -> Option<crate::Date> {
+    let b = s.trim().as_bytes();
+    if b.len() != 8 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |r: core::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?
+            .iter()
+            .try_fold(0u32, |a, d| Some(a * 10 + u32::from(d - b'0')))
+    };
+    crate::Date::new(
+        u16::try_from(n(0..4)?).ok()?,
+        u8::try_from(n(4..6)?).ok()?,
+        u8::try_from(n(6..8)?).ok()?,
+    )
 }
 
 /// The tags of a `5C` tag list (each one or two bytes).

@@ -46,6 +46,13 @@ pub struct Dg12<'a> {
 }
 
 impl<'a> Dg12<'a> {
+    /// The date of issue as a date, when `5F26` holds a `YYYYMMDD` date.
+    pub fn issue_date(&self) -> Option<crate::Date> {
+        self.date_of_issue
+            .as_deref()
+            .and_then(crate::lds::dg11::yyyymmdd)
+    }
+
     /// Parses DG12.
     pub fn parse(raw: &'a [u8]) -> Result<Dg12<'a>, Error> {
         let top = outer(raw, Tag::new(0x6C))?;
