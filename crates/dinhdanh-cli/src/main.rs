@@ -11,8 +11,10 @@ use clap::{Parser, Subcommand};
 
 mod input;
 mod lds;
+mod masterlist;
 mod mrz;
 mod otp;
+mod pa;
 mod policy;
 mod qr;
 
@@ -41,6 +43,13 @@ enum Command {
     /// HOTP and TOTP one-time codes.
     #[command(subcommand)]
     Otp(otp::Cmd),
+    /// Passive authentication: EF.SOD's signature, the Document Signer's
+    /// chain to a CSCA, the data groups' hashes.
+    #[command(subcommand)]
+    Pa(pa::Cmd),
+    /// ICAO CSCA master lists.
+    #[command(subcommand)]
+    Masterlist(masterlist::Cmd),
 }
 
 /// What a subcommand ends with.
@@ -69,6 +78,8 @@ fn main() -> ExitCode {
         Command::Lds(cmd) => lds::run(cmd),
         Command::Policy(cmd) => policy::run(cmd),
         Command::Otp(cmd) => otp::run(cmd),
+        Command::Pa(cmd) => pa::run(cmd),
+        Command::Masterlist(cmd) => masterlist::run(cmd),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -50,6 +50,10 @@ pub use signature::Curve;
 pub use trust_store::{LoadReport, MasterListLoad, TrustStore};
 pub use verdict::{CertificateInfo, Check, DataGroupCheck, Status, Verdict};
 
+/// The time type of [`VerifyOptions::now`] (from the `der` crate),
+/// re-exported so callers need no dependency of their own.
+pub use der::DateTime;
+
 use crate::lds::DataGroup;
 use crate::lds::sod::{ID_LDS_SECURITY_OBJECT, Sod};
 

@@ -119,10 +119,18 @@ fn german_master_list() {
     root_cert.verify_signed_by(root_cert).unwrap();
     let check = list.verify_signer(&roots, at(2026, 6, 1));
     assert_eq!(check.status, Status::Passed, "{check}");
-    // The signer is valid 2024-10-17 to 2028-10-17.
+    // The signer (valid 2024-10-17 to 2028-10-17) is checked at the list's
+    // signingTime, 2026-05-28 06:28:45 UTC (README), whatever `now` is.
+    assert_eq!(
+        list.signing_time,
+        Some(der::DateTime::new(2026, 5, 28, 6, 28, 45).unwrap())
+    );
     let late = list.verify_signer(&roots, at(2029, 1, 1));
-    assert_eq!(late.status, Status::Failed);
-    assert_eq!(late.code, "expired");
+    assert_eq!(late.status, Status::Passed, "{late}");
+    assert!(
+        late.reason.contains("valid at 2026-05-28T06:28:45Z"),
+        "{late}"
+    );
     // The Dutch root is not its issuer.
     let nl = store_of(&testdata!("gmrtd/master_list/NL_ROOT_CA.cer"));
     let other = list.verify_signer(&nl, at(2026, 6, 1));
@@ -164,6 +172,11 @@ fn dutch_master_list() {
     assert_eq!(signer.serial_number(), "69005e1c");
     assert_eq!(signer.public_key_description(), "rsa-4096");
     assert_eq!(list.embedded_certificates.len(), 1);
+    // README: signingTime 2026-07-23 09:35:43 UTC.
+    assert_eq!(
+        list.signing_time,
+        Some(der::DateTime::new(2026, 7, 23, 9, 35, 43).unwrap())
+    );
     let roots = store_of(&testdata!("gmrtd/master_list/NL_ROOT_CA.cer"));
     let check = list.verify_signer(&roots, at(2026, 8, 1));
     assert_eq!(check.status, Status::Passed, "{check}");

@@ -422,3 +422,30 @@ fn check_attributes(attrs: &Tlv<'_>, econtent_type: &ObjectIdentifier, digest: &
         )
     }
 }
+
+/// The signingTime attribute (1.2.840.113549.1.9.5) of the first signer,
+/// when present and well formed.
+pub(crate) fn signing_time(sd: &RawSignedData<'_>) -> Option<der::DateTime> {
+    use der::Decode;
+    let attrs = sd.signers.first()?.signed_attrs?;
+    for a in attrs.children() {
+        let a = a.ok()?;
+        let mut r = a.children();
+        let oid = oid_of(&r.next()?.ok()?).ok()?;
+        if oid.to_string() != "1.2.840.113549.1.9.5" {
+            continue;
+        }
+        let values = r.next()?.ok()?;
+        let v = values.children().next()?.ok()?;
+        return match v.tag().raw() {
+            0x17 => der::asn1::UtcTime::from_der(v.raw())
+                .ok()
+                .map(|t| t.to_date_time()),
+            0x18 => der::asn1::GeneralizedTime::from_der(v.raw())
+                .ok()
+                .map(|t| t.to_date_time()),
+            _ => None,
+        };
+    }
+    None
+}

@@ -49,6 +49,8 @@ pub struct MasterList {
     /// The certificates of the CMS `certificates` field (the signer, often
     /// its CSCA too).
     pub embedded_certificates: Vec<Certificate>,
+    /// The signingTime signed attribute, when present.
+    pub signing_time: Option<der::DateTime>,
 }
 
 fn ml_err(m: impl Into<String>) -> Error {
@@ -103,7 +105,9 @@ impl MasterList {
             .filter_map(|c| Certificate::from_der(c).ok())
             .collect();
         let outcome = cms::verify_signer(&sd, &[]);
+        let signing_time = cms::signing_time(&sd);
         Ok(MasterList {
+            signing_time,
             version,
             entries,
             signature: outcome.signature,
@@ -162,8 +166,11 @@ impl MasterList {
     }
 
     /// Verifies that the signer certificate chains to one of `roots` and
-    /// is valid at `now`; the list's signature must have verified too.
+    /// that the chain was valid when the list was signed (its signingTime;
+    /// `now` when it has none); the list's signature must have verified
+    /// too.
     pub fn verify_signer(&self, roots: &TrustStore, now: der::DateTime) -> Check {
+        let now = self.signing_time.unwrap_or(now);
         if !self.is_signature_valid() {
             return Check::failed(
                 "bad-signature",

@@ -25,7 +25,7 @@ pub(crate) fn verify(
     }
     let s = rsa::BoxedUint::from_be_slice(signature, key.n_bits_precision())
         .map_err(|_| bad("signature representative"))?;
-    if &s >= key.n().as_ref() {
+    if s >= *key.n().as_ref() {
         return Err(bad("signature representative out of range"));
     }
     let m = rsa::hazmat::rsa_encrypt(key, &s).map_err(|_| bad("RSAVP1"))?;

@@ -74,8 +74,8 @@ fn store_err(origin: &str, problem: impl Into<String>) -> Error {
 
 /// What a file holds.
 enum Kind {
-    Certificate(Certificate),
-    Crl(Crl),
+    Certificate(Box<Certificate>),
+    Crl(Box<Crl>),
     MasterList(Box<MasterList>),
 }
 
@@ -92,9 +92,9 @@ fn classify_der(der: &[u8]) -> Result<Kind, String> {
             .map_err(|e| e.to_string());
     }
     match Certificate::from_der(der) {
-        Ok(c) => Ok(Kind::Certificate(c)),
+        Ok(c) => Ok(Kind::Certificate(Box::new(c))),
         Err(ce) => match Crl::from_der(der) {
-            Ok(c) => Ok(Kind::Crl(c)),
+            Ok(c) => Ok(Kind::Crl(Box::new(c))),
             Err(_) => Err(format!("not a certificate, CRL or master list ({ce})")),
         },
     }
@@ -174,7 +174,7 @@ impl TrustStore {
 
     /// Adds the certificates of a master list whose signature verified.
     /// Its signer is checked against the certificates already in the
-    /// store: a list whose signer chains to a matching root with a bad
+    /// store, at the list's signing time (`now` when it has none): a list whose signer chains to a matching root with a bad
     /// signature is refused; a list whose root the store does not hold is
     /// added, and the report says its signer was not checked.
     pub fn add_master_list(
@@ -250,12 +250,12 @@ impl TrustStore {
         for der in ders {
             match classify_der(&der).map_err(|e| store_err(origin, e))? {
                 Kind::Certificate(c) => {
-                    if self.add_certificate(c) {
+                    if self.add_certificate(*c) {
                         report.certificates_added = report.certificates_added.saturating_add(1);
                     }
                 }
                 Kind::Crl(c) => {
-                    if self.add_crl(c) {
+                    if self.add_crl(*c) {
                         report.crls_added = report.crls_added.saturating_add(1);
                     }
                 }
