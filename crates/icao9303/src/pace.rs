@@ -1,9 +1,10 @@
 //! PACE v2, Password Authenticated Connection Establishment (Doc 9303
 //! Part 11 §4.4), on the reader's side.
 //!
-//! Implemented so far: Generic Mapping with ECDH on brainpoolP256r1
-//! (standardized domain parameter 13), with 3DES or AES secure messaging,
-//! and every password (MRZ, CAN, PIN, PUK). Other mappings, DH and other
+//! Implemented so far: Generic Mapping with ECDH on the standardized curves
+//! NIST P-256, P-384, P-521, brainpoolP256r1 and brainpoolP384r1 (domain
+//! parameters 12, 15, 18, 13, 16), with 3DES or AES secure messaging, and
+//! every password (MRZ, CAN, PIN, PUK). Other mappings, DH and the other
 //! curves are refused with [`PaceErrorKind::Unsupported`].
 //!
 //! The protocol is a sans-IO state machine: [`Pace::start`] gives MSE:Set
@@ -215,20 +216,54 @@ impl PaceProtocol {
 }
 
 /// The standardized domain parameters of Doc 9303 Part 11 §9.5.1 that are
-/// implemented.
+/// implemented: the elliptic curves with a RustCrypto implementation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum DomainParameters {
+    /// NIST P-256 (secp256r1), parameter ID 12.
+    Secp256r1,
     /// brainpoolP256r1 (RFC 5639), parameter ID 13.
     BrainpoolP256r1,
+    /// NIST P-384 (secp384r1), parameter ID 15.
+    Secp384r1,
+    /// brainpoolP384r1 (RFC 5639), parameter ID 16.
+    BrainpoolP384r1,
+    /// NIST P-521 (secp521r1), parameter ID 18.
+    Secp521r1,
+}
+
+/// Calls a generic curve function with the curve type of `$params`.
+macro_rules! on_curve {
+    ($params:expr, $f:ident ( $($arg:expr),* )) => {
+        match $params {
+            DomainParameters::Secp256r1 => $f::<p256::NistP256>($($arg),*),
+            DomainParameters::BrainpoolP256r1 => $f::<bp256::BrainpoolP256r1>($($arg),*),
+            DomainParameters::Secp384r1 => $f::<p384::NistP384>($($arg),*),
+            DomainParameters::BrainpoolP384r1 => $f::<bp384::BrainpoolP384r1>($($arg),*),
+            DomainParameters::Secp521r1 => $f::<p521::NistP521>($($arg),*),
+        }
+    };
 }
 
 impl DomainParameters {
+    /// Every implemented parameter set.
+    pub const ALL: [DomainParameters; 5] = [
+        DomainParameters::Secp256r1,
+        DomainParameters::BrainpoolP256r1,
+        DomainParameters::Secp384r1,
+        DomainParameters::BrainpoolP384r1,
+        DomainParameters::Secp521r1,
+    ];
+
     /// The parameters of a standardized domain parameter ID.
     pub fn from_id(id: u8) -> Result<DomainParameters, Error> {
         match id {
+            12 => Ok(DomainParameters::Secp256r1),
             13 => Ok(DomainParameters::BrainpoolP256r1),
+            15 => Ok(DomainParameters::Secp384r1),
+            16 => Ok(DomainParameters::BrainpoolP384r1),
+            18 => Ok(DomainParameters::Secp521r1),
             0..=2 => Err(PaceErrorKind::Unsupported {
                 what: "DH domain parameters",
             }
@@ -247,23 +282,27 @@ impl DomainParameters {
     /// The standardized domain parameter ID.
     pub fn id(self) -> u8 {
         match self {
+            DomainParameters::Secp256r1 => 12,
             DomainParameters::BrainpoolP256r1 => 13,
+            DomainParameters::Secp384r1 => 15,
+            DomainParameters::BrainpoolP384r1 => 16,
+            DomainParameters::Secp521r1 => 18,
         }
     }
 
     /// The length of a field element (and of a private key) in bytes.
     pub fn field_len(self) -> usize {
         match self {
-            DomainParameters::BrainpoolP256r1 => 32,
+            DomainParameters::Secp256r1 | DomainParameters::BrainpoolP256r1 => 32,
+            DomainParameters::Secp384r1 | DomainParameters::BrainpoolP384r1 => 48,
+            DomainParameters::Secp521r1 => 66,
         }
     }
 
     /// `sk * base` (the curve's generator when `base` is `None`), as an
     /// uncompressed point.
     pub fn public_key(self, sk: &[u8], base: Option<&[u8]>) -> Result<Vec<u8>, Error> {
-        match self {
-            DomainParameters::BrainpoolP256r1 => ec_mul::<bp256::BrainpoolP256r1>(sk, base),
-        }
+        on_curve!(self, ec_mul(sk, base))
     }
 
     /// Generic Mapping: `H = sk * peer` and the mapped generator
@@ -274,21 +313,13 @@ impl DomainParameters {
         sk: &[u8],
         peer: &[u8],
     ) -> Result<(Vec<u8>, Vec<u8>), Error> {
-        match self {
-            DomainParameters::BrainpoolP256r1 => {
-                ec_map_generic::<bp256::BrainpoolP256r1>(nonce, sk, peer)
-            }
-        }
+        on_curve!(self, ec_map_generic(nonce, sk, peer))
     }
 
     /// Checks that `point` is an uncompressed point of the curve, not the
     /// identity.
     pub fn check_point(self, point: &[u8]) -> Result<(), Error> {
-        match self {
-            DomainParameters::BrainpoolP256r1 => {
-                ec_point::<bp256::BrainpoolP256r1>(point).map(|_| ())
-            }
-        }
+        on_curve!(self, ec_check_point(point))
     }
 
     /// The x coordinate of an uncompressed point (the ECDH shared secret).
@@ -300,7 +331,8 @@ impl DomainParameters {
         }
     }
 
-    /// A private key drawn from `rng`: a value in `1..n` by rejection.
+    /// A private key drawn from `rng`: a value in `1..n`, by rejection
+    /// (bits above the order's length are cleared first).
     pub fn random_private_key<R: CryptoRng + ?Sized>(
         self,
         rng: &mut R,
@@ -308,12 +340,7 @@ impl DomainParameters {
         let mut sk = Zeroizing::new(vec![0u8; self.field_len()]);
         for _ in 0..MAX_DRAWS {
             rng.fill_bytes(&mut sk);
-            let ok = match self {
-                DomainParameters::BrainpoolP256r1 => {
-                    ec_scalar::<bp256::BrainpoolP256r1>(&sk, false).is_ok()
-                }
-            };
-            if ok {
+            if on_curve!(self, ec_clamp_and_check(&mut sk)) {
                 return Ok(sk);
             }
         }
@@ -334,6 +361,29 @@ where
         return Err(PaceErrorKind::InvalidPrivateKey.into());
     }
     Ok(k)
+}
+
+/// Clears the bits of `sk` above the order's length; whether it is then a
+/// valid private key.
+fn ec_clamp_and_check<C: CurveArithmetic>(sk: &mut [u8]) -> bool {
+    let bits = usize::try_from(<C::Scalar as PrimeField>::NUM_BITS).unwrap_or(usize::MAX);
+    let excess = sk.len().saturating_mul(8).saturating_sub(bits);
+    if let Some(first) = sk.first_mut()
+        && excess > 0
+        && excess < 8
+    {
+        *first &= 0xFF >> excess;
+    }
+    ec_scalar::<C>(sk, false).is_ok()
+}
+
+fn ec_check_point<C>(bytes: &[u8]) -> Result<(), Error>
+where
+    C: CurveArithmetic,
+    AffinePoint<C>: FromSec1Point<C> + ToSec1Point<C>,
+    FieldBytesSize<C>: ModulusSize,
+{
+    ec_point::<C>(bytes).map(|_| ())
 }
 
 fn ec_point<C>(bytes: &[u8]) -> Result<AffinePoint<C>, Error>

@@ -573,7 +573,7 @@ fn unsupported_variants_are_refused() {
         Err(Error::Pace(PaceErrorKind::Unsupported { .. }))
     ));
     assert!(matches!(
-        DomainParameters::from_id(12),
+        DomainParameters::from_id(14),
         Err(Error::Pace(PaceErrorKind::Unsupported { .. }))
     ));
     for bad in [
@@ -859,4 +859,51 @@ fn card_side_refusals() {
         c.process(&off_curve, &mut rng).unwrap_err(),
         Error::Pace(PaceErrorKind::InvalidPoint)
     );
+}
+
+#[test]
+fn reader_and_card_agree_on_every_curve() {
+    let protocol = PaceProtocol {
+        agreement: KeyAgreement::Ecdh,
+        mapping: Mapping::Generic,
+        cipher: KeyKind::Aes256,
+    };
+    let password = PacePassword::can("500540");
+    for (i, params) in DomainParameters::ALL.into_iter().enumerate() {
+        assert_eq!(DomainParameters::from_id(params.id()).unwrap(), params);
+        let mut reader = Pace::new(protocol, params, &password).unwrap();
+        let mut chip = CardPace::new(protocol, params, &password).unwrap();
+        let (mut sm, mut card) = run_both(
+            &mut reader,
+            &mut chip,
+            &mut TestRng(11 + i as u64),
+            &mut TestRng(99 + i as u64),
+            |step, answer| {
+                // The chip's public keys have the curve's size.
+                if step == 2 || step == 3 {
+                    let inner = Tlv::parse(&answer.data).unwrap().children_vec().unwrap();
+                    assert_eq!(inner[0].value().len(), 1 + 2 * params.field_len());
+                    params.check_point(inner[0].value()).unwrap();
+                }
+            },
+        )
+        .unwrap();
+        check_session(&mut sm, &mut card);
+        // A point of this curve is not a point of the others.
+        let g = params
+            .public_key(
+                &[&vec![0u8; params.field_len() - 1][..], &[7]].concat(),
+                None,
+            )
+            .unwrap();
+        for other in DomainParameters::ALL {
+            if other != params {
+                assert_eq!(
+                    other.check_point(&g).unwrap_err(),
+                    Error::Pace(PaceErrorKind::InvalidPoint),
+                    "{params:?} on {other:?}"
+                );
+            }
+        }
+    }
 }
