@@ -15,7 +15,8 @@ const QR_7: &str = "001099012345|123456789|Nguyễn Văn An|15031999|Nam|Số 1 
 const QR_11: &str = "079303001234||Trần Thị Bích Ngọc|29022004|Nữ|Phường Bến Nghé, Quận 1, Hồ Chí Minh|10102024||||";
 
 const TD1: &str = "IDVNM0990123459001099012345<<0\n9903159M2403155VNM<<<<<<<<<<<2\nNGUYEN<<VAN<A<<<<<<<<<<<<<<<<<";
-const TD3: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+const TD3: &str =
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
 
 fn qr(c: &mut Criterion) {
     let mut g = c.benchmark_group("qr");

@@ -104,7 +104,10 @@ pub const PROVINCES: [Province; 63] = {
 
 /// The province with `code`, if it is one of the 63.
 pub fn province(code: u16) -> Option<Province> {
-    PROVINCES.binary_search_by_key(&code, |p| p.code).ok().and_then(|i| PROVINCES.get(i).copied())
+    PROVINCES
+        .binary_search_by_key(&code, |p| p.code)
+        .ok()
+        .and_then(|i| PROVINCES.get(i).copied())
 }
 
 /// Something in an ID number that does not agree with other data. A
@@ -139,9 +142,15 @@ impl fmt::Display for IdWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             IdWarning::UnknownProvince { code } => {
-                write!(f, "ID number: {code:03} is not one of the 63 province codes")
+                write!(
+                    f,
+                    "ID number: {code:03} is not one of the 63 province codes"
+                )
             }
-            IdWarning::BirthYear { in_id, date_of_birth } => write!(
+            IdWarning::BirthYear {
+                in_id,
+                date_of_birth,
+            } => write!(
                 f,
                 "ID number: encodes birth year {in_id}, date of birth is in {date_of_birth}"
             ),
@@ -155,12 +164,13 @@ impl fmt::Display for IdWarning {
 impl IdNumber {
     /// Parses exactly 12 ASCII digits.
     pub fn parse(s: &str) -> Result<IdNumber, Error> {
-        let digits: [u8; 12] = s
-            .as_bytes()
-            .try_into()
-            .map_err(|_| Error::IdNumber { problem: "must be exactly 12 digits" })?;
+        let digits: [u8; 12] = s.as_bytes().try_into().map_err(|_| Error::IdNumber {
+            problem: "must be exactly 12 digits",
+        })?;
         if !digits.iter().all(u8::is_ascii_digit) {
-            return Err(Error::IdNumber { problem: "must hold only the digits 0-9" });
+            return Err(Error::IdNumber {
+                problem: "must hold only the digits 0-9",
+            });
         }
         Ok(IdNumber(digits))
     }
@@ -193,7 +203,11 @@ impl IdNumber {
 
     /// The sex, from digit 4: even for male, odd for female.
     pub fn sex(&self) -> Sex {
-        if self.digit(3).is_multiple_of(2) { Sex::Male } else { Sex::Female }
+        if self.digit(3).is_multiple_of(2) {
+            Sex::Male
+        } else {
+            Sex::Female
+        }
     }
 
     /// Digits 5-6: the year of birth within the century.
@@ -217,7 +231,9 @@ impl IdNumber {
     pub fn check_against(&self, date_of_birth: Date, sex: Sex) -> Vec<IdWarning> {
         let mut warnings = Vec::new();
         if self.province().is_none() {
-            warnings.push(IdWarning::UnknownProvince { code: self.province_code() });
+            warnings.push(IdWarning::UnknownProvince {
+                code: self.province_code(),
+            });
         }
         if self.birth_year() != date_of_birth.year() {
             warnings.push(IdWarning::BirthYear {
@@ -226,7 +242,10 @@ impl IdNumber {
             });
         }
         if self.sex() != sex {
-            warnings.push(IdWarning::Sex { in_id: self.sex(), stated: sex });
+            warnings.push(IdWarning::Sex {
+                in_id: self.sex(),
+                stated: sex,
+            });
         }
         warnings
     }
@@ -284,7 +303,10 @@ mod tests {
         assert_eq!(id.birth_year_2(), 99);
         assert_eq!(id.birth_year(), 1999);
         assert_eq!(id.document_number(), "099012345");
-        assert!(id.check_against(Date::new(1999, 3, 15).unwrap(), Sex::Male).is_empty());
+        assert!(
+            id.check_against(Date::new(1999, 3, 15).unwrap(), Sex::Male)
+                .is_empty()
+        );
     }
 
     #[test]
@@ -318,16 +340,32 @@ mod tests {
             w,
             vec![
                 IdWarning::UnknownProvince { code: 97 },
-                IdWarning::BirthYear { in_id: 2005, date_of_birth: 2004 },
-                IdWarning::Sex { in_id: Sex::Female, stated: Sex::Male },
+                IdWarning::BirthYear {
+                    in_id: 2005,
+                    date_of_birth: 2004
+                },
+                IdWarning::Sex {
+                    in_id: Sex::Female,
+                    stated: Sex::Male
+                },
             ]
         );
     }
 
     #[test]
     fn refuses_what_is_not_12_digits() {
-        for bad in ["", "00109901234", "0010990123456", "00109901234a", "００1099012345", " 01099012345"] {
-            assert!(matches!(IdNumber::parse(bad), Err(Error::IdNumber { .. })), "{bad:?}");
+        for bad in [
+            "",
+            "00109901234",
+            "0010990123456",
+            "00109901234a",
+            "００1099012345",
+            " 01099012345",
+        ] {
+            assert!(
+                matches!(IdNumber::parse(bad), Err(Error::IdNumber { .. })),
+                "{bad:?}"
+            );
         }
     }
 

@@ -16,7 +16,11 @@ use crate::id_number::IdNumber;
 use crate::{Error, Sex};
 
 /// The date of expiry written on cards that do not expire.
-pub const NO_EXPIRY: MrzDate = MrzDate { year: 99, month: Some(12), day: Some(31) };
+pub const NO_EXPIRY: MrzDate = MrzDate {
+    year: 99,
+    month: Some(12),
+    day: Some(31),
+};
 
 /// A CCCD's MRZ: the ICAO fields, checked against Vietnam's layout.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +53,9 @@ impl CccdMrz {
         let id_number = core::str::from_utf8(digits)
             .ok()
             .and_then(|d| IdNumber::parse(d).ok())
-            .ok_or(Error::CccdMrz { problem: "optional data must start with the 12-digit ID" })?;
+            .ok_or(Error::CccdMrz {
+                problem: "optional data must start with the 12-digit ID",
+            })?;
         match rest {
             [b'<', b'<', cd] if Some(*cd) == check_digit(digits) => {}
             [b'<', b'<', _] => return bad("the ID's check digit in the optional data is wrong"),
@@ -103,8 +109,16 @@ impl CccdMrz {
 /// The BAC/PACE key of a CCCD from what is printed on its face: the ID
 /// number and the dates of birth and expiry as `YYMMDD` (`991231` for a
 /// card without expiry).
-pub fn access_key(id_number: &IdNumber, date_of_birth: &str, date_of_expiry: &str) -> Result<MrzKey, Error> {
-    Ok(MrzKey::new(id_number.document_number(), date_of_birth, date_of_expiry)?)
+pub fn access_key(
+    id_number: &IdNumber,
+    date_of_birth: &str,
+    date_of_expiry: &str,
+) -> Result<MrzKey, Error> {
+    Ok(MrzKey::new(
+        id_number.document_number(),
+        date_of_birth,
+        date_of_expiry,
+    )?)
 }
 
 #[cfg(test)]

@@ -22,9 +22,9 @@ use core::fmt;
 use icao9303::Date;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-use crate::id_number::IdNumber;
-pub use crate::Sex;
 use crate::Error;
+pub use crate::Sex;
+use crate::id_number::IdNumber;
 
 /// The fields of the payload, to name them in errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -115,14 +115,21 @@ impl<'a> QrPayload<'a> {
         // SIMD validation first; the standard library finds the offset of a fault.
         let text = match simdutf8::basic::from_utf8(bytes) {
             Ok(t) => t,
-            Err(_) => core::str::from_utf8(bytes)
-                .map_err(|e| Error::QrUtf8 { offset: e.valid_up_to() })?,
+            Err(_) => core::str::from_utf8(bytes).map_err(|e| Error::QrUtf8 {
+                offset: e.valid_up_to(),
+            })?,
         };
         let text = text.trim_end_matches(['\r', '\n']);
 
-        let mut fields = Fields { text, pos: 0, done: false };
+        let mut fields = Fields {
+            text,
+            pos: 0,
+            done: false,
+        };
         let mut next = |field: QrField| {
-            fields.next().ok_or(Error::QrFieldCount { found: field as usize })
+            fields.next().ok_or(Error::QrFieldCount {
+                found: field as usize,
+            })
         };
         let (id, id_at, _) = next(QrField::IdNumber)?;
         let (old, old_at, _) = next(QrField::OldIdNumber)?;
@@ -211,7 +218,11 @@ impl<'a> QrPayload<'a> {
             sex: self.sex,
             address: self.address.clone().into_owned(),
             issue_date: self.issue_date,
-            extra_fields: self.extra_fields.iter().map(|f| f.clone().into_owned()).collect(),
+            extra_fields: self
+                .extra_fields
+                .iter()
+                .map(|f| f.clone().into_owned())
+                .collect(),
         }
     }
 }

@@ -54,7 +54,9 @@ pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
             date_of_expiry: today.and_then(|t| mrz.date_of_expiry.as_expiry_date(t)),
         },
         check_digits: "verified",
-        cccd_id_number: CccdMrz::from_mrz(mrz.clone()).ok().map(|c| c.id_number.to_string()),
+        cccd_id_number: CccdMrz::from_mrz(mrz.clone())
+            .ok()
+            .map(|c| c.id_number.to_string()),
     };
     print_json(&json)?;
     Ok(Outcome::Ok)
@@ -62,7 +64,10 @@ pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
 
 /// Today's date (UTC) from the system clock.
 fn today() -> Option<Date> {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
     civil_from_days(i64::try_from(secs / 86_400).ok()?)
 }
 
@@ -77,7 +82,11 @@ fn civil_from_days(days: i64) -> Option<Date> {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    Date::new(u16::try_from(year).ok()?, u8::try_from(month).ok()?, u8::try_from(day).ok()?)
+    Date::new(
+        u16::try_from(year).ok()?,
+        u8::try_from(month).ok()?,
+        u8::try_from(day).ok()?,
+    )
 }
 
 #[cfg(test)]

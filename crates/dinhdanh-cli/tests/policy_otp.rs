@@ -3,18 +3,29 @@
 //! exit codes against the rules of MISSION.md.
 
 // A panic in a test is a failing test, not a crash on untrusted input.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dinhdanh")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_dinhdanh"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn vectors() -> toml::Table {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/vectors/otp-rfc.toml");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/vectors/otp-rfc.toml"
+    );
     std::fs::read_to_string(path).unwrap().parse().unwrap()
 }
 
@@ -23,8 +34,17 @@ fn base32_of_hex(h: &str) -> String {
 }
 
 fn stdout_lines(out: &Output) -> Vec<String> {
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout.clone()).unwrap().lines().map(str::to_owned).collect()
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]
@@ -50,9 +70,23 @@ fn totp_prints_the_rfc_6238_codes_for_each_hash() {
         let time = row["time"].as_integer().unwrap().to_string();
         for alg in ["sha1", "sha256", "sha512"] {
             let secret = base32_of_hex(t[&format!("seed_{alg}")].as_str().unwrap());
-            let out =
-                run(&["otp", "totp", "--secret", &secret, "--time", &time, "--digits", "8", "--algorithm", alg]);
-            assert_eq!(stdout_lines(&out), vec![row[alg].as_str().unwrap().to_owned()], "{alg} at {time}");
+            let out = run(&[
+                "otp",
+                "totp",
+                "--secret",
+                &secret,
+                "--time",
+                &time,
+                "--digits",
+                "8",
+                "--algorithm",
+                alg,
+            ]);
+            assert_eq!(
+                stdout_lines(&out),
+                vec![row[alg].as_str().unwrap().to_owned()],
+                "{alg} at {time}"
+            );
         }
     }
 }
@@ -67,7 +101,12 @@ fn verdict(args: &[&str]) -> (i32, Value) {
 }
 
 fn codes(v: &Value) -> Vec<String> {
-    v["reasons"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap().to_owned()).collect()
+    v["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[test]

@@ -2,7 +2,12 @@
 //! a user would: the binary, its arguments or standard input, its exit code.
 
 // A panic in a test is a failing test, not a crash on untrusted input.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -24,7 +29,12 @@ fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
 }
 
 fn json_of(out: &Output) -> Value {
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -37,7 +47,8 @@ fn refusal(out: &Output) -> String {
     err
 }
 
-const SEVEN: &str = "001099012345||Nguyễn Văn An|15031999|Nam|Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội|01072021";
+const SEVEN: &str =
+    "001099012345||Nguyễn Văn An|15031999|Nam|Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội|01072021";
 
 #[test]
 fn qr_parse_seven_fields() {
@@ -86,7 +97,16 @@ fn qr_parse_from_stdin_normalises_nfd_and_keeps_eleven_fields() {
 #[test]
 fn qr_parse_warns_when_the_id_disagrees() {
     // Digit 4 = 1: a woman born in the 1900s; the payload says a man born in 2004.
-    let v = json_of(&run(&["qr", "parse", &SEVEN.replace("15031999", "15032004").replace("001099", "001104")], None));
+    let v = json_of(&run(
+        &[
+            "qr",
+            "parse",
+            &SEVEN
+                .replace("15031999", "15032004")
+                .replace("001099", "001104"),
+        ],
+        None,
+    ));
     assert_eq!(v["warnings"].as_array().unwrap().len(), 2);
 }
 
@@ -129,8 +149,14 @@ fn mrz_parse_a_cccd() {
 fn mrz_parse_refuses_a_wrong_check_digit() {
     let text = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<11";
     let err = refusal(&run(&["mrz", "parse", text], None));
-    assert!(err.contains("composite") && err.contains("position 44"), "{err}");
-    let ok = json_of(&run(&["mrz", "parse", &text.replace("<<<<<11", "<<<<<10")], None));
+    assert!(
+        err.contains("composite") && err.contains("position 44"),
+        "{err}"
+    );
+    let ok = json_of(&run(
+        &["mrz", "parse", &text.replace("<<<<<11", "<<<<<10")],
+        None,
+    ));
     assert_eq!(ok["cccd_id_number"], Value::Null);
 }
 

@@ -49,7 +49,11 @@ impl Date {
         let year = parse_digits(b.get(0..4)?)?;
         let month = parse_digits(b.get(5..7)?)?;
         let day = parse_digits(b.get(8..10)?)?;
-        Date::new(u16::try_from(year).ok()?, u8::try_from(month).ok()?, u8::try_from(day).ok()?)
+        Date::new(
+            u16::try_from(year).ok()?,
+            u8::try_from(month).ok()?,
+            u8::try_from(day).ok()?,
+        )
     }
 
     /// Whole years from `self` to `later` (an age when `self` is a birthday).
@@ -132,7 +136,13 @@ mod tests {
 
     #[test]
     fn impossible_dates_are_none() {
-        for (y, m, d) in [(0, 1, 1), (2020, 0, 1), (2020, 13, 1), (2020, 4, 31), (2020, 1, 0)] {
+        for (y, m, d) in [
+            (0, 1, 1),
+            (2020, 0, 1),
+            (2020, 13, 1),
+            (2020, 4, 31),
+            (2020, 1, 0),
+        ] {
             assert_eq!(Date::new(y, m, d), None, "{y}-{m}-{d}");
         }
     }
@@ -142,7 +152,14 @@ mod tests {
         let d = Date::parse_iso("1999-03-15").unwrap();
         assert_eq!((d.year(), d.month(), d.day()), (1999, 3, 15));
         assert_eq!(d.to_string(), "1999-03-15");
-        for bad in ["1999-3-15", "1999/03/15", "19990315", "1999-02-30", "+999-03-15", ""] {
+        for bad in [
+            "1999-3-15",
+            "1999/03/15",
+            "19990315",
+            "1999-02-30",
+            "+999-03-15",
+            "",
+        ] {
             assert_eq!(Date::parse_iso(bad), None, "{bad}");
         }
     }

@@ -164,7 +164,9 @@ impl MrzDate {
             if (a, b) == (b'<', b'<') {
                 Some(None)
             } else {
-                Some(Some(u8::try_from(crate::date::parse_digits(&[a, b])?).ok()?))
+                Some(Some(
+                    u8::try_from(crate::date::parse_digits(&[a, b])?).ok()?,
+                ))
             }
         };
         let month = part(m1, m2)?;
@@ -187,7 +189,11 @@ impl MrzDate {
     pub fn from_date(date: Date) -> MrzDate {
         // year % 100 < 100 always fits a u8.
         let year = u8::try_from(date.year() % 100).unwrap_or(0);
-        MrzDate { year, month: Some(date.month()), day: Some(date.day()) }
+        MrzDate {
+            year,
+            month: Some(date.month()),
+            day: Some(date.day()),
+        }
     }
 
     /// The six MRZ characters.
@@ -205,7 +211,11 @@ impl MrzDate {
     /// The date in the given century (`1900`, `2000`...), when month and day
     /// are known and the date exists.
     pub fn in_century(self, century: u16) -> Option<Date> {
-        Date::new(century.checked_add(u16::from(self.year))?, self.month?, self.day?)
+        Date::new(
+            century.checked_add(u16::from(self.year))?,
+            self.month?,
+            self.day?,
+        )
     }
 
     /// Reads the date as a date of birth seen on `today`: the latest century
@@ -352,7 +362,11 @@ fn split_lines(input: &str) -> Result<Vec<&[u8]>, Error> {
     let trimmed = input.trim();
     let mut lines: Vec<&[u8]> = trimmed
         .split('\n')
-        .map(|l| l.trim_end_matches(['\r', ' ', '\t']).trim_start_matches([' ', '\t']).as_bytes())
+        .map(|l| {
+            l.trim_end_matches(['\r', ' ', '\t'])
+                .trim_start_matches([' ', '\t'])
+                .as_bytes()
+        })
         .collect();
     if lines.len() == 1 {
         // One run of characters: cut it by the length of a known format.
@@ -409,12 +423,19 @@ impl Mrz {
         let mut lines = Vec::with_capacity(raw.len());
         for (i, bytes) in raw.iter().enumerate() {
             let number = pos_u8(i + 1);
-            if let Some(p) = bytes.iter().position(|c| !matches!(c, b'A'..=b'Z' | b'0'..=b'9' | b'<')) {
+            if let Some(p) = bytes
+                .iter()
+                .position(|c| !matches!(c, b'A'..=b'Z' | b'0'..=b'9' | b'<'))
+            {
                 let found = core::str::from_utf8(bytes)
                     .ok()
                     .and_then(|s| s.get(p..)?.chars().next())
                     .unwrap_or(char::REPLACEMENT_CHARACTER);
-                return Err(Error::MrzCharacter { line: number, position: pos_u8(p + 1), found });
+                return Err(Error::MrzCharacter {
+                    line: number,
+                    position: pos_u8(p + 1),
+                    found,
+                });
             }
             lines.push(Line { number, bytes });
         }
@@ -451,7 +472,11 @@ impl Mrz {
         let number_cd = check_digit(&number).unwrap_or(b'<');
         // Document number field, its check digit, and the optional data.
         let (number_field, number_check, optional) = if number.len() <= 9 {
-            let opt = pad(&self.optional_data, f.optional_len(), MrzField::OptionalData)?;
+            let opt = pad(
+                &self.optional_data,
+                f.optional_len(),
+                MrzField::OptionalData,
+            )?;
             (pad_bytes(&number, 9), number_cd, opt)
         } else {
             if f == MrzFormat::Td3 {
@@ -481,11 +506,15 @@ impl Mrz {
                 problem: "month and day must be known",
             });
         }
-        for (date, field) in
-            [(&dob, MrzField::DateOfBirth), (&doe, MrzField::DateOfExpiry)]
-        {
+        for (date, field) in [
+            (&dob, MrzField::DateOfBirth),
+            (&doe, MrzField::DateOfExpiry),
+        ] {
             if MrzDate::from_yymmdd(date.as_slice()).is_none() {
-                return Err(Error::MrzEncode { field, problem: "not a possible date" });
+                return Err(Error::MrzEncode {
+                    field,
+                    problem: "not a possible date",
+                });
             }
         }
         let dob_cd = check_digit(&dob).unwrap_or(b'<');
@@ -495,7 +524,11 @@ impl Mrz {
             Sex::Female => b'F',
             Sex::Unspecified => b'<',
         };
-        let name = encode_name(&self.primary_identifier, &self.secondary_identifier, f.name_len())?;
+        let name = encode_name(
+            &self.primary_identifier,
+            &self.secondary_identifier,
+            f.name_len(),
+        )?;
 
         let mut lines: Vec<Vec<u8>> = Vec::with_capacity(3);
         match f {
@@ -507,8 +540,15 @@ impl Mrz {
                 let mut l1 = [doc_code.as_slice(), &state, &number_field].concat();
                 l1.push(number_check);
                 l1.extend(&optional);
-                let mut l2 = [dob.as_slice(), &[dob_cd, sex], &doe, &[doe_cd], &nationality, &opt2]
-                    .concat();
+                let mut l2 = [
+                    dob.as_slice(),
+                    &[dob_cd, sex],
+                    &doe,
+                    &[doe_cd],
+                    &nationality,
+                    &opt2,
+                ]
+                .concat();
                 let composite = [
                     l1.get(5..30).unwrap_or(&[]),
                     l2.get(0..7).unwrap_or(&[]),
@@ -587,7 +627,10 @@ fn field_chars(value: &str, field: MrzField) -> Result<Vec<u8>, Error> {
         .map(|c| match c {
             b'A'..=b'Z' | b'0'..=b'9' | b'<' => Ok(c),
             b' ' => Ok(b'<'),
-            _ => Err(Error::MrzEncode { field, problem: "only A-Z, 0-9, '<' and spaces fit" }),
+            _ => Err(Error::MrzEncode {
+                field,
+                problem: "only A-Z, 0-9, '<' and spaces fit",
+            }),
         })
         .collect()
 }
@@ -601,7 +644,10 @@ fn pad_bytes(b: &[u8], len: usize) -> Vec<u8> {
 fn pad(value: &str, len: usize, field: MrzField) -> Result<Vec<u8>, Error> {
     let b = field_chars(value, field)?;
     if b.len() > len {
-        return Err(Error::MrzEncode { field, problem: "too long for its field" });
+        return Err(Error::MrzEncode {
+            field,
+            problem: "too long for its field",
+        });
     }
     Ok(pad_bytes(&b, len))
 }
@@ -614,7 +660,11 @@ fn encode_name(primary: &str, secondary: &str, len: usize) -> Result<Vec<u8>, Er
                 problem: "names hold only A-Z and spaces",
             });
         }
-        Ok(s.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join("<").into_bytes())
+        Ok(s.split(' ')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("<")
+            .into_bytes())
     };
     let mut name = words(primary)?;
     let second = words(secondary)?;
@@ -623,14 +673,21 @@ fn encode_name(primary: &str, secondary: &str, len: usize) -> Result<Vec<u8>, Er
         name.extend(second);
     }
     if name.len() > len {
-        return Err(Error::MrzEncode { field: MrzField::Name, problem: "too long for its field" });
+        return Err(Error::MrzEncode {
+            field: MrzField::Name,
+            problem: "too long for its field",
+        });
     }
     Ok(pad_bytes(&name, len))
 }
 
 fn parse_name(field: &[u8]) -> (String, String) {
     let words = |b: &[u8]| -> String {
-        b.split(|&c| c == b'<').filter(|w| !w.is_empty()).map(text).collect::<Vec<_>>().join(" ")
+        b.split(|&c| c == b'<')
+            .filter(|w| !w.is_empty())
+            .map(text)
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     match field.windows(2).position(|w| w == b"<<") {
         Some(i) => (
@@ -666,9 +723,8 @@ fn code(line: &Line<'_>, pos: usize, len: usize, field: MrzField) -> Result<Stri
 
 fn date(line: &Line<'_>, pos: usize, field: MrzField) -> Result<MrzDate, Error> {
     let raw = line.at(pos, 6);
-    let d = MrzDate::from_yymmdd(raw).filter(|d| {
-        field == MrzField::DateOfBirth || (d.month.is_some() && d.day.is_some())
-    });
+    let d = MrzDate::from_yymmdd(raw)
+        .filter(|d| field == MrzField::DateOfBirth || (d.month.is_some() && d.day.is_some()));
     d.ok_or_else(|| Error::MrzField {
         field,
         line: line.number,
@@ -698,13 +754,7 @@ fn sex(line: &Line<'_>, pos: usize) -> Result<Sex, Error> {
 }
 
 /// Records a check-digit failure of `data` against the digit at `pos`.
-fn check(
-    failures: &mut Vec<Error>,
-    data: &[u8],
-    line: &Line<'_>,
-    pos: usize,
-    field: MrzField,
-) {
+fn check(failures: &mut Vec<Error>, data: &[u8], line: &Line<'_>, pos: usize, field: MrzField) {
     let found = line.char_at(pos);
     let expected = check_digit(data).unwrap_or(b'<');
     if found != expected {
@@ -752,7 +802,10 @@ fn document_number<'a>(
         });
     }
     // Overflow: the rest of the number and its check digit, then a filler.
-    let end = optional.iter().position(|&c| c == b'<').unwrap_or(optional.len());
+    let end = optional
+        .iter()
+        .position(|&c| c == b'<')
+        .unwrap_or(optional.len());
     let overflow = optional.get(..end).unwrap_or(&[]);
     match overflow.split_last() {
         Some((&cd, rest)) if !rest.is_empty() && cd.is_ascii_digit() => {
@@ -780,8 +833,13 @@ fn document_number<'a>(
 fn parse_td1(l1: &Line<'_>, l2: &Line<'_>, l3: &Line<'_>) -> Result<(Mrz, Vec<Error>), Error> {
     let document_code = code(l1, 1, 2, MrzField::DocumentCode)?;
     let issuing_state = code(l1, 3, 3, MrzField::IssuingState)?;
-    let DocumentNumber { number, optional, check: number_cd, check_line, check_pos } =
-        document_number(l1, 6, l1, 16, 15)?;
+    let DocumentNumber {
+        number,
+        optional,
+        check: number_cd,
+        check_line,
+        check_pos,
+    } = document_number(l1, 6, l1, 16, 15)?;
     let date_of_birth = date(l2, 1, MrzField::DateOfBirth)?;
     let sex = sex(l2, 8)?;
     let date_of_expiry = date(l2, 9, MrzField::DateOfExpiry)?;
@@ -834,9 +892,13 @@ fn parse_td2_td3(
     let issuing_state = code(l1, 3, 3, MrzField::IssuingState)?;
     let (primary_identifier, secondary_identifier) = parse_name(l1.at(6, format.name_len()));
     let opt_len = format.optional_len();
-    let DocumentNumber { number, optional, check: number_cd, check_line, check_pos } = if format
-        == MrzFormat::Td3
-    {
+    let DocumentNumber {
+        number,
+        optional,
+        check: number_cd,
+        check_line,
+        check_pos,
+    } = if format == MrzFormat::Td3 {
         // TD3 has no overflow: a '<' check digit is simply wrong.
         DocumentNumber {
             number: trim_fillers(l2.at(1, 9)).to_vec(),
@@ -902,9 +964,18 @@ impl MrzKey {
     /// The key from a document number and two `YYMMDD` dates as typed by a
     /// person (the number may be longer than 9 characters). Lower-case
     /// letters are taken as upper-case.
-    pub fn new(document_number: &str, date_of_birth: &str, date_of_expiry: &str) -> Result<MrzKey, Error> {
-        let number: Zeroizing<Vec<u8>> =
-            Zeroizing::new(document_number.trim().bytes().map(|c| c.to_ascii_uppercase()).collect());
+    pub fn new(
+        document_number: &str,
+        date_of_birth: &str,
+        date_of_expiry: &str,
+    ) -> Result<MrzKey, Error> {
+        let number: Zeroizing<Vec<u8>> = Zeroizing::new(
+            document_number
+                .trim()
+                .bytes()
+                .map(|c| c.to_ascii_uppercase())
+                .collect(),
+        );
         if number.is_empty() || check_digit(&number).is_none() {
             return Err(Error::MrzField {
                 field: MrzField::DocumentNumber,
@@ -930,7 +1001,11 @@ impl MrzKey {
                 expected: "a date YYMMDD",
                 found: String::from("(not shown: part of the access key)"),
             })?;
-        Ok(MrzKey::from_fields(&number, &dob.to_yymmdd(), &doe.to_yymmdd()))
+        Ok(MrzKey::from_fields(
+            &number,
+            &dob.to_yymmdd(),
+            &doe.to_yymmdd(),
+        ))
     }
 
     fn from_fields(number: &[u8], dob: &[u8; 6], doe: &[u8; 6]) -> MrzKey {

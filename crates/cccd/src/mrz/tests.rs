@@ -3,7 +3,10 @@ use icao9303::kdf;
 
 /// shared/vectors/cccd-mrz.toml
 fn vector() -> toml::Table {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/vectors/cccd-mrz.toml");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/vectors/cccd-mrz.toml"
+    );
     std::fs::read_to_string(path).unwrap().parse().unwrap()
 }
 
@@ -12,7 +15,9 @@ fn get<'a>(t: &'a toml::Table, table: &str, key: &str) -> &'a str {
 }
 
 fn lines(v: &toml::Table) -> String {
-    ["line1", "line2", "line3"].map(|l| get(v, "mrz", l)).join("\n")
+    ["line1", "line2", "line3"]
+        .map(|l| get(v, "mrz", l))
+        .join("\n")
 }
 
 #[test]
@@ -23,27 +28,52 @@ fn the_vector_mrz_has_the_cccd_layout() {
     assert_eq!(card.mrz.document_number, get(&v, "mrz", "document_number"));
     assert_eq!(card.mrz.optional_data, get(&v, "mrz", "optional_data_1"));
     assert_eq!(card.mrz.primary_identifier, get(&v, "card", "surname"));
-    assert_eq!(card.mrz.secondary_identifier, get(&v, "card", "given_names"));
-    assert_eq!(card.mrz.date_of_birth.to_string(), get(&v, "card", "date_of_birth"));
-    assert_eq!(card.mrz.date_of_expiry.to_string(), get(&v, "card", "date_of_expiry"));
+    assert_eq!(
+        card.mrz.secondary_identifier,
+        get(&v, "card", "given_names")
+    );
+    assert_eq!(
+        card.mrz.date_of_birth.to_string(),
+        get(&v, "card", "date_of_birth")
+    );
+    assert_eq!(
+        card.mrz.date_of_expiry.to_string(),
+        get(&v, "card", "date_of_expiry")
+    );
 }
 
 #[test]
 fn the_vector_keys() {
     let v = vector();
     let id = IdNumber::parse(get(&v, "card", "id_number")).unwrap();
-    let key = access_key(&id, get(&v, "card", "date_of_birth"), get(&v, "card", "date_of_expiry"))
-        .unwrap();
-    assert_eq!(key.mrz_information(), get(&v, "bac", "mrz_information").as_bytes());
-    assert_eq!(hex::encode_upper(key.sha1().as_slice()), get(&v, "bac", "sha1_mrz_information"));
-    assert_eq!(hex::encode_upper(key.key_seed().as_slice()), get(&v, "bac", "k_seed"));
+    let key = access_key(
+        &id,
+        get(&v, "card", "date_of_birth"),
+        get(&v, "card", "date_of_expiry"),
+    )
+    .unwrap();
+    assert_eq!(
+        key.mrz_information(),
+        get(&v, "bac", "mrz_information").as_bytes()
+    );
+    assert_eq!(
+        hex::encode_upper(key.sha1().as_slice()),
+        get(&v, "bac", "sha1_mrz_information")
+    );
+    assert_eq!(
+        hex::encode_upper(key.key_seed().as_slice()),
+        get(&v, "bac", "k_seed")
+    );
     let seed = key.key_seed();
     let enc = kdf::derive(seed.as_slice(), kdf::ENC, kdf::KeyKind::Tdes);
     let mac = kdf::derive(seed.as_slice(), kdf::MAC, kdf::KeyKind::Tdes);
     assert_eq!(hex::encode_upper(enc.as_slice()), get(&v, "bac", "k_enc"));
     assert_eq!(hex::encode_upper(mac.as_slice()), get(&v, "bac", "k_mac"));
     let k_pi = kdf::derive(key.sha1().as_slice(), kdf::PACE, kdf::KeyKind::Aes128);
-    assert_eq!(hex::encode_upper(k_pi.as_slice()), get(&v, "derived", "pace_k_pi_aes128"));
+    assert_eq!(
+        hex::encode_upper(k_pi.as_slice()),
+        get(&v, "derived", "pace_k_pi_aes128")
+    );
     // The key from the parsed MRZ is the same.
     let card = CccdMrz::parse(&lines(&v)).unwrap();
     assert_eq!(card.access_key().mrz_information(), key.mrz_information());
@@ -66,15 +96,23 @@ fn building_the_vector_card_writes_its_lines() {
 #[test]
 fn a_card_without_expiry_carries_991231() {
     let id = IdNumber::parse("001099012345").unwrap();
-    let card =
-        CccdMrz::new(id, "NGUYEN", "VAN A", Date::new(1999, 3, 15).unwrap(), Sex::Male, None);
+    let card = CccdMrz::new(
+        id,
+        "NGUYEN",
+        "VAN A",
+        Date::new(1999, 3, 15).unwrap(),
+        Sex::Male,
+        None,
+    );
     let text = card.mrz.encode().unwrap();
     // 9*7 + 9*3 + 1*1 + 2*7 + 3*3 + 1*1 = 115: check digit 5.
     assert_eq!(text.split('\n').nth(1).unwrap().get(8..15), Some("9912315"));
     assert_eq!(CccdMrz::parse(&text).unwrap(), card);
     assert_eq!(
         card.access_key().mrz_information(),
-        access_key(&id, "990315", "991231").unwrap().mrz_information()
+        access_key(&id, "990315", "991231")
+            .unwrap()
+            .mrz_information()
     );
 }
 

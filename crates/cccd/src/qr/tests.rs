@@ -3,7 +3,8 @@ use proptest::prelude::*;
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::is_nfc;
 
-const SEVEN: &str = "001099012345|123456789|Nguyễn Văn An|15031999|Nam|Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội|01072021";
+const SEVEN: &str =
+    "001099012345|123456789|Nguyễn Văn An|15031999|Nam|Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội|01072021";
 
 fn field_error(payload: &str) -> (QrField, usize) {
     match QrPayload::parse(payload.as_bytes()) {
@@ -78,17 +79,47 @@ fn each_invalid_field_is_named_with_its_offset() {
     let sex_at = dob_at + 9;
     let address_len = "Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội".len();
     let issue_at = sex_at + 4 + address_len + 1;
-    assert_eq!(field_error(&SEVEN.replace("001099012345", "00109901234")), (QrField::IdNumber, 0));
-    assert_eq!(field_error(&SEVEN.replace("001099012345", "00109901234x")), (QrField::IdNumber, 0));
-    assert_eq!(field_error(&SEVEN.replace("123456789", "12345678")), (QrField::OldIdNumber, 13));
-    assert_eq!(field_error(&SEVEN.replace("Nguyễn Văn An", " ")), (QrField::FullName, 23));
-    assert_eq!(field_error(&SEVEN.replace("15031999", "30021999")), (QrField::DateOfBirth, dob_at));
-    assert_eq!(field_error(&SEVEN.replace("15031999", "1503199")), (QrField::DateOfBirth, dob_at));
-    assert_eq!(field_error(&SEVEN.replace("|Nam|", "|nam|")), (QrField::Sex, sex_at));
-    assert_eq!(field_error(&SEVEN.replace("|Nam|", "|Male|")), (QrField::Sex, sex_at));
-    assert_eq!(field_error(&SEVEN.replace("01072021", "01131999")), (QrField::IssueDate, issue_at));
+    assert_eq!(
+        field_error(&SEVEN.replace("001099012345", "00109901234")),
+        (QrField::IdNumber, 0)
+    );
+    assert_eq!(
+        field_error(&SEVEN.replace("001099012345", "00109901234x")),
+        (QrField::IdNumber, 0)
+    );
+    assert_eq!(
+        field_error(&SEVEN.replace("123456789", "12345678")),
+        (QrField::OldIdNumber, 13)
+    );
+    assert_eq!(
+        field_error(&SEVEN.replace("Nguyễn Văn An", " ")),
+        (QrField::FullName, 23)
+    );
+    assert_eq!(
+        field_error(&SEVEN.replace("15031999", "30021999")),
+        (QrField::DateOfBirth, dob_at)
+    );
+    assert_eq!(
+        field_error(&SEVEN.replace("15031999", "1503199")),
+        (QrField::DateOfBirth, dob_at)
+    );
+    assert_eq!(
+        field_error(&SEVEN.replace("|Nam|", "|nam|")),
+        (QrField::Sex, sex_at)
+    );
+    assert_eq!(
+        field_error(&SEVEN.replace("|Nam|", "|Male|")),
+        (QrField::Sex, sex_at)
+    );
+    assert_eq!(
+        field_error(&SEVEN.replace("01072021", "01131999")),
+        (QrField::IssueDate, issue_at)
+    );
     // Issued before birth.
-    assert_eq!(field_error(&SEVEN.replace("01072021", "01011990")), (QrField::IssueDate, issue_at));
+    assert_eq!(
+        field_error(&SEVEN.replace("01072021", "01011990")),
+        (QrField::IssueDate, issue_at)
+    );
 }
 
 #[test]
@@ -112,10 +143,20 @@ fn the_fast_nfc_ranges_agree_with_the_unicode_tables() {
         assert_eq!(canonical_combining_class(c), 0, "{c:?}");
         assert!(is_nfc(&s), "{c:?}");
         // A starter with NFC_QC=Yes stays NFC next to any other such character.
-        assert!(is_nfc(&format!("a{s}")) && is_nfc(&format!("{s}a")), "{c:?}");
+        assert!(
+            is_nfc(&format!("a{s}")) && is_nfc(&format!("{s}a")),
+            "{c:?}"
+        );
     }
     // Just outside the ranges the fast check says no (the slow path decides).
-    for c in ['\u{0300}', '\u{0303}', '\u{1DFF}', '\u{1F00}', '\u{2126}', '\u{10000}'] {
+    for c in [
+        '\u{0300}',
+        '\u{0303}',
+        '\u{1DFF}',
+        '\u{1F00}',
+        '\u{2126}',
+        '\u{10000}',
+    ] {
         let s = c.to_string();
         assert_eq!(field_end(s.as_bytes(), 0), (s.len(), false), "{c:?}");
     }

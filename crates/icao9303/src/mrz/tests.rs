@@ -35,8 +35,14 @@ fn appendix_d_key_seed() {
     // shared/vectors/icao9303-bac.toml [d1_key_derivation]
     let key = MrzKey::new("L898902C", "690806", "940623").unwrap();
     assert_eq!(key.mrz_information(), b"L898902C<369080619406236");
-    assert_eq!(key.sha1().as_slice(), hex("239AB9CB282DAF66231DC5A4DF6BFBAEDF477565"));
-    assert_eq!(key.key_seed().as_slice(), hex("239AB9CB282DAF66231DC5A4DF6BFBAE"));
+    assert_eq!(
+        key.sha1().as_slice(),
+        hex("239AB9CB282DAF66231DC5A4DF6BFBAEDF477565")
+    );
+    assert_eq!(
+        key.key_seed().as_slice(),
+        hex("239AB9CB282DAF66231DC5A4DF6BFBAE")
+    );
     let seed = key.key_seed();
     assert_eq!(
         kdf::derive(seed.as_slice(), kdf::ENC, kdf::KeyKind::Tdes).as_slice(),
@@ -55,8 +61,14 @@ fn appendix_d_key_seed() {
 fn des_parity_from_the_raw_vector_keys() {
     // [d1_key_derivation] k_enc_raw -> k_enc, k_mac_raw -> k_mac
     for (raw, adjusted) in [
-        ("AB94FCEDF2664EDFB9B291F85D7F77F2", "AB94FDECF2674FDFB9B391F85D7F76F2"),
-        ("7862D9ECE03C1BCD4D77089DCF131442", "7962D9ECE03D1ACD4C76089DCE131543"),
+        (
+            "AB94FCEDF2664EDFB9B291F85D7F77F2",
+            "AB94FDECF2674FDFB9B391F85D7F76F2",
+        ),
+        (
+            "7862D9ECE03C1BCD4D77089DCF131442",
+            "7962D9ECE03D1ACD4C76089DCE131543",
+        ),
     ] {
         let mut k = hex(raw);
         kdf::set_des_parity(&mut k);
@@ -67,17 +79,32 @@ fn des_parity_from_the_raw_vector_keys() {
 #[test]
 fn access_key_refuses_bad_input_without_echoing_it() {
     let e = MrzKey::new("L8989-02C", "690806", "940623").unwrap_err();
-    assert!(matches!(e, Error::MrzField { field: MrzField::DocumentNumber, .. }));
+    assert!(matches!(
+        e,
+        Error::MrzField {
+            field: MrzField::DocumentNumber,
+            ..
+        }
+    ));
     assert!(!e.to_string().contains("L8989"));
     assert!(matches!(
         MrzKey::new("L898902C", "691306", "940623"),
-        Err(Error::MrzField { field: MrzField::DateOfBirth, .. })
+        Err(Error::MrzField {
+            field: MrzField::DateOfBirth,
+            ..
+        })
     ));
     assert!(matches!(
         MrzKey::new("L898902C", "690806", "94<<23"),
-        Err(Error::MrzField { field: MrzField::DateOfExpiry, .. })
+        Err(Error::MrzField {
+            field: MrzField::DateOfExpiry,
+            ..
+        })
     ));
-    assert_eq!(format!("{:?}", MrzKey::new("L898902C", "690806", "940623").unwrap()), "MrzKey(<redacted>)");
+    assert_eq!(
+        format!("{:?}", MrzKey::new("L898902C", "690806", "940623").unwrap()),
+        "MrzKey(<redacted>)"
+    );
 }
 
 #[test]
@@ -93,12 +120,29 @@ fn td3_part4_specimen() {
     assert_eq!(mrz.secondary_identifier, "ANNA MARIA");
     assert_eq!(mrz.document_number, "L898902C3");
     assert_eq!(mrz.nationality, "UTO");
-    assert_eq!(mrz.date_of_birth, MrzDate { year: 74, month: Some(8), day: Some(12) });
+    assert_eq!(
+        mrz.date_of_birth,
+        MrzDate {
+            year: 74,
+            month: Some(8),
+            day: Some(12)
+        }
+    );
     assert_eq!(mrz.sex, Sex::Female);
-    assert_eq!(mrz.date_of_expiry, MrzDate { year: 12, month: Some(4), day: Some(15) });
+    assert_eq!(
+        mrz.date_of_expiry,
+        MrzDate {
+            year: 12,
+            month: Some(4),
+            day: Some(15)
+        }
+    );
     assert_eq!(mrz.optional_data, "ZE184226B");
     assert_eq!(mrz.optional_data_2, None);
-    assert_eq!(mrz.access_key().mrz_information(), b"L898902C3674081221204159");
+    assert_eq!(
+        mrz.access_key().mrz_information(),
+        b"L898902C3674081221204159"
+    );
     // Written back, it is the same text.
     assert_eq!(mrz.encode().unwrap().replace('\n', ""), text);
 }
@@ -175,7 +219,10 @@ fn td2_with_a_long_document_number() {
     assert_eq!(mrz.primary_identifier, "SMITH");
     assert_eq!(mrz.secondary_identifier, "JOHN T");
     assert_eq!(mrz.sex, Sex::Male);
-    assert_eq!(mrz.access_key().mrz_information(), b"123456789012274062211012312");
+    assert_eq!(
+        mrz.access_key().mrz_information(),
+        b"123456789012274062211012312"
+    );
     assert_eq!(mrz.encode().unwrap().replace('\n', ""), text);
 }
 
@@ -189,8 +236,14 @@ fn the_cccd_synthetic_vector() {
     assert_eq!(mrz.document_code, "ID");
     assert_eq!(mrz.document_number, "099012345");
     assert_eq!(mrz.optional_data, "001099012345<<0");
-    assert_eq!(mrz.access_key().mrz_information(), b"099012345999031592403155");
-    assert_eq!(mrz.access_key().key_seed().as_slice(), hex("306B1EACF3B8FAD6DCFDB5DED2A01043"));
+    assert_eq!(
+        mrz.access_key().mrz_information(),
+        b"099012345999031592403155"
+    );
+    assert_eq!(
+        mrz.access_key().key_seed().as_slice(),
+        hex("306B1EACF3B8FAD6DCFDB5DED2A01043")
+    );
 }
 
 #[test]
@@ -200,7 +253,11 @@ fn errors_name_line_and_position() {
     let bad = good.replace("ERIKSSON", "ERiKSSON");
     assert_eq!(
         Mrz::parse(&bad),
-        Err(Error::MrzCharacter { line: 3, position: 3, found: 'i' })
+        Err(Error::MrzCharacter {
+            line: 3,
+            position: 3,
+            found: 'i'
+        })
     );
     // A flipped digit in the date of birth: its check digit and the composite fail.
     let bad = good.replace("7408122F", "7408132F");
@@ -219,16 +276,34 @@ fn errors_name_line_and_position() {
     let bad = good.replace("7408122F", "7413122F");
     assert!(matches!(
         Mrz::parse(&bad),
-        Err(Error::MrzField { field: MrzField::DateOfBirth, line: 2, position: 1, .. })
+        Err(Error::MrzField {
+            field: MrzField::DateOfBirth,
+            line: 2,
+            position: 1,
+            ..
+        })
     ));
     // Sex Z.
     let bad = good.replace("7408122F", "7408122Z");
-    assert!(matches!(Mrz::parse(&bad), Err(Error::MrzField { field: MrzField::Sex, position: 8, .. })));
+    assert!(matches!(
+        Mrz::parse(&bad),
+        Err(Error::MrzField {
+            field: MrzField::Sex,
+            position: 8,
+            ..
+        })
+    ));
     // Wrong shapes.
     assert!(matches!(Mrz::parse(""), Err(Error::MrzShape { .. })));
-    assert!(matches!(Mrz::parse(&good[..60]), Err(Error::MrzShape { .. })));
+    assert!(matches!(
+        Mrz::parse(&good[..60]),
+        Err(Error::MrzShape { .. })
+    ));
     let short_line = good.replacen("<<<<<<<<<<<6", "<<<<<<<<<<6", 1);
-    assert!(matches!(Mrz::parse(&short_line), Err(Error::MrzShape { .. })));
+    assert!(matches!(
+        Mrz::parse(&short_line),
+        Err(Error::MrzShape { .. })
+    ));
     // One run without newlines, and CR LF, are fine.
     assert!(Mrz::parse(&good.replace('\n', "")).is_ok());
     assert!(Mrz::parse(&good.replace('\n', "\r\n")).is_ok());
@@ -236,7 +311,12 @@ fn errors_name_line_and_position() {
     let bad = good.replace("D231458907<", "D23145890<<");
     assert!(matches!(
         Mrz::parse(&bad),
-        Err(Error::MrzField { field: MrzField::DocumentNumber, line: 1, position: 16, .. })
+        Err(Error::MrzField {
+            field: MrzField::DocumentNumber,
+            line: 1,
+            position: 16,
+            ..
+        })
     ));
 }
 
@@ -263,7 +343,11 @@ fn name_words() -> impl Strategy<Value = String> {
 }
 
 fn date() -> impl Strategy<Value = MrzDate> {
-    (0u8..100, 1u8..=12, 1u8..=28).prop_map(|(year, m, d)| MrzDate { year, month: Some(m), day: Some(d) })
+    (0u8..100, 1u8..=12, 1u8..=28).prop_map(|(year, m, d)| MrzDate {
+        year,
+        month: Some(m),
+        day: Some(d),
+    })
 }
 
 prop_compose! {
