@@ -1,0 +1,1091 @@
+//! `decide`: a command and a context in, events, effects and notices out.
+
+use eid_credentials::{
+    AnswerRules, Catalogue, Hasher, PasscodePolicy, PasswordPolicy, PersonalInfo, SecretKind,
+    SecretString, SecurityQuestions, Verification,
+};
+use eid_otp::{Challenge, ChallengeConfig, Purpose, ServerKey};
+use rand_core::TryCryptoRng;
+
+use crate::command::{Action, Command, LoginName};
+use crate::error::AccountError;
+use crate::event::{
+    EVENT_SCHEMA_VERSION, Effect, Event, EventKind, Notice, OfficerNotice, PhcHash, SmsKind,
+    approval_sms,
+};
+use crate::state::{Account, ActivationStep, Flow, RegistrationStep, ResetStep, apply};
+use crate::table::{CommandKind, allows};
+use crate::types::{
+    Actor, DetailsInput, DetailsSource, DeviceUse, DossierStatus, Level, LockReason,
+    PersonalDetails, RegistryAnswer, SessionId,
+};
+
+/// Failed logins before a lockout, and how long lockouts last. Defaults:
+/// 5 failures; the first lockout lasts 5 minutes, each next one twice as
+/// long as the one before, at most 24 hours; a successful login or a
+/// password reset starts again from the first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockoutPolicy {
+    /// Consecutive wrong passwords that trigger a lockout (at least 1).
+    pub max_failures: u32,
+    /// The first lockout, in seconds.
+    pub base_secs: u64,
+    /// The longest lockout, in seconds.
+    pub max_secs: u64,
+}
+
+impl Default for LockoutPolicy {
+    fn default() -> Self {
+        LockoutPolicy {
+            max_failures: 5,
+            base_secs: 300,
+            max_secs: 86_400,
+        }
+    }
+}
+
+impl LockoutPolicy {
+    /// The length of a lockout after `previous` lockouts in a row.
+    pub fn duration(&self, previous: u32) -> u64 {
+        let factor = 1u64.checked_shl(previous.min(40)).unwrap_or(u64::MAX);
+        self.base_secs.saturating_mul(factor).min(self.max_secs)
+    }
+}
+
+/// The rules the account lives by.
+#[derive(Debug, Clone)]
+pub struct Policies {
+    /// The password rule (default: VNeID, 8-20 characters).
+    pub password: PasswordPolicy,
+    /// The passcode rule (6 digits, not the birthday, not too easy).
+    pub passcode: PasscodePolicy,
+    /// The security-question catalogue.
+    pub catalogue: Catalogue,
+    /// How answers are compared (case-sensitive by default, as in 003).
+    pub answer_rules: AnswerRules,
+    /// One-time codes: 180 s, 5 wrong tries, 60 s resend cooldown.
+    pub otp: ChallengeConfig,
+    /// Login lockout.
+    pub lockout: LockoutPolicy,
+    /// Wrong passcodes in a row before the account is locked (default 5).
+    pub max_passcode_failures: u32,
+    /// Wrong security answers before a password reset is cancelled (default 3).
+    pub max_answer_failures: u32,
+    /// Session lifetime in seconds (default 30 minutes).
+    pub session_secs: u64,
+}
+
+impl Default for Policies {
+    fn default() -> Self {
+        Policies {
+            password: PasswordPolicy::vneid(),
+            passcode: PasscodePolicy::default(),
+            catalogue: Catalogue::default(),
+            answer_rules: AnswerRules::default(),
+            otp: ChallengeConfig::default(),
+            lockout: LockoutPolicy::default(),
+            max_passcode_failures: 5,
+            max_answer_failures: 3,
+            session_secs: 1800,
+        }
+    }
+}
+
+/// The server's secrets: the Argon2id hasher (with its pepper for
+/// passcodes and answers) and the key of one-time-code hashes.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    /// Hashes passwords, passcodes and answers (needs a pepper).
+    pub hasher: Hasher,
+    /// Keys the hash of one-time codes.
+    pub otp_key: ServerKey,
+}
+
+/// Everything `decide` needs besides the state and the command. No I/O:
+/// the caller fills in the clock, the random source and the answers of the
+/// registry and the device index.
+pub struct Context<'a, R: TryCryptoRng + ?Sized> {
+    /// Now, in Unix seconds.
+    pub now: u64,
+    /// A cryptographic random source.
+    pub rng: &'a mut R,
+    /// The National Population Database's answer on the details of a
+    /// [`Action::SubmitDetails`] (ignored by other commands).
+    pub registry: Option<RegistryAnswer>,
+    /// The device index's answer on the device of a
+    /// [`Action::StartActivation`] (ignored by other commands).
+    pub device_use: Option<DeviceUse>,
+    /// The rules.
+    pub policies: &'a Policies,
+    /// The secrets.
+    pub keys: &'a Keys,
+}
+
+/// An accepted command: events to append (at the expected version), then
+/// effects to perform and notices to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// Append these, in order.
+    pub events: Vec<Event>,
+    /// Then do these (SMS, officer notifications).
+    pub effects: Vec<Effect>,
+    /// Show these to the person at the screen.
+    pub notices: Vec<Notice>,
+}
+
+impl Decision {
+    /// The session a [`Action::Login`] opened.
+    pub fn session(&self) -> Option<SessionId> {
+        self.events.iter().find_map(|e| match e.kind {
+            EventKind::LoggedIn { session, .. } => Some(session),
+            _ => None,
+        })
+    }
+}
+
+/// A refused command. Some refusals still change the state (a wrong OTP,
+/// password or passcode counts against a limit): append `events` as for a
+/// decision, then report `error`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{error}")]
+pub struct Refusal {
+    /// Why.
+    pub error: AccountError,
+    /// Events to append all the same (often none).
+    pub events: Vec<Event>,
+}
+
+impl From<AccountError> for Refusal {
+    fn from(error: AccountError) -> Self {
+        Refusal {
+            error,
+            events: Vec::new(),
+        }
+    }
+}
+
+/// What a handler returns.
+#[derive(Default)]
+struct Out {
+    kinds: Vec<EventKind>,
+    effects: Vec<Effect>,
+    notices: Vec<Notice>,
+}
+
+/// A handler's refusal, with the events to record.
+struct Rej {
+    error: AccountError,
+    kinds: Vec<EventKind>,
+}
+
+impl From<AccountError> for Rej {
+    fn from(error: AccountError) -> Self {
+        Rej {
+            error,
+            kinds: Vec::new(),
+        }
+    }
+}
+
+type Res = Result<Out, Rej>;
+
+fn stamp(state: &Account, kinds: Vec<EventKind>, now: u64) -> Vec<Event> {
+    let mut seq = state.version;
+    kinds
+        .into_iter()
+        .map(|kind| {
+            seq = seq.saturating_add(1);
+            Event {
+                schema: EVENT_SCHEMA_VERSION,
+                sequence: seq,
+                at: now,
+                kind,
+            }
+        })
+        .collect()
+}
+
+/// Checks `from --command--> (state after events)` against the table.
+fn check_table(state: &Account, events: &[Event], command: CommandKind) -> Result<(), Refusal> {
+    let from = state.phase();
+    let to = events.iter().fold(state.clone(), apply).phase();
+    if allows(from, command, to) {
+        Ok(())
+    } else {
+        Err(AccountError::TransitionNotInTable { from, command, to }.into())
+    }
+}
+
+/// Decides a command on the state: the events to append, the effects to
+/// perform and the notices to show; or a [`Refusal`] (with the events that
+/// must be appended all the same, when a limit is counting).
+///
+/// Refuses a stale command (`expected_version` not the state's version)
+/// with [`AccountError::VersionConflict`], a step out of order with
+/// [`AccountError::StepOutOfOrder`], anything but unlocking on a locked
+/// account with [`AccountError::Locked`]. Hashing happens here (with the
+/// context's hasher); [`apply`] only folds.
+pub fn decide<R: TryCryptoRng + ?Sized>(
+    state: &Account,
+    command: Command,
+    ctx: &mut Context<'_, R>,
+) -> Result<Decision, Refusal> {
+    if command.expected_version != state.version {
+        return Err(AccountError::VersionConflict {
+            expected: command.expected_version,
+            actual: state.version,
+        }
+        .into());
+    }
+    let kind = command.action.kind();
+    if let Some(lock) = &state.lock
+        && !matches!(
+            kind,
+            CommandKind::UnlockByHolder | CommandKind::UnlockByOfficer | CommandKind::LockByOfficer
+        )
+    {
+        return Err(AccountError::Locked(lock.reason.clone()).into());
+    }
+    match handle(state, command.action, ctx) {
+        Ok(out) => {
+            let events = stamp(state, out.kinds, ctx.now);
+            check_table(state, &events, kind)?;
+            Ok(Decision {
+                events,
+                effects: out.effects,
+                notices: out.notices,
+            })
+        }
+        Err(rej) => {
+            let events = stamp(state, rej.kinds, ctx.now);
+            if !events.is_empty() {
+                check_table(state, &events, kind)?;
+            }
+            Err(Refusal {
+                error: rej.error,
+                events,
+            })
+        }
+    }
+}
+
+fn out_of_order(state: &Account, kind: CommandKind) -> Rej {
+    AccountError::StepOutOfOrder {
+        phase: state.phase(),
+        command: kind,
+    }
+    .into()
+}
+
+fn personal_info(state: &Account) -> PersonalInfo {
+    let (name, dob) = match (&state.details, &state.dossier) {
+        (Some(d), _) => (Some(d.full_name.clone()), Some(d.date_of_birth)),
+        (None, Some(d)) => (Some(d.card.full_name.clone()), Some(d.card.date_of_birth)),
+        (None, None) => (None, None),
+    };
+    PersonalInfo {
+        id_number: state.id_number.map(|i| i.as_str().to_owned()),
+        phone: state.phone.as_ref().map(|p| p.as_str().to_owned()),
+        full_name: name,
+        date_of_birth: dob
+            .and_then(|d| eid_credentials::Date::new(d.year(), d.month(), d.day()).ok()),
+    }
+}
+
+fn subject(state: &Account) -> Result<String, Rej> {
+    state
+        .id_number
+        .map(|i| i.as_str().to_owned())
+        .ok_or_else(|| AccountError::NoAccount.into())
+}
+
+fn issue_otp<R: TryCryptoRng + ?Sized>(
+    state: &Account,
+    purpose: Purpose,
+    ctx: &mut Context<'_, R>,
+    out: &mut Out,
+) -> Result<(), Rej> {
+    let subject = subject(state)?;
+    let phone = state.phone.clone().ok_or(AccountError::NoAccount)?;
+    let mut log = state.send_log.clone();
+    let (challenge, code) = Challenge::issue(
+        &ctx.keys.otp_key,
+        &subject,
+        purpose,
+        &ctx.policies.otp,
+        &mut log,
+        ctx.now,
+        &mut *ctx.rng,
+    )
+    .map_err(AccountError::from_otp)?;
+    out.effects.push(Effect::SendOtp {
+        phone,
+        purpose,
+        code: SecretString::from(code.expose_secret()),
+        expires_at: challenge.expires_at(),
+    });
+    out.kinds.push(EventKind::OtpIssued {
+        purpose,
+        challenge,
+        send_log: log,
+    });
+    Ok(())
+}
+
+fn hash<R: TryCryptoRng + ?Sized>(
+    ctx: &mut Context<'_, R>,
+    kind: SecretKind,
+    secret: &SecretString,
+) -> Result<PhcHash, Rej> {
+    ctx.keys
+        .hasher
+        .hash(kind, secret.expose_secret(), &mut *ctx.rng)
+        .map(PhcHash)
+        .map_err(|e| AccountError::from_credentials(e).into())
+}
+
+fn session_ok(state: &Account, session: SessionId, now: u64) -> Result<(), Rej> {
+    if state
+        .sessions
+        .iter()
+        .any(|s| s.id == session && s.expires_at > now)
+    {
+        Ok(())
+    } else {
+        Err(AccountError::NotLoggedIn.into())
+    }
+}
+
+/// A failed credential check: counts it, and locks logins out at the limit.
+fn login_failure<R: TryCryptoRng + ?Sized>(
+    state: &Account,
+    ctx: &Context<'_, R>,
+    error: AccountError,
+) -> Rej {
+    let failures = state.login_failures.saturating_add(1);
+    let policy = &ctx.policies.lockout;
+    if failures >= policy.max_failures.max(1) {
+        let secs = policy.duration(state.lockouts);
+        Rej {
+            error: AccountError::LoginLockedOut { seconds_left: secs },
+            kinds: vec![
+                EventKind::LoginFailed { failures },
+                EventKind::LoginLockedOut {
+                    until: ctx.now.saturating_add(secs),
+                    lockouts: state.lockouts.saturating_add(1),
+                },
+            ],
+        }
+    } else {
+        Rej {
+            error,
+            kinds: vec![EventKind::LoginFailed { failures }],
+        }
+    }
+}
+
+/// Checks the password (refusing during a lockout); `Ok` carries a rehash
+/// event when the stored hash is outdated.
+fn check_password<R: TryCryptoRng + ?Sized>(
+    state: &Account,
+    password: &SecretString,
+    ctx: &mut Context<'_, R>,
+) -> Result<Vec<EventKind>, Rej> {
+    if ctx.now < state.locked_out_until {
+        return Err(AccountError::LoginLockedOut {
+            seconds_left: state.locked_out_until.saturating_sub(ctx.now),
+        }
+        .into());
+    }
+    let stored = state.password.as_ref().ok_or(AccountError::NoPassword)?;
+    let v = ctx
+        .keys
+        .hasher
+        .verify(SecretKind::Password, password.expose_secret(), &stored.0)
+        .map_err(AccountError::from_credentials)?;
+    match v {
+        Verification::Match { needs_rehash: true } => Ok(vec![EventKind::PasswordRehashed {
+            hash: hash(ctx, SecretKind::Password, password)?,
+        }]),
+        Verification::Match { .. } => Ok(Vec::new()),
+        Verification::Mismatch => Err(login_failure(state, ctx, AccountError::WrongCredentials)),
+    }
+}
+
+fn login_matches(state: &Account, login: &LoginName) -> bool {
+    match login {
+        LoginName::IdNumber(id) => state.id_number.as_ref() == Some(id),
+        LoginName::Phone(p) => state.phone.as_ref() == Some(p),
+    }
+}
+
+fn text_field(s: &str, name: &'static str, max: usize) -> Result<(), Rej> {
+    let t = s.trim();
+    if t.is_empty() || t.chars().count() > max {
+        return Err(AccountError::InvalidField(name).into());
+    }
+    Ok(())
+}
+
+fn email_ok(e: &str) -> bool {
+    let mut parts = e.split('@');
+    matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some(local), Some(domain), None)
+            if !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+                && !domain.ends_with('.')
+    ) && e.len() <= 254
+        && !e.chars().any(char::is_whitespace)
+}
+
+fn registrable(state: &Account) -> bool {
+    !state.app_account
+        && state.dossier.is_none()
+        && state.identified.is_none()
+        && !state.active
+        && state.password.is_none()
+}
+
+#[allow(clippy::too_many_lines)]
+fn handle<R: TryCryptoRng + ?Sized>(
+    state: &Account,
+    action: Action,
+    ctx: &mut Context<'_, R>,
+) -> Res {
+    let kind = action.kind();
+    let now = ctx.now;
+    let mut out = Out::default();
+    match action {
+        // ---------------------------------------------------------------
+        // 1. Registration
+        Action::StartRegistration { id_number, phone } => {
+            if let Some(existing) = &state.id_number {
+                if !registrable(state) {
+                    return Err(AccountError::AlreadyRegistered.into());
+                }
+                if *existing != id_number {
+                    return Err(AccountError::IdOrPhoneMismatch.into());
+                }
+            }
+            out.kinds
+                .push(EventKind::RegistrationStarted { id_number, phone });
+        }
+        Action::SubmitDetails {
+            details,
+            terms_accepted,
+        } => {
+            if state.flow
+                != Some(Flow::Registration {
+                    step: RegistrationStep::Details,
+                })
+            {
+                return Err(out_of_order(state, kind));
+            }
+            if !terms_accepted {
+                return Err(AccountError::TermsNotAccepted.into());
+            }
+            let (details, source) = match details {
+                DetailsInput::Qr { qr, street_address } => {
+                    if Some(qr.id_number) != state.id_number {
+                        return Err(AccountError::CardMismatch.into());
+                    }
+                    let mut d = PersonalDetails::from_qr(&qr);
+                    d.street_address = street_address;
+                    (d, DetailsSource::Qr)
+                }
+                DetailsInput::Manual(d) => (d, DetailsSource::Manual),
+            };
+            text_field(&details.full_name, "full_name", 100)?;
+            text_field(&details.permanent_residence, "permanent_residence", 300)?;
+            if let Some(s) = &details.street_address {
+                text_field(s, "street_address", 200)?;
+            }
+            match &ctx.registry {
+                None => return Err(AccountError::RegistryUnavailable.into()),
+                Some(RegistryAnswer::NotFound) => return Err(AccountError::NotInRegistry.into()),
+                Some(RegistryAnswer::Mismatch(fields)) => {
+                    return Err(AccountError::RegistryMismatch(fields.clone()).into());
+                }
+                Some(RegistryAnswer::Match) => {}
+            }
+            out.kinds
+                .push(EventKind::DetailsVerified { details, source });
+            issue_otp(state, Purpose::Registration, ctx, &mut out)?;
+        }
+        Action::ResendOtp => {
+            let (Some(flow), Some(ch)) = (&state.flow, &state.otp) else {
+                return Err(out_of_order(state, kind));
+            };
+            if !flow.awaits_otp() {
+                return Err(out_of_order(state, kind));
+            }
+            let phone = state.phone.clone().ok_or(AccountError::NoAccount)?;
+            let mut ch = ch.clone();
+            let mut log = state.send_log.clone();
+            let code = ch
+                .resend(
+                    &ctx.keys.otp_key,
+                    &ctx.policies.otp,
+                    &mut log,
+                    now,
+                    &mut *ctx.rng,
+                )
+                .map_err(AccountError::from_otp)?;
+            out.effects.push(Effect::SendOtp {
+                phone,
+                purpose: ch.purpose(),
+                code: SecretString::from(code.expose_secret()),
+                expires_at: ch.expires_at(),
+            });
+            out.kinds.push(EventKind::OtpResent {
+                challenge: ch,
+                send_log: log,
+            });
+        }
+        Action::VerifyOtp { code } => {
+            let (Some(flow), Some(ch)) = (&state.flow, &state.otp) else {
+                return Err(out_of_order(state, kind));
+            };
+            if !flow.awaits_otp() {
+                return Err(out_of_order(state, kind));
+            }
+            let subject = subject(state)?;
+            let mut after = ch.clone();
+            let purpose = ch.purpose();
+            if let Err(e) = after.verify(
+                &ctx.keys.otp_key,
+                &subject,
+                purpose,
+                code.expose_secret(),
+                &ctx.policies.otp,
+                now,
+            ) {
+                let kinds = if after == *ch {
+                    Vec::new()
+                } else {
+                    vec![EventKind::OtpRejected { challenge: after }]
+                };
+                return Err(Rej {
+                    error: AccountError::from_otp(e),
+                    kinds,
+                });
+            }
+            let next = match flow {
+                Flow::Registration { .. } => Some(Flow::Registration {
+                    step: RegistrationStep::Password,
+                }),
+                Flow::Activation { device, .. } => Some(Flow::Activation {
+                    step: if state.password.is_none() {
+                        ActivationStep::Password
+                    } else {
+                        ActivationStep::Passcode
+                    },
+                    device: device.clone(),
+                }),
+                Flow::PasswordReset { .. } => Some(Flow::PasswordReset {
+                    step: if state.questions.is_some() {
+                        ResetStep::Answers
+                    } else {
+                        ResetStep::NewPassword
+                    },
+                }),
+                Flow::DeviceChange { .. } => None,
+            };
+            out.kinds.push(EventKind::OtpVerified {
+                challenge: after,
+                next,
+            });
+            if let Flow::DeviceChange { device } = flow {
+                if let Some(old) = &state.device {
+                    out.kinds.push(EventKind::DeviceUnbound {
+                        device: old.clone(),
+                    });
+                }
+                out.kinds.push(EventKind::DeviceBound {
+                    device: device.clone(),
+                });
+                out.notices.push(Notice::MovedToThisDevice);
+            }
+        }
+        Action::SetPassword {
+            password,
+            confirmation,
+        } => {
+            let which = match &state.flow {
+                Some(
+                    f @ (Flow::Registration {
+                        step: RegistrationStep::Password,
+                    }
+                    | Flow::Activation {
+                        step: ActivationStep::Password,
+                        ..
+                    }
+                    | Flow::PasswordReset {
+                        step: ResetStep::NewPassword,
+                    }),
+                ) => f.clone(),
+                _ => return Err(out_of_order(state, kind)),
+            };
+            ctx.policies
+                .password
+                .check_with_confirmation(
+                    password.expose_secret(),
+                    confirmation.expose_secret(),
+                    &personal_info(state),
+                )
+                .map_err(AccountError::from_credentials)?;
+            let hash = hash(ctx, SecretKind::Password, &password)?;
+            out.kinds.push(EventKind::PasswordSet { hash });
+            match which {
+                Flow::Registration { .. } => {
+                    out.kinds.push(EventKind::AppAccountCreated);
+                    out.notices.push(Notice::PasswordSetUp);
+                }
+                Flow::PasswordReset { .. } => {
+                    out.kinds.push(EventKind::PasswordResetCompleted);
+                    out.notices.push(Notice::PasswordSetUp);
+                }
+                _ => {}
+            }
+        }
+        // ---------------------------------------------------------------
+        // 2. Login and password reset
+        Action::Login {
+            login,
+            password,
+            device,
+        } => {
+            if state.id_number.is_none() {
+                return Err(AccountError::NoAccount.into());
+            }
+            if !login_matches(state, &login) {
+                return Err(AccountError::WrongCredentials.into());
+            }
+            if state.password.is_none() {
+                return Err(AccountError::NoPassword.into());
+            }
+            out.kinds.extend(check_password(state, &password, ctx)?);
+            let session = ctx.rng.try_next_u64().map_err(|_| AccountError::Rng)?;
+            out.kinds.push(EventKind::LoggedIn {
+                session: SessionId(session),
+                device,
+                expires_at: now.saturating_add(ctx.policies.session_secs),
+            });
+        }
+        Action::Logout { session } => {
+            session_ok(state, session, now)?;
+            out.kinds.push(EventKind::LoggedOut { session });
+        }
+        Action::RequestPasswordReset { login, phone } => {
+            if state.id_number.is_none() {
+                return Err(AccountError::NoAccount.into());
+            }
+            if !login_matches(state, &login) || state.phone.as_ref() != Some(&phone) {
+                return Err(AccountError::IdOrPhoneMismatch.into());
+            }
+            if state.password.is_none() {
+                return Err(AccountError::NoPassword.into());
+            }
+            out.kinds.push(EventKind::PasswordResetStarted);
+            issue_otp(state, Purpose::PasswordReset, ctx, &mut out)?;
+        }
+        Action::AnswerSecurityQuestions { answers } => {
+            if state.flow
+                != Some(Flow::PasswordReset {
+                    step: ResetStep::Answers,
+                })
+            {
+                return Err(out_of_order(state, kind));
+            }
+            let Some(questions) = &state.questions else {
+                return Err(out_of_order(state, kind));
+            };
+            let mut all = answers.len() == 2;
+            for qid in questions.question_ids() {
+                let ok = match answers.iter().find(|(q, _)| q == qid) {
+                    Some((_, a)) => questions
+                        .verify(&ctx.keys.hasher, qid, a.expose_secret())
+                        .map_err(AccountError::from_credentials)?
+                        .is_match(),
+                    None => false,
+                };
+                all &= ok;
+            }
+            if all {
+                out.kinds.push(EventKind::SecurityAnswersAccepted);
+            } else {
+                let failures = state.answer_failures.saturating_add(1);
+                let max = ctx.policies.max_answer_failures.max(1);
+                let mut kinds = vec![EventKind::SecurityAnswersRejected { failures }];
+                if failures >= max {
+                    kinds.push(EventKind::PasswordResetAborted);
+                }
+                return Err(Rej {
+                    error: AccountError::WrongAnswers {
+                        tries_left: max.saturating_sub(failures),
+                    },
+                    kinds,
+                });
+            }
+        }
+        // ---------------------------------------------------------------
+        // 3. Level 1
+        Action::SubmitLevel1Dossier {
+            session,
+            card,
+            portrait,
+            email,
+        } => {
+            session_ok(state, session, now)?;
+            if state.identified.is_some() {
+                return Err(AccountError::LevelAlreadyHeld.into());
+            }
+            if matches!(
+                state.dossier.as_ref().map(|d| &d.status),
+                Some(DossierStatus::Submitted)
+            ) {
+                return Err(AccountError::DossierPending.into());
+            }
+            if !state.app_account {
+                return Err(out_of_order(state, kind));
+            }
+            if Some(card.id_number) != state.id_number {
+                return Err(AccountError::CardMismatch.into());
+            }
+            if let Some(d) = &state.details
+                && (d.full_name != card.full_name
+                    || d.date_of_birth != card.date_of_birth
+                    || d.sex != card.sex)
+            {
+                return Err(AccountError::CardMismatch.into());
+            }
+            text_field(&portrait.0, "portrait", 512)?;
+            if let Some(e) = &email
+                && !email_ok(e)
+            {
+                return Err(AccountError::InvalidField("email").into());
+            }
+            let id_number = card.id_number;
+            out.kinds.push(EventKind::Level1DossierSubmitted {
+                card,
+                portrait,
+                email,
+            });
+            out.effects.push(Effect::NotifyOfficers {
+                id_number,
+                notice: OfficerNotice::DossierToReview { level: Level::One },
+            });
+        }
+        Action::ApproveDossier { officer } => {
+            let Some(d) = &state.dossier else {
+                return Err(AccountError::NoDossierPending.into());
+            };
+            if d.status != DossierStatus::Submitted {
+                return Err(AccountError::NoDossierPending.into());
+            }
+            out.kinds.push(EventKind::DossierApproved {
+                officer,
+                level: d.level,
+            });
+            if !state.active
+                && let Some(phone) = &state.phone
+            {
+                out.effects.push(Effect::SendSms {
+                    phone: phone.clone(),
+                    kind: SmsKind::Approval,
+                    text: approval_sms(&d.card.full_name),
+                });
+            }
+        }
+        Action::RejectDossier { officer, reason } => {
+            match state.dossier.as_ref().map(|d| &d.status) {
+                Some(DossierStatus::Submitted) => {}
+                _ => return Err(AccountError::NoDossierPending.into()),
+            }
+            out.kinds
+                .push(EventKind::DossierNotAccepted { officer, reason });
+        }
+        // ---------------------------------------------------------------
+        // 4. Level 2
+        Action::BookAppointment {
+            session,
+            office,
+            at,
+        } => {
+            session_ok(state, session, now)?;
+            if state.identified == Some(Level::Two) {
+                return Err(AccountError::LevelAlreadyHeld.into());
+            }
+            if let Some(d) = &state.dossier
+                && d.level == Level::Two
+                && d.status == DossierStatus::Submitted
+            {
+                return Err(AccountError::DossierPending.into());
+            }
+            if at <= now {
+                return Err(AccountError::AppointmentInPast.into());
+            }
+            text_field(&office, "office", 200)?;
+            let id_number = state.id_number.ok_or(AccountError::NoAccount)?;
+            out.effects.push(Effect::NotifyOfficers {
+                id_number,
+                notice: OfficerNotice::AppointmentBooked {
+                    office: office.clone(),
+                    at,
+                },
+            });
+            out.kinds.push(EventKind::AppointmentBooked { office, at });
+        }
+        Action::CancelAppointment { session } => {
+            session_ok(state, session, now)?;
+            if state.appointment.is_none() {
+                return Err(AccountError::NoAppointment.into());
+            }
+            out.kinds.push(EventKind::AppointmentCancelled);
+        }
+        Action::RecordLevel2Dossier {
+            officer,
+            card,
+            phone,
+            documents,
+        } => {
+            if state.identified == Some(Level::Two) {
+                return Err(AccountError::LevelAlreadyHeld.into());
+            }
+            if let Some(d) = &state.dossier
+                && d.level == Level::Two
+                && d.status == DossierStatus::Submitted
+            {
+                return Err(AccountError::DossierPending.into());
+            }
+            if let Some(id) = &state.id_number
+                && *id != card.id_number
+            {
+                return Err(AccountError::CardMismatch.into());
+            }
+            out.effects.push(Effect::NotifyOfficers {
+                id_number: card.id_number,
+                notice: OfficerNotice::DossierToReview { level: Level::Two },
+            });
+            out.kinds.push(EventKind::Level2DossierRecorded {
+                officer,
+                card,
+                phone,
+                documents,
+            });
+        }
+        // ---------------------------------------------------------------
+        // 5. Activation
+        Action::StartActivation {
+            id_number,
+            phone,
+            device,
+        } => {
+            if state.id_number.is_none() {
+                return Err(AccountError::NoAccount.into());
+            }
+            if state.id_number != Some(id_number) || state.phone.as_ref() != Some(&phone) {
+                return Err(AccountError::IdOrPhoneMismatch.into());
+            }
+            if state.identified.is_none() {
+                return Err(AccountError::NotIdentified.into());
+            }
+            if state.active {
+                return Err(AccountError::AlreadyActivated.into());
+            }
+            let device_use = ctx.device_use.ok_or(AccountError::DeviceCheckUnavailable)?;
+            out.notices.push(match device_use {
+                DeviceUse::Free => Notice::ActivateOnThisDevice,
+                DeviceUse::InUseByOtherAccounts => Notice::ActivateOnAnotherDevice,
+            });
+            out.kinds
+                .push(EventKind::ActivationStarted { device, device_use });
+            issue_otp(state, Purpose::Activation, ctx, &mut out)?;
+        }
+        Action::SetPasscode {
+            passcode,
+            confirmation,
+        } => {
+            if !matches!(
+                state.flow,
+                Some(Flow::Activation {
+                    step: ActivationStep::Passcode,
+                    ..
+                })
+            ) {
+                return Err(out_of_order(state, kind));
+            }
+            ctx.policies
+                .passcode
+                .check(passcode.expose_secret(), &personal_info(state))
+                .map_err(AccountError::from_credentials)?;
+            if passcode != confirmation {
+                return Err(AccountError::PasscodeConfirmationMismatch.into());
+            }
+            let hash = hash(ctx, SecretKind::Passcode, &passcode)?;
+            out.kinds.push(EventKind::PasscodeSet { hash });
+        }
+        Action::SetSecurityQuestions { answers } => {
+            let Some(Flow::Activation {
+                step: ActivationStep::Questions,
+                device,
+            }) = &state.flow
+            else {
+                return Err(out_of_order(state, kind));
+            };
+            let level = state.identified.ok_or(AccountError::NotIdentified)?;
+            let choices: Vec<(&str, &str)> = answers
+                .iter()
+                .map(|(q, a)| (q.as_str(), a.expose_secret()))
+                .collect();
+            let questions = SecurityQuestions::set_up(
+                &ctx.policies.catalogue,
+                ctx.policies.answer_rules,
+                &choices,
+                &ctx.keys.hasher,
+                &mut *ctx.rng,
+            )
+            .map_err(AccountError::from_credentials)?;
+            out.kinds
+                .push(EventKind::SecurityQuestionsSet { questions });
+            if let Some(old) = &state.device
+                && old != device
+            {
+                out.kinds.push(EventKind::DeviceUnbound {
+                    device: old.clone(),
+                });
+            }
+            out.kinds.push(EventKind::DeviceBound {
+                device: device.clone(),
+            });
+            out.kinds.push(EventKind::Activated { level });
+            out.notices.push(Notice::Activated);
+        }
+        // ---------------------------------------------------------------
+        // 6. Use
+        Action::ConfirmPasscode {
+            session,
+            service,
+            passcode,
+        } => {
+            session_ok(state, session, now)?;
+            let level = match state.identified {
+                Some(l) if state.active => l,
+                _ => return Err(AccountError::NotActivated.into()),
+            };
+            if service.min_level() > level {
+                return Err(AccountError::ServiceNeedsLevel2.into());
+            }
+            let stored = state.passcode.as_ref().ok_or(AccountError::NotActivated)?;
+            let v = ctx
+                .keys
+                .hasher
+                .verify(SecretKind::Passcode, passcode.expose_secret(), &stored.0)
+                .map_err(AccountError::from_credentials)?;
+            if v.is_match() {
+                out.kinds.push(EventKind::PasscodeConfirmed { service });
+            } else {
+                let failures = state.passcode_failures.saturating_add(1);
+                let max = ctx.policies.max_passcode_failures.max(1);
+                let mut kinds = vec![EventKind::PasscodeFailed { failures }];
+                if failures >= max {
+                    kinds.push(EventKind::AccountLocked {
+                        by: Actor::System,
+                        reason: LockReason::TooManyWrongPasscodes,
+                    });
+                }
+                return Err(Rej {
+                    error: AccountError::WrongPasscode {
+                        tries_left: max.saturating_sub(failures),
+                    },
+                    kinds,
+                });
+            }
+        }
+        Action::StartDeviceChange {
+            id_number,
+            password,
+            device,
+        } => {
+            if !state.active {
+                return Err(AccountError::NotActivated.into());
+            }
+            if state.id_number != Some(id_number) {
+                return Err(AccountError::WrongCredentials.into());
+            }
+            out.kinds.extend(check_password(state, &password, ctx)?);
+            if state.device.as_ref() == Some(&device) {
+                return Err(AccountError::SameDevice.into());
+            }
+            out.kinds.push(EventKind::DeviceChangeStarted { device });
+            issue_otp(state, Purpose::DeviceChange, ctx, &mut out)?;
+        }
+        Action::LockByHolder { session } => {
+            session_ok(state, session, now)?;
+            out.kinds.push(EventKind::AccountLocked {
+                by: Actor::Holder,
+                reason: LockReason::HolderRequest,
+            });
+        }
+        Action::UnlockByHolder {
+            id_number,
+            password,
+            answer,
+        } => {
+            let Some(lock) = &state.lock else {
+                return Err(AccountError::NotLocked.into());
+            };
+            if !lock.reason.holder_may_unlock() {
+                return Err(AccountError::UnlockNeedsOfficer.into());
+            }
+            if state.id_number != Some(id_number) {
+                return Err(AccountError::WrongCredentials.into());
+            }
+            out.kinds.extend(check_password(state, &password, ctx)?);
+            if let Some(questions) = &state.questions {
+                let ok = match &answer {
+                    Some((q, a)) => questions
+                        .verify(&ctx.keys.hasher, q, a.expose_secret())
+                        .map(|v| v.is_match())
+                        .unwrap_or(false),
+                    None => false,
+                };
+                if !ok {
+                    let failures = state.login_failures.saturating_add(1);
+                    let max = ctx.policies.lockout.max_failures.max(1);
+                    let mut rej = login_failure(
+                        state,
+                        ctx,
+                        AccountError::WrongAnswers {
+                            tries_left: max.saturating_sub(failures),
+                        },
+                    );
+                    // A rehash is not recorded on a refusal.
+                    rej.kinds
+                        .retain(|k| !matches!(k, EventKind::PasswordRehashed { .. }));
+                    return Err(rej);
+                }
+            }
+            out.kinds
+                .push(EventKind::AccountUnlocked { by: Actor::Holder });
+        }
+        Action::LockByOfficer { officer, reason } => {
+            if state.id_number.is_none() {
+                return Err(AccountError::NoAccount.into());
+            }
+            out.kinds.push(EventKind::AccountLocked {
+                by: Actor::Officer(officer),
+                reason,
+            });
+        }
+        Action::UnlockByOfficer { officer } => {
+            if state.lock.is_none() {
+                return Err(AccountError::NotLocked.into());
+            }
+            out.kinds.push(EventKind::AccountUnlocked {
+                by: Actor::Officer(officer),
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,520 @@
+//! The account's state: the fold of its events.
+
+use cccd::IdNumber;
+use eid_credentials::SecurityQuestions;
+use eid_otp::{Challenge, SendLog};
+use serde::{Deserialize, Serialize};
+
+use crate::event::{Event, EventKind, PhcHash};
+use crate::table::Phase;
+use crate::types::{
+    AccountLevel, Appointment, DeviceId, Dossier, DossierStatus, Level, Lock, PersonalDetails,
+    Phone, Service, SessionId,
+};
+
+/// The steps of registering an app account (003).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationStep {
+    /// Waiting for the details and the terms.
+    Details,
+    /// Waiting for the OTP.
+    Otp,
+    /// Waiting for the password and its confirmation.
+    Password,
+}
+
+/// The steps of activation (001 steps 6-7, 003 §II).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivationStep {
+    /// Waiting for the OTP (3 minutes).
+    Otp,
+    /// Waiting for the password (only without an app account before approval).
+    Password,
+    /// Waiting for the passcode.
+    Passcode,
+    /// Waiting for the two security questions.
+    Questions,
+}
+
+/// The steps of a password reset ("Quên mật khẩu").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResetStep {
+    /// Waiting for the OTP.
+    Otp,
+    /// Waiting for the answers to the security questions.
+    Answers,
+    /// Waiting for the new password.
+    NewPassword,
+}
+
+/// A multi-step flow in progress. One at a time: starting another replaces it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "flow", rename_all = "snake_case")]
+pub enum Flow {
+    /// Registering an app account.
+    Registration {
+        /// The step.
+        step: RegistrationStep,
+    },
+    /// Activating the electronic identity on a device.
+    Activation {
+        /// The step.
+        step: ActivationStep,
+        /// The device activating.
+        device: DeviceId,
+    },
+    /// Resetting a forgotten password.
+    PasswordReset {
+        /// The step.
+        step: ResetStep,
+    },
+    /// Moving the active account to another device (waiting for the OTP).
+    DeviceChange {
+        /// The new device.
+        device: DeviceId,
+    },
+}
+
+impl Flow {
+    /// Whether the flow waits for a one-time code.
+    pub fn awaits_otp(&self) -> bool {
+        matches!(
+            self,
+            Flow::Registration {
+                step: RegistrationStep::Otp
+            } | Flow::Activation {
+                step: ActivationStep::Otp,
+                ..
+            } | Flow::PasswordReset {
+                step: ResetStep::Otp
+            } | Flow::DeviceChange { .. }
+        )
+    }
+}
+
+/// An open login session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// Its id.
+    pub id: SessionId,
+    /// The device logged in from.
+    pub device: DeviceId,
+    /// When it ends (Unix seconds).
+    pub expires_at: u64,
+}
+
+/// One account (one per ID number): the fold of its events by [`apply`].
+/// [`Account::default`] is the state before any event.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Account {
+    pub(crate) version: u64,
+    pub(crate) id_number: Option<IdNumber>,
+    pub(crate) phone: Option<Phone>,
+    pub(crate) details: Option<PersonalDetails>,
+    pub(crate) app_account: bool,
+    pub(crate) password: Option<PhcHash>,
+    pub(crate) passcode: Option<PhcHash>,
+    pub(crate) questions: Option<SecurityQuestions>,
+    pub(crate) identified: Option<Level>,
+    pub(crate) active: bool,
+    pub(crate) device: Option<DeviceId>,
+    pub(crate) dossier: Option<Dossier>,
+    pub(crate) appointment: Option<Appointment>,
+    pub(crate) flow: Option<Flow>,
+    pub(crate) otp: Option<Challenge>,
+    pub(crate) send_log: SendLog,
+    pub(crate) login_failures: u32,
+    pub(crate) lockouts: u32,
+    pub(crate) locked_out_until: u64,
+    pub(crate) passcode_failures: u32,
+    pub(crate) answer_failures: u32,
+    pub(crate) lock: Option<Lock>,
+    pub(crate) sessions: Vec<Session>,
+}
+
+impl Account {
+    /// The number of events folded: the `expected_version` of the next command.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The personal identification number, once known.
+    pub fn id_number(&self) -> Option<&IdNumber> {
+        self.id_number.as_ref()
+    }
+
+    /// The phone number, once known.
+    pub fn phone(&self) -> Option<&Phone> {
+        self.phone.as_ref()
+    }
+
+    /// The verified registration details.
+    pub fn details(&self) -> Option<&PersonalDetails> {
+        self.details.as_ref()
+    }
+
+    /// App account, electronic identity of a level, activated or not.
+    pub fn level(&self) -> AccountLevel {
+        match self.identified {
+            Some(level) => AccountLevel::Identified {
+                level,
+                activated: self.active,
+            },
+            None if self.app_account => AccountLevel::AppAccount,
+            None => AccountLevel::None,
+        }
+    }
+
+    /// Whether the electronic identity is active.
+    pub fn is_active(&self) -> bool {
+        self.active
+    }
+
+    /// The services the account can use (none unless active).
+    pub fn services(&self) -> Vec<Service> {
+        match self.identified {
+            Some(level) if self.active => Service::for_level(level),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The device the account is bound to (at most one).
+    pub fn device(&self) -> Option<&DeviceId> {
+        self.device.as_ref()
+    }
+
+    /// The dossier and its status ("Kiểm tra tình trạng xử lý hồ sơ").
+    pub fn dossier(&self) -> Option<&Dossier> {
+        self.dossier.as_ref()
+    }
+
+    /// The booked level-2 appointment.
+    pub fn appointment(&self) -> Option<&Appointment> {
+        self.appointment.as_ref()
+    }
+
+    /// The flow in progress.
+    pub fn flow(&self) -> Option<&Flow> {
+        self.flow.as_ref()
+    }
+
+    /// The pending one-time-code challenge (keyed hash only).
+    pub fn otp(&self) -> Option<&Challenge> {
+        self.otp.as_ref()
+    }
+
+    /// The lock, when locked.
+    pub fn lock(&self) -> Option<&Lock> {
+        self.lock.as_ref()
+    }
+
+    /// The ids of the two security questions, once set.
+    pub fn security_question_ids(&self) -> Vec<String> {
+        self.questions
+            .as_ref()
+            .map(|q| q.question_ids().map(str::to_owned).collect())
+            .unwrap_or_default()
+    }
+
+    /// Whether a password is set.
+    pub fn has_password(&self) -> bool {
+        self.password.is_some()
+    }
+
+    /// Whether a passcode is set.
+    pub fn has_passcode(&self) -> bool {
+        self.passcode.is_some()
+    }
+
+    /// Whether the two security questions are set.
+    pub fn has_security_questions(&self) -> bool {
+        self.questions.is_some()
+    }
+
+    /// Open sessions (some may have expired: compare `expires_at` with now).
+    pub fn sessions(&self) -> &[Session] {
+        &self.sessions
+    }
+
+    /// Logins are refused until this time (Unix seconds; 0 when not locked out).
+    pub fn locked_out_until(&self) -> u64 {
+        self.locked_out_until
+    }
+
+    /// Where the account stands, as the transition table names it.
+    pub fn phase(&self) -> Phase {
+        if self.lock.is_some() {
+            return Phase::Locked;
+        }
+        if self.id_number.is_none() {
+            return Phase::Unregistered;
+        }
+        match &self.flow {
+            Some(Flow::Registration { step }) => {
+                return match step {
+                    RegistrationStep::Details => Phase::RegistrationDetails,
+                    RegistrationStep::Otp => Phase::RegistrationOtp,
+                    RegistrationStep::Password => Phase::RegistrationPassword,
+                };
+            }
+            Some(Flow::Activation { step, .. }) => {
+                return match step {
+                    ActivationStep::Otp => Phase::ActivationOtp,
+                    ActivationStep::Password => Phase::ActivationPassword,
+                    ActivationStep::Passcode => Phase::ActivationPasscode,
+                    ActivationStep::Questions => Phase::ActivationQuestions,
+                };
+            }
+            _ => {}
+        }
+        if self.active {
+            return Phase::Active;
+        }
+        if self.identified.is_some() {
+            return Phase::Identified;
+        }
+        match self.dossier.as_ref().map(|d| &d.status) {
+            Some(DossierStatus::Submitted) => return Phase::DossierSubmitted,
+            Some(DossierStatus::NotAccepted { .. }) => return Phase::DossierNotAccepted,
+            _ => {}
+        }
+        if self.app_account {
+            Phase::AppAccount
+        } else {
+            Phase::Unregistered
+        }
+    }
+}
+
+/// Folds one event into the state. Total: never fails, never panics.
+pub fn apply(mut s: Account, event: &Event) -> Account {
+    s.version = s.version.saturating_add(1);
+    let at = event.at;
+    match &event.kind {
+        EventKind::RegistrationStarted { id_number, phone } => {
+            s.id_number = Some(*id_number);
+            s.phone = Some(phone.clone());
+            s.details = None;
+            s.otp = None;
+            s.flow = Some(Flow::Registration {
+                step: RegistrationStep::Details,
+            });
+        }
+        EventKind::DetailsVerified { details, .. } => {
+            s.details = Some(details.clone());
+            s.flow = Some(Flow::Registration {
+                step: RegistrationStep::Otp,
+            });
+        }
+        EventKind::OtpIssued {
+            challenge,
+            send_log,
+            ..
+        }
+        | EventKind::OtpResent {
+            challenge,
+            send_log,
+        } => {
+            s.otp = Some(challenge.clone());
+            s.send_log = send_log.clone();
+        }
+        EventKind::OtpVerified { next, .. } => {
+            s.otp = None;
+            s.flow = next.clone();
+        }
+        EventKind::OtpRejected { challenge } => {
+            s.otp = Some(challenge.clone());
+        }
+        EventKind::PasswordSet { hash } => {
+            s.password = Some(hash.clone());
+            if let Some(Flow::Activation { step, .. }) = &mut s.flow
+                && *step == ActivationStep::Password
+            {
+                *step = ActivationStep::Passcode;
+            }
+        }
+        EventKind::PasswordRehashed { hash } => {
+            s.password = Some(hash.clone());
+        }
+        EventKind::AppAccountCreated => {
+            s.app_account = true;
+            s.flow = None;
+        }
+        EventKind::LoggedIn {
+            session,
+            device,
+            expires_at,
+        } => {
+            s.sessions.retain(|x| x.expires_at > at);
+            s.sessions.push(Session {
+                id: *session,
+                device: device.clone(),
+                expires_at: *expires_at,
+            });
+            s.login_failures = 0;
+            s.lockouts = 0;
+        }
+        EventKind::LoginFailed { failures } => s.login_failures = *failures,
+        EventKind::LoginLockedOut { until, lockouts } => {
+            s.locked_out_until = *until;
+            s.lockouts = *lockouts;
+            s.login_failures = 0;
+        }
+        EventKind::LoggedOut { session } => s.sessions.retain(|x| x.id != *session),
+        EventKind::PasswordResetStarted => {
+            s.otp = None;
+            s.answer_failures = 0;
+            s.flow = Some(Flow::PasswordReset {
+                step: ResetStep::Otp,
+            });
+        }
+        EventKind::SecurityAnswersAccepted => {
+            s.answer_failures = 0;
+            s.flow = Some(Flow::PasswordReset {
+                step: ResetStep::NewPassword,
+            });
+        }
+        EventKind::SecurityAnswersRejected { failures } => s.answer_failures = *failures,
+        EventKind::PasswordResetAborted => {
+            s.answer_failures = 0;
+            s.otp = None;
+            s.flow = None;
+        }
+        EventKind::PasswordResetCompleted => {
+            s.flow = None;
+            s.sessions.clear();
+            s.login_failures = 0;
+            s.lockouts = 0;
+            s.locked_out_until = 0;
+        }
+        EventKind::Level1DossierSubmitted {
+            card,
+            portrait,
+            email,
+        } => {
+            s.dossier = Some(Dossier {
+                level: Level::One,
+                status: DossierStatus::Submitted,
+                card: card.clone(),
+                portrait: Some(portrait.clone()),
+                email: email.clone(),
+                documents: Vec::new(),
+                submitted_at: at,
+                updated_at: at,
+            });
+        }
+        EventKind::Level2DossierRecorded {
+            card,
+            phone,
+            documents,
+            ..
+        } => {
+            if s.id_number.is_none() {
+                s.id_number = Some(card.id_number);
+            }
+            if s.phone.is_none() {
+                s.phone = Some(phone.clone());
+            }
+            if matches!(
+                s.flow,
+                Some(Flow::Registration { .. } | Flow::Activation { .. })
+            ) {
+                s.flow = None;
+                s.otp = None;
+            }
+            s.appointment = None;
+            s.dossier = Some(Dossier {
+                level: Level::Two,
+                status: DossierStatus::Submitted,
+                card: card.clone(),
+                portrait: None,
+                email: None,
+                documents: documents.clone(),
+                submitted_at: at,
+                updated_at: at,
+            });
+        }
+        EventKind::DossierApproved { level, .. } => {
+            if let Some(d) = &mut s.dossier {
+                d.status = DossierStatus::Approved;
+                d.updated_at = at;
+            }
+            s.identified = Some(s.identified.map_or(*level, |l| l.max(*level)));
+        }
+        EventKind::DossierNotAccepted { reason, .. } => {
+            if let Some(d) = &mut s.dossier {
+                d.status = DossierStatus::NotAccepted {
+                    reason: reason.clone(),
+                };
+                d.updated_at = at;
+            }
+        }
+        EventKind::AppointmentBooked { office, at: when } => {
+            s.appointment = Some(Appointment {
+                office: office.clone(),
+                at: *when,
+            });
+        }
+        EventKind::AppointmentCancelled => s.appointment = None,
+        EventKind::ActivationStarted { device, .. } => {
+            s.otp = None;
+            s.flow = Some(Flow::Activation {
+                step: ActivationStep::Otp,
+                device: device.clone(),
+            });
+        }
+        EventKind::PasscodeSet { hash } => {
+            s.passcode = Some(hash.clone());
+            s.passcode_failures = 0;
+            if let Some(Flow::Activation { step, .. }) = &mut s.flow {
+                *step = ActivationStep::Questions;
+            }
+        }
+        EventKind::SecurityQuestionsSet { questions } => {
+            s.questions = Some(questions.clone());
+        }
+        EventKind::DeviceBound { device } => s.device = Some(device.clone()),
+        EventKind::DeviceUnbound { device } => {
+            if s.device.as_ref() == Some(device) {
+                s.device = None;
+            }
+        }
+        EventKind::Activated { .. } => {
+            s.active = true;
+            s.flow = None;
+        }
+        EventKind::DeviceChangeStarted { device } => {
+            s.otp = None;
+            s.flow = Some(Flow::DeviceChange {
+                device: device.clone(),
+            });
+        }
+        EventKind::PasscodeConfirmed { .. } => s.passcode_failures = 0,
+        EventKind::PasscodeFailed { failures } => s.passcode_failures = *failures,
+        EventKind::AccountLocked { by, reason } => {
+            s.lock = Some(Lock {
+                by: by.clone(),
+                reason: reason.clone(),
+                at,
+            });
+            s.sessions.clear();
+            s.flow = None;
+            s.otp = None;
+        }
+        EventKind::AccountUnlocked { .. } => {
+            s.lock = None;
+            s.passcode_failures = 0;
+            s.login_failures = 0;
+            s.locked_out_until = 0;
+        }
+    }
+    s
+}
+
+/// Folds a whole log from the empty state.
+pub fn fold<'a>(events: impl IntoIterator<Item = &'a Event>) -> Account {
+    events.into_iter().fold(Account::default(), apply)
+}
