@@ -16,9 +16,14 @@ macro_rules! brainpool_curve {
         // full-width hex of p and n (as wide as `$uint`)
         p_hex: $p_hex:literal,
         n_hex: $n_hex:literal,
-        // smallest quadratic non-residue modulo p and modulo n
-        p_qnr: $p_qnr:literal,
-        n_qnr: $n_qnr:literal,
+        // `multiplicative_generator` of the field of p and of n: the
+        // smallest primitive root where p - 1 (n - 1) could be factored
+        // (sympy), else the smallest quadratic non-residue. What
+        // crypto-bigint and ff use it for (the 2^S-th root of unity of the
+        // square root) needs only non-residuosity, which the
+        // `primefield::test_primefield!` unit tests below check.
+        p_generator: $p_generator:literal,
+        n_generator: $n_generator:literal,
         // field-sized hex (2 * field bytes) of a, b, G.x, G.y
         a: $a:literal,
         b: $b:literal,
@@ -138,7 +143,7 @@ macro_rules! brainpool_curve {
                 modulus: super::P_HEX,
                 uint: $uint,
                 byte_order: primefield::ByteOrder::BigEndian,
-                multiplicative_generator: $p_qnr,
+                multiplicative_generator: $p_generator,
                 doc: concat!("Montgomery parameters for the ", $name, " field prime p")
             }
 
@@ -182,7 +187,7 @@ macro_rules! brainpool_curve {
                 modulus: super::N_HEX,
                 uint: $uint,
                 byte_order: primefield::ByteOrder::BigEndian,
-                multiplicative_generator: $n_qnr,
+                multiplicative_generator: $n_generator,
                 doc: concat!("Montgomery parameters for the ", $name, " group order n")
             }
 

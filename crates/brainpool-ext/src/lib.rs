@@ -78,8 +78,8 @@ pub mod p224r1 {
         field_bytes: U28,
         p_hex: "00000000d7c134aa264366862a18302575d1d787b09f075797da89f57ec8c0ff",
         n_hex: "00000000d7c134aa264366862a18302575d0fb98d116bc4b6ddebca3a5a7939f",
-        p_qnr: 3,
-        n_qnr: 3,
+        p_generator: 3, // primitive root
+        n_generator: 3, // primitive root
         a: "68a5e62ca9ce6c1c299803a6c1530b514e182ad8b0042a59cad29f43",
         b: "2580f63ccfe44138870713b1a92369e33e2135d266dbb372386c400b",
         gx: "0d9029ad2c7e5cf4340823b2a87dc68c9e4ce3174c1e6efdee12c07d",
@@ -100,8 +100,8 @@ pub mod p320r1 {
         field_bytes: U40,
         p_hex: "0000000000000000d35e472036bc4fb7e13c785ed201e065f98fcfa6f6f40def4f92b9ec7893ec28fcd412b1f1b32e27",
         n_hex: "0000000000000000d35e472036bc4fb7e13c785ed201e065f98fcfa5b68f12a32d482ec7ee8658e98691555b44c59311",
-        p_qnr: 5,
-        n_qnr: 3,
+        p_generator: 5, // quadratic non-residue (p - 1 not factored)
+        n_generator: 6, // primitive root
         a: "3ee30b568fbab0f883ccebd46d3f3bb8a2a73513f5eb79da66190eb085ffa9f492f375a97d860eb4",
         b: "520883949dfdbc42d3ad198640688a6fe13f41349554b49acc31dccd884539816f5eb4ac8fb1f1a6",
         gx: "43bd7e9afb53d8b85289bcc48ee5bfe6f20137d10a087eb6e7871e2a10a599c710af8d0d39e20611",
@@ -122,8 +122,8 @@ pub mod p512r1 {
         field_bytes: U64,
         p_hex: "aadd9db8dbe9c48b3fd4e6ae33c9fc07cb308db3b3c9d20ed6639cca703308717d4d9b009bc66842aecda12ae6a380e62881ff2f2d82c68528aa6056583a48f3",
         n_hex: "aadd9db8dbe9c48b3fd4e6ae33c9fc07cb308db3b3c9d20ed6639cca70330870553e5c414ca92619418661197fac10471db1d381085ddaddb58796829ca90069",
-        p_qnr: 2,
-        n_qnr: 7,
+        p_generator: 2, // quadratic non-residue (p - 1 not factored)
+        n_generator: 7, // quadratic non-residue (n - 1 not factored)
         a: "7830a3318b603b89e2327145ac234cc594cbdd8d3df91610a83441caea9863bc2ded5d5aa8253aa10a2ef1c98b9ac8b57f1117a72bf2c7b9e7c1ac4d77fc94ca",
         b: "3df91610a83441caea9863bc2ded5d5aa8253aa10a2ef1c98b9ac8b57f1117a72bf2c7b9e7c1ac4d77fc94cadc083e67984050b75ebae5dd2809bd638016f723",
         gx: "81aee4bdd82ed9645a21322e9c4c6a9385ed9f70b5d916c1b43b62eef4d0098eff3b1f78e2d0d48d50d1687b93b97d5f7c6d5047406a5e688b352209bcb9f822",
