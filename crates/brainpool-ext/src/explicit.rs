@@ -154,7 +154,7 @@ impl From<BrainpoolCurve> for NamedCurve {
 /// A short Weierstrass curve y² = x³ + ax + b over the prime field of p,
 /// with base point G = (gx, gy) of prime order n and cofactor h. Every
 /// field-sized value is big-endian, left-padded to the field's byte length.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CurveParameters {
     /// Which curve.
     pub curve: NamedCurve,

@@ -429,5 +429,7 @@ fn field_sqrt_and_generators() {
     let x = p224r1::FieldElement::from(5u64);
     let r = x.square().sqrt().unwrap();
     assert!(r == x || r == -x);
-    assert!(!bool::from(p224r1::ProjectivePoint::GENERATOR.is_identity()));
+    assert!(!bool::from(
+        p224r1::ProjectivePoint::GENERATOR.is_identity()
+    ));
 }
