@@ -1,0 +1,353 @@
+//! A test harness: one account, a deterministic RNG, cheap Argon2, and a
+//! log that is checked to fold back to the state after every command.
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use core::convert::Infallible;
+
+use cccd::IdNumber;
+use cccd::qr::QrData;
+use eid_account::*;
+use eid_credentials::{HashParams, Hasher, Pepper, SecretString};
+use eid_otp::ServerKey;
+
+/// A deterministic test RNG (SplitMix64), marked crypto so that the
+/// libraries accept it: tests need reproducibility, not secrecy.
+#[derive(Debug, Clone)]
+pub struct TestRng(pub u64);
+
+impl rand_core::TryRng for TestRng {
+    type Error = Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        Ok((self.try_next_u64()? >> 32) as u32)
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        Ok(z ^ (z >> 31))
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        for chunk in dst.chunks_mut(8) {
+            let v = self.try_next_u64()?.to_le_bytes();
+            chunk.copy_from_slice(&v[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+
+impl rand_core::TryCryptoRng for TestRng {}
+
+pub const ID: &str = "001089005555";
+pub const PHONE: &str = "0987654321";
+pub const NAME: &str = "Nguyễn An Minh";
+pub const PASSWORD: &str = "Ngọc@123456";
+pub const PASSCODE: &str = "480613";
+pub const T0: u64 = 1_700_000_000;
+pub const QR: &str = "001089005555||Nguyễn An Minh|20101989|Nam|Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội|01072021";
+
+pub fn s(x: &str) -> SecretString {
+    SecretString::from(x)
+}
+
+pub fn id() -> IdNumber {
+    IdNumber::parse(ID).unwrap()
+}
+
+pub fn phone() -> Phone {
+    Phone::parse(PHONE).unwrap()
+}
+
+pub fn qr() -> QrData {
+    QrData::parse(QR.as_bytes()).unwrap()
+}
+
+pub fn device(name: &str) -> DeviceId {
+    DeviceId::new(name).unwrap()
+}
+
+pub fn officer() -> OfficerId {
+    OfficerId("CA-HN-042".into())
+}
+
+pub fn keys() -> Keys {
+    Keys {
+        hasher: Hasher::new(HashParams {
+            m_cost_kib: 8,
+            t_cost: 1,
+            p_cost: 1,
+        })
+        .unwrap()
+        .with_pepper(Pepper::new(b"t1", &[42u8; 32]).unwrap()),
+        otp_key: ServerKey::new(&[7u8; 32]).unwrap(),
+    }
+}
+
+pub fn manual_details() -> PersonalDetails {
+    let q = qr();
+    PersonalDetails {
+        full_name: q.full_name.clone(),
+        date_of_birth: q.date_of_birth,
+        sex: q.sex,
+        permanent_residence: "Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội".into(),
+        street_address: Some("22 Láng Hạ".into()),
+    }
+}
+
+pub struct World {
+    pub keys: Keys,
+    pub policies: Policies,
+    pub rng: TestRng,
+    pub now: u64,
+    pub log: Vec<Event>,
+    pub state: Account,
+    pub registry: Option<RegistryAnswer>,
+    pub device_use: Option<DeviceUse>,
+    /// The last one-time code sent.
+    pub last_code: Option<SecretString>,
+}
+
+impl Default for World {
+    fn default() -> Self {
+        World::new()
+    }
+}
+
+impl World {
+    pub fn new() -> World {
+        World::with_policies(Policies::default())
+    }
+
+    pub fn with_policies(policies: Policies) -> World {
+        World {
+            keys: keys(),
+            policies,
+            rng: TestRng(1),
+            now: T0,
+            log: Vec::new(),
+            state: Account::default(),
+            registry: Some(RegistryAnswer::Match),
+            device_use: Some(DeviceUse::Free),
+            last_code: None,
+        }
+    }
+
+    pub fn advance(&mut self, secs: u64) {
+        self.now += secs;
+    }
+
+    /// Decides on the current version, appends what must be appended
+    /// (refusals included), checks the fold.
+    pub fn try_run(&mut self, action: Action) -> Result<Decision, Refusal> {
+        let version = self.state.version();
+        self.try_run_at(version, action)
+    }
+
+    pub fn try_run_at(&mut self, version: u64, action: Action) -> Result<Decision, Refusal> {
+        let mut ctx = Context {
+            now: self.now,
+            rng: &mut self.rng,
+            registry: self.registry.clone(),
+            device_use: self.device_use,
+            policies: &self.policies,
+            keys: &self.keys,
+        };
+        let result = decide(&self.state, Command::new(version, action), &mut ctx);
+        let events = match &result {
+            Ok(d) => d.events.clone(),
+            Err(r) => r.events.clone(),
+        };
+        for (i, e) in events.iter().enumerate() {
+            assert_eq!(e.sequence, self.state.version() + 1, "event {i} sequence");
+            assert_eq!(e.schema, EVENT_SCHEMA_VERSION);
+            assert_eq!(e.at, self.now);
+            self.state = apply(self.state.clone(), e);
+            self.log.push(e.clone());
+        }
+        assert_eq!(
+            fold(&self.log),
+            self.state,
+            "folding the log rebuilds the state"
+        );
+        if let Ok(d) = &result {
+            for eff in &d.effects {
+                if let Effect::SendOtp { code, .. } = eff {
+                    self.last_code = Some(code.clone());
+                }
+            }
+        }
+        if let Err(r) = &result {
+            assert!(
+                !matches!(r.error, AccountError::TransitionNotInTable { .. }),
+                "{:?}",
+                r.error
+            );
+        }
+        result
+    }
+
+    pub fn run(&mut self, action: Action) -> Decision {
+        match self.try_run(action) {
+            Ok(d) => d,
+            Err(r) => panic!("refused: {:?} ({})", r.error, r.error.vi()),
+        }
+    }
+
+    pub fn refuse(&mut self, action: Action) -> Refusal {
+        match self.try_run(action) {
+            Ok(d) => panic!("accepted: {:?}", kinds(&d)),
+            Err(r) => r,
+        }
+    }
+
+    pub fn code(&self) -> SecretString {
+        self.last_code.clone().expect("a code was sent")
+    }
+
+    /// A code that is not the last one sent.
+    pub fn wrong_code(&self) -> SecretString {
+        if self.code().expose_secret() == "000000" {
+            s("111111")
+        } else {
+            s("000000")
+        }
+    }
+
+    // ---- builders of typical states ----
+
+    pub fn start_registration(&mut self) -> Decision {
+        self.run(Action::StartRegistration {
+            id_number: id(),
+            phone: phone(),
+        })
+    }
+
+    pub fn submit_qr_details(&mut self) -> Decision {
+        self.run(Action::SubmitDetails {
+            details: DetailsInput::Qr {
+                qr: qr(),
+                street_address: Some("22 Láng Hạ".into()),
+            },
+            terms_accepted: true,
+        })
+    }
+
+    /// Registers an app account.
+    pub fn registered(&mut self) {
+        self.start_registration();
+        self.submit_qr_details();
+        self.advance(20);
+        let code = self.code();
+        self.run(Action::VerifyOtp { code });
+        self.run(Action::SetPassword {
+            password: s(PASSWORD),
+            confirmation: s(PASSWORD),
+        });
+    }
+
+    pub fn login_on(&mut self, dev: &str) -> SessionId {
+        let d = self.run(Action::Login {
+            login: LoginName::IdNumber(id()),
+            password: s(PASSWORD),
+            device: device(dev),
+        });
+        d.session().expect("session")
+    }
+
+    pub fn submit_level1(&mut self, session: SessionId) -> Decision {
+        self.run(Action::SubmitLevel1Dossier {
+            session,
+            card: CardData::from_qr(&qr()),
+            portrait: PhotoRef("sha256:abc".into()),
+            email: Some("minh@example.vn".into()),
+        })
+    }
+
+    /// An app account with an approved level-1 dossier.
+    pub fn approved_level1(&mut self) {
+        self.registered();
+        let session = self.login_on("phone-a");
+        self.submit_level1(session);
+        self.advance(3600);
+        self.run(Action::ApproveDossier { officer: officer() });
+    }
+
+    pub fn start_activation(&mut self, dev: &str) -> Decision {
+        self.run(Action::StartActivation {
+            id_number: id(),
+            phone: phone(),
+            device: device(dev),
+        })
+    }
+
+    pub fn questions() -> Vec<(String, SecretString)> {
+        vec![
+            ("first_pet".into(), s("Mực")),
+            ("favourite_food".into(), s("Phở bò")),
+        ]
+    }
+
+    /// Activation after the OTP was sent (password step only when needed).
+    pub fn finish_activation(&mut self) -> Decision {
+        let code = self.code();
+        self.advance(10);
+        let d = self.run(Action::VerifyOtp { code });
+        let needs_password = matches!(
+            d.events.last().map(|e| &e.kind),
+            Some(EventKind::OtpVerified {
+                next: Some(Flow::Activation {
+                    step: ActivationStep::Password,
+                    ..
+                }),
+                ..
+            })
+        );
+        if needs_password {
+            self.run(Action::SetPassword {
+                password: s(PASSWORD),
+                confirmation: s(PASSWORD),
+            });
+        }
+        self.run(Action::SetPasscode {
+            passcode: s(PASSCODE),
+            confirmation: s(PASSCODE),
+        });
+        self.run(Action::SetSecurityQuestions {
+            answers: World::questions(),
+        })
+    }
+
+    /// An active level-1 account bound to `phone-a`.
+    pub fn active_level1(&mut self) {
+        self.approved_level1();
+        self.advance(600);
+        self.start_activation("phone-a");
+        self.finish_activation();
+    }
+}
+
+pub fn kinds(d: &Decision) -> Vec<EventKind> {
+    d.events.iter().map(|e| e.kind.clone()).collect()
+}
+
+pub fn rkinds(r: &Refusal) -> Vec<EventKind> {
+    r.events.iter().map(|e| e.kind.clone()).collect()
+}
+
+/// The challenge carried by an event (for building expected events).
+pub fn challenge_of(k: &EventKind) -> eid_otp::Challenge {
+    match k {
+        EventKind::OtpIssued { challenge, .. }
+        | EventKind::OtpResent { challenge, .. }
+        | EventKind::OtpVerified { challenge, .. }
+        | EventKind::OtpRejected { challenge } => challenge.clone(),
+        other => panic!("no challenge in {other:?}"),
+    }
+}
