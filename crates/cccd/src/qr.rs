@@ -316,15 +316,13 @@ fn nfc(s: &str, always_nfc: bool) -> Cow<'_, str> {
 }
 
 fn ddmmyyyy(s: &str) -> Option<Date> {
-    let b = s.as_bytes();
-    if b.len() != 8 {
+    let b: [u8; 8] = s.as_bytes().try_into().ok()?;
+    if !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let n = |r: core::ops::Range<usize>| icao9303::date::parse_digits(b.get(r)?);
-    let day = u8::try_from(n(0..2)?).ok()?;
-    let month = u8::try_from(n(2..4)?).ok()?;
-    let year = u16::try_from(n(4..8)?).ok()?;
-    Date::new(year, month, day)
+    let [d1, d2, m1, m2, y1, y2, y3, y4] = b.map(|c| c - b'0');
+    let year = u16::from(y1) * 1000 + u16::from(y2) * 100 + u16::from(y3) * 10 + u16::from(y4);
+    Date::new(year, m1 * 10 + m2, d1 * 10 + d2)
 }
 
 fn format_ddmmyyyy(d: Date) -> String {
