@@ -2,10 +2,11 @@
 //! Part 11 §4.4), on the reader's side.
 //!
 //! Implemented so far: Generic Mapping with ECDH on the standardized curves
-//! NIST P-256, P-384, P-521, brainpoolP256r1 and brainpoolP384r1 (domain
-//! parameters 12, 15, 18, 13, 16), with 3DES or AES secure messaging, and
-//! every password (MRZ, CAN, PIN, PUK). Other mappings, DH and the other
-//! curves are refused with [`PaceErrorKind::Unsupported`].
+//! of domain parameters 10 to 18 (NIST P-224, P-256, P-384, P-521 and
+//! brainpoolP224r1, P256r1, P320r1, P384r1, P512r1), with 3DES or AES
+//! secure messaging, and every password (MRZ, CAN, PIN, PUK). Other
+//! mappings, DH (0 to 2) and the 192-bit curves (8, 9) are refused with
+//! [`PaceErrorKind::Unsupported`].
 //!
 //! The protocol is a sans-IO state machine: [`Pace::start`] gives MSE:Set
 //! AT, then each [`Pace::next`] takes the card's answer (and the caller's
@@ -221,14 +222,22 @@ impl PaceProtocol {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum DomainParameters {
+    /// NIST P-224 (secp224r1), parameter ID 10.
+    Secp224r1,
+    /// brainpoolP224r1 (RFC 5639), parameter ID 11.
+    BrainpoolP224r1,
     /// NIST P-256 (secp256r1), parameter ID 12.
     Secp256r1,
     /// brainpoolP256r1 (RFC 5639), parameter ID 13.
     BrainpoolP256r1,
+    /// brainpoolP320r1 (RFC 5639), parameter ID 14.
+    BrainpoolP320r1,
     /// NIST P-384 (secp384r1), parameter ID 15.
     Secp384r1,
     /// brainpoolP384r1 (RFC 5639), parameter ID 16.
     BrainpoolP384r1,
+    /// brainpoolP512r1 (RFC 5639), parameter ID 17.
+    BrainpoolP512r1,
     /// NIST P-521 (secp521r1), parameter ID 18.
     Secp521r1,
 }
@@ -237,10 +246,14 @@ pub enum DomainParameters {
 macro_rules! on_curve {
     ($params:expr, $f:ident ( $($arg:expr),* )) => {
         match $params {
+            DomainParameters::Secp224r1 => $f::<p224::NistP224>($($arg),*),
+            DomainParameters::BrainpoolP224r1 => $f::<brainpool_ext::BrainpoolP224r1>($($arg),*),
             DomainParameters::Secp256r1 => $f::<p256::NistP256>($($arg),*),
             DomainParameters::BrainpoolP256r1 => $f::<bp256::BrainpoolP256r1>($($arg),*),
+            DomainParameters::BrainpoolP320r1 => $f::<brainpool_ext::BrainpoolP320r1>($($arg),*),
             DomainParameters::Secp384r1 => $f::<p384::NistP384>($($arg),*),
             DomainParameters::BrainpoolP384r1 => $f::<bp384::BrainpoolP384r1>($($arg),*),
+            DomainParameters::BrainpoolP512r1 => $f::<brainpool_ext::BrainpoolP512r1>($($arg),*),
             DomainParameters::Secp521r1 => $f::<p521::NistP521>($($arg),*),
         }
     };
@@ -248,21 +261,29 @@ macro_rules! on_curve {
 
 impl DomainParameters {
     /// Every implemented parameter set.
-    pub const ALL: [DomainParameters; 5] = [
+    pub const ALL: [DomainParameters; 9] = [
+        DomainParameters::Secp224r1,
+        DomainParameters::BrainpoolP224r1,
         DomainParameters::Secp256r1,
         DomainParameters::BrainpoolP256r1,
+        DomainParameters::BrainpoolP320r1,
         DomainParameters::Secp384r1,
         DomainParameters::BrainpoolP384r1,
+        DomainParameters::BrainpoolP512r1,
         DomainParameters::Secp521r1,
     ];
 
     /// The parameters of a standardized domain parameter ID.
     pub fn from_id(id: u8) -> Result<DomainParameters, Error> {
         match id {
+            10 => Ok(DomainParameters::Secp224r1),
+            11 => Ok(DomainParameters::BrainpoolP224r1),
             12 => Ok(DomainParameters::Secp256r1),
             13 => Ok(DomainParameters::BrainpoolP256r1),
+            14 => Ok(DomainParameters::BrainpoolP320r1),
             15 => Ok(DomainParameters::Secp384r1),
             16 => Ok(DomainParameters::BrainpoolP384r1),
+            17 => Ok(DomainParameters::BrainpoolP512r1),
             18 => Ok(DomainParameters::Secp521r1),
             0..=2 => Err(PaceErrorKind::Unsupported {
                 what: "DH domain parameters",
@@ -282,10 +303,14 @@ impl DomainParameters {
     /// The standardized domain parameter ID.
     pub fn id(self) -> u8 {
         match self {
+            DomainParameters::Secp224r1 => 10,
+            DomainParameters::BrainpoolP224r1 => 11,
             DomainParameters::Secp256r1 => 12,
             DomainParameters::BrainpoolP256r1 => 13,
+            DomainParameters::BrainpoolP320r1 => 14,
             DomainParameters::Secp384r1 => 15,
             DomainParameters::BrainpoolP384r1 => 16,
+            DomainParameters::BrainpoolP512r1 => 17,
             DomainParameters::Secp521r1 => 18,
         }
     }
@@ -293,8 +318,11 @@ impl DomainParameters {
     /// The length of a field element (and of a private key) in bytes.
     pub fn field_len(self) -> usize {
         match self {
+            DomainParameters::Secp224r1 | DomainParameters::BrainpoolP224r1 => 28,
             DomainParameters::Secp256r1 | DomainParameters::BrainpoolP256r1 => 32,
+            DomainParameters::BrainpoolP320r1 => 40,
             DomainParameters::Secp384r1 | DomainParameters::BrainpoolP384r1 => 48,
+            DomainParameters::BrainpoolP512r1 => 64,
             DomainParameters::Secp521r1 => 66,
         }
     }
