@@ -2,6 +2,7 @@
 //! over the TBSCertificate as it was written, never over a re-encoding.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use der::{Decode, Encode};
 use x509_cert::ext::pkix::{
@@ -25,7 +26,12 @@ pub struct Certificate {
     signature_algorithm: Alg,
     signature: Vec<u8>,
     parsed: x509_cert::Certificate,
-    key: Result<PublicKey, PaErrorKind>,
+    /// The public key, decoded on first use (a master list holds hundreds
+    /// of keys, few of which are ever used).
+    key: OnceLock<Result<PublicKey, PaErrorKind>>,
+    /// Whether the certificate's own key verifies its signature, computed
+    /// on first use.
+    self_signed: OnceLock<bool>,
 }
 
 impl fmt::Debug for Certificate {
@@ -89,7 +95,6 @@ impl Certificate {
         let spki = t.expect(Tag::new(0x30)).map_err(tlv_err)?;
         let parsed = x509_cert::Certificate::from_der(der)
             .map_err(|e| PaErrorKind::Certificate(format!("X.509: {e}")))?;
-        let key = PublicKey::from_spki(spki.raw());
         Ok(Certificate {
             der: der.to_vec(),
             tbs_start: tbs.offset(),
@@ -99,7 +104,8 @@ impl Certificate {
             signature_algorithm: alg,
             signature,
             parsed,
-            key,
+            key: OnceLock::new(),
+            self_signed: OnceLock::new(),
         })
     }
 
@@ -123,13 +129,24 @@ impl Certificate {
     }
 
     pub(crate) fn key(&self) -> Result<&PublicKey, PaErrorKind> {
-        self.key.as_ref().map_err(Clone::clone)
+        self.key
+            .get_or_init(|| PublicKey::from_spki(self.spki_der()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Whether the certificate's own key verifies its signature (a root's
+    /// self-signature); computed once.
+    pub(crate) fn is_self_signed(&self) -> bool {
+        *self
+            .self_signed
+            .get_or_init(|| self.check_signed_by(self).is_ok())
     }
 
     /// The public key in words (`"rsa-2048"`, `"ec-brainpoolP512r1
     /// (explicit parameters)"`), or why it cannot be used.
     pub fn public_key_description(&self) -> String {
-        match &self.key {
+        match self.key() {
             Ok(k) => k.to_string(),
             Err(e) => format!("unusable: {e}"),
         }
