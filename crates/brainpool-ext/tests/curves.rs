@@ -433,3 +433,33 @@ fn field_sqrt_and_generators() {
         p224r1::ProjectivePoint::GENERATOR.is_identity()
     ));
 }
+
+/// `Reduce` on the whole integer type (U256 for the 224-bit curve, U384 for
+/// the 320-bit one) reduces modulo n: compare with the same value built from
+/// field operations, 2^bits - 1 = (2^(bits/2))^2 - 1.
+macro_rules! reduce_test {
+    ($name:ident, $m:ident, $curve:expr, $uint:ident, $half:expr) => {
+        #[test]
+        fn $name() {
+            use brainpool_ext::elliptic_curve::bigint::{Reduce, $uint};
+            let reduced = <$m::Scalar as Reduce<$uint>>::reduce(&$uint::MAX);
+            let half =
+                brainpool_ext::elliptic_curve::Field::pow_vartime(&$m::Scalar::from(2u64), [$half]);
+            assert_eq!(reduced, half.square() - $m::Scalar::ONE);
+            // n + 5 reduces to 5
+            let n = $uint::from_be_hex(&format!(
+                "{:0>width$}",
+                hex::encode(NamedCurve::from($curve).parameters().n),
+                width = $uint::BITS as usize / 4
+            ));
+            let n_plus_5 = n.wrapping_add(&$uint::from(5u64));
+            assert_eq!(
+                <$m::Scalar as Reduce<$uint>>::reduce(&n_plus_5),
+                $m::Scalar::from(5u64)
+            );
+        }
+    };
+}
+reduce_test!(p224r1_reduce, p224r1, BrainpoolCurve::P224r1, U256, 128);
+reduce_test!(p320r1_reduce, p320r1, BrainpoolCurve::P320r1, U384, 192);
+reduce_test!(p512r1_reduce, p512r1, BrainpoolCurve::P512r1, U512, 256);
