@@ -1,0 +1,497 @@
+//! Personalisation: a whole, consistent document for the virtual chip.
+//!
+//! [`Personalisation`] collects what the document holds (the MRZ, a face,
+//! DG13 for a CCCD, whether the chip does Chip Authentication, Active
+//! Authentication and PACE) and [`Personalisation::build`] writes every
+//! file: EF.COM, DG1, DG2, DG13, DG14, DG15, EF.SOD signed by the
+//! [`TestPki`]'s Document Signer, and EF.CardAccess when PACE is offered.
+
+use std::collections::BTreeMap;
+
+use icao9303::Date;
+use icao9303::kdf::KeyKind;
+use icao9303::lds::{DataGroup, Dg1, Dg2, Dg14, Dg15, FileKind, com};
+use icao9303::mrz::{Mrz, MrzDate, MrzFormat, MrzKey, Sex};
+use icao9303::pace::{DomainParameters, KeyAgreement, Mapping, PaceProtocol};
+use icao9303::tlv::{Node, Tag};
+use rand_core::CryptoRng;
+use zeroize::Zeroizing;
+
+use crate::Error;
+use crate::pki::{TestPki, p256_spki};
+
+/// The face image every simulated document carries: a synthetic 240x320
+/// JPEG of 15,884 bytes (see `assets/README.md`).
+pub const FACE_JPEG: &[u8] = include_bytes!("../assets/face.jpg");
+/// Its width in pixels.
+pub const FACE_WIDTH: u16 = 240;
+/// Its height in pixels.
+pub const FACE_HEIGHT: u16 = 320;
+
+const SEQ: Tag = Tag::new(0x30);
+const OID: Tag = Tag::new(0x06);
+const INT: Tag = Tag::new(0x02);
+
+/// id-PK-ECDH, 0.4.0.127.0.7.2.2.1.2.
+const ID_PK_ECDH: [u8; 9] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x01, 0x02];
+/// id-CA-ECDH, 0.4.0.127.0.7.2.2.3.2 (a cipher arc follows).
+const ID_CA_ECDH: [u8; 9] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02];
+/// id-AA, 2.23.136.1.1.5.
+const ID_AA: [u8; 6] = [0x67, 0x81, 0x08, 0x01, 0x01, 0x05];
+/// ecdsa-with-SHA256, 1.2.840.10045.4.3.2.
+pub(crate) const ECDSA_SHA256: [u8; 8] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02];
+
+/// The cipher arc of an id-CA / id-PACE OID.
+pub(crate) fn cipher_arc(kind: KeyKind) -> u8 {
+    match kind {
+        KeyKind::Tdes => 1,
+        KeyKind::Aes128 => 2,
+        KeyKind::Aes192 => 3,
+        KeyKind::Aes256 => 4,
+    }
+}
+
+/// The chip's Chip Authentication key: an ECDH key on a standardized
+/// curve. Zeroized on drop.
+#[derive(Clone)]
+pub struct ChipAuthKey {
+    /// The curve.
+    pub parameters: DomainParameters,
+    /// The cipher of the secure messaging CA switches to.
+    pub cipher: KeyKind,
+    pub(crate) private: Zeroizing<Vec<u8>>,
+    /// The public point, SEC1 uncompressed.
+    pub public: Vec<u8>,
+}
+
+impl core::fmt::Debug for ChipAuthKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ChipAuthKey")
+            .field("parameters", &self.parameters)
+            .field("cipher", &self.cipher)
+            .field("private", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The chip's Active Authentication key.
+#[derive(Clone)]
+pub enum ActiveAuthKey {
+    /// ECDSA on P-256 with SHA-256 (plain `r || s` signatures, BSI TR-03111).
+    EcdsaP256(p256::ecdsa::SigningKey),
+    /// RSA with ISO/IEC 9796-2 scheme 1 and SHA-1.
+    Rsa(Box<rsa::PrivateKey>),
+}
+
+impl core::fmt::Debug for ActiveAuthKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ActiveAuthKey::EcdsaP256(_) => f.write_str("ActiveAuthKey::EcdsaP256(<redacted>)"),
+            ActiveAuthKey::Rsa(_) => f.write_str("ActiveAuthKey::Rsa(<redacted>)"),
+        }
+    }
+}
+
+/// Which Active Authentication key to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActiveAuthKind {
+    /// ECDSA P-256 / SHA-256.
+    EcdsaP256,
+    /// RSA of this many bits, ISO/IEC 9796-2 scheme 1.
+    Rsa(usize),
+}
+
+/// What the chip offers through EF.CardAccess: one PACE protocol on one
+/// curve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaceOffer {
+    /// Mapping and cipher.
+    pub protocol: PaceProtocol,
+    /// The curve.
+    pub parameters: DomainParameters,
+}
+
+impl PaceOffer {
+    /// ECDH Generic Mapping with `cipher` on `parameters`.
+    pub fn generic(parameters: DomainParameters, cipher: KeyKind) -> PaceOffer {
+        PaceOffer {
+            protocol: PaceProtocol {
+                agreement: KeyAgreement::Ecdh,
+                mapping: Mapping::Generic,
+                cipher,
+            },
+            parameters,
+        }
+    }
+
+    /// The PACEInfo SEQUENCE.
+    fn info(&self) -> Vec<u8> {
+        Node::constructed(
+            SEQ,
+            vec![
+                Node::primitive(OID, self.protocol.oid().to_vec()),
+                Node::primitive(INT, vec![2]),
+                Node::primitive(INT, vec![self.parameters.id()]),
+            ],
+        )
+        .encode()
+    }
+}
+
+/// What to put on the chip.
+#[derive(Debug, Clone)]
+pub struct Personalisation {
+    mrz: Mrz,
+    can: Option<String>,
+    face: Option<Vec<u8>>,
+    dg13: Option<Vec<u8>>,
+    extra: Vec<(DataGroup, Vec<u8>)>,
+    chip_auth: Option<(DomainParameters, KeyKind)>,
+    active_auth: Option<ActiveAuthKind>,
+    pace: Vec<PaceOffer>,
+    country: String,
+}
+
+/// A synthetic TD3 passport MRZ with the given document number and dates.
+pub fn passport_mrz(
+    document_number: &str,
+    date_of_birth: &str,
+    date_of_expiry: &str,
+) -> Result<Mrz, Error> {
+    let dob = MrzDate::from_yymmdd(date_of_birth.as_bytes())
+        .ok_or_else(|| Error::Profile(format!("date of birth {date_of_birth:?} is not YYMMDD")))?;
+    let exp = MrzDate::from_yymmdd(date_of_expiry.as_bytes()).ok_or_else(|| {
+        Error::Profile(format!("date of expiry {date_of_expiry:?} is not YYMMDD"))
+    })?;
+    let number = document_number.to_ascii_uppercase();
+    if number.is_empty()
+        || !number
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'<')
+    {
+        return Err(Error::Profile(format!(
+            "document number {document_number:?} is not A-Z, 0-9"
+        )));
+    }
+    Ok(Mrz {
+        format: MrzFormat::Td3,
+        document_code: "P".into(),
+        issuing_state: "UTO".into(),
+        document_number: number,
+        optional_data: String::new(),
+        optional_data_2: None,
+        date_of_birth: dob,
+        sex: Sex::Female,
+        date_of_expiry: exp,
+        nationality: "UTO".into(),
+        primary_identifier: "SIMULATED".into(),
+        secondary_identifier: "ANNA MARIA".into(),
+    })
+}
+
+impl Personalisation {
+    /// A passport with `mrz`, the face image, Chip Authentication (ECDH
+    /// P-256, AES-128), Active Authentication (ECDSA P-256), BAC only.
+    pub fn passport(mrz: Mrz) -> Personalisation {
+        Personalisation {
+            mrz,
+            can: None,
+            face: Some(FACE_JPEG.to_vec()),
+            dg13: None,
+            extra: Vec::new(),
+            chip_auth: Some((DomainParameters::Secp256r1, KeyKind::Aes128)),
+            active_auth: Some(ActiveAuthKind::EcdsaP256),
+            pace: Vec::new(),
+            country: "UT".into(),
+        }
+    }
+
+    /// A Vietnamese CCCD: the TD1 MRZ of `cccd::mrz` for the 12-digit
+    /// `id_number` and the `YYMMDD` dates (`991231`: no expiry), a
+    /// synthetic name, DG13 with every record, the face, CA and AA.
+    pub fn cccd(
+        id_number: &str,
+        date_of_birth: &str,
+        date_of_expiry: &str,
+    ) -> Result<Personalisation, Error> {
+        let id = cccd::IdNumber::parse(id_number)
+            .map_err(|e| Error::Profile(format!("ID number: {e}")))?;
+        let century = id.birth_century();
+        let dob = MrzDate::from_yymmdd(date_of_birth.as_bytes())
+            .and_then(|d| d.in_century(century))
+            .ok_or_else(|| {
+                Error::Profile(format!("date of birth {date_of_birth:?} is not YYMMDD"))
+            })?;
+        let expiry = if date_of_expiry == "991231" {
+            None
+        } else {
+            Some(
+                MrzDate::from_yymmdd(date_of_expiry.as_bytes())
+                    .and_then(|d| d.in_century(2000))
+                    .ok_or_else(|| {
+                        Error::Profile(format!("date of expiry {date_of_expiry:?} is not YYMMDD"))
+                    })?,
+            )
+        };
+        let sex = id.sex();
+        let (primary, secondary, full_name) = match sex {
+            cccd::Sex::Male => ("NGUYEN", "VAN AN", "Nguyễn Văn An"),
+            cccd::Sex::Female => ("TRAN", "THI BINH", "Trần Thị Bình"),
+        };
+        let issue = Date::new(2021, 7, 1).unwrap_or(dob);
+        let data = cccd::dg13::Dg13Data {
+            id_number: id.as_str().to_owned(),
+            full_name: full_name.to_owned(),
+            date_of_birth: dob,
+            sex,
+            nationality: "Việt Nam".into(),
+            ethnicity: "Kinh".into(),
+            religion: "Không".into(),
+            place_of_origin: "Xã Đông Anh, Thành phố Hà Nội".into(),
+            place_of_residence: "Số 1 Phố Tràng Tiền, Phường Hoàn Kiếm, Thành phố Hà Nội".into(),
+            identifying_marks: "Nốt ruồi cách 2 cm trên đuôi mắt trái".into(),
+            issue_date: issue,
+            date_of_expiry: expiry,
+            father_name: "Nguyễn Văn Bình".into(),
+            mother_name: "Lê Thị Cúc".into(),
+            spouse_name: None,
+            old_id_number: None,
+        };
+        let mrz = cccd::mrz::CccdMrz::new(id, primary, secondary, dob, sex, expiry);
+        let mut p = Personalisation::passport(mrz.mrz);
+        p.dg13 = Some(data.encode());
+        p.country = "VN".into();
+        Ok(p)
+    }
+
+    /// Also offer PACE (through EF.CardAccess and DG14).
+    pub fn with_pace(mut self, offer: PaceOffer) -> Personalisation {
+        self.pace.push(offer);
+        self
+    }
+
+    /// A Card Access Number (a PACE password) printed on the document.
+    pub fn with_can(mut self, can: &str) -> Personalisation {
+        self.can = Some(can.to_owned());
+        self
+    }
+
+    /// No face image (DG2 left out).
+    pub fn without_face(mut self) -> Personalisation {
+        self.face = None;
+        self
+    }
+
+    /// Chip Authentication on `parameters` switching to `cipher`, or none.
+    pub fn with_chip_authentication(
+        mut self,
+        ca: Option<(DomainParameters, KeyKind)>,
+    ) -> Personalisation {
+        self.chip_auth = ca;
+        self
+    }
+
+    /// Active Authentication with a key of `kind`, or none.
+    pub fn with_active_authentication(mut self, aa: Option<ActiveAuthKind>) -> Personalisation {
+        self.active_auth = aa;
+        self
+    }
+
+    /// Another data group, stored as given (and hashed into EF.SOD).
+    pub fn with_data_group(mut self, dg: DataGroup, bytes: Vec<u8>) -> Personalisation {
+        self.extra.push((dg, bytes));
+        self
+    }
+
+    /// The MRZ.
+    pub fn mrz(&self) -> &Mrz {
+        &self.mrz
+    }
+
+    /// Writes every file, keys drawn from `rng`, EF.SOD signed by `pki`.
+    pub fn build<R: CryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        pki: &TestPki,
+    ) -> Result<ChipData, Error> {
+        let mut dgs: BTreeMap<DataGroup, Vec<u8>> = BTreeMap::new();
+        dgs.insert(DataGroup::Dg1, Dg1::encode(&self.mrz)?);
+        if let Some(face) = &self.face {
+            dgs.insert(
+                DataGroup::Dg2,
+                Dg2::encode_19794(face, FACE_WIDTH, FACE_HEIGHT),
+            );
+        }
+        if let Some(dg13) = &self.dg13 {
+            dgs.insert(DataGroup::Dg13, dg13.clone());
+        }
+        for (dg, bytes) in &self.extra {
+            dgs.insert(*dg, bytes.clone());
+        }
+        let mut infos: Vec<Vec<u8>> = Vec::new();
+        let chip_auth = match self.chip_auth {
+            Some((parameters, cipher)) => {
+                let private = parameters.random_private_key(rng)?;
+                let public = parameters.public_key(&private, None)?;
+                infos.push(ca_public_key_info(parameters, &public));
+                let mut oid = ID_CA_ECDH.to_vec();
+                oid.push(cipher_arc(cipher));
+                infos.push(
+                    Node::constructed(
+                        SEQ,
+                        vec![Node::primitive(OID, oid), Node::primitive(INT, vec![1])],
+                    )
+                    .encode(),
+                );
+                Some(ChipAuthKey {
+                    parameters,
+                    cipher,
+                    private,
+                    public,
+                })
+            }
+            None => None,
+        };
+        let active_auth = match self.active_auth {
+            Some(ActiveAuthKind::EcdsaP256) => {
+                let key = crate::pki::random_p256_key(rng)?;
+                dgs.insert(DataGroup::Dg15, Dg15::encode(&p256_spki(&key)));
+                infos.push(
+                    Node::constructed(
+                        SEQ,
+                        vec![
+                            Node::primitive(OID, ID_AA.to_vec()),
+                            Node::primitive(INT, vec![1]),
+                            Node::primitive(OID, ECDSA_SHA256.to_vec()),
+                        ],
+                    )
+                    .encode(),
+                );
+                Some(ActiveAuthKey::EcdsaP256(key))
+            }
+            Some(ActiveAuthKind::Rsa(bits)) => {
+                let key = rsa::PrivateKey::new(rng, bits)
+                    .map_err(|e| Error::Profile(format!("RSA key: {e}")))?;
+                dgs.insert(DataGroup::Dg15, Dg15::encode(&rsa_spki(&key)));
+                Some(ActiveAuthKey::Rsa(Box::new(key)))
+            }
+            None => None,
+        };
+        for offer in &self.pace {
+            infos.push(offer.info());
+        }
+        if !infos.is_empty() {
+            let refs: Vec<&[u8]> = infos.iter().map(Vec::as_slice).collect();
+            dgs.insert(DataGroup::Dg14, Dg14::encode(&refs));
+        }
+        let list: Vec<DataGroup> = dgs.keys().copied().collect();
+        let hashed: Vec<(DataGroup, &[u8])> = dgs.iter().map(|(d, b)| (*d, b.as_slice())).collect();
+        let sod = pki.sign_sod(&hashed);
+        let mut files = BTreeMap::new();
+        files.insert(FileKind::Com.fid(), com::encode(&list));
+        for (dg, bytes) in dgs {
+            files.insert(dg.fid(), bytes);
+        }
+        files.insert(FileKind::Sod.fid(), sod);
+        let card_access = if self.pace.is_empty() {
+            None
+        } else {
+            let pace_infos: Vec<Vec<u8>> = self.pace.iter().map(PaceOffer::info).collect();
+            Some(icao9303::tlv::encode(Tag::new(0x31), &pace_infos.concat()))
+        };
+        Ok(ChipData {
+            access_key: self.mrz.access_key(),
+            can: self.can.clone().map(Zeroizing::new),
+            files,
+            card_access,
+            chip_auth,
+            active_auth,
+            pace: self.pace.clone(),
+            csca: pki.csca_certificate().to_vec(),
+        })
+    }
+}
+
+/// ChipAuthenticationPublicKeyInfo `{ id-PK-ECDH, SubjectPublicKeyInfo }`
+/// with the standardized-domain-parameters algorithm (BSI TR-03110).
+fn ca_public_key_info(parameters: DomainParameters, public: &[u8]) -> Vec<u8> {
+    let mut bits = vec![0u8];
+    bits.extend_from_slice(public);
+    let spki = Node::constructed(
+        SEQ,
+        vec![
+            Node::constructed(
+                SEQ,
+                vec![
+                    // id-ecc standardized domain parameters 0.4.0.127.0.7.1.2
+                    Node::primitive(OID, vec![0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x02]),
+                    Node::primitive(INT, vec![parameters.id()]),
+                ],
+            ),
+            Node::primitive(Tag::new(0x03), bits),
+        ],
+    );
+    Node::constructed(SEQ, vec![Node::primitive(OID, ID_PK_ECDH.to_vec()), spki]).encode()
+}
+
+/// The SubjectPublicKeyInfo of an RSA key.
+fn rsa_spki(key: &rsa::PrivateKey) -> Vec<u8> {
+    use rsa::traits::PublicKeyParts;
+    let n = key.n().to_be_bytes();
+    let e = key.e().to_be_bytes();
+    let rsa_key = Node::constructed(
+        SEQ,
+        vec![
+            Node::primitive(INT, crate::pki::der_uint(&n)),
+            Node::primitive(INT, crate::pki::der_uint(&e)),
+        ],
+    )
+    .encode();
+    let mut bits = vec![0u8];
+    bits.extend_from_slice(&rsa_key);
+    Node::constructed(
+        SEQ,
+        vec![
+            Node::constructed(
+                SEQ,
+                vec![
+                    Node::primitive(
+                        OID,
+                        vec![0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01],
+                    ),
+                    Node::primitive(Tag::new(0x05), Vec::new()),
+                ],
+            ),
+            Node::primitive(Tag::new(0x03), bits),
+        ],
+    )
+    .encode()
+}
+
+/// Everything the chip holds after personalisation.
+#[derive(Debug, Clone)]
+pub struct ChipData {
+    /// The MRZ key BAC and PACE-MRZ check against.
+    pub access_key: MrzKey,
+    pub(crate) can: Option<Zeroizing<String>>,
+    /// The files of the LDS1 application by file identifier (EF.COM,
+    /// the data groups, EF.SOD), raw.
+    pub files: BTreeMap<u16, Vec<u8>>,
+    /// EF.CardAccess (in the master file), when PACE is offered.
+    pub card_access: Option<Vec<u8>>,
+    /// The Chip Authentication key.
+    pub chip_auth: Option<ChipAuthKey>,
+    /// The Active Authentication key.
+    pub active_auth: Option<ActiveAuthKey>,
+    /// The PACE protocols offered.
+    pub pace: Vec<PaceOffer>,
+    /// The CSCA certificate (DER) the EF.SOD chains to.
+    pub csca: Vec<u8>,
+}
+
+impl ChipData {
+    /// The bytes of a file of the LDS1 application.
+    pub fn file(&self, kind: FileKind) -> Option<&[u8]> {
+        self.files.get(&kind.fid()).map(Vec::as_slice)
+    }
+}
