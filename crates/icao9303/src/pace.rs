@@ -3,10 +3,11 @@
 //!
 //! Implemented so far: Generic Mapping with ECDH on the standardized curves
 //! of domain parameters 10 to 18 (NIST P-224, P-256, P-384, P-521 and
-//! brainpoolP224r1, P256r1, P320r1, P384r1, P512r1), with 3DES or AES
-//! secure messaging, and every password (MRZ, CAN, PIN, PUK). Other
-//! mappings, DH (0 to 2) and the 192-bit curves (8, 9) are refused with
-//! [`PaceErrorKind::Unsupported`].
+//! brainpoolP224r1, P256r1, P320r1, P384r1, P512r1) and with DH on the
+//! 1024-bit MODP group (parameter 0), with 3DES or AES secure messaging,
+//! and every password (MRZ, CAN, PIN, PUK). Integrated and Chip
+//! Authentication Mapping, the 2048-bit DH groups (1, 2) and the 192-bit
+//! curves (8, 9) are refused with [`PaceErrorKind::Unsupported`].
 //!
 //! The protocol is a sans-IO state machine: [`Pace::start`] gives MSE:Set
 //! AT, then each [`Pace::next`] takes the card's answer (and the caller's
@@ -17,9 +18,11 @@
 //! [`DomainParameters::map_generic`], [`public_key_data`], [`auth_token`]).
 //! [`authenticate`] drives it over a [`Transport`].
 //!
-//! Points are SEC1 uncompressed encodings (`04 || x || y`); the PICC's
-//! points are checked to be on the curve and not the identity, and the two
-//! ephemeral public keys must differ. Secrets (nonce, private keys, `K_pi`)
+//! Points are SEC1 uncompressed encodings (`04 || x || y`), DH values
+//! big-endian octet strings as long as `p`; the other side's points are
+//! checked to be on the curve and not the identity (DH values: in `2..p-1`
+//! and in the subgroup of order `q`), and the two ephemeral public keys
+//! must differ. Secrets (nonce, private keys, `K_pi`)
 //! are zeroized on drop.
 
 use core::fmt;
@@ -40,6 +43,8 @@ use crate::mrz::MrzKey;
 use crate::sm::{self, CardSm, SecureMessaging, SessionKeys};
 use crate::tlv::{self, Tag, Tlv};
 use crate::transport::{self, Transport};
+
+mod dh;
 
 /// `id-PACE` (0.4.0.127.0.7.2.2.4), the DER content octets.
 pub const ID_PACE: [u8; 8] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04];
@@ -95,9 +100,10 @@ pub enum PaceErrorKind {
     /// (card side: a command out of order).
     #[error("PACE is not waiting for this")]
     WrongState,
-    /// Card side: MSE:Set AT names another protocol, password or domain
-    /// parameters than the chip's.
-    #[error("MSE:Set AT does not match the chip's PACE parameters")]
+    /// Domain parameters of the other key agreement than the protocol's
+    /// (DH parameters for ECDH or the reverse); card side: MSE:Set AT names
+    /// another protocol, password or domain parameters than the chip's.
+    #[error("PACE parameters that do not match")]
     WrongParameters,
 }
 
@@ -217,11 +223,15 @@ impl PaceProtocol {
 }
 
 /// The standardized domain parameters of Doc 9303 Part 11 §9.5.1 that are
-/// implemented: the elliptic curves with a RustCrypto implementation.
+/// implemented: the elliptic curves with a RustCrypto implementation and
+/// the 1024-bit MODP group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum DomainParameters {
+    /// The 1024-bit MODP group with 160-bit prime-order subgroup of RFC 5114
+    /// §2.1 (DH), parameter ID 0.
+    Modp1024,
     /// NIST P-224 (secp224r1), parameter ID 10.
     Secp224r1,
     /// brainpoolP224r1 (RFC 5639), parameter ID 11.
@@ -244,8 +254,9 @@ pub enum DomainParameters {
 
 /// Calls a generic curve function with the curve type of `$params`.
 macro_rules! on_curve {
-    ($params:expr, $f:ident ( $($arg:expr),* )) => {
+    ($params:expr, $f:ident ( $($arg:expr),* ), dh => $dh:expr) => {
         match $params {
+            DomainParameters::Modp1024 => $dh,
             DomainParameters::Secp224r1 => $f::<p224::NistP224>($($arg),*),
             DomainParameters::BrainpoolP224r1 => $f::<brainpool_ext::BrainpoolP224r1>($($arg),*),
             DomainParameters::Secp256r1 => $f::<p256::NistP256>($($arg),*),
@@ -261,7 +272,8 @@ macro_rules! on_curve {
 
 impl DomainParameters {
     /// Every implemented parameter set.
-    pub const ALL: [DomainParameters; 9] = [
+    pub const ALL: [DomainParameters; 10] = [
+        DomainParameters::Modp1024,
         DomainParameters::Secp224r1,
         DomainParameters::BrainpoolP224r1,
         DomainParameters::Secp256r1,
@@ -276,6 +288,7 @@ impl DomainParameters {
     /// The parameters of a standardized domain parameter ID.
     pub fn from_id(id: u8) -> Result<DomainParameters, Error> {
         match id {
+            0 => Ok(DomainParameters::Modp1024),
             10 => Ok(DomainParameters::Secp224r1),
             11 => Ok(DomainParameters::BrainpoolP224r1),
             12 => Ok(DomainParameters::Secp256r1),
@@ -285,8 +298,8 @@ impl DomainParameters {
             16 => Ok(DomainParameters::BrainpoolP384r1),
             17 => Ok(DomainParameters::BrainpoolP512r1),
             18 => Ok(DomainParameters::Secp521r1),
-            0..=2 => Err(PaceErrorKind::Unsupported {
-                what: "DH domain parameters",
+            1 | 2 => Err(PaceErrorKind::Unsupported {
+                what: "the 2048-bit DH groups",
             }
             .into()),
             8..=18 => Err(PaceErrorKind::Unsupported {
@@ -303,6 +316,7 @@ impl DomainParameters {
     /// The standardized domain parameter ID.
     pub fn id(self) -> u8 {
         match self {
+            DomainParameters::Modp1024 => 0,
             DomainParameters::Secp224r1 => 10,
             DomainParameters::BrainpoolP224r1 => 11,
             DomainParameters::Secp256r1 => 12,
@@ -315,9 +329,29 @@ impl DomainParameters {
         }
     }
 
-    /// The length of a field element (and of a private key) in bytes.
+    /// The key agreement these parameters serve.
+    pub fn agreement(self) -> KeyAgreement {
+        match self {
+            DomainParameters::Modp1024 => KeyAgreement::Dh,
+            _ => KeyAgreement::Ecdh,
+        }
+    }
+
+    fn modp(self) -> Result<dh::Modp, Error> {
+        match self {
+            DomainParameters::Modp1024 => dh::Modp::new(&dh::RFC5114_1024_160),
+            _ => Err(PaceErrorKind::Unsupported {
+                what: "DH on an elliptic curve",
+            }
+            .into()),
+        }
+    }
+
+    /// The length of a field element in bytes (for DH, of `p`: the length
+    /// of every public value).
     pub fn field_len(self) -> usize {
         match self {
+            DomainParameters::Modp1024 => 128,
             DomainParameters::Secp224r1 | DomainParameters::BrainpoolP224r1 => 28,
             DomainParameters::Secp256r1 | DomainParameters::BrainpoolP256r1 => 32,
             DomainParameters::BrainpoolP320r1 => 40,
@@ -327,48 +361,79 @@ impl DomainParameters {
         }
     }
 
-    /// `sk * base` (the curve's generator when `base` is `None`), as an
-    /// uncompressed point.
+    /// The public key of `sk` over `base` (the group's generator when `base`
+    /// is `None`): `sk * base` as an uncompressed point, or `base^sk mod p`
+    /// for DH. Also the shared secret's carrier: [`Self::x_coordinate`] of
+    /// `public_key(sk, Some(peer))`.
     pub fn public_key(self, sk: &[u8], base: Option<&[u8]>) -> Result<Vec<u8>, Error> {
-        on_curve!(self, ec_mul(sk, base))
+        on_curve!(self, ec_mul(sk, base), dh => self.modp()?.pow(base, sk))
     }
 
-    /// Generic Mapping: `H = sk * peer` and the mapped generator
-    /// `G~ = s * G + H`; returns `(H, G~)`.
+    /// Generic Mapping from our private mapping key and the peer's public
+    /// one: `H = sk * peer` (DH: `peer^sk`) and the mapped generator
+    /// `G~ = s * G + H` (DH: `g^s * H`); returns `(H, G~)`.
     pub fn map_generic(
         self,
         nonce: &[u8],
         sk: &[u8],
         peer: &[u8],
     ) -> Result<(Vec<u8>, Vec<u8>), Error> {
-        on_curve!(self, ec_map_generic(nonce, sk, peer))
+        self.check_point(peer)?;
+        let h = self.public_key(sk, Some(peer))?;
+        let g = self.generic_mapping(nonce, &h)?;
+        Ok((h, g))
     }
 
-    /// Checks that `point` is an uncompressed point of the curve, not the
-    /// identity.
+    /// The mapped generator from the nonce and `H`: `s * G + H`, or
+    /// `g^s * H mod p` for DH.
+    pub fn generic_mapping(self, nonce: &[u8], h: &[u8]) -> Result<Vec<u8>, Error> {
+        on_curve!(self, ec_map_h(nonce, h), dh => self.modp()?.map(nonce, h))
+    }
+
+    /// Checks a public key from the other side: an uncompressed point of
+    /// the curve, not the identity; for DH a value in `2..p-1` of the
+    /// subgroup of order `q`.
     pub fn check_point(self, point: &[u8]) -> Result<(), Error> {
-        on_curve!(self, ec_check_point(point))
+        on_curve!(self, ec_check_point(point), dh => self.modp()?.check(point))
     }
 
-    /// The x coordinate of an uncompressed point (the ECDH shared secret).
+    /// The shared secret carried by a key agreement result: the x
+    /// coordinate of an uncompressed point, or the DH value itself.
     pub fn x_coordinate(self, point: &[u8]) -> Result<Vec<u8>, Error> {
         let n = self.field_len();
+        if self == DomainParameters::Modp1024 {
+            return if point.len() == n {
+                Ok(point.to_vec())
+            } else {
+                Err(PaceErrorKind::InvalidPoint.into())
+            };
+        }
         match point.split_first() {
             Some((0x04, xy)) if xy.len() == 2 * n => Ok(xy.get(..n).unwrap_or_default().to_vec()),
             _ => Err(PaceErrorKind::InvalidPoint.into()),
         }
     }
 
-    /// A private key drawn from `rng`: a value in `1..n`, by rejection
-    /// (bits above the order's length are cleared first).
+    /// A private key drawn from `rng`: a value in `1..n` (DH: `1..q`), by
+    /// rejection (bits above the order's length are cleared first).
     pub fn random_private_key<R: CryptoRng + ?Sized>(
         self,
         rng: &mut R,
     ) -> Result<Zeroizing<Vec<u8>>, Error> {
-        let mut sk = Zeroizing::new(vec![0u8; self.field_len()]);
+        let modp = if self == DomainParameters::Modp1024 {
+            Some(self.modp()?)
+        } else {
+            None
+        };
+        let len = modp.as_ref().map_or(self.field_len(), dh::Modp::q_len);
+        let mut sk = Zeroizing::new(vec![0u8; len]);
         for _ in 0..MAX_DRAWS {
             rng.fill_bytes(&mut sk);
-            if on_curve!(self, ec_clamp_and_check(&mut sk)) {
+            let ok = match &modp {
+                Some(m) => m.valid_private_key(&sk),
+                None => on_curve!(self, ec_clamp_and_check(&mut sk), dh => false),
+            };
+            if ok {
                 return Ok(sk);
             }
         }
@@ -457,13 +522,13 @@ where
     ec_encode::<C>(&(base * k))
 }
 
-fn ec_map_generic<C>(nonce: &[u8], sk: &[u8], peer: &[u8]) -> Result<(Vec<u8>, Vec<u8>), Error>
+fn ec_map_h<C>(nonce: &[u8], h: &[u8]) -> Result<Vec<u8>, Error>
 where
     C: CurveArithmetic,
     AffinePoint<C>: FromSec1Point<C> + ToSec1Point<C>,
     FieldBytesSize<C>: ModulusSize,
 {
-    let h = ProjectivePoint::<C>::from(ec_point::<C>(peer)?) * ec_scalar::<C>(sk, false)?;
+    let h = ProjectivePoint::<C>::from(ec_point::<C>(h)?);
     // The nonce as an integer, left-padded to the field length.
     let n = FieldBytes::<C>::default().len();
     let pad = n
@@ -472,8 +537,7 @@ where
     let mut s_bytes = Zeroizing::new(vec![0u8; pad]);
     s_bytes.extend_from_slice(nonce);
     let s = ec_scalar::<C>(&s_bytes, true)?;
-    let g = ProjectivePoint::<C>::generator() * s + h;
-    Ok((ec_encode::<C>(&h)?, ec_encode::<C>(&g)?))
+    ec_encode::<C>(&(ProjectivePoint::<C>::generator() * s + h))
 }
 
 // ---- passwords and the steps as functions ---------------------------------
@@ -780,11 +844,8 @@ impl Pace {
             }
             .into());
         }
-        if protocol.agreement != KeyAgreement::Ecdh {
-            return Err(PaceErrorKind::Unsupported {
-                what: "DH key agreement",
-            }
-            .into());
+        if protocol.agreement != parameters.agreement() {
+            return Err(PaceErrorKind::WrongParameters.into());
         }
         Ok(Pace {
             protocol,
@@ -1006,11 +1067,14 @@ impl CardPace {
         parameters: DomainParameters,
         password: &PacePassword,
     ) -> Result<CardPace, Error> {
-        if protocol.mapping != Mapping::Generic || protocol.agreement != KeyAgreement::Ecdh {
+        if protocol.mapping != Mapping::Generic {
             return Err(PaceErrorKind::Unsupported {
-                what: "PACE other than ECDH Generic Mapping",
+                what: "mappings other than Generic Mapping",
             }
             .into());
+        }
+        if protocol.agreement != parameters.agreement() {
+            return Err(PaceErrorKind::WrongParameters.into());
         }
         Ok(CardPace {
             protocol,

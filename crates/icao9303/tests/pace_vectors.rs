@@ -549,8 +549,27 @@ fn unsupported_variants_are_refused() {
     let dh = PaceProtocol::from_oid(&oid_bytes(s(g2, "pace_oid"))).unwrap();
     assert_eq!(dh.agreement, KeyAgreement::Dh);
     let pw = PacePassword::can("123456");
+    assert_eq!(
+        Pace::new(dh, DomainParameters::BrainpoolP256r1, &pw).unwrap_err(),
+        Error::Pace(PaceErrorKind::WrongParameters)
+    );
+    let ecdh = PaceProtocol {
+        agreement: KeyAgreement::Ecdh,
+        ..dh
+    };
+    assert_eq!(
+        CardPace::new(ecdh, DomainParameters::Modp1024, &pw).unwrap_err(),
+        Error::Pace(PaceErrorKind::WrongParameters)
+    );
     assert!(matches!(
-        Pace::new(dh, DomainParameters::BrainpoolP256r1, &pw),
+        CardPace::new(
+            PaceProtocol {
+                mapping: Mapping::Integrated,
+                ..ecdh
+            },
+            DomainParameters::Secp256r1,
+            &pw
+        ),
         Err(Error::Pace(PaceErrorKind::Unsupported { .. }))
     ));
     let im = PaceProtocol {
@@ -568,10 +587,16 @@ fn unsupported_variants_are_refused() {
         .unwrap()
         .as_integer()
         .unwrap() as u8;
-    assert!(matches!(
-        DomainParameters::from_id(id),
-        Err(Error::Pace(PaceErrorKind::Unsupported { .. }))
-    ));
+    assert_eq!(
+        DomainParameters::from_id(id).unwrap(),
+        DomainParameters::Modp1024
+    );
+    for unsupported in [1, 2, 3, 8, 19, 255] {
+        assert!(matches!(
+            DomainParameters::from_id(unsupported),
+            Err(Error::Pace(PaceErrorKind::Unsupported { .. }))
+        ));
+    }
     assert!(matches!(
         DomainParameters::from_id(9),
         Err(Error::Pace(PaceErrorKind::Unsupported { .. }))
@@ -863,13 +888,13 @@ fn card_side_refusals() {
 
 #[test]
 fn reader_and_card_agree_on_every_curve() {
-    let protocol = PaceProtocol {
-        agreement: KeyAgreement::Ecdh,
-        mapping: Mapping::Generic,
-        cipher: KeyKind::Aes256,
-    };
     let password = PacePassword::can("500540");
     for (i, params) in DomainParameters::ALL.into_iter().enumerate() {
+        let protocol = PaceProtocol {
+            agreement: params.agreement(),
+            mapping: Mapping::Generic,
+            cipher: KeyKind::Aes256,
+        };
         assert_eq!(DomainParameters::from_id(params.id()).unwrap(), params);
         let mut reader = Pace::new(protocol, params, &password).unwrap();
         let mut chip = CardPace::new(protocol, params, &password).unwrap();
@@ -882,7 +907,12 @@ fn reader_and_card_agree_on_every_curve() {
                 // The chip's public keys have the curve's size.
                 if step == 2 || step == 3 {
                     let inner = Tlv::parse(&answer.data).unwrap().children_vec().unwrap();
-                    assert_eq!(inner[0].value().len(), 1 + 2 * params.field_len());
+                    let len = if params.agreement() == KeyAgreement::Dh {
+                        params.field_len()
+                    } else {
+                        1 + 2 * params.field_len()
+                    };
+                    assert_eq!(inner[0].value().len(), len);
                     params.check_point(inner[0].value()).unwrap();
                 }
             },
@@ -906,4 +936,105 @@ fn reader_and_card_agree_on_every_curve() {
             }
         }
     }
+}
+
+#[test]
+fn g2_dh_generic_mapping() {
+    let all = load("icao9303-pace.toml");
+    let v = all.get("g2_dh_gm").unwrap();
+    let group = all.get("groups").unwrap().get(s(v, "group")).unwrap();
+    let params = DomainParameters::from_id(
+        v.get("standardized_parameter_id")
+            .unwrap()
+            .as_integer()
+            .unwrap() as u8,
+    )
+    .unwrap();
+    assert_eq!(params, DomainParameters::Modp1024);
+    assert_eq!(params.field_len(), h(group, "p").len());
+    // g itself is g^1.
+    assert_eq!(params.public_key(&[1], None).unwrap(), h(group, "g"));
+    // g has order q.
+    assert_eq!(
+        params.public_key(&h(group, "q"), None).unwrap(),
+        [vec![0; 127], vec![1]].concat()
+    );
+
+    let protocol = PaceProtocol::from_oid(&oid_bytes(s(v, "pace_oid"))).unwrap();
+    assert_eq!(
+        protocol,
+        PaceProtocol {
+            agreement: KeyAgreement::Dh,
+            mapping: Mapping::Generic,
+            cipher: KeyKind::Aes128
+        }
+    );
+    let info_bytes = h(v, "pace_info");
+    let info = Tlv::parse(&info_bytes).unwrap().children_vec().unwrap();
+    assert_eq!(info[0].value(), protocol.oid());
+    assert_eq!(info[2].value(), [params.id()]);
+
+    // G~ = g^s * H.
+    let mapped = params.generic_mapping(&h(v, "nonce"), &h(v, "h")).unwrap();
+    assert_eq!(mapped, h(v, "mapped_generator"));
+    // PCD's ephemeral key, the chip's checked, the shared secret.
+    let pcd = params
+        .public_key(&h(v, "pcd_ephemeral_sk"), Some(&mapped))
+        .unwrap();
+    assert_eq!(pcd, h(v, "pcd_ephemeral_pk"));
+    let picc = h(v, "picc_ephemeral_pk");
+    params.check_point(&picc).unwrap();
+    let shared = params
+        .public_key(&h(v, "pcd_ephemeral_sk"), Some(&picc))
+        .unwrap();
+    assert_eq!(params.x_coordinate(&shared).unwrap(), h(v, "shared_secret"));
+    // Keys and tokens.
+    let keys = SessionKeys::derive(KeyKind::Aes128, &h(v, "shared_secret"));
+    assert_eq!(keys.enc(), h(v, "ks_enc"));
+    assert_eq!(keys.mac(), h(v, "ks_mac"));
+    let t_pcd_input = pace::public_key_data(&protocol, &picc);
+    assert_eq!(t_pcd_input, h(v, "t_pcd_input"));
+    let t_picc_input = pace::public_key_data(&protocol, &pcd);
+    assert_eq!(t_picc_input, h(v, "t_picc_input"));
+    assert_eq!(
+        pace::auth_token(KeyKind::Aes128, keys.mac(), &t_pcd_input)
+            .unwrap()
+            .to_vec(),
+        h(v, "t_pcd")
+    );
+    assert_eq!(
+        pace::auth_token(KeyKind::Aes128, keys.mac(), &t_picc_input)
+            .unwrap()
+            .to_vec(),
+        h(v, "t_picc")
+    );
+
+    // Values outside the subgroup or the range are refused.
+    let p = h(group, "p");
+    let mut p_minus_1 = p.clone();
+    p_minus_1[127] -= 1;
+    for bad in [
+        vec![0u8; 128],
+        [vec![0; 127], vec![1]].concat(),
+        p_minus_1,
+        p.clone(),
+        vec![0xFF; 128],
+        picc[1..].to_vec(),
+    ] {
+        assert_eq!(
+            params.check_point(&bad).unwrap_err(),
+            Error::Pace(PaceErrorKind::InvalidPoint)
+        );
+    }
+    // 2 is not in the subgroup of order q.
+    assert_eq!(
+        params
+            .check_point(&[vec![0; 127], vec![2]].concat())
+            .unwrap_err(),
+        Error::Pace(PaceErrorKind::InvalidPoint)
+    );
+    assert_eq!(
+        params.x_coordinate(&picc[1..]).unwrap_err(),
+        Error::Pace(PaceErrorKind::InvalidPoint)
+    );
 }
