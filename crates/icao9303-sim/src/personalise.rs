@@ -112,11 +112,17 @@ pub struct PaceOffer {
 }
 
 impl PaceOffer {
-    /// ECDH Generic Mapping with `cipher` on `parameters`.
+    /// Generic Mapping with `cipher` on `parameters` (DH for the MODP
+    /// groups 0 to 2, ECDH for the curves).
     pub fn generic(parameters: DomainParameters, cipher: KeyKind) -> PaceOffer {
+        let agreement = if parameters.id() <= 2 {
+            KeyAgreement::Dh
+        } else {
+            KeyAgreement::Ecdh
+        };
         PaceOffer {
             protocol: PaceProtocol {
-                agreement: KeyAgreement::Ecdh,
+                agreement,
                 mapping: Mapping::Generic,
                 cipher,
             },

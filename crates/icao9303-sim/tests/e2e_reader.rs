@@ -1,0 +1,333 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! End to end: `icao9303::reader` against the virtual chip, over a matrix
+//! of access controls, curves, ciphers and chip limits.
+
+use icao9303::apdu::StatusWord;
+use icao9303::kdf::KeyKind;
+use icao9303::lds::{DataGroup, FileKind};
+use icao9303::mrz::MrzKey;
+use icao9303::pace::{DomainParameters, PasswordKind};
+use icao9303::reader::{
+    self, AccessControl, Credential, Document, ReaderErrorKind, ReaderOptions, max_chunk,
+};
+use icao9303::transport::LinkInfo;
+use icao9303_sim::pki::TestPki;
+use icao9303_sim::{
+    ChipConfig, ChipData, Oversize, PaceOffer, Personalisation, SimRng, VirtualChip,
+};
+
+fn pki() -> TestPki {
+    TestPki::generate(&mut SimRng::from_seed_u64(100), "VN").unwrap()
+}
+
+fn cccd(pace: Option<PaceOffer>) -> ChipData {
+    let mut p = Personalisation::cccd("001099012345", "990315", "240315").unwrap();
+    if let Some(offer) = pace {
+        p = p.with_pace(offer).with_can("123456");
+    }
+    p.build(&mut SimRng::from_seed_u64(101), &pki()).unwrap()
+}
+
+fn key() -> MrzKey {
+    cccd::mrz::access_key(
+        &cccd::IdNumber::parse("001099012345").unwrap(),
+        "990315",
+        "240315",
+    )
+    .unwrap()
+}
+
+fn read(
+    chip: &mut VirtualChip,
+    credential: &Credential,
+    options: ReaderOptions,
+) -> Result<Document, icao9303::Error> {
+    let mut calls = Vec::new();
+    let r = reader::read_document(
+        chip,
+        credential,
+        options,
+        &mut SimRng::from_seed_u64(7),
+        &mut |f, n, t| calls.push((f, n, t)),
+    );
+    if let Ok(doc) = &r {
+        // Progress: for every file, increasing counts ending at its size.
+        for (kind, bytes) in &doc.files {
+            let mine: Vec<_> = calls.iter().filter(|c| c.0 == *kind).collect();
+            assert!(!mine.is_empty());
+            assert!(mine.windows(2).all(|w| w[0].1 < w[1].1));
+            assert_eq!(*mine.last().unwrap(), &(*kind, bytes.len(), bytes.len()));
+        }
+    }
+    r
+}
+
+/// Checks that the document is the chip's, file for file, and that the
+/// reader used the fewest APDUs: one per chunk, no SELECT.
+fn check_document(doc: &Document, data: &ChipData, open_apdus: u64, chunk: usize) {
+    let expected: Vec<FileKind> = [FileKind::Com, FileKind::Sod]
+        .into_iter()
+        .chain(
+            [
+                DataGroup::Dg1,
+                DataGroup::Dg2,
+                DataGroup::Dg13,
+                DataGroup::Dg14,
+                DataGroup::Dg15,
+            ]
+            .map(FileKind::Dg),
+        )
+        .collect();
+    let kinds: Vec<FileKind> = doc.files.iter().map(|f| f.0).collect();
+    assert_eq!(kinds, expected);
+    for (kind, bytes) in &doc.files {
+        assert_eq!(Some(bytes.as_slice()), data.file(*kind), "{kind}");
+    }
+    assert_eq!(doc.stats.chunk, chunk);
+    assert_eq!(doc.stats.open.apdus, open_apdus);
+    let mut total = open_apdus;
+    for f in &doc.stats.files {
+        let size = data
+            .files
+            .values()
+            .find(|b| b.len() == f.size)
+            .map(Vec::len)
+            .unwrap();
+        let min = size.div_ceil(chunk) as u64;
+        assert_eq!(f.counts.apdus, min, "{}", f.file);
+        total += min;
+    }
+    assert_eq!(doc.stats.total.apdus, total);
+}
+
+#[test]
+fn bac_short_chip() {
+    let data = cccd(None);
+    let mut chip = VirtualChip::new(data.clone(), ChipConfig::SHORT, SimRng::from_seed_u64(1));
+    let doc = read(&mut chip, &Credential::Mrz(key()), ReaderOptions::default()).unwrap();
+    assert_eq!(doc.access_control, AccessControl::Bac);
+    assert_eq!(doc.card_access, None);
+    // Probe, SELECT, GET CHALLENGE, MUTUAL AUTHENTICATE.
+    check_document(&doc, &data, 4, 231);
+    assert_eq!(doc.stats.total.apdus, chip.stats().apdus);
+    assert_eq!(doc.stats.total.bytes_sent, chip.stats().bytes_to_chip);
+    assert_eq!(doc.stats.total.bytes_received, chip.stats().bytes_from_chip);
+}
+
+#[test]
+fn bac_extended_chip() {
+    let data = cccd(None);
+    let config = ChipConfig::extended(65_538);
+    let mut chip = VirtualChip::new(data.clone(), config, SimRng::from_seed_u64(1));
+    let doc = read(&mut chip, &Credential::Mrz(key()), ReaderOptions::default()).unwrap();
+    let chunk = max_chunk(&config.link(), Some(8));
+    check_document(&doc, &data, 4, chunk);
+    // DG2 (about 16 KB) in one READ BINARY.
+    let dg2 = doc.stats.files.iter().find(|f| f.file == "DG2").unwrap();
+    assert_eq!(dg2.counts.apdus, 1);
+}
+
+#[test]
+fn extended_chip_with_small_buffer_steps_down() {
+    // The chip claims 64 KB responses but takes 1 KB: 6700, then half,
+    // until it fits; the chunk found holds for the rest of the session.
+    let data = cccd(None);
+    let mut config = ChipConfig::extended(1_024);
+    config.advertised = Some(LinkInfo::extended(65_544, 65_538));
+    let mut chip = VirtualChip::new(data.clone(), config, SimRng::from_seed_u64(1));
+    let doc = read(&mut chip, &Credential::Mrz(key()), ReaderOptions::default()).unwrap();
+    for (kind, bytes) in &doc.files {
+        assert_eq!(Some(bytes.as_slice()), data.file(*kind));
+    }
+    assert!(protected_fits(doc.stats.chunk, 8, 1_024));
+    // A truncating chip teaches its size in one answer.
+    config.oversize = Oversize::Truncate;
+    let mut chip = VirtualChip::new(data.clone(), config, SimRng::from_seed_u64(1));
+    let doc = read(&mut chip, &Credential::Mrz(key()), ReaderOptions::default()).unwrap();
+    for (kind, bytes) in &doc.files {
+        assert_eq!(Some(bytes.as_slice()), data.file(*kind));
+    }
+    assert_eq!(
+        doc.stats.chunk,
+        max_chunk(&LinkInfo::extended(65_544, 1_024), Some(8))
+    );
+}
+
+fn protected_fits(d: usize, block: usize, limit: usize) -> bool {
+    reader::protected_response_len(d, block) <= limit
+}
+
+#[test]
+fn fixed_chunks() {
+    let data = cccd(None);
+    for chunk in [160, 223] {
+        let mut chip = VirtualChip::new(
+            data.clone(),
+            ChipConfig::extended(65_538),
+            SimRng::from_seed_u64(1),
+        );
+        let options = ReaderOptions {
+            fixed_chunk: Some(chunk),
+            ..ReaderOptions::default()
+        };
+        let doc = read(&mut chip, &Credential::Mrz(key()), options).unwrap();
+        check_document(&doc, &data, 4, chunk);
+    }
+}
+
+#[test]
+fn without_short_file_ids() {
+    let data = cccd(None);
+    let mut config = ChipConfig::SHORT;
+    config.sfi = false;
+    let mut chip = VirtualChip::new(data.clone(), config, SimRng::from_seed_u64(1));
+    let doc = read(&mut chip, &Credential::Mrz(key()), ReaderOptions::default()).unwrap();
+    for (kind, bytes) in &doc.files {
+        assert_eq!(Some(bytes.as_slice()), data.file(*kind));
+    }
+    // EF.COM: the refused SFI read, SELECT, READ; every other file SELECT + reads.
+    let com = &doc.stats.files[0];
+    assert_eq!(com.counts.apdus, 3);
+    let dg1 = doc.stats.files.iter().find(|f| f.file == "DG1").unwrap();
+    assert_eq!(dg1.counts.apdus, 2);
+}
+
+#[test]
+fn wrong_key_is_a_clean_error() {
+    let mut chip = VirtualChip::new(cccd(None), ChipConfig::SHORT, SimRng::from_seed_u64(1));
+    let wrong = MrzKey::new("099012345", "990316", "240315").unwrap();
+    let e = read(&mut chip, &Credential::Mrz(wrong), ReaderOptions::default()).unwrap_err();
+    assert_eq!(
+        e,
+        icao9303::Error::Reader(ReaderErrorKind::AccessDenied { method: "BAC" })
+    );
+    // A CAN on a chip without PACE.
+    let e = read(
+        &mut chip,
+        &Credential::can("123456"),
+        ReaderOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e, icao9303::Error::Reader(ReaderErrorKind::PaceUnavailable));
+}
+
+#[test]
+fn tampered_response_is_refused() {
+    let data = cccd(None);
+    // APDU 5 is the first READ BINARY (EF.COM); byte 3 is inside its DO'87.
+    for (nth, index) in [(4u64, 3usize), (4, 20), (6, 40)] {
+        let mut chip = VirtualChip::new(data.clone(), ChipConfig::SHORT, SimRng::from_seed_u64(1));
+        chip.tamper_response(nth, index);
+        let e = read(&mut chip, &Credential::Mrz(key()), ReaderOptions::default()).unwrap_err();
+        assert_eq!(
+            e,
+            icao9303::Error::SecureMessaging(icao9303::sm::SmErrorKind::BadMac),
+            "APDU {nth} byte {index}"
+        );
+    }
+}
+
+fn pace_case(
+    parameters: DomainParameters,
+    cipher: KeyKind,
+    config: ChipConfig,
+    credential: Credential,
+) {
+    let data = cccd(Some(PaceOffer::generic(parameters, cipher)));
+    let mut chip = VirtualChip::new(data.clone(), config, SimRng::from_seed_u64(1));
+    let password = match credential {
+        Credential::Mrz(_) => PasswordKind::Mrz,
+        Credential::Can(_) => PasswordKind::Can,
+    };
+    let doc = read(&mut chip, &credential, ReaderOptions::default())
+        .unwrap_or_else(|e| panic!("{parameters:?} {cipher:?}: {e}"));
+    assert_eq!(doc.card_access.as_deref(), data.card_access.as_deref());
+    match doc.access_control {
+        AccessControl::Pace {
+            protocol,
+            parameters: p,
+            password: w,
+        } => {
+            assert_eq!(protocol.cipher, cipher);
+            assert_eq!(p, parameters);
+            assert_eq!(w, password);
+        }
+        AccessControl::Bac => panic!("BAC instead of PACE: {parameters:?} {config:?}"),
+    }
+    // Probe, MSE:Set AT, four GENERAL AUTHENTICATEs, SELECT.
+    let block = icao9303::sm::block_len(cipher);
+    check_document(&doc, &data, 7, max_chunk(&config.link(), Some(block)));
+}
+
+#[test]
+fn pace_gm_on_every_curve() {
+    for parameters in DomainParameters::ALL {
+        for config in [ChipConfig::SHORT, ChipConfig::extended(65_538)] {
+            pace_case(parameters, KeyKind::Aes128, config, Credential::Mrz(key()));
+        }
+    }
+}
+
+#[test]
+fn pace_gm_every_cipher_and_can() {
+    for cipher in [
+        KeyKind::Tdes,
+        KeyKind::Aes128,
+        KeyKind::Aes192,
+        KeyKind::Aes256,
+    ] {
+        pace_case(
+            DomainParameters::Secp256r1,
+            cipher,
+            ChipConfig::SHORT,
+            Credential::Mrz(key()),
+        );
+        pace_case(
+            DomainParameters::BrainpoolP256r1,
+            cipher,
+            ChipConfig::extended(4_096),
+            Credential::can("123456"),
+        );
+    }
+}
+
+#[test]
+fn pace_wrong_password() {
+    let data = cccd(Some(PaceOffer::generic(
+        DomainParameters::Secp256r1,
+        KeyKind::Aes128,
+    )));
+    let mut chip = VirtualChip::new(data.clone(), ChipConfig::SHORT, SimRng::from_seed_u64(1));
+    let e = read(
+        &mut chip,
+        &Credential::can("654321"),
+        ReaderOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e,
+        icao9303::Error::Reader(ReaderErrorKind::AccessDenied { method: "PACE" })
+    );
+    // With a wrong MRZ, PACE fails and BAC too.
+    let wrong = MrzKey::new("099012345", "990316", "240315").unwrap();
+    let mut chip = VirtualChip::new(data.clone(), ChipConfig::SHORT, SimRng::from_seed_u64(1));
+    let e = read(&mut chip, &Credential::Mrz(wrong), ReaderOptions::default()).unwrap_err();
+    assert_eq!(
+        e,
+        icao9303::Error::Reader(ReaderErrorKind::AccessDenied { method: "BAC" })
+    );
+    // PACE switched off: BAC on a PACE chip.
+    let mut chip = VirtualChip::new(data, ChipConfig::SHORT, SimRng::from_seed_u64(1));
+    let options = ReaderOptions {
+        pace: false,
+        ..ReaderOptions::default()
+    };
+    let doc = read(&mut chip, &Credential::Mrz(key()), options).unwrap();
+    assert_eq!(doc.access_control, AccessControl::Bac);
+    let _ = StatusWord::SUCCESS;
+}

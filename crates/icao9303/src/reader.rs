@@ -1,0 +1,852 @@
+//! The high-level reading flow: open the chip, authenticate, read every
+//! file with as few APDUs as the chip allows, and return a [`Document`].
+//!
+//! 1. Probe EF.CardAccess (READ BINARY with its short file identifier in
+//!    the master file, where the chip starts); `6D00`, `6982`, `6A82` (and
+//!    the other refusals of chips without it) mean "no PACE".
+//! 2. PACE when EF.CardAccess offers a variant this crate implements and a
+//!    password is at hand, then SELECT the LDS1 application under secure
+//!    messaging. Otherwise (or when PACE fails and the MRZ is known):
+//!    SELECT the application and BAC.
+//! 3. EF.COM, EF.SOD, then every data group either lists (DG3/DG4 refused
+//!    with `6982` are skipped: they need Terminal Authentication).
+//!
+//! Each file is read with READ BINARY by short file identifier first (no
+//! SELECT), the length is learnt from its first bytes, and the rest comes
+//! in the largest chunks the link and the chip take: the chunk is the
+//! most file bytes a protected answer of the link's maximum length
+//! carries (extended length when the link has it); a `6700` or `6Cxx`
+//! steps it down, an answer shorter than asked adopts its length, and the
+//! chunk found holds for the rest of the session. Offsets past 32767 use
+//! READ BINARY with odd INS (`B1`).
+//!
+//! A progress callback sees `(file, bytes read, total)` after every
+//! chunk; [`ReadStats`] counts APDUs and bytes each way, per file.
+
+use core::fmt;
+
+use rand_core::CryptoRng;
+use zeroize::Zeroizing;
+
+use crate::Error;
+use crate::apdu::{AID_LDS1, CommandApdu, ResponseApdu, StatusWord};
+use crate::lds::{CardAccess, DataGroup, File, FileKind, SecurityInfo};
+use crate::mrz::MrzKey;
+use crate::pace::{self, DomainParameters, PacePassword, PaceProtocol, PasswordKind};
+use crate::sm::{self, SecureMessaging};
+use crate::transport::{self, LinkInfo, Transport, TransportError};
+
+/// Why reading failed, beyond the errors of the protocols themselves.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReaderErrorKind {
+    /// The chip refused the access key (`6300` on BAC's MUTUAL
+    /// AUTHENTICATE or PACE's token): a wrong MRZ or CAN.
+    #[error("the chip refused the {method} key (wrong MRZ or CAN?)")]
+    AccessDenied {
+        /// `"BAC"` or `"PACE"`.
+        method: &'static str,
+    },
+    /// A CAN was given, but the chip offers no PACE this crate implements.
+    #[error("a CAN needs PACE, and the chip offers no PACE variant this reader implements")]
+    PaceUnavailable,
+    /// The chip is not an eMRTD: SELECT of the LDS1 application failed.
+    #[error("SELECT of the eMRTD application answered {sw}")]
+    NoApplication {
+        /// The status word.
+        sw: StatusWord,
+    },
+    /// A file ended before the length its header gives.
+    #[error("{file} ends at {got} bytes, its header says {expected}")]
+    Truncated {
+        /// The file.
+        file: &'static str,
+        /// The length the header gives.
+        expected: usize,
+        /// Bytes read.
+        got: usize,
+    },
+    /// The chip refused every chunk size down to one byte.
+    #[error("the chip refused READ BINARY of any length ({sw})")]
+    NoChunkSize {
+        /// The last status word.
+        sw: StatusWord,
+    },
+}
+
+impl From<ReaderErrorKind> for Error {
+    fn from(kind: ReaderErrorKind) -> Error {
+        Error::Reader(kind)
+    }
+}
+
+/// What opens the chip.
+pub enum Credential {
+    /// The MRZ information (BAC, or PACE with the MRZ password).
+    Mrz(MrzKey),
+    /// The Card Access Number printed on the document (PACE only).
+    Can(Zeroizing<String>),
+}
+
+impl Credential {
+    /// A CAN.
+    pub fn can(can: &str) -> Credential {
+        Credential::Can(Zeroizing::new(can.to_owned()))
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credential::Mrz(_) => f.write_str("Credential::Mrz(<redacted>)"),
+            Credential::Can(_) => f.write_str("Credential::Can(<redacted>)"),
+        }
+    }
+}
+
+/// How to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReaderOptions {
+    /// Try PACE when EF.CardAccess offers it (else BAC only).
+    pub pace: bool,
+    /// Read with READ BINARY by short file identifier (no SELECT); when
+    /// false, or when the chip refuses it, SELECT each file first.
+    pub short_file_ids: bool,
+    /// A fixed chunk of file bytes per READ BINARY (e.g. 160 or 223, as
+    /// many readers use), instead of the largest the link allows.
+    pub fixed_chunk: Option<usize>,
+    /// Data groups to read; `None`: every one EF.COM or EF.SOD lists.
+    pub data_groups: Option<Vec<DataGroup>>,
+}
+
+impl Default for ReaderOptions {
+    fn default() -> ReaderOptions {
+        ReaderOptions {
+            pace: true,
+            short_file_ids: true,
+            fixed_chunk: None,
+            data_groups: None,
+        }
+    }
+}
+
+/// The access control that opened the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "method", rename_all = "snake_case"))]
+pub enum AccessControl {
+    /// Basic Access Control.
+    Bac,
+    /// PACE.
+    Pace {
+        /// Mapping and cipher.
+        protocol: PaceProtocol,
+        /// The curve.
+        parameters: DomainParameters,
+        /// The password used.
+        password: PasswordKind,
+    },
+}
+
+impl AccessControl {
+    /// `"BAC"` or `"PACE"`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            AccessControl::Bac => "BAC",
+            AccessControl::Pace { .. } => "PACE",
+        }
+    }
+}
+
+/// APDUs and bytes of one part of the session.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct LinkCounts {
+    /// Command APDUs sent.
+    pub apdus: u64,
+    /// Bytes sent (commands, as on the wire).
+    pub bytes_sent: u64,
+    /// Bytes received (responses, as on the wire).
+    pub bytes_received: u64,
+}
+
+impl LinkCounts {
+    fn add(&mut self, sent: usize, received: usize) {
+        self.apdus = self.apdus.saturating_add(1);
+        self.bytes_sent = self.bytes_sent.saturating_add(sent as u64);
+        self.bytes_received = self.bytes_received.saturating_add(received as u64);
+    }
+
+    fn merge(&mut self, other: &LinkCounts) {
+        self.apdus = self.apdus.saturating_add(other.apdus);
+        self.bytes_sent = self.bytes_sent.saturating_add(other.bytes_sent);
+        self.bytes_received = self.bytes_received.saturating_add(other.bytes_received);
+    }
+}
+
+/// The counts of one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct FileCounts {
+    /// The file, e.g. `"DG2"`.
+    pub file: &'static str,
+    /// Its length in bytes (0 when it could not be read).
+    pub size: usize,
+    /// The APDUs and bytes spent on it.
+    pub counts: LinkCounts,
+}
+
+/// APDUs and bytes each way: opening (select, EF.CardAccess probe,
+/// authentication), each file, and the total.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ReadStats {
+    /// Selecting the application, probing EF.CardAccess, authenticating.
+    pub open: LinkCounts,
+    /// Each file read, in order.
+    pub files: Vec<FileCounts>,
+    /// Chip and Active Authentication, when done.
+    pub authentication: LinkCounts,
+    /// Everything.
+    pub total: LinkCounts,
+    /// The chunk of file bytes per READ BINARY used in the end.
+    pub chunk: usize,
+}
+
+/// Everything read from a chip: each file's raw bytes, in reading order,
+/// and parsed views on demand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// The access control used.
+    pub access_control: AccessControl,
+    /// EF.CardAccess, when the chip has one.
+    pub card_access: Option<Vec<u8>>,
+    /// EF.COM, EF.SOD and the data groups, raw, in reading order.
+    pub files: Vec<(FileKind, Vec<u8>)>,
+    /// Data groups listed but refused by the chip (DG3/DG4 need Terminal
+    /// Authentication).
+    pub refused: Vec<DataGroup>,
+    /// APDU and byte counts.
+    pub stats: ReadStats,
+}
+
+impl Document {
+    /// The raw bytes of a file.
+    pub fn raw(&self, kind: FileKind) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, b)| b.as_slice())
+    }
+
+    /// A file parsed (views borrow from the document).
+    pub fn parsed(&self, kind: FileKind) -> Option<Result<File<'_>, Error>> {
+        self.raw(kind).map(File::parse)
+    }
+
+    /// The data groups read, with their bytes (for passive authentication).
+    pub fn data_groups(&self) -> Vec<(DataGroup, &[u8])> {
+        self.files
+            .iter()
+            .filter_map(|(k, b)| match k {
+                FileKind::Dg(dg) => Some((*dg, b.as_slice())),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// The length of a protected response carrying `d` plain bytes (DO'87
+/// with its padding indicator, DO'99, DO'8E and the status word) for a
+/// cipher of block length `block`.
+pub fn protected_response_len(d: usize, block: usize) -> usize {
+    let mut total: usize = 4 + 10 + 2;
+    if d > 0 && block > 0 {
+        let c = (d / block).saturating_add(1).saturating_mul(block);
+        total = total
+            .saturating_add(2)
+            .saturating_add(ber_len_len(c.saturating_add(1)))
+            .saturating_add(c);
+    }
+    total
+}
+
+fn ber_len_len(n: usize) -> usize {
+    match n {
+        0..=127 => 1,
+        128..=255 => 2,
+        256..=65_535 => 3,
+        _ => 4,
+    }
+}
+
+/// The most file bytes one READ BINARY answer carries over `link` under
+/// secure messaging with blocks of `block` bytes (3DES 8, AES 16); `None`
+/// for no secure messaging.
+pub fn max_chunk(link: &LinkInfo, block: Option<usize>) -> usize {
+    let (max_ne, max_rsp) = if link.extended_length {
+        (65_536usize, link.max_response_len.min(65_538))
+    } else {
+        (256usize, link.max_response_len.min(258))
+    };
+    match block {
+        None => max_ne.min(max_rsp.saturating_sub(2)),
+        Some(b) => {
+            // The protected response data is itself limited to Ne.
+            let limit = max_rsp.min(max_ne.saturating_add(2));
+            let mut hi = max_ne;
+            // protected_response_len is monotonic: binary search.
+            let mut lo = 0usize;
+            while lo < hi {
+                let mid = lo + (hi - lo).div_ceil(2);
+                if protected_response_len(mid, b) <= limit {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            lo
+        }
+    }
+}
+
+/// A transport wrapper that counts APDUs and bytes into the current slot.
+struct Counting<'t, T: ?Sized> {
+    inner: &'t mut T,
+    counts: LinkCounts,
+}
+
+impl<T: Transport + ?Sized> Transport for Counting<'_, T> {
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let rsp = self.inner.transmit(apdu)?;
+        self.counts.add(apdu.len(), rsp.len());
+        Ok(rsp)
+    }
+
+    fn link_info(&self) -> LinkInfo {
+        self.inner.link_info()
+    }
+}
+
+impl<T: ?Sized> Counting<'_, T> {
+    fn take(&mut self) -> LinkCounts {
+        core::mem::take(&mut self.counts)
+    }
+}
+
+/// The progress callback: `(file, bytes read so far, total length)`.
+pub type Progress<'a> = dyn FnMut(FileKind, usize, usize) + 'a;
+
+/// An open session: the secure messaging channel and the chunk size
+/// learnt so far. Use [`Reader::open`], then [`Reader::read_document`]
+/// (or [`Reader::read_file`] for single files).
+pub struct Reader<'t, T: Transport + ?Sized> {
+    link: Counting<'t, T>,
+    sm: SecureMessaging,
+    chunk: usize,
+    options: ReaderOptions,
+    access_control: AccessControl,
+    card_access: Option<Vec<u8>>,
+    sfi_ok: bool,
+    current: Option<FileKind>,
+    open_counts: LinkCounts,
+}
+
+impl<T: Transport + ?Sized> fmt::Debug for Reader<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reader")
+            .field("access_control", &self.access_control)
+            .field("chunk", &self.chunk)
+            .field("sm", &self.sm)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether a status word answers "no such file here / not for you" to the
+/// EF.CardAccess probe.
+fn no_card_access(sw: StatusWord) -> bool {
+    matches!(
+        sw.to_u16(),
+        0x6D00 | 0x6982 | 0x6A82 | 0x6A86 | 0x6B00 | 0x6A81 | 0x6986 | 0x6E00 | 0x6700
+    )
+}
+
+/// The first PACE variant of EF.CardAccess this crate implements.
+fn pace_offer(card_access: &[u8]) -> Option<(PaceProtocol, DomainParameters)> {
+    let ca = CardAccess::parse(card_access).ok()?;
+    ca.security_infos.infos.iter().find_map(|info| match info {
+        SecurityInfo::Pace {
+            protocol,
+            parameter_id: Some(id),
+            ..
+        } => {
+            let p = PaceProtocol::from_oid(protocol.as_bytes()).ok()?;
+            let d = DomainParameters::from_id(u8::try_from(*id).ok()?).ok()?;
+            // Only what the reader side implements.
+            pace::Pace::new(p, d, &PacePassword::can("0")).ok()?;
+            Some((p, d))
+        }
+        _ => None,
+    })
+}
+
+/// Reads the total length of a TLV file from its first bytes, when they
+/// hold the whole header.
+fn tlv_total_len(first: &[u8]) -> Option<usize> {
+    let (_, tag_len) = crate::tlv::Tag::from_bytes(first)?;
+    let len_bytes = first.get(tag_len..)?;
+    let (&b0, more) = len_bytes.split_first()?;
+    let (len, n) = if b0 < 0x80 {
+        (usize::from(b0), 1)
+    } else {
+        let k = usize::from(b0 & 0x7F);
+        if k == 0 || k > 4 {
+            return None;
+        }
+        let bytes = more.get(..k)?;
+        (
+            bytes.iter().fold(0usize, |a, b| (a << 8) | usize::from(*b)),
+            k.checked_add(1)?,
+        )
+    };
+    tag_len.checked_add(n)?.checked_add(len)
+}
+
+impl<'t, T: Transport + ?Sized> Reader<'t, T> {
+    /// Opens the chip: EF.CardAccess probe, PACE or BAC, the LDS1
+    /// application selected. Randomness from `rng`.
+    pub fn open<R: CryptoRng + ?Sized>(
+        transport: &'t mut T,
+        credential: &Credential,
+        options: ReaderOptions,
+        rng: &mut R,
+    ) -> Result<Reader<'t, T>, Error> {
+        let mut link = Counting {
+            inner: transport,
+            counts: LinkCounts::default(),
+        };
+        let plain_chunk = max_chunk(&link.link_info(), None);
+        // 1. EF.CardAccess, in the clear, by short file identifier.
+        let card_access = if options.pace {
+            probe_card_access(&mut link, plain_chunk)?
+        } else {
+            None
+        };
+        let offer = card_access.as_deref().and_then(pace_offer);
+        // 2. PACE when offered.
+        let mut pace_error = None;
+        if let Some((protocol, parameters)) = offer {
+            let password = match credential {
+                Credential::Mrz(key) => PacePassword::mrz(key),
+                Credential::Can(can) => PacePassword::can(can),
+            };
+            match pace::authenticate(&mut link, protocol, parameters, &password, rng) {
+                Ok(outcome) => {
+                    let mut sm = outcome.sm;
+                    let rsp = sm.transmit(&mut link, &CommandApdu::select_aid(&AID_LDS1))?;
+                    if !rsp.sw.is_success() {
+                        return Err(ReaderErrorKind::NoApplication { sw: rsp.sw }.into());
+                    }
+                    let access_control = AccessControl::Pace {
+                        protocol,
+                        parameters,
+                        password: password.kind(),
+                    };
+                    return Ok(Reader::new(link, sm, options, access_control, card_access));
+                }
+                Err(e) => pace_error = Some(e),
+            }
+        }
+        // 3. BAC.
+        let key = match credential {
+            Credential::Mrz(key) => key,
+            Credential::Can(_) => {
+                return Err(match pace_error {
+                    Some(e) => pace_refusal(e),
+                    None => ReaderErrorKind::PaceUnavailable.into(),
+                });
+            }
+        };
+        let rsp = transport::exchange(&mut link, &CommandApdu::select_aid(&AID_LDS1))?;
+        if !rsp.sw.is_success() {
+            return Err(ReaderErrorKind::NoApplication { sw: rsp.sw }.into());
+        }
+        let sm = crate::bac::authenticate(&mut link, key, rng).map_err(|e| match e {
+            Error::StatusWord { sw, .. } if sw == StatusWord::VERIFICATION_FAILED => {
+                ReaderErrorKind::AccessDenied { method: "BAC" }.into()
+            }
+            other => other,
+        })?;
+        Ok(Reader::new(
+            link,
+            sm,
+            options,
+            AccessControl::Bac,
+            card_access,
+        ))
+    }
+
+    fn new(
+        mut link: Counting<'t, T>,
+        sm: SecureMessaging,
+        options: ReaderOptions,
+        access_control: AccessControl,
+        card_access: Option<Vec<u8>>,
+    ) -> Reader<'t, T> {
+        let block = sm::block_len(sm.kind());
+        let chunk = options
+            .fixed_chunk
+            .unwrap_or_else(|| max_chunk(&link.link_info(), Some(block)))
+            .max(1);
+        let open_counts = link.take();
+        Reader {
+            link,
+            sm,
+            chunk,
+            sfi_ok: options.short_file_ids,
+            options,
+            access_control,
+            card_access,
+            current: None,
+            open_counts,
+        }
+    }
+
+    /// The access control used.
+    pub fn access_control(&self) -> AccessControl {
+        self.access_control
+    }
+
+    /// The chunk of file bytes per READ BINARY, as learnt so far.
+    pub fn chunk(&self) -> usize {
+        self.chunk
+    }
+
+    /// The secure messaging session (for Chip and Active Authentication).
+    pub fn secure_messaging(&mut self) -> &mut SecureMessaging {
+        &mut self.sm
+    }
+
+    /// Replaces the secure messaging session (after Chip Authentication).
+    pub fn replace_secure_messaging(&mut self, sm: SecureMessaging) {
+        self.sm = sm;
+        let block = sm::block_len(self.sm.kind());
+        if self.options.fixed_chunk.is_none() {
+            self.chunk = self
+                .chunk
+                .min(max_chunk(&self.link.link_info(), Some(block)));
+        }
+    }
+
+    /// Sends one command under secure messaging; counted as
+    /// authentication traffic by [`Reader::read_document`].
+    pub fn transmit(&mut self, command: &CommandApdu) -> Result<ResponseApdu, Error> {
+        self.sm.transmit(&mut self.link, command)
+    }
+
+    /// The counts since the last call (internal bookkeeping).
+    fn take_counts(&mut self) -> LinkCounts {
+        self.link.take()
+    }
+
+    fn read_command(&self, kind: FileKind, offset: usize, ne: usize) -> Result<CommandApdu, Error> {
+        let ne32 = u32::try_from(ne).unwrap_or(u32::MAX);
+        if offset == 0 && self.sfi_ok && self.current != Some(kind) {
+            return CommandApdu::read_binary_sfi(kind.sfi(), 0, ne32);
+        }
+        match u16::try_from(offset) {
+            Ok(o) if o <= 0x7FFF => CommandApdu::read_binary(o, ne32),
+            _ => {
+                let o = u32::try_from(offset).unwrap_or(u32::MAX);
+                // DO'53 around the data: allow for its header.
+                CommandApdu::read_binary_odd(o, ne32.saturating_add(4))
+            }
+        }
+    }
+
+    /// Reads one file of the LDS1 application; `Ok(None)` when the chip
+    /// has no such file (`6A82`) or refuses it (`6982`).
+    pub fn read_file(
+        &mut self,
+        kind: FileKind,
+        progress: &mut Progress<'_>,
+    ) -> Result<Option<Vec<u8>>, Error> {
+        let mut data: Vec<u8> = Vec::new();
+        let mut total: Option<usize> = None;
+        loop {
+            let want = match total {
+                Some(t) => t.saturating_sub(data.len()).min(self.chunk),
+                None => self.chunk,
+            };
+            if want == 0 {
+                break;
+            }
+            if self.current != Some(kind) && !(data.is_empty() && self.sfi_ok) {
+                let rsp = self
+                    .sm
+                    .transmit(&mut self.link, &CommandApdu::select_file(kind.fid()))?;
+                match rsp.sw.to_u16() {
+                    0x9000 => self.current = Some(kind),
+                    0x6A82 | 0x6982 => return Ok(None),
+                    _ => {
+                        return Err(Error::StatusWord {
+                            command: "SELECT",
+                            sw: rsp.sw,
+                        });
+                    }
+                }
+            }
+            let offset = data.len();
+            let cmd = self.read_command(kind, offset, want)?;
+            let odd = cmd.ins == 0xB1;
+            let by_sfi = cmd.p1 & 0x80 != 0 && cmd.ins == 0xB0;
+            let rsp = self.sm.transmit(&mut self.link, &cmd)?;
+            let sw = rsp.sw;
+            match sw.to_u16() {
+                0x9000 | 0x6282 => {}
+                0x6A82 | 0x6982 if offset == 0 => return Ok(None),
+                0x6700 => {
+                    self.step_down(sw)?;
+                    continue;
+                }
+                _ if sw.exact_length().is_some() => {
+                    let n = sw.exact_length().unwrap_or(0) as usize;
+                    if n == 0 || n >= self.chunk {
+                        self.step_down(sw)?;
+                    } else {
+                        self.chunk = n;
+                    }
+                    continue;
+                }
+                0x6A86 | 0x6B00 | 0x6D00 | 0x6A81 | 0x6986 if by_sfi => {
+                    // No short file identifiers: SELECT from now on.
+                    self.sfi_ok = false;
+                    continue;
+                }
+                _ => {
+                    return Err(Error::StatusWord {
+                        command: "READ BINARY",
+                        sw,
+                    });
+                }
+            }
+            if by_sfi {
+                self.current = Some(kind);
+            }
+            let bytes = if odd {
+                crate::apdu::read_binary_odd_data(&rsp.data)?.to_vec()
+            } else {
+                rsp.data
+            };
+            let got = bytes.len();
+            data.extend_from_slice(&bytes);
+            if total.is_none() {
+                total = tlv_total_len(&data);
+                if total.is_none() && got < 4 {
+                    return Err(ReaderErrorKind::Truncated {
+                        file: kind.name(),
+                        expected: 4,
+                        got: data.len(),
+                    }
+                    .into());
+                }
+            }
+            let t = total.unwrap_or(data.len());
+            if data.len() > t {
+                data.truncate(t);
+            }
+            progress(kind, data.len().min(t), t);
+            if data.len() >= t {
+                break;
+            }
+            if got < want {
+                if sw.to_u16() == 0x6282 || got == 0 {
+                    return Err(ReaderErrorKind::Truncated {
+                        file: kind.name(),
+                        expected: t,
+                        got: data.len(),
+                    }
+                    .into());
+                }
+                // The chip sends less than asked: that is its chunk.
+                if self.options.fixed_chunk.is_none() {
+                    self.chunk = got;
+                }
+            }
+        }
+        Ok(Some(data))
+    }
+
+    fn step_down(&mut self, sw: StatusWord) -> Result<(), Error> {
+        if self.chunk <= 1 {
+            return Err(ReaderErrorKind::NoChunkSize { sw }.into());
+        }
+        let short = max_chunk(&LinkInfo::SHORT, Some(sm::block_len(self.sm.kind())));
+        self.chunk = if self.chunk > short {
+            (self.chunk / 2).max(short)
+        } else {
+            self.chunk.saturating_mul(3) / 4
+        }
+        .max(1);
+        Ok(())
+    }
+
+    /// Reads EF.COM, EF.SOD and the data groups they list (or those of
+    /// [`ReaderOptions::data_groups`]), reporting progress.
+    pub fn read_document(mut self, progress: &mut Progress<'_>) -> Result<Document, Error> {
+        let mut stats = ReadStats {
+            open: self.open_counts,
+            ..ReadStats::default()
+        };
+        let mut files: Vec<(FileKind, Vec<u8>)> = Vec::new();
+        let mut refused = Vec::new();
+        let mut listed: Vec<DataGroup> = Vec::new();
+        for kind in [FileKind::Com, FileKind::Sod] {
+            let bytes = self.read_file(kind, progress)?;
+            stats.files.push(FileCounts {
+                file: kind.name(),
+                size: bytes.as_ref().map_or(0, Vec::len),
+                counts: self.take_counts(),
+            });
+            if let Some(b) = bytes {
+                match File::parse(&b) {
+                    Ok(File::Com(com)) => listed.extend(com.data_groups.iter().copied()),
+                    Ok(File::Sod(sod)) => listed.extend(
+                        sod.lds_security_object
+                            .data_group_hashes
+                            .iter()
+                            .filter_map(|h| h.data_group),
+                    ),
+                    _ => {}
+                }
+                files.push((kind, b));
+            }
+        }
+        listed.sort();
+        listed.dedup();
+        let wanted = match &self.options.data_groups {
+            Some(list) => list.clone(),
+            None => listed,
+        };
+        for dg in wanted {
+            let kind = FileKind::Dg(dg);
+            let bytes = self.read_file(kind, progress)?;
+            stats.files.push(FileCounts {
+                file: kind.name(),
+                size: bytes.as_ref().map_or(0, Vec::len),
+                counts: self.take_counts(),
+            });
+            match bytes {
+                Some(b) => files.push((kind, b)),
+                None => refused.push(dg),
+            }
+        }
+        stats.total = stats.open;
+        for f in &stats.files {
+            stats.total.merge(&f.counts);
+        }
+        stats.chunk = self.chunk;
+        Ok(Document {
+            access_control: self.access_control,
+            card_access: self.card_access,
+            files,
+            refused,
+            stats,
+        })
+    }
+}
+
+/// PACE's refusal of the password as the reader reports it.
+fn pace_refusal(e: Error) -> Error {
+    match e {
+        Error::StatusWord { sw, .. } if sw == StatusWord::VERIFICATION_FAILED => {
+            ReaderErrorKind::AccessDenied { method: "PACE" }.into()
+        }
+        Error::Pace(crate::pace::PaceErrorKind::BadToken) => {
+            ReaderErrorKind::AccessDenied { method: "PACE" }.into()
+        }
+        other => other,
+    }
+}
+
+/// Reads EF.CardAccess in the clear; `None` when the chip has none.
+fn probe_card_access<T: Transport + ?Sized>(
+    link: &mut T,
+    chunk: usize,
+) -> Result<Option<Vec<u8>>, Error> {
+    let ne = |n: usize| u32::try_from(n).unwrap_or(256);
+    let first = transport::exchange(
+        link,
+        &CommandApdu::read_binary_sfi(FileKind::CardAccess.sfi(), 0, ne(chunk))?,
+    )?;
+    if no_card_access(first.sw) {
+        return Ok(None);
+    }
+    if !matches!(first.sw.to_u16(), 0x9000 | 0x6282) {
+        return Ok(None);
+    }
+    let mut data = first.data;
+    let total = tlv_total_len(&data).unwrap_or(data.len());
+    while data.len() < total {
+        let offset = u16::try_from(data.len()).unwrap_or(u16::MAX);
+        let want = total.saturating_sub(data.len()).min(chunk);
+        let rsp = transport::exchange(link, &CommandApdu::read_binary(offset, ne(want))?)?;
+        if !matches!(rsp.sw.to_u16(), 0x9000 | 0x6282) || rsp.data.is_empty() {
+            break;
+        }
+        data.extend_from_slice(&rsp.data);
+    }
+    data.truncate(total);
+    Ok(Some(data))
+}
+
+/// Opens the chip and reads the whole document: [`Reader::open`] then
+/// [`Reader::read_document`].
+pub fn read_document<T, R>(
+    transport: &mut T,
+    credential: &Credential,
+    options: ReaderOptions,
+    rng: &mut R,
+    progress: &mut Progress<'_>,
+) -> Result<Document, Error>
+where
+    T: Transport + ?Sized,
+    R: CryptoRng + ?Sized,
+{
+    Reader::open(transport, credential, options, rng)?.read_document(progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunk_sizes() {
+        // Short APDUs: 231 bytes with 3DES, 223 with AES (the 223 of
+        // popular readers), 256 in the clear.
+        assert_eq!(max_chunk(&LinkInfo::SHORT, Some(8)), 231);
+        assert_eq!(max_chunk(&LinkInfo::SHORT, Some(16)), 223);
+        assert_eq!(max_chunk(&LinkInfo::SHORT, None), 256);
+        assert_eq!(protected_response_len(231, 8), 258);
+        assert_eq!(protected_response_len(232, 8), 266);
+        assert_eq!(protected_response_len(223, 16), 258);
+        assert_eq!(protected_response_len(0, 8), 16);
+        // Extended: 65536 bytes of response data at most.
+        let ext = LinkInfo::extended(65_544, 65_538);
+        let c = max_chunk(&ext, Some(8));
+        assert!(protected_response_len(c, 8) <= 65_538);
+        assert!(protected_response_len(c + 1, 8) > 65_538);
+    }
+
+    #[test]
+    fn tlv_lengths() {
+        assert_eq!(tlv_total_len(&[0x60, 0x16, 0x5F]), Some(0x18));
+        assert_eq!(
+            tlv_total_len(&[0x75, 0x82, 0x3E, 0x80, 0x7F]),
+            Some(4 + 0x3E80)
+        );
+        assert_eq!(tlv_total_len(&[0x75, 0x82, 0x3E]), None);
+        assert_eq!(tlv_total_len(&[0x5F, 0x1F, 0x81, 0x90]), Some(4 + 0x90));
+        assert_eq!(tlv_total_len(&[]), None);
+    }
+}
