@@ -135,4 +135,8 @@ pub enum Error {
     /// PACE failed.
     #[error("PACE: {0}")]
     Pace(crate::pace::PaceErrorKind),
+    /// The reading flow failed (wrong access key, no application, a
+    /// truncated file...).
+    #[error("reader: {0}")]
+    Reader(crate::reader::ReaderErrorKind),
 }

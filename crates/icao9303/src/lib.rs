@@ -31,6 +31,7 @@ pub mod kdf;
 pub mod lds;
 pub mod mrz;
 pub mod pace;
+pub mod reader;
 #[cfg(feature = "pa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "pa")))]
 pub mod pa;
