@@ -49,6 +49,9 @@ mod dh;
 /// `id-PACE` (0.4.0.127.0.7.2.2.4), the DER content octets.
 pub const ID_PACE: [u8; 8] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04];
 
+/// The length of the chip's nonce `s`.
+pub const NONCE_LEN: usize = 16;
+
 /// How many draws of the random number generator a private key may take.
 const MAX_DRAWS: usize = 64;
 
@@ -1124,10 +1127,12 @@ impl CardPace {
             }
             CardState::AwaitNonceRequest => {
                 command_item(command, 0, false)?;
-                let mut nonce = Zeroizing::new(vec![0u8; sm::block_len(cipher)]);
+                // 16 bytes: one AES block, two 3DES blocks (the length the
+                // Integrated Mapping's pseudo-random function expects).
+                let mut nonce = Zeroizing::new(vec![0u8; NONCE_LEN]);
                 rng.fill_bytes(&mut nonce);
                 let mut z = nonce.to_vec();
-                let iv = vec![0u8; z.len()];
+                let iv = vec![0u8; sm::block_len(cipher)];
                 sm::encrypt_cbc(cipher, &self.k_pi, &iv, &mut z)?;
                 Ok((
                     CardState::AwaitMapping { nonce },
