@@ -127,7 +127,8 @@ pub struct VirtualChip {
     pending: Pending,
     pending_switch: Option<CardSm>,
     stats: ChipStats,
-    tamper: Option<(u64, usize)>,
+    tamper: Option<(u64, usize, u8)>,
+    tampered: bool,
 }
 
 impl fmt::Debug for VirtualChip {
@@ -165,6 +166,7 @@ impl VirtualChip {
             pending_switch: None,
             stats: ChipStats::default(),
             tamper: None,
+            tampered: false,
         }
     }
 
@@ -201,10 +203,22 @@ impl VirtualChip {
     /// Flips bit 0 of byte `index` of the response to the `nth` APDU from
     /// now (0: the next one), to test that a reader refuses it.
     pub fn tamper_response(&mut self, nth: u64, index: usize) {
+        self.tamper_response_bit(nth, index, 0);
+    }
+
+    /// Flips bit `bit` (0 to 7) of byte `index` of the response to the
+    /// `nth` APDU from now.
+    pub fn tamper_response_bit(&mut self, nth: u64, index: usize, bit: u8) {
         self.tamper = Some((
             self.stats.apdus.saturating_add(nth).saturating_add(1),
             index,
+            bit & 7,
         ));
+    }
+
+    /// Whether a requested flip has happened.
+    pub fn tampered(&self) -> bool {
+        self.tampered
     }
 
     /// Back to the state after reset: nothing selected, no session.
@@ -227,12 +241,13 @@ impl VirtualChip {
         self.stats.apdus = self.stats.apdus.saturating_add(1);
         self.stats.bytes_to_chip = self.stats.bytes_to_chip.saturating_add(apdu.len() as u64);
         let mut out = self.respond(apdu);
-        if let Some((at, index)) = self.tamper
+        if let Some((at, index, bit)) = self.tamper
             && at == self.stats.apdus
         {
             self.tamper = None;
             if let Some(b) = out.get_mut(index) {
-                *b ^= 1;
+                *b ^= 1 << bit;
+                self.tampered = true;
             }
         }
         self.stats.bytes_from_chip = self.stats.bytes_from_chip.saturating_add(out.len() as u64);

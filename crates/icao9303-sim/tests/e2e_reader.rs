@@ -331,3 +331,47 @@ fn pace_wrong_password() {
     assert_eq!(doc.access_control, AccessControl::Bac);
     let _ = StatusWord::SUCCESS;
 }
+
+#[test]
+fn large_file_past_32767_uses_odd_ins() {
+    // A DG16 of 40,000 bytes: offsets past 32767 need READ BINARY B1.
+    let big = icao9303::tlv::encode(icao9303::tlv::Tag::new(0x70), &vec![0xA5; 40_000]);
+    for config in [
+        ChipConfig::SHORT,
+        ChipConfig::extended(65_538),
+        ChipConfig::extended(4_096),
+    ] {
+        let data = Personalisation::cccd("001099012345", "990315", "240315")
+            .unwrap()
+            .with_data_group(DataGroup::Dg16, big.clone())
+            .build(&mut SimRng::from_seed_u64(101), &pki())
+            .unwrap();
+        let mut chip = VirtualChip::new(data, config, SimRng::from_seed_u64(1));
+        let doc = read(&mut chip, &Credential::Mrz(key()), ReaderOptions::default()).unwrap();
+        assert_eq!(doc.raw(FileKind::Dg(DataGroup::Dg16)), Some(big.as_slice()));
+    }
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Any single bit flipped in any protected response is refused
+        /// by secure messaging, never accepted and never a panic.
+        #[test]
+        fn any_bit_flip_in_a_protected_response_is_refused(apdu in 4u64..12, byte in 0usize..240, bit in 0u8..8) {
+            let data = cccd(None);
+            let mut chip = VirtualChip::new(data, ChipConfig::SHORT, SimRng::from_seed_u64(1));
+            chip.tamper_response_bit(apdu, byte, bit);
+            let r = read(&mut chip, &Credential::Mrz(key()), ReaderOptions::default());
+            match r {
+                Err(icao9303::Error::SecureMessaging(_)) => {}
+                // The flip fell past the end of a short response.
+                Ok(_) => prop_assert!(!chip.tampered()),
+                Err(e) => prop_assert!(false, "{e}"),
+            }
+        }
+    }
+}

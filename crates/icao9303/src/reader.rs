@@ -271,6 +271,11 @@ pub fn protected_response_len(d: usize, block: usize) -> usize {
     total
 }
 
+/// Tag and length bytes of a DO'53 of `n` bytes.
+fn ber_header(n: usize) -> u32 {
+    u32::try_from(ber_len_len(n)).unwrap_or(4).saturating_add(1)
+}
+
 fn ber_len_len(n: usize) -> usize {
     match n {
         0..=127 => 1,
@@ -559,7 +564,7 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
             _ => {
                 let o = u32::try_from(offset).unwrap_or(u32::MAX);
                 // DO'53 around the data: allow for its header.
-                CommandApdu::read_binary_odd(o, ne32.saturating_add(4))
+                CommandApdu::read_binary_odd(o, ne32.saturating_add(ber_header(ne)))
             }
         }
     }
@@ -597,6 +602,12 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
                 }
             }
             let offset = data.len();
+            // Past 32767, odd INS: the answer wraps the bytes in a DO'53.
+            let want = if offset > 0x7FFF {
+                want.min(self.chunk.saturating_sub(4)).max(1)
+            } else {
+                want
+            };
             let cmd = self.read_command(kind, offset, want)?;
             let odd = cmd.ins == 0xB1;
             let by_sfi = cmd.p1 & 0x80 != 0 && cmd.ins == 0xB0;
