@@ -458,3 +458,29 @@ fn verdict_serialises() {
     assert_eq!(json["validity"]["code"], "expired");
     assert_eq!(json["data_groups"][0]["check"]["status"], "passed");
 }
+
+#[test]
+fn unknown_explicit_curve_is_refused() {
+    let v = run("sod-k1-explicit.bin");
+    assert_eq!(
+        failures(&v),
+        vec![(
+            "signature".into(),
+            Status::Failed,
+            "unsupported-algorithm".into()
+        )]
+    );
+    assert!(
+        v.signature
+            .reason
+            .contains("unknown curve: explicit parameters"),
+        "{}",
+        v.signature
+    );
+    let ds = v.document_signer.as_ref().unwrap();
+    assert!(
+        ds.public_key.starts_with("unusable: unknown curve"),
+        "{}",
+        ds.public_key
+    );
+}

@@ -239,6 +239,9 @@ ecds bp384 brainpoolP384r1 sha512
 ecds bp512 brainpoolP512r1 sha512 explicit
 # The hash follows the signature algorithm, not the curve: P-256 with SHA-512.
 sod ds-p256.pem ds-p256.key sha512 sod-p256-sha512.bin
+# A DS key on a curve no ICAO profile uses (secp256k1), written with
+# explicit parameters: refused, with the reason.
+ecds k1-explicit secp256k1 sha256 explicit
 
 # No signed attributes: the signature covers the LDSSecurityObject itself.
 sod ds-rsa.pem ds-rsa.key sha256 sod-rsa-noattr.bin -noattr
