@@ -203,6 +203,15 @@ pub fn verify(
             return finish(verdict);
         }
     };
+    if parsed.econtent != raw.econtent.as_slice() {
+        // Both walks read the same structure; a difference would mean the
+        // hashes checked are not the bytes signed.
+        verdict.sod = Check::failed(
+            "malformed",
+            "the LDSSecurityObject decoded is not the eContent signed",
+        );
+        return finish(verdict);
+    }
     let lso = &parsed.lds_security_object;
     verdict.sod = Check::passed(format!(
         "EF.SOD decodes: LDSSecurityObject v{}, {} data group hashes",

@@ -484,3 +484,22 @@ fn unknown_explicit_curve_is_refused() {
         ds.public_key
     );
 }
+
+#[test]
+fn crl_with_a_bad_signature_fails_revocation() {
+    let mut crl = file("crl-rsa.der");
+    let last = crl.len() - 1;
+    crl[last] ^= 0x01;
+    let mut s = TrustStore::new();
+    s.add_certificate(cert("csca-rsa.der"));
+    s.add_crl(Crl::from_der(&crl).unwrap());
+    let v = run_with("sod-rsa.bin", &dgs(), &s, &VerifyOptions::at(now()));
+    assert_eq!(
+        failures(&v),
+        vec![(
+            "revocation".into(),
+            Status::Failed,
+            "crl-bad-signature".into()
+        )]
+    );
+}

@@ -273,10 +273,36 @@ fn revocation(
                 &issuer.subject(),
             )
         }) {
-            if let Err(e) = crl.check_signed_by(issuer) {
+            // The CSCA may sign its CRL with another of its keys (after a
+            // key rollover): any certificate of that name in the store
+            // will do, the chain's own issuer first.
+            let signers = std::iter::once(*issuer).chain(store.certificates().iter().filter(|c| {
+                names_match(
+                    &c.subject_der(),
+                    &c.subject(),
+                    &crl.issuer_der(),
+                    &crl.issuer(),
+                )
+            }));
+            let mut errors = Vec::new();
+            let mut verified = false;
+            for s in signers {
+                match crl.check_signed_by(s) {
+                    Ok(()) => {
+                        verified = true;
+                        break;
+                    }
+                    Err(e) => errors.push(e.to_string()),
+                }
+            }
+            if !verified {
                 return Check::failed(
                     "crl-bad-signature",
-                    format!("the CRL of {} does not verify: {e}", crl.issuer()),
+                    format!(
+                        "the CRL of {} does not verify with any certificate of its issuer: {}",
+                        crl.issuer(),
+                        errors.join("; ")
+                    ),
                 );
             }
             if let Some(date) = crl.revocation_of(cert) {
