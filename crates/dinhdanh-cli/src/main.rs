@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod chip;
 mod input;
 mod lds;
 mod masterlist;
@@ -50,6 +51,9 @@ enum Command {
     /// ICAO CSCA master lists.
     #[command(subcommand)]
     Masterlist(masterlist::Cmd),
+    /// eMRTD chips: read one (or the in-process virtual chip).
+    #[command(subcommand)]
+    Chip(chip::Cmd),
 }
 
 /// What a subcommand ends with.
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
         Command::Otp(cmd) => otp::run(cmd),
         Command::Pa(cmd) => pa::run(cmd),
         Command::Masterlist(cmd) => masterlist::run(cmd),
+        Command::Chip(cmd) => chip::run(cmd),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
