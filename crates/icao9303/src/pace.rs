@@ -27,11 +27,13 @@
 
 use core::fmt;
 
+use elliptic_curve::hazmat::FieldArithmetic;
 use elliptic_curve::sec1::{FromSec1Point, ModulusSize, ToSec1Point};
 use elliptic_curve::{
     AffinePoint, CurveArithmetic, CurveGroup, FieldBytes, FieldBytesSize, Group, PrimeField,
     ProjectivePoint,
 };
+use primeorder::PrimeCurveParams;
 use rand_core::CryptoRng;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
@@ -417,6 +419,22 @@ impl DomainParameters {
         }
     }
 
+    /// The bit length of the prime `p` of the field (of the group for DH).
+    pub fn prime_bits(self) -> usize {
+        match self {
+            DomainParameters::Modp1024 => 1024,
+            _ => on_curve!(self, ec_prime_bits(), dh => 0),
+        }
+    }
+
+    /// Integrated Mapping: the generator mapped from the pseudo-random
+    /// function's output `R` ([`prf`]): `R_p = R mod p`, then the point
+    /// encoding of Doc 9303 Part 11 §4.4.3.3.2 (`p = 3 mod 4`), or
+    /// `R_p^((p-1)/q) mod p` for DH.
+    pub fn map_integrated(self, r: &[u8]) -> Result<Vec<u8>, Error> {
+        on_curve!(self, ec_map_integrated(r), dh => self.modp()?.map_integrated(r))
+    }
+
     /// A private key drawn from `rng`: a value in `1..n` (DH: `1..q`), by
     /// rejection (bits above the order's length are cleared first).
     pub fn random_private_key<R: CryptoRng + ?Sized>(
@@ -543,6 +561,72 @@ where
     ec_encode::<C>(&(ProjectivePoint::<C>::generator() * s + h))
 }
 
+fn ec_prime_bits<C: FieldArithmetic>() -> usize {
+    usize::try_from(<C::FieldElement as PrimeField>::NUM_BITS).unwrap_or(0)
+}
+
+/// The field's prime `p`, big-endian: `(-1) + 1`.
+fn ec_field_modulus<C: FieldArithmetic>() -> Vec<u8> {
+    let minus_one = -<C::FieldElement as elliptic_curve::Field>::ONE;
+    let mut p = minus_one.to_repr().to_vec();
+    for b in p.iter_mut().rev() {
+        let (v, carry) = b.overflowing_add(1);
+        *b = v;
+        if !carry {
+            break;
+        }
+    }
+    p
+}
+
+fn ec_map_integrated<C>(r: &[u8]) -> Result<Vec<u8>, Error>
+where
+    C: PrimeCurveParams,
+    AffinePoint<C>: FromSec1Point<C> + ToSec1Point<C>,
+    FieldBytesSize<C>: ModulusSize,
+{
+    use elliptic_curve::Field;
+    let p = ec_field_modulus::<C>();
+    // The encoding below takes square roots as h^((p+1)/4): p = 3 mod 4.
+    if p.last().is_none_or(|b| b & 3 != 3) {
+        return Err(PaceErrorKind::Unsupported {
+            what: "Integrated Mapping on a curve with p = 1 mod 4",
+        }
+        .into());
+    }
+    let rp = Zeroizing::new(dh::reduce(r, &p)?);
+    let repr = FieldBytes::<C>::try_from(rp.as_slice()).map_err(|_| PaceErrorKind::InvalidPoint)?;
+    let t: Option<C::FieldElement> = C::FieldElement::from_repr(repr).into();
+    let t = t.ok_or(PaceErrorKind::InvalidPoint)?;
+    let (a, b) = (C::EQUATION_A, C::EQUATION_B);
+    // 1. alpha = -t^2
+    let alpha = -t.square();
+    // 2. X2 = -b (1 + alpha + alpha^2) / (a (alpha + alpha^2))
+    let alpha_sum = alpha + alpha.square();
+    let inv: Option<C::FieldElement> = Field::invert(&(a * alpha_sum)).into();
+    let inv = inv.ok_or(PaceErrorKind::InvalidPoint)?;
+    let x2 = -b * (C::FieldElement::ONE + alpha_sum) * inv;
+    // 3. X3 = alpha X2
+    let x3 = alpha * x2;
+    // 4. h2 = X2^3 + a X2 + b
+    let h2 = x2.square() * x2 + a * x2 + b;
+    // 6. U = t^3 h2
+    let u = t.square() * t * h2;
+    // 7. A = h2^(p - 1 - (p + 1) / 4)
+    let big_a = h2.pow(dh::swu_exponent(&p)?);
+    // 8./9. (X2, A h2) when A^2 h2 = 1, else (X3, A U); the cofactor is 1.
+    let (x, y) = if bool::from((big_a.square() * h2).ct_eq(&C::FieldElement::ONE)) {
+        (x2, big_a * h2)
+    } else {
+        (x3, big_a * u)
+    };
+    let mut point = vec![0x04];
+    point.extend_from_slice(&x.to_repr());
+    point.extend_from_slice(&y.to_repr());
+    ec_check_point::<C>(&point)?;
+    Ok(point)
+}
+
 // ---- passwords and the steps as functions ---------------------------------
 
 /// Which password PACE uses (the reference in MSE:Set AT, tag 83).
@@ -654,6 +738,52 @@ pub fn decrypt_nonce(
     let iv = vec![0u8; block];
     sm::decrypt_cbc(cipher, k_pi, &iv, &mut s)?;
     Ok(s)
+}
+
+/// `c0` of the Integrated Mapping's pseudo-random function for 128-bit keys.
+const PRF_C0_128: [u8; 16] = [
+    0xA6, 0x68, 0x89, 0x2A, 0x7C, 0x41, 0xE3, 0xCA, 0x73, 0x9F, 0x40, 0xB0, 0x57, 0xD8, 0x59, 0x04,
+];
+/// `c1` of the Integrated Mapping's pseudo-random function for 128-bit keys.
+const PRF_C1_128: [u8; 16] = [
+    0xA4, 0xE1, 0x36, 0xAC, 0x72, 0x5F, 0x73, 0x8B, 0x01, 0xC1, 0xF6, 0x02, 0x17, 0xC1, 0x88, 0xAD,
+];
+
+/// The pseudo-random function `R(s, t)` of the Integrated Mapping (Doc 9303
+/// Part 11 §4.4.3.3.2) for 128-bit keys (3DES and AES-128): `k0 = E(t, s)`,
+/// then `x_i = E(k_i, c1)`, `k_(i+1) = E(k_i, c0)` until the output
+/// `x_0 || x_1 || ...` has `prime_bits + 64` bits. `s` and `t` are 16 bytes.
+pub fn prf(
+    cipher: KeyKind,
+    s: &[u8],
+    t: &[u8],
+    prime_bits: usize,
+) -> Result<Zeroizing<Vec<u8>>, Error> {
+    if !matches!(cipher, KeyKind::Tdes | KeyKind::Aes128) {
+        return Err(PaceErrorKind::Unsupported {
+            what: "Integrated Mapping with AES-192/256",
+        }
+        .into());
+    }
+    for nonce in [s, t] {
+        if nonce.len() != NONCE_LEN {
+            return Err(PaceErrorKind::NonceLength { len: nonce.len() }.into());
+        }
+    }
+    let iv = vec![0u8; sm::block_len(cipher)];
+    let mut key = Zeroizing::new(s.to_vec());
+    sm::encrypt_cbc(cipher, t, &iv, &mut key)?;
+    let mut out = Zeroizing::new(Vec::new());
+    let target = prime_bits.saturating_add(64);
+    while out.len().saturating_mul(8) < target {
+        let mut x = PRF_C1_128.to_vec();
+        sm::encrypt_cbc(cipher, &key, &iv, &mut x)?;
+        out.extend_from_slice(&x);
+        let mut next = Zeroizing::new(PRF_C0_128.to_vec());
+        sm::encrypt_cbc(cipher, &key, &iv, &mut next)?;
+        key = next;
+    }
+    Ok(out)
 }
 
 /// The public key data object `7F49` over which the authentication tokens

@@ -1038,3 +1038,78 @@ fn g2_dh_generic_mapping() {
         Error::Pace(PaceErrorKind::InvalidPoint)
     );
 }
+
+#[test]
+fn h1_ecdh_integrated_mapping() {
+    let all = load("icao9303-pace.toml");
+    let v = all.get("h1_ecdh_im").unwrap();
+    assert_eq!(s(v, "cipher"), "AES-128");
+    let params = DomainParameters::from_id(
+        v.get("standardized_parameter_id")
+            .unwrap()
+            .as_integer()
+            .unwrap() as u8,
+    )
+    .unwrap();
+    assert_eq!(params, DomainParameters::BrainpoolP256r1);
+    assert_eq!(params.prime_bits(), 256);
+    let r = pace::prf(
+        KeyKind::Aes128,
+        &h(v, "nonce_s"),
+        &h(v, "nonce_t"),
+        params.prime_bits(),
+    )
+    .unwrap();
+    assert_eq!(r.to_vec(), h(v, "prf_output"));
+    let g = params.map_integrated(&r).unwrap();
+    assert_eq!(g, point(v, "mapped_generator"));
+    // R mod p is the x coordinate's input: the mapping of R and of R mod p agree.
+    assert_eq!(params.map_integrated(&h(v, "prf_output_mod_p")).unwrap(), g);
+}
+
+#[test]
+fn h2_dh_integrated_mapping() {
+    let all = load("icao9303-pace.toml");
+    let v = all.get("h2_dh_im").unwrap();
+    assert_eq!(s(v, "cipher"), "AES-128");
+    let params = DomainParameters::from_id(
+        v.get("standardized_parameter_id")
+            .unwrap()
+            .as_integer()
+            .unwrap() as u8,
+    )
+    .unwrap();
+    assert_eq!(params, DomainParameters::Modp1024);
+    let r = pace::prf(
+        KeyKind::Aes128,
+        &h(v, "nonce_s"),
+        &h(v, "nonce_t"),
+        params.prime_bits(),
+    )
+    .unwrap();
+    assert_eq!(r.to_vec(), h(v, "prf_output"));
+    assert_eq!(params.map_integrated(&r).unwrap(), h(v, "mapped_generator"));
+    assert_eq!(
+        params.map_integrated(&h(v, "prf_output_mod_p")).unwrap(),
+        h(v, "mapped_generator")
+    );
+}
+
+#[test]
+fn prf_refusals() {
+    assert!(matches!(
+        pace::prf(KeyKind::Aes256, &[0; 16], &[0; 16], 256),
+        Err(Error::Pace(PaceErrorKind::Unsupported { .. }))
+    ));
+    assert_eq!(
+        pace::prf(KeyKind::Aes128, &[0; 8], &[0; 16], 256).unwrap_err(),
+        Error::Pace(PaceErrorKind::NonceLength { len: 8 })
+    );
+    // 3DES works on the same 16-byte nonces; each output block is 16 bytes.
+    assert_eq!(
+        pace::prf(KeyKind::Tdes, &[1; 16], &[2; 16], 256)
+            .unwrap()
+            .len(),
+        48
+    );
+}

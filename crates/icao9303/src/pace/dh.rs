@@ -142,10 +142,58 @@ impl Modp {
         Ok(())
     }
 
+    /// Integrated Mapping: the generator `R_p^((p-1)/q) mod p` from the
+    /// pseudo-random function's output `R` (`R_p = R mod p`).
+    pub(super) fn map_integrated(&self, r: &[u8]) -> Result<Vec<u8>, Error> {
+        let rp = reduce(r, &self.p)?;
+        let p = BoxedUint::from_be_slice(&self.p, self.params.bits_precision())
+            .map_err(|_| PaceErrorKind::InvalidPoint)?;
+        let q = BoxedUint::from_be_slice(&self.q, self.params.bits_precision())
+            .map_err(|_| PaceErrorKind::InvalidPoint)?;
+        let q: Option<crypto_bigint::NonZero<BoxedUint>> =
+            crypto_bigint::NonZero::new(q).into_option();
+        let q = q.ok_or(PaceErrorKind::InvalidPoint)?;
+        let (e, _) = p
+            .wrapping_sub(BoxedUint::one_with_precision(self.params.bits_precision()))
+            .div_rem(&q);
+        let g = self.pow(Some(&rp), &e.to_be_bytes())?;
+        let mut one = vec![0u8; self.len()];
+        if let Some(last) = one.last_mut() {
+            *last = 1;
+        }
+        if g == one || g.iter().all(|b| *b == 0) {
+            return Err(PaceErrorKind::InvalidPoint.into());
+        }
+        Ok(g)
+    }
+
     /// Whether `sk` is a private key in `1..q` once cut to `q`'s length.
     pub(super) fn valid_private_key(&self, sk: &[u8]) -> bool {
         sk.iter().any(|b| *b != 0) && less_than(sk, &self.q)
     }
+}
+
+/// `value mod modulus`, as many bytes as the modulus.
+pub(super) fn reduce(value: &[u8], modulus: &[u8]) -> Result<Vec<u8>, Error> {
+    let prec = precision(value.len().max(modulus.len()));
+    let v = BoxedUint::from_be_slice(value, prec).map_err(|_| PaceErrorKind::InvalidPoint)?;
+    let m = BoxedUint::from_be_slice(modulus, prec).map_err(|_| PaceErrorKind::InvalidPoint)?;
+    let m: Option<crypto_bigint::NonZero<BoxedUint>> = crypto_bigint::NonZero::new(m).into_option();
+    let r = v.rem(&m.ok_or(PaceErrorKind::InvalidPoint)?);
+    let bytes = r.to_be_bytes();
+    let skip = bytes.len().saturating_sub(modulus.len());
+    Ok(bytes.get(skip..).unwrap_or_default().to_vec())
+}
+
+/// `(p - 1 - (p + 1) / 4)` for an odd prime `p` given big-endian, as
+/// little-endian 64-bit limbs (the exponent of the point encoding).
+pub(super) fn swu_exponent(p: &[u8]) -> Result<Vec<u64>, Error> {
+    let prec = precision(p.len().saturating_add(1));
+    let p = BoxedUint::from_be_slice(p, prec).map_err(|_| PaceErrorKind::InvalidPoint)?;
+    let one = BoxedUint::one_with_precision(prec);
+    let quarter = p.wrapping_add(&one).shr(2);
+    let e = p.wrapping_sub(&one).wrapping_sub(&quarter);
+    Ok(e.as_words().to_vec())
 }
 
 /// `a < b` for big-endian values (of any lengths). Used on public values only.
