@@ -5,9 +5,11 @@
 //! of domain parameters 10 to 18 (NIST P-224, P-256, P-384, P-521 and
 //! brainpoolP224r1, P256r1, P320r1, P384r1, P512r1) and with DH on the
 //! 1024-bit MODP group (parameter 0), with 3DES or AES secure messaging,
-//! and every password (MRZ, CAN, PIN, PUK). Integrated and Chip
-//! Authentication Mapping, the 2048-bit DH groups (1, 2) and the 192-bit
-//! curves (8, 9) are refused with [`PaceErrorKind::Unsupported`].
+//! and every password (MRZ, CAN, PIN, PUK); Integrated Mapping with 3DES
+//! and AES-128 on the same groups (curves with `p = 3 mod 4`, so not
+//! P-224). Chip Authentication Mapping, Integrated Mapping with AES-192/256,
+//! the 2048-bit DH groups (1, 2) and the 192-bit curves (8, 9) are refused
+//! with [`PaceErrorKind::Unsupported`].
 //!
 //! The protocol is a sans-IO state machine: [`Pace::start`] gives MSE:Set
 //! AT, then each [`Pace::next`] takes the card's answer (and the caller's
@@ -834,6 +836,23 @@ fn general_authenticate(item: Option<(u32, &[u8])>, last: bool) -> CommandApdu {
     CommandApdu::general_authenticate(tlv::encode(Tag::new(0x7C), &inner), last)
 }
 
+/// Refuses the mappings and ciphers not implemented: Chip Authentication
+/// Mapping, and Integrated Mapping with AES-192/256.
+fn check_mapping(protocol: &PaceProtocol) -> Result<(), Error> {
+    match protocol.mapping {
+        Mapping::Generic => Ok(()),
+        Mapping::Integrated if matches!(protocol.cipher, KeyKind::Tdes | KeyKind::Aes128) => Ok(()),
+        Mapping::Integrated => Err(PaceErrorKind::Unsupported {
+            what: "Integrated Mapping with AES-192/256",
+        }
+        .into()),
+        Mapping::ChipAuthentication => Err(PaceErrorKind::Unsupported {
+            what: "Chip Authentication Mapping",
+        }
+        .into()),
+    }
+}
+
 /// A `7C { tag value }` answer with status 9000.
 fn dynamic_answer(tag: u32, value: &[u8]) -> ResponseApdu {
     let mut inner = Vec::new();
@@ -908,6 +927,9 @@ enum State {
         nonce: Zeroizing<Vec<u8>>,
         sk: Zeroizing<Vec<u8>>,
     },
+    AwaitIntegrated {
+        generator: Vec<u8>,
+    },
     AwaitKey {
         sk: Zeroizing<Vec<u8>>,
         pk: Vec<u8>,
@@ -971,12 +993,7 @@ impl Pace {
         parameters: DomainParameters,
         password: &PacePassword,
     ) -> Result<Pace, Error> {
-        if protocol.mapping != Mapping::Generic {
-            return Err(PaceErrorKind::Unsupported {
-                what: "mappings other than Generic Mapping",
-            }
-            .into());
-        }
+        check_mapping(&protocol)?;
         if protocol.agreement != parameters.agreement() {
             return Err(PaceErrorKind::WrongParameters.into());
         }
@@ -1040,10 +1057,32 @@ impl Pace {
             State::AwaitNonce => {
                 let z = single(response, 1, 0x80)?;
                 let nonce = decrypt_nonce(self.protocol.cipher, &self.k_pi, &z)?;
+                if self.protocol.mapping == Mapping::Integrated {
+                    // The reader's nonce t goes to the chip in the clear.
+                    let mut t = Zeroizing::new(vec![0u8; NONCE_LEN]);
+                    rng.fill_bytes(&mut t);
+                    let r = prf(self.protocol.cipher, &nonce, &t, params.prime_bits())?;
+                    let generator = params.map_integrated(&r)?;
+                    let cmd = general_authenticate(Some((0x81, &t)), false);
+                    return Ok((State::AwaitIntegrated { generator }, PaceStep::Send(cmd)));
+                }
                 let sk = params.random_private_key(rng)?;
                 let pk = params.public_key(&sk, None)?;
                 let cmd = general_authenticate(Some((0x81, &pk)), false);
                 Ok((State::AwaitMapping { nonce, sk }, PaceStep::Send(cmd)))
+            }
+            State::AwaitIntegrated { generator } => {
+                // The chip answers with no mapping data (or an empty 82).
+                let items = dynamic_data(response, 2, "GENERAL AUTHENTICATE")?;
+                match items.as_slice() {
+                    [] => {}
+                    [(tag, value)] if *tag == Tag::new(0x82) && value.is_empty() => {}
+                    _ => return Err(PaceErrorKind::Malformed { step: 2 }.into()),
+                }
+                let sk = params.random_private_key(rng)?;
+                let pk = params.public_key(&sk, Some(&generator))?;
+                let cmd = general_authenticate(Some((0x83, &pk)), false);
+                Ok((State::AwaitKey { sk, pk }, PaceStep::Send(cmd)))
             }
             State::AwaitMapping { nonce, sk } => {
                 let picc = single(response, 2, 0x82)?;
@@ -1170,7 +1209,7 @@ pub enum CardPaceStep {
     Done(ResponseApdu, Box<CardSm>),
 }
 
-/// The chip's side of PACE (Generic Mapping, ECDH), for the virtual chip
+/// The chip's side of PACE (Generic or Integrated Mapping), for the virtual chip
 /// and tests. Its random values (nonce, private keys) come from the
 /// caller's generator. Any error ends the protocol;
 /// [`PaceErrorKind::card_status`] says what to answer.
@@ -1200,12 +1239,7 @@ impl CardPace {
         parameters: DomainParameters,
         password: &PacePassword,
     ) -> Result<CardPace, Error> {
-        if protocol.mapping != Mapping::Generic {
-            return Err(PaceErrorKind::Unsupported {
-                what: "mappings other than Generic Mapping",
-            }
-            .into());
-        }
+        check_mapping(&protocol)?;
         if protocol.agreement != parameters.agreement() {
             return Err(PaceErrorKind::WrongParameters.into());
         }
@@ -1267,6 +1301,17 @@ impl CardPace {
                 Ok((
                     CardState::AwaitMapping { nonce },
                     CardPaceStep::Respond(dynamic_answer(0x80, &z)),
+                ))
+            }
+            CardState::AwaitMapping { nonce } if self.protocol.mapping == Mapping::Integrated => {
+                let t = Zeroizing::new(command_item(command, 0x81, false)?);
+                let r = prf(cipher, &nonce, &t, params.prime_bits())?;
+                let generator = params.map_integrated(&r)?;
+                let empty =
+                    ResponseApdu::new(tlv::encode(Tag::new(0x7C), &[]), StatusWord::SUCCESS);
+                Ok((
+                    CardState::AwaitKey { generator },
+                    CardPaceStep::Respond(empty),
                 ))
             }
             CardState::AwaitMapping { nonce } => {

@@ -564,7 +564,7 @@ fn unsupported_variants_are_refused() {
     assert!(matches!(
         CardPace::new(
             PaceProtocol {
-                mapping: Mapping::Integrated,
+                mapping: Mapping::ChipAuthentication,
                 ..ecdh
             },
             DomainParameters::Secp256r1,
@@ -578,8 +578,23 @@ fn unsupported_variants_are_refused() {
         cipher: KeyKind::Aes128,
     };
     assert_eq!(PaceProtocol::from_oid(&im.oid()).unwrap(), im);
+    assert!(Pace::new(im, DomainParameters::BrainpoolP256r1, &pw).is_ok());
+    let im256 = PaceProtocol {
+        cipher: KeyKind::Aes256,
+        ..im
+    };
+    assert_eq!(PaceProtocol::from_oid(&im256.oid()).unwrap(), im256);
     assert!(matches!(
-        Pace::new(im, DomainParameters::BrainpoolP256r1, &pw),
+        Pace::new(im256, DomainParameters::BrainpoolP256r1, &pw),
+        Err(Error::Pace(PaceErrorKind::Unsupported { .. }))
+    ));
+    let cam = PaceProtocol {
+        mapping: Mapping::ChipAuthentication,
+        ..im
+    };
+    assert_eq!(PaceProtocol::from_oid(&cam.oid()).unwrap(), cam);
+    assert!(matches!(
+        Pace::new(cam, DomainParameters::BrainpoolP256r1, &pw),
         Err(Error::Pace(PaceErrorKind::Unsupported { .. }))
     ));
     let id = g2
@@ -1111,5 +1126,94 @@ fn prf_refusals() {
             .unwrap()
             .len(),
         48
+    );
+}
+
+#[test]
+fn integrated_mapping_reader_and_card_agree() {
+    let password = PacePassword::mrz(&MrzKey::new("T22000129", "640812", "101031").unwrap());
+    for (i, params) in DomainParameters::ALL.into_iter().enumerate() {
+        for cipher in [KeyKind::Tdes, KeyKind::Aes128] {
+            let protocol = PaceProtocol {
+                agreement: params.agreement(),
+                mapping: Mapping::Integrated,
+                cipher,
+            };
+            let mut reader = Pace::new(protocol, params, &password).unwrap();
+            let mut chip = CardPace::new(protocol, params, &password).unwrap();
+            let result = run_both(
+                &mut reader,
+                &mut chip,
+                &mut TestRng(5 + i as u64),
+                &mut TestRng(50 + i as u64),
+                |step, answer| {
+                    if step == 2 {
+                        // No mapping data from the chip.
+                        assert_eq!(answer.data, [0x7C, 0x00]);
+                    }
+                },
+            );
+            if params == DomainParameters::Secp224r1 {
+                // p = 1 mod 4: the point encoding does not apply.
+                assert!(
+                    matches!(result, Err(Error::Pace(PaceErrorKind::Unsupported { .. }))),
+                    "{params:?}"
+                );
+                continue;
+            }
+            let (mut sm, mut card) = result.unwrap();
+            check_session(&mut sm, &mut card);
+        }
+    }
+}
+
+#[test]
+fn integrated_mapping_refusals() {
+    let protocol = PaceProtocol {
+        agreement: KeyAgreement::Ecdh,
+        mapping: Mapping::Integrated,
+        cipher: KeyKind::Aes128,
+    };
+    let params = DomainParameters::BrainpoolP256r1;
+    let pw = PacePassword::can("123456");
+    // The reader: mapping data where none is expected.
+    let mut reader = Pace::new(protocol, params, &pw).unwrap();
+    let mut chip = CardPace::new(protocol, params, &pw).unwrap();
+    let mut rng = TestRng(1);
+    let mut chip_rng = TestRng(2);
+    let mse = reader.start().unwrap();
+    let ok = match chip.process(&mse, &mut chip_rng).unwrap() {
+        CardPaceStep::Respond(a) => a,
+        CardPaceStep::Done(..) => panic!(),
+    };
+    let ga1 = match reader.next(&ok, &mut rng).unwrap() {
+        PaceStep::Send(c) => c,
+        PaceStep::Done(_) => panic!(),
+    };
+    let nonce = match chip.process(&ga1, &mut chip_rng).unwrap() {
+        CardPaceStep::Respond(a) => a,
+        CardPaceStep::Done(..) => panic!(),
+    };
+    let ga2 = match reader.next(&nonce, &mut rng).unwrap() {
+        PaceStep::Send(c) => c,
+        PaceStep::Done(_) => panic!(),
+    };
+    // t travels in the clear: 7C 12 81 10 <16 bytes>.
+    assert_eq!(&ga2.data[..4], &[0x7C, 0x12, 0x81, 0x10]);
+    assert_eq!(
+        reader
+            .next(
+                &ResponseApdu::parse(&hx("7C03820101 9000")).unwrap(),
+                &mut rng
+            )
+            .unwrap_err(),
+        Error::Pace(PaceErrorKind::Malformed { step: 2 })
+    );
+    // The chip: a nonce t of the wrong length.
+    let mut short = ga2.clone();
+    short.data = hx("7C0B8109000102030405060708");
+    assert_eq!(
+        chip.process(&short, &mut chip_rng).unwrap_err(),
+        Error::Pace(PaceErrorKind::NonceLength { len: 9 })
     );
 }
