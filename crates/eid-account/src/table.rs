@@ -224,9 +224,11 @@ pub fn transitions() -> Vec<Transition> {
         C::RejectDossier,
         P::DossierNotAccepted,
     ));
+    // A dossier pending beside an identity: level 2 over level 1, which
+    // implies an app account, hence a password.
     for c in [C::ApproveDossier, C::RejectDossier] {
         selfs(&mut v, &[P::Identified, P::Active], c);
-        selfs(&mut v, &ACTIVATING, c);
+        selfs(&mut v, &ACTIVATING_WITH_PASSWORD, c);
     }
     // 4. Level 2.
     for c in [C::BookAppointment, C::CancelAppointment] {
@@ -245,7 +247,7 @@ pub fn transitions() -> Vec<Transition> {
         v.push(t(*p, C::RecordLevel2Dossier, P::DossierSubmitted));
     }
     v.push(t(P::Identified, C::RecordLevel2Dossier, P::Identified));
-    for p in ACTIVATING {
+    for p in ACTIVATING_WITH_PASSWORD {
         v.push(t(p, C::RecordLevel2Dossier, P::Identified));
     }
     v.push(t(P::Active, C::RecordLevel2Dossier, P::Active));
@@ -282,7 +284,10 @@ pub fn transitions() -> Vec<Transition> {
     }
     v.push(t(P::Locked, C::UnlockByHolder, P::Locked));
     for p in AFTER_UNLOCK {
-        v.push(t(P::Locked, C::UnlockByHolder, p));
+        // The holder's locks need a password, so never an unregistered account.
+        if p != P::Unregistered {
+            v.push(t(P::Locked, C::UnlockByHolder, p));
+        }
         v.push(t(P::Locked, C::UnlockByOfficer, p));
     }
     for p in Phase::ALL {

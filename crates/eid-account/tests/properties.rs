@@ -129,6 +129,7 @@ fn scenario() -> impl Strategy<Value = Vec<Op>> {
 
 const DEVICES: [&str; 3] = ["phone-a", "phone-b", "phone-c"];
 
+#[derive(Clone)]
 struct Driver {
     w: World,
     session: Option<SessionId>,
@@ -412,4 +413,196 @@ fn the_happy_path_prefix_reaches_an_active_account() {
     }
     assert!(d.w.state.is_active());
     check_invariants(&d.w);
+}
+
+/// A coarse signature of everything that decides what a command can do.
+fn signature(d: &Driver) -> String {
+    let w = &d.w;
+    let st = &w.state;
+    let live_session = st
+        .sessions()
+        .iter()
+        .any(|s| Some(s.id) == d.session && s.expires_at > w.now);
+    let otp = st.otp().map(|c| {
+        (
+            c.status(),
+            c.seconds_left(w.now) > 0,
+            w.now >= c.sent_at() + 60,
+        )
+    });
+    let dossier = st.dossier().map(|x| (x.level, x.status.clone()));
+    format!(
+        "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{}|{}|{:?}|{:?}|{}|{}",
+        st.id_number().is_some(),
+        st.phase(),
+        st.flow(),
+        st.level(),
+        dossier,
+        st.lock().map(|l| l.reason.clone()),
+        st.appointment().is_some(),
+        st.has_password(),
+        st.has_passcode(),
+        live_session,
+        otp,
+        st.device(),
+        d.password,
+        w.now > st.locked_out_until(),
+    )
+}
+
+/// The ops tried from every state of the exploration; some repeated to
+/// reach the limits.
+fn exploration_ops() -> Vec<Vec<Op>> {
+    let one = |op: Op| vec![op];
+    let times = |op: Op, n: usize| vec![op; n];
+    vec![
+        one(Op::StartRegistration),
+        one(Op::SubmitDetails {
+            registry: 0,
+            terms: true,
+            qr: true,
+        }),
+        one(Op::SubmitDetails {
+            registry: 1,
+            terms: true,
+            qr: false,
+        }),
+        one(Op::ResendOtp),
+        one(Op::VerifyOtp { right: true }),
+        one(Op::VerifyOtp { right: false }),
+        times(Op::VerifyOtp { right: false }, 2),
+        one(Op::SetPassword { good: true }),
+        one(Op::SetPassword { good: false }),
+        one(Op::Login {
+            right: true,
+            by_phone: false,
+        }),
+        one(Op::Login {
+            right: false,
+            by_phone: true,
+        }),
+        times(
+            Op::Login {
+                right: false,
+                by_phone: false,
+            },
+            2,
+        ),
+        one(Op::Logout),
+        one(Op::RequestPasswordReset),
+        one(Op::AnswerQuestions { right: true }),
+        times(Op::AnswerQuestions { right: false }, 2),
+        one(Op::SubmitLevel1),
+        one(Op::BookAppointment),
+        one(Op::CancelAppointment),
+        one(Op::RecordLevel2),
+        one(Op::Approve),
+        one(Op::Reject),
+        one(Op::StartActivation {
+            device: 0,
+            in_use: false,
+        }),
+        one(Op::StartActivation {
+            device: 1,
+            in_use: true,
+        }),
+        one(Op::SetPasscode { good: true }),
+        one(Op::SetQuestions { good: true }),
+        one(Op::ConfirmPasscode {
+            right: true,
+            level2: false,
+        }),
+        one(Op::ConfirmPasscode {
+            right: true,
+            level2: true,
+        }),
+        times(
+            Op::ConfirmPasscode {
+                right: false,
+                level2: false,
+            },
+            2,
+        ),
+        one(Op::StartDeviceChange {
+            device: 1,
+            right: true,
+        }),
+        one(Op::StartDeviceChange {
+            device: 2,
+            right: false,
+        }),
+        one(Op::LockByHolder),
+        one(Op::UnlockByHolder { right: true }),
+        one(Op::UnlockByHolder { right: false }),
+        one(Op::LockByOfficer { reason: 0 }),
+        one(Op::UnlockByOfficer),
+        one(Op::Advance { secs: 61 }),
+        one(Op::Advance { secs: 2000 }),
+    ]
+}
+
+/// Every entry of the transition table is produced by some command
+/// sequence (a breadth-first exploration of the reachable states, up to a
+/// coarse signature): the table, and so the diagram, lists nothing that
+/// `decide` cannot do. With the check inside `decide`, the table is exactly
+/// what `decide` does.
+#[test]
+fn every_transition_of_the_table_is_reachable() {
+    use std::collections::{HashSet, VecDeque};
+
+    let mut seen = BTreeSet::new();
+    let mut visited = HashSet::new();
+    // Low limits, so that two tries reach them.
+    let policies = Policies {
+        max_passcode_failures: 2,
+        max_answer_failures: 2,
+        lockout: LockoutPolicy {
+            max_failures: 2,
+            ..LockoutPolicy::default()
+        },
+        otp: eid_otp::ChallengeConfig {
+            max_wrong_tries: 2,
+            ..eid_otp::ChallengeConfig::default()
+        },
+        ..Policies::default()
+    };
+    let mut start = Driver {
+        w: World::with_policies(policies),
+        session: None,
+        password: PASSWORD,
+    };
+    start.w.check_fold = false;
+    visited.insert(signature(&start));
+    let mut queue = VecDeque::from([start]);
+    let ops = exploration_ops();
+    while let Some(state) = queue.pop_front() {
+        for seq in &ops {
+            let mut d = state.clone();
+            for op in seq {
+                let Some(action) = d.action(op) else { continue };
+                let kind = action.kind();
+                let from = d.w.state.phase();
+                let before = d.w.state.version();
+                let _ = d.step(op, action);
+                if d.w.state.version() != before {
+                    seen.insert((from, kind, d.w.state.phase()));
+                }
+            }
+            if visited.insert(signature(&d)) {
+                check_invariants(&d.w);
+                assert_eq!(fold(&d.w.log), d.w.state);
+                queue.push_back(d);
+            }
+        }
+        assert!(visited.len() < 20_000, "exploration too large");
+    }
+    let missing: Vec<_> = table::transitions()
+        .into_iter()
+        .filter(|t| !seen.contains(&(t.from, t.command, t.to)))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "never produced ({} states explored): {missing:#?}",
+        visited.len()
+    );
 }

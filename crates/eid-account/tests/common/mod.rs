@@ -101,6 +101,7 @@ pub fn manual_details() -> PersonalDetails {
     }
 }
 
+#[derive(Clone)]
 pub struct World {
     pub keys: Keys,
     pub policies: Policies,
@@ -112,6 +113,9 @@ pub struct World {
     pub device_use: Option<DeviceUse>,
     /// The last one-time code sent.
     pub last_code: Option<SecretString>,
+    /// Check after every command that folding the log gives the state
+    /// (quadratic: off in the large exploration).
+    pub check_fold: bool,
 }
 
 impl Default for World {
@@ -136,6 +140,7 @@ impl World {
             registry: Some(RegistryAnswer::Match),
             device_use: Some(DeviceUse::Free),
             last_code: None,
+            check_fold: true,
         }
     }
 
