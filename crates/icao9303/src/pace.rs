@@ -7,9 +7,11 @@
 //! 1024-bit MODP group (parameter 0), with 3DES or AES secure messaging,
 //! and every password (MRZ, CAN, PIN, PUK); Integrated Mapping with 3DES
 //! and AES-128 on the same groups (curves with `p = 3 mod 4`, so not
-//! P-224). Chip Authentication Mapping, Integrated Mapping with AES-192/256,
-//! the 2048-bit DH groups (1, 2) and the 192-bit curves (8, 9) are refused
-//! with [`PaceErrorKind::Unsupported`].
+//! P-224); Chip Authentication Mapping (ECDH, AES) with the chip
+//! authentication data decrypted into [`CamData`] for checking against the
+//! chip's static key. Integrated Mapping with AES-192/256, the 2048-bit DH
+//! groups (1, 2) and the 192-bit curves (8, 9) are refused with
+//! [`PaceErrorKind::Unsupported`].
 //!
 //! The protocol is a sans-IO state machine: [`Pace::start`] gives MSE:Set
 //! AT, then each [`Pace::next`] takes the card's answer (and the caller's
@@ -103,6 +105,10 @@ pub enum PaceErrorKind {
     /// The random number generator gave no valid private key.
     #[error("no valid private key from the random number generator")]
     Randomness,
+    /// Chip Authentication Mapping: the chip's authentication data is
+    /// missing, does not decrypt, or does not match its static public key.
+    #[error("Chip Authentication Mapping failed")]
+    ChipAuthentication,
     /// `next` called after the protocol ended or failed, or before `start`
     /// (card side: a command out of order).
     #[error("PACE is not waiting for this")]
@@ -563,6 +569,15 @@ where
     ec_encode::<C>(&(ProjectivePoint::<C>::generator() * s + h))
 }
 
+/// `SK_IC^-1 * SK_Map mod n`, the chip authentication data of CAM.
+fn ec_cam_data<C: CurveArithmetic>(sk_ic: &[u8], sk_map: &[u8]) -> Result<Vec<u8>, Error> {
+    let k = ec_scalar::<C>(sk_ic, false)?;
+    let inv: Option<C::Scalar> = elliptic_curve::Field::invert(&k).into();
+    let inv = inv.ok_or(PaceErrorKind::InvalidPrivateKey)?;
+    let ca = inv * ec_scalar::<C>(sk_map, false)?;
+    Ok(ca.to_repr().to_vec())
+}
+
 fn ec_prime_bits<C: FieldArithmetic>() -> usize {
     usize::try_from(<C::FieldElement as PrimeField>::NUM_BITS).unwrap_or(0)
 }
@@ -836,8 +851,8 @@ fn general_authenticate(item: Option<(u32, &[u8])>, last: bool) -> CommandApdu {
     CommandApdu::general_authenticate(tlv::encode(Tag::new(0x7C), &inner), last)
 }
 
-/// Refuses the mappings and ciphers not implemented: Chip Authentication
-/// Mapping, and Integrated Mapping with AES-192/256.
+/// Refuses the mappings and ciphers not implemented: Integrated Mapping
+/// with AES-192/256 (and CAM with 3DES, which does not exist).
 fn check_mapping(protocol: &PaceProtocol) -> Result<(), Error> {
     match protocol.mapping {
         Mapping::Generic => Ok(()),
@@ -846,8 +861,15 @@ fn check_mapping(protocol: &PaceProtocol) -> Result<(), Error> {
             what: "Integrated Mapping with AES-192/256",
         }
         .into()),
+        Mapping::ChipAuthentication if protocol.agreement == KeyAgreement::Dh => {
+            Err(PaceErrorKind::Unsupported {
+                what: "Chip Authentication Mapping with DH",
+            }
+            .into())
+        }
+        Mapping::ChipAuthentication if protocol.cipher != KeyKind::Tdes => Ok(()),
         Mapping::ChipAuthentication => Err(PaceErrorKind::Unsupported {
-            what: "Chip Authentication Mapping",
+            what: "Chip Authentication Mapping with 3DES",
         }
         .into()),
     }
@@ -933,11 +955,14 @@ enum State {
     AwaitKey {
         sk: Zeroizing<Vec<u8>>,
         pk: Vec<u8>,
+        /// CAM: the chip's mapping public key.
+        cam: Option<Vec<u8>>,
     },
     AwaitToken {
         keys: SessionKeys,
         pk_pcd: Vec<u8>,
         pk_picc: Vec<u8>,
+        cam: Option<Vec<u8>>,
     },
     Over,
 }
@@ -963,6 +988,49 @@ pub struct PaceOutcome {
     pub car: Option<Vec<u8>>,
     /// The previous certification authority reference (tag 88), if any.
     pub car_previous: Option<Vec<u8>>,
+    /// With Chip Authentication Mapping: what proves the chip genuine once
+    /// its static public key is known (EF.CardSecurity).
+    pub chip_authentication: Option<CamData>,
+}
+
+/// The result of Chip Authentication Mapping, to be checked against the
+/// chip's static public key from EF.CardSecurity (itself checked by
+/// passive authentication).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CamData {
+    /// The decrypted chip authentication data `CA_IC`.
+    pub ca_ic: Vec<u8>,
+    /// The chip's mapping public key `PK_Map,IC` of the Generic Mapping.
+    pub mapping_public_key: Vec<u8>,
+}
+
+impl CamData {
+    /// Checks `PK_Map,IC = CA_IC * PK_IC` with the chip's static public key
+    /// `PK_IC` (an uncompressed point of the same curve).
+    pub fn verify(
+        &self,
+        parameters: DomainParameters,
+        chip_public_key: &[u8],
+    ) -> Result<(), Error> {
+        parameters.check_point(chip_public_key)?;
+        let expected = parameters
+            .public_key(&self.ca_ic, Some(chip_public_key))
+            .map_err(|_| PaceErrorKind::ChipAuthentication)?;
+        if expected == self.mapping_public_key {
+            Ok(())
+        } else {
+            Err(PaceErrorKind::ChipAuthentication.into())
+        }
+    }
+}
+
+/// The IV of the chip authentication data: `E(KSenc, -1)`, the encryption
+/// of the all-ones block.
+fn cam_iv(cipher: KeyKind, ks_enc: &[u8]) -> Result<Vec<u8>, Error> {
+    let block = sm::block_len(cipher);
+    let mut iv = vec![0xFF; block];
+    sm::encrypt_cbc(cipher, ks_enc, &vec![0; block], &mut iv)?;
+    Ok(iv)
 }
 
 /// PACE on the reader's side, as a sans-IO state machine.
@@ -1082,7 +1150,7 @@ impl Pace {
                 let sk = params.random_private_key(rng)?;
                 let pk = params.public_key(&sk, Some(&generator))?;
                 let cmd = general_authenticate(Some((0x83, &pk)), false);
-                Ok((State::AwaitKey { sk, pk }, PaceStep::Send(cmd)))
+                Ok((State::AwaitKey { sk, pk, cam: None }, PaceStep::Send(cmd)))
             }
             State::AwaitMapping { nonce, sk } => {
                 let picc = single(response, 2, 0x82)?;
@@ -1090,9 +1158,10 @@ impl Pace {
                 let sk = params.random_private_key(rng)?;
                 let pk = params.public_key(&sk, Some(&generator))?;
                 let cmd = general_authenticate(Some((0x83, &pk)), false);
-                Ok((State::AwaitKey { sk, pk }, PaceStep::Send(cmd)))
+                let cam = (self.protocol.mapping == Mapping::ChipAuthentication).then_some(picc);
+                Ok((State::AwaitKey { sk, pk, cam }, PaceStep::Send(cmd)))
             }
-            State::AwaitKey { sk, pk } => {
+            State::AwaitKey { sk, pk, cam } => {
                 let picc = single(response, 3, 0x84)?;
                 params.check_point(&picc)?;
                 if bool::from(picc.as_slice().ct_eq(&pk)) {
@@ -1112,6 +1181,7 @@ impl Pace {
                         keys,
                         pk_pcd: pk,
                         pk_picc: picc,
+                        cam,
                     },
                     PaceStep::Send(cmd),
                 ))
@@ -1120,16 +1190,19 @@ impl Pace {
                 keys,
                 pk_pcd,
                 pk_picc,
+                cam,
             } => {
                 let items = dynamic_data(response, 4, "GENERAL AUTHENTICATE")?;
                 let mut token = None;
                 let mut car = None;
                 let mut car_previous = None;
+                let mut cam_data = None;
                 for (tag, value) in items {
                     match tag.raw() {
                         0x86 if token.is_none() => token = Some(value),
                         0x87 if car.is_none() => car = Some(value),
                         0x88 if car_previous.is_none() => car_previous = Some(value),
+                        0x8A if cam_data.is_none() && cam.is_some() => cam_data = Some(value),
                         _ => return Err(PaceErrorKind::Malformed { step: 4 }.into()),
                     }
                 }
@@ -1142,6 +1215,28 @@ impl Pace {
                 if !bool::from(expected.as_slice().ct_eq(&token)) {
                     return Err(PaceErrorKind::BadToken.into());
                 }
+                // CAM: A_IC decrypts (IV = E(KSenc, -1)) to CA_IC, checked
+                // later against the chip's static key.
+                let chip_authentication = match cam {
+                    Some(mapping_public_key) => {
+                        let a_ic = cam_data.ok_or(PaceErrorKind::ChipAuthentication)?;
+                        let block = sm::block_len(self.protocol.cipher);
+                        if a_ic.is_empty() || !a_ic.len().is_multiple_of(block) {
+                            return Err(PaceErrorKind::ChipAuthentication.into());
+                        }
+                        let iv = cam_iv(self.protocol.cipher, keys.enc())?;
+                        let mut buf = a_ic;
+                        sm::decrypt_cbc(self.protocol.cipher, keys.enc(), &iv, &mut buf)?;
+                        let ca_ic = sm::unpad(&buf, block)
+                            .map_err(|_| PaceErrorKind::ChipAuthentication)?
+                            .to_vec();
+                        Some(CamData {
+                            ca_ic,
+                            mapping_public_key,
+                        })
+                    }
+                    None => None,
+                };
                 let ssc = vec![0u8; sm::block_len(self.protocol.cipher)];
                 let sm = SecureMessaging::new(keys, &ssc)?;
                 let outcome = PaceOutcome {
@@ -1149,6 +1244,7 @@ impl Pace {
                     chip_ephemeral_public_key: pk_picc,
                     car,
                     car_previous,
+                    chip_authentication,
                 };
                 Ok((State::Over, PaceStep::Done(Box::new(outcome))))
             }
@@ -1190,11 +1286,14 @@ enum CardState {
     },
     AwaitKey {
         generator: Vec<u8>,
+        /// CAM: the chip's mapping private key.
+        sk_map: Option<Zeroizing<Vec<u8>>>,
     },
     AwaitToken {
         keys: SessionKeys,
         pk_pcd: Vec<u8>,
         pk_picc: Vec<u8>,
+        sk_map: Option<Zeroizing<Vec<u8>>>,
     },
     Over,
 }
@@ -1209,7 +1308,8 @@ pub enum CardPaceStep {
     Done(ResponseApdu, Box<CardSm>),
 }
 
-/// The chip's side of PACE (Generic or Integrated Mapping), for the virtual chip
+/// The chip's side of PACE (every mapping; CAM needs
+/// [`CardPace::with_chip_key`]), for the virtual chip
 /// and tests. Its random values (nonce, private keys) come from the
 /// caller's generator. Any error ends the protocol;
 /// [`PaceErrorKind::card_status`] says what to answer.
@@ -1218,6 +1318,8 @@ pub struct CardPace {
     parameters: DomainParameters,
     password: PasswordKind,
     k_pi: Zeroizing<Vec<u8>>,
+    /// CAM: the chip's static private key `SK_IC`.
+    chip_key: Option<Zeroizing<Vec<u8>>>,
     state: CardState,
 }
 
@@ -1248,8 +1350,17 @@ impl CardPace {
             parameters,
             password: password.kind(),
             k_pi: password_key(password, protocol.cipher),
+            chip_key: None,
             state: CardState::AwaitSetAt,
         })
+    }
+
+    /// The chip's static Chip Authentication private key `SK_IC`, which
+    /// Chip Authentication Mapping needs (and the other mappings ignore).
+    #[must_use]
+    pub fn with_chip_key(mut self, sk_ic: &[u8]) -> CardPace {
+        self.chip_key = Some(Zeroizing::new(sk_ic.to_vec()));
+        self
     }
 
     /// Handles one command of the protocol (MSE:Set AT, then the four
@@ -1310,7 +1421,10 @@ impl CardPace {
                 let empty =
                     ResponseApdu::new(tlv::encode(Tag::new(0x7C), &[]), StatusWord::SUCCESS);
                 Ok((
-                    CardState::AwaitKey { generator },
+                    CardState::AwaitKey {
+                        generator,
+                        sk_map: None,
+                    },
                     CardPaceStep::Respond(empty),
                 ))
             }
@@ -1319,12 +1433,13 @@ impl CardPace {
                 let sk = params.random_private_key(rng)?;
                 let pk = params.public_key(&sk, None)?;
                 let (_, generator) = params.map_generic(&nonce, &sk, &pcd)?;
+                let sk_map = (self.protocol.mapping == Mapping::ChipAuthentication).then_some(sk);
                 Ok((
-                    CardState::AwaitKey { generator },
+                    CardState::AwaitKey { generator, sk_map },
                     CardPaceStep::Respond(dynamic_answer(0x82, &pk)),
                 ))
             }
-            CardState::AwaitKey { generator } => {
+            CardState::AwaitKey { generator, sk_map } => {
                 let pk_pcd = command_item(command, 0x83, false)?;
                 params.check_point(&pk_pcd)?;
                 let sk = params.random_private_key(rng)?;
@@ -1341,6 +1456,7 @@ impl CardPace {
                         keys,
                         pk_pcd,
                         pk_picc,
+                        sk_map,
                     },
                     CardPaceStep::Respond(answer),
                 ))
@@ -1349,6 +1465,7 @@ impl CardPace {
                 keys,
                 pk_pcd,
                 pk_picc,
+                sk_map,
             } => {
                 let token = command_item(command, 0x85, true)?;
                 let expected = auth_token(
@@ -1364,12 +1481,28 @@ impl CardPace {
                     keys.mac(),
                     &public_key_data(&self.protocol, &pk_pcd),
                 )?;
+                let mut inner = Vec::new();
+                tlv::write(&mut inner, Tag::new(0x86), &t_picc);
+                if let Some(sk_map) = sk_map {
+                    // CA_IC = SK_IC^-1 * SK_Map,IC mod n, sent as
+                    // A_IC = E(KSenc, CA_IC) with IV = E(KSenc, -1).
+                    let sk_ic = self
+                        .chip_key
+                        .as_ref()
+                        .ok_or(PaceErrorKind::ChipAuthentication)?;
+                    let ca_ic = Zeroizing::new(
+                        on_curve!(params, ec_cam_data(sk_ic, &sk_map), dh => Err(PaceErrorKind::ChipAuthentication.into()))?,
+                    );
+                    let mut a_ic = sm::pad(&ca_ic, sm::block_len(cipher));
+                    let iv = cam_iv(cipher, keys.enc())?;
+                    sm::encrypt_cbc(cipher, keys.enc(), &iv, &mut a_ic)?;
+                    tlv::write(&mut inner, Tag::new(0x8A), &a_ic);
+                }
+                let answer =
+                    ResponseApdu::new(tlv::encode(Tag::new(0x7C), &inner), StatusWord::SUCCESS);
                 let ssc = vec![0u8; sm::block_len(cipher)];
                 let card = CardSm::new(keys, &ssc)?;
-                Ok((
-                    CardState::Over,
-                    CardPaceStep::Done(dynamic_answer(0x86, &t_picc), Box::new(card)),
-                ))
+                Ok((CardState::Over, CardPaceStep::Done(answer, Box::new(card))))
             }
             CardState::Over => Err(PaceErrorKind::WrongState.into()),
         }

@@ -565,6 +565,7 @@ fn unsupported_variants_are_refused() {
         CardPace::new(
             PaceProtocol {
                 mapping: Mapping::ChipAuthentication,
+                cipher: KeyKind::Tdes,
                 ..ecdh
             },
             DomainParameters::Secp256r1,
@@ -593,10 +594,7 @@ fn unsupported_variants_are_refused() {
         ..im
     };
     assert_eq!(PaceProtocol::from_oid(&cam.oid()).unwrap(), cam);
-    assert!(matches!(
-        Pace::new(cam, DomainParameters::BrainpoolP256r1, &pw),
-        Err(Error::Pace(PaceErrorKind::Unsupported { .. }))
-    ));
+    assert!(Pace::new(cam, DomainParameters::BrainpoolP256r1, &pw).is_ok());
     let id = g2
         .get("standardized_parameter_id")
         .unwrap()
@@ -1215,5 +1213,134 @@ fn integrated_mapping_refusals() {
     assert_eq!(
         chip.process(&short, &mut chip_rng).unwrap_err(),
         Error::Pace(PaceErrorKind::NonceLength { len: 9 })
+    );
+}
+
+#[test]
+fn chip_authentication_mapping() {
+    let password = PacePassword::can("123456");
+    let sk_ic: Vec<u8> = (1..=32).collect();
+    for (i, (params, cipher)) in [
+        (DomainParameters::BrainpoolP256r1, KeyKind::Aes128),
+        (DomainParameters::Secp256r1, KeyKind::Aes192),
+        (DomainParameters::Secp384r1, KeyKind::Aes256),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let protocol = PaceProtocol {
+            agreement: KeyAgreement::Ecdh,
+            mapping: Mapping::ChipAuthentication,
+            cipher,
+        };
+        assert_eq!(PaceProtocol::from_oid(&protocol.oid()).unwrap(), protocol);
+        let sk_ic = [vec![0u8; params.field_len() - 32], sk_ic.clone()].concat();
+        let pk_ic = params.public_key(&sk_ic, None).unwrap();
+        let mut reader = Pace::new(protocol, params, &password).unwrap();
+        let mut chip = CardPace::new(protocol, params, &password)
+            .unwrap()
+            .with_chip_key(&sk_ic);
+        let mut outcome = None;
+        let mut command = reader.start().unwrap();
+        let (mut rng, mut chip_rng) = (TestRng(70 + i as u64), TestRng(700 + i as u64));
+        let mut card_sm = None;
+        while outcome.is_none() {
+            let answer = match chip.process(&command, &mut chip_rng).unwrap() {
+                CardPaceStep::Respond(a) => a,
+                CardPaceStep::Done(a, sm) => {
+                    card_sm = Some(*sm);
+                    a
+                }
+            };
+            match reader.next(&answer, &mut rng).unwrap() {
+                PaceStep::Send(c) => command = c,
+                PaceStep::Done(o) => outcome = Some(o),
+            }
+        }
+        let mut outcome = outcome.unwrap();
+        check_session(&mut outcome.sm, card_sm.as_mut().unwrap());
+        let cam = outcome.chip_authentication.clone().unwrap();
+        cam.verify(params, &pk_ic).unwrap();
+        // Another chip's key does not verify.
+        let other = params
+            .public_key(&[vec![0u8; params.field_len() - 1], vec![9]].concat(), None)
+            .unwrap();
+        assert_eq!(
+            cam.verify(params, &other).unwrap_err(),
+            Error::Pace(PaceErrorKind::ChipAuthentication)
+        );
+    }
+}
+
+#[test]
+fn chip_authentication_mapping_refusals() {
+    let password = PacePassword::can("123456");
+    let params = DomainParameters::BrainpoolP256r1;
+    let cam = PaceProtocol {
+        agreement: KeyAgreement::Ecdh,
+        mapping: Mapping::ChipAuthentication,
+        cipher: KeyKind::Aes128,
+    };
+    // A chip without its key cannot answer.
+    let mut reader = Pace::new(cam, params, &password).unwrap();
+    let mut chip = CardPace::new(cam, params, &password).unwrap();
+    let e = run_both(
+        &mut reader,
+        &mut chip,
+        &mut TestRng(1),
+        &mut TestRng(2),
+        |_, _| {},
+    )
+    .unwrap_err();
+    assert_eq!(e, Error::Pace(PaceErrorKind::ChipAuthentication));
+    // The chip's last answer without its 8A: the reader refuses.
+    let mut reader = Pace::new(cam, params, &password).unwrap();
+    let mut chip = CardPace::new(cam, params, &password)
+        .unwrap()
+        .with_chip_key(&[7; 32]);
+    let mut command = reader.start().unwrap();
+    let (mut rng, mut chip_rng) = (TestRng(3), TestRng(4));
+    let err = loop {
+        let answer = match chip.process(&command, &mut chip_rng).unwrap() {
+            CardPaceStep::Respond(a) => a,
+            CardPaceStep::Done(a, _) => {
+                let items = Tlv::parse(&a.data).unwrap().children_vec().unwrap();
+                assert_eq!(items.len(), 2);
+                assert_eq!(items[1].tag(), Tag::new(0x8A));
+                ResponseApdu::new(
+                    [vec![0x7C, 0x0A], items[0].raw().to_vec()].concat(),
+                    StatusWord::SUCCESS,
+                )
+            }
+        };
+        match reader.next(&answer, &mut rng) {
+            Ok(PaceStep::Send(c)) => command = c,
+            Ok(PaceStep::Done(_)) => panic!("accepted without chip authentication data"),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(err, Error::Pace(PaceErrorKind::ChipAuthentication));
+    // A GM reader refuses an 8A it did not ask for.
+    let v = g1();
+    let with_8a = [hx("7C0E 86083ABB9674BCE93C08 8A020102"), hx("9000")].concat();
+    assert_eq!(
+        run_until(&v, 4, &with_8a).unwrap_err(),
+        Error::Pace(PaceErrorKind::Malformed { step: 4 })
+    );
+    // CAM needs ECDH and AES.
+    assert_eq!(
+        Pace::new(
+            PaceProtocol {
+                agreement: KeyAgreement::Dh,
+                ..cam
+            },
+            DomainParameters::Modp1024,
+            &password
+        )
+        .map(|_| ())
+        .unwrap_err(),
+        Error::Pace(PaceErrorKind::Unsupported {
+            what: "Chip Authentication Mapping with DH"
+        })
     );
 }
