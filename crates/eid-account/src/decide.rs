@@ -1053,17 +1053,14 @@ fn handle<R: TryCryptoRng + ?Sized>(
                 if !ok {
                     let failures = state.login_failures.saturating_add(1);
                     let max = ctx.policies.lockout.max_failures.max(1);
-                    let mut rej = login_failure(
+                    // Counted as a failed login (a rehash found above is dropped).
+                    return Err(login_failure(
                         state,
                         ctx,
                         AccountError::WrongAnswers {
                             tries_left: max.saturating_sub(failures),
                         },
-                    );
-                    // A rehash is not recorded on a refusal.
-                    rej.kinds
-                        .retain(|k| !matches!(k, EventKind::PasswordRehashed { .. }));
-                    return Err(rej);
+                    ));
                 }
             }
             out.kinds

@@ -107,8 +107,9 @@ pub struct Session {
 }
 
 /// One account (one per ID number): the fold of its events by [`apply`].
-/// [`Account::default`] is the state before any event.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// [`Account::default`] is the state before any event. Serde gives a
+/// snapshot a store may keep beside the log (fold the events after it).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Account {
     pub(crate) version: u64,
     pub(crate) id_number: Option<IdNumber>,

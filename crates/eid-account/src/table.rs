@@ -5,6 +5,8 @@
 //! and `docs/ACCOUNT-FLOWS.md` holds the Mermaid rendering of it, compared
 //! by a test.
 
+use std::sync::LazyLock;
+
 use serde::{Deserialize, Serialize};
 
 /// Where an account stands (derived from the state by
@@ -174,8 +176,14 @@ fn t(from: Phase, command: CommandKind, to: Phase) -> Transition {
     Transition { from, command, to }
 }
 
+static TABLE: LazyLock<Vec<Transition>> = LazyLock::new(build);
+
 /// The transition table, sorted and without duplicates.
 pub fn transitions() -> Vec<Transition> {
+    TABLE.clone()
+}
+
+fn build() -> Vec<Transition> {
     let mut v = Vec::new();
     let selfs = |v: &mut Vec<Transition>, phases: &[Phase], c: CommandKind| {
         v.extend(phases.iter().map(|&p| t(p, c, p)));
@@ -300,7 +308,7 @@ pub fn transitions() -> Vec<Transition> {
 
 /// Whether the table allows `from --command--> to`.
 pub fn allows(from: Phase, command: CommandKind, to: Phase) -> bool {
-    transitions()
+    TABLE
         .binary_search(&Transition { from, command, to })
         .is_ok()
 }

@@ -418,3 +418,53 @@ fn secrets_never_reach_events_or_debug_output() {
         .error;
     assert!(!format!("{err:?} {err} {}", err.vi()).contains("Sai@12345"));
 }
+
+#[test]
+fn inputs_are_validated() {
+    assert_eq!(DeviceId::new(""), Err(AccountError::InvalidDevice));
+    assert_eq!(DeviceId::new("has space"), Err(AccountError::InvalidDevice));
+    assert_eq!(
+        DeviceId::new(&"x".repeat(129)),
+        Err(AccountError::InvalidDevice)
+    );
+    assert!(DeviceId::new("android-7f3a").is_ok());
+    let q = qr();
+    let bad = cccd::dg13::Dg13Data {
+        id_number: "12345".into(),
+        full_name: q.full_name.clone(),
+        date_of_birth: q.date_of_birth,
+        sex: q.sex,
+        nationality: String::new(),
+        ethnicity: String::new(),
+        religion: String::new(),
+        place_of_origin: String::new(),
+        place_of_residence: String::new(),
+        identifying_marks: String::new(),
+        issue_date: q.issue_date,
+        date_of_expiry: None,
+        father_name: String::new(),
+        mother_name: String::new(),
+        spouse_name: None,
+        old_id_number: None,
+    };
+    assert_eq!(CardData::from_dg13(&bad), Err(AccountError::CardMismatch));
+    let mut w = World::new();
+    w.start_registration();
+    let mut details = manual_details();
+    details.full_name = "   ".into();
+    let r = w.refuse(Action::SubmitDetails {
+        details: DetailsInput::Manual(details),
+        terms_accepted: true,
+    });
+    assert_eq!(r.error, AccountError::InvalidField("full_name"));
+}
+
+#[test]
+fn a_state_snapshot_round_trips() {
+    let mut w = World::new();
+    w.active_level1();
+    let json = serde_json::to_string(&w.state).unwrap();
+    let back: Account = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, w.state);
+    assert!(!json.contains(PASSWORD) && !json.contains(PASSCODE));
+}
