@@ -4,14 +4,13 @@
 //! Implemented so far: Generic Mapping with ECDH on the standardized curves
 //! of domain parameters 10 to 18 (NIST P-224, P-256, P-384, P-521 and
 //! brainpoolP224r1, P256r1, P320r1, P384r1, P512r1) and with DH on the
-//! 1024-bit MODP group (parameter 0), with 3DES or AES secure messaging,
+//! MODP groups of RFC 5114 (parameters 0, 1, 2), with 3DES or AES secure messaging,
 //! and every password (MRZ, CAN, PIN, PUK); Integrated Mapping with 3DES
 //! and AES-128 on the same groups (curves with `p = 3 mod 4`, so not
 //! P-224); Chip Authentication Mapping (ECDH, AES) with the chip
 //! authentication data decrypted into [`CamData`] for checking against the
-//! chip's static key. Integrated Mapping with AES-192/256, the 2048-bit DH
-//! groups (1, 2) and the 192-bit curves (8, 9) are refused with
-//! [`PaceErrorKind::Unsupported`].
+//! chip's static key. Integrated Mapping with AES-192/256 and the 192-bit
+//! curves (8, 9) are refused with [`PaceErrorKind::Unsupported`].
 //!
 //! The protocol is a sans-IO state machine: [`Pace::start`] gives MSE:Set
 //! AT, then each [`Pace::next`] takes the card's answer (and the caller's
@@ -237,7 +236,7 @@ impl PaceProtocol {
 
 /// The standardized domain parameters of Doc 9303 Part 11 §9.5.1 that are
 /// implemented: the elliptic curves with a RustCrypto implementation and
-/// the 1024-bit MODP group.
+/// the MODP groups of RFC 5114.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -245,6 +244,12 @@ pub enum DomainParameters {
     /// The 1024-bit MODP group with 160-bit prime-order subgroup of RFC 5114
     /// §2.1 (DH), parameter ID 0.
     Modp1024,
+    /// The 2048-bit MODP group with 224-bit prime-order subgroup of RFC 5114
+    /// §2.2 (DH), parameter ID 1.
+    Modp2048q224,
+    /// The 2048-bit MODP group with 256-bit prime-order subgroup of RFC 5114
+    /// §2.3 (DH), parameter ID 2.
+    Modp2048q256,
     /// NIST P-224 (secp224r1), parameter ID 10.
     Secp224r1,
     /// brainpoolP224r1 (RFC 5639), parameter ID 11.
@@ -265,11 +270,25 @@ pub enum DomainParameters {
     Secp521r1,
 }
 
+/// A MODP group of PACE DH: modulus, generator and subgroup order,
+/// big-endian.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DhGroup {
+    /// The prime modulus `p`.
+    pub p: Vec<u8>,
+    /// The generator `g`.
+    pub g: Vec<u8>,
+    /// The prime order `q` of the subgroup `g` generates.
+    pub q: Vec<u8>,
+}
+
 /// Calls a generic curve function with the curve type of `$params`.
 macro_rules! on_curve {
     ($params:expr, $f:ident ( $($arg:expr),* ), dh => $dh:expr) => {
         match $params {
-            DomainParameters::Modp1024 => $dh,
+            DomainParameters::Modp1024
+            | DomainParameters::Modp2048q224
+            | DomainParameters::Modp2048q256 => $dh,
             DomainParameters::Secp224r1 => $f::<p224::NistP224>($($arg),*),
             DomainParameters::BrainpoolP224r1 => $f::<brainpool_ext::BrainpoolP224r1>($($arg),*),
             DomainParameters::Secp256r1 => $f::<p256::NistP256>($($arg),*),
@@ -285,8 +304,10 @@ macro_rules! on_curve {
 
 impl DomainParameters {
     /// Every implemented parameter set.
-    pub const ALL: [DomainParameters; 10] = [
+    pub const ALL: [DomainParameters; 12] = [
         DomainParameters::Modp1024,
+        DomainParameters::Modp2048q224,
+        DomainParameters::Modp2048q256,
         DomainParameters::Secp224r1,
         DomainParameters::BrainpoolP224r1,
         DomainParameters::Secp256r1,
@@ -302,6 +323,8 @@ impl DomainParameters {
     pub fn from_id(id: u8) -> Result<DomainParameters, Error> {
         match id {
             0 => Ok(DomainParameters::Modp1024),
+            1 => Ok(DomainParameters::Modp2048q224),
+            2 => Ok(DomainParameters::Modp2048q256),
             10 => Ok(DomainParameters::Secp224r1),
             11 => Ok(DomainParameters::BrainpoolP224r1),
             12 => Ok(DomainParameters::Secp256r1),
@@ -311,10 +334,6 @@ impl DomainParameters {
             16 => Ok(DomainParameters::BrainpoolP384r1),
             17 => Ok(DomainParameters::BrainpoolP512r1),
             18 => Ok(DomainParameters::Secp521r1),
-            1 | 2 => Err(PaceErrorKind::Unsupported {
-                what: "the 2048-bit DH groups",
-            }
-            .into()),
             8..=18 => Err(PaceErrorKind::Unsupported {
                 what: "this elliptic curve",
             }
@@ -330,6 +349,8 @@ impl DomainParameters {
     pub fn id(self) -> u8 {
         match self {
             DomainParameters::Modp1024 => 0,
+            DomainParameters::Modp2048q224 => 1,
+            DomainParameters::Modp2048q256 => 2,
             DomainParameters::Secp224r1 => 10,
             DomainParameters::BrainpoolP224r1 => 11,
             DomainParameters::Secp256r1 => 12,
@@ -345,7 +366,9 @@ impl DomainParameters {
     /// The key agreement these parameters serve.
     pub fn agreement(self) -> KeyAgreement {
         match self {
-            DomainParameters::Modp1024 => KeyAgreement::Dh,
+            DomainParameters::Modp1024
+            | DomainParameters::Modp2048q224
+            | DomainParameters::Modp2048q256 => KeyAgreement::Dh,
             _ => KeyAgreement::Ecdh,
         }
     }
@@ -353,6 +376,8 @@ impl DomainParameters {
     fn modp(self) -> Result<dh::Modp, Error> {
         match self {
             DomainParameters::Modp1024 => dh::Modp::new(&dh::RFC5114_1024_160),
+            DomainParameters::Modp2048q224 => dh::Modp::new(&dh::RFC5114_2048_224),
+            DomainParameters::Modp2048q256 => dh::Modp::new(&dh::RFC5114_2048_256),
             _ => Err(PaceErrorKind::Unsupported {
                 what: "DH on an elliptic curve",
             }
@@ -365,6 +390,7 @@ impl DomainParameters {
     pub fn field_len(self) -> usize {
         match self {
             DomainParameters::Modp1024 => 128,
+            DomainParameters::Modp2048q224 | DomainParameters::Modp2048q256 => 256,
             DomainParameters::Secp224r1 | DomainParameters::BrainpoolP224r1 => 28,
             DomainParameters::Secp256r1 | DomainParameters::BrainpoolP256r1 => 32,
             DomainParameters::BrainpoolP320r1 => 40,
@@ -414,7 +440,7 @@ impl DomainParameters {
     /// coordinate of an uncompressed point, or the DH value itself.
     pub fn x_coordinate(self, point: &[u8]) -> Result<Vec<u8>, Error> {
         let n = self.field_len();
-        if self == DomainParameters::Modp1024 {
+        if self.agreement() == KeyAgreement::Dh {
             return if point.len() == n {
                 Ok(point.to_vec())
             } else {
@@ -427,10 +453,17 @@ impl DomainParameters {
         }
     }
 
+    /// The group of DH parameters: modulus `p`, generator `g` and the order
+    /// `q` of the subgroup it generates (big-endian); `None` for a curve.
+    pub fn dh_group(self) -> Option<DhGroup> {
+        self.modp().ok().map(|m| m.group())
+    }
+
     /// The bit length of the prime `p` of the field (of the group for DH).
     pub fn prime_bits(self) -> usize {
         match self {
             DomainParameters::Modp1024 => 1024,
+            DomainParameters::Modp2048q224 | DomainParameters::Modp2048q256 => 2048,
             _ => on_curve!(self, ec_prime_bits(), dh => 0),
         }
     }
@@ -449,7 +482,7 @@ impl DomainParameters {
         self,
         rng: &mut R,
     ) -> Result<Zeroizing<Vec<u8>>, Error> {
-        let modp = if self == DomainParameters::Modp1024 {
+        let modp = if self.agreement() == KeyAgreement::Dh {
             Some(self.modp()?)
         } else {
             None
