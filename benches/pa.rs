@@ -71,6 +71,20 @@ fn document(c: &mut Criterion) {
             b.iter(|| pa::verify(black_box(&sod), black_box(&borrowed), &empty, &options))
         });
     }
+    // A bank's store: the German master list (588 CSCAs) plus the test
+    // CSCAs; chain building looks at every certificate.
+    let ml = read(&format!(
+        "{}/../shared/testdata/gmrtd/master_list/DE_ML_2026-05-28-08-28-45.ml",
+        env!("CARGO_MANIFEST_DIR")
+    ));
+    let list = MasterList::parse(&ml).unwrap_or_else(|e| panic!("{e}"));
+    let mut big = store.clone();
+    big.add_master_list(&list, "DE", now())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let sod = pa_file("sod-rsa.bin");
+    g.bench_function("verify_document/rsa2048_store_590_cscas", |b| {
+        b.iter(|| pa::verify(black_box(&sod), black_box(&borrowed), &big, &options))
+    });
     g.finish();
 }
 

@@ -26,6 +26,12 @@ pub struct Certificate {
     signature_algorithm: Alg,
     signature: Vec<u8>,
     parsed: x509_cert::Certificate,
+    /// Subject and issuer as DER and as text, computed once (chain building
+    /// compares them against every certificate of a store).
+    subject_der: Vec<u8>,
+    issuer_der: Vec<u8>,
+    subject_text: String,
+    issuer_text: String,
     /// The public key, decoded on first use (a master list holds hundreds
     /// of keys, few of which are ever used).
     key: OnceLock<Result<PublicKey, PaErrorKind>>,
@@ -95,7 +101,16 @@ impl Certificate {
         let spki = t.expect(Tag::new(0x30)).map_err(tlv_err)?;
         let parsed = x509_cert::Certificate::from_der(der)
             .map_err(|e| PaErrorKind::Certificate(format!("X.509: {e}")))?;
+        let tbs_cert = parsed.tbs_certificate();
+        let subject_der = tbs_cert.subject().to_der().unwrap_or_default();
+        let issuer_der = tbs_cert.issuer().to_der().unwrap_or_default();
+        let subject_text = tbs_cert.subject().to_string();
+        let issuer_text = tbs_cert.issuer().to_string();
         Ok(Certificate {
+            subject_der,
+            issuer_der,
+            subject_text,
+            issuer_text,
             der: der.to_vec(),
             tbs_start: tbs.offset(),
             tbs_end: tbs.offset().saturating_add(tbs.raw().len()),
@@ -154,12 +169,12 @@ impl Certificate {
 
     /// The subject, RFC 4514 style.
     pub fn subject(&self) -> String {
-        self.parsed.tbs_certificate().subject().to_string()
+        self.subject_text.clone()
     }
 
     /// The issuer, RFC 4514 style.
     pub fn issuer(&self) -> String {
-        self.parsed.tbs_certificate().issuer().to_string()
+        self.issuer_text.clone()
     }
 
     /// The serial number, hex.
@@ -178,30 +193,30 @@ impl Certificate {
             .map(|c| c.as_str().to_ascii_uppercase())
     }
 
-    pub(crate) fn subject_der(&self) -> Vec<u8> {
-        self.parsed
-            .tbs_certificate()
-            .subject()
-            .to_der()
-            .unwrap_or_default()
+    pub(crate) fn subject_der(&self) -> &[u8] {
+        &self.subject_der
     }
 
-    pub(crate) fn issuer_der(&self) -> Vec<u8> {
-        self.parsed
-            .tbs_certificate()
-            .issuer()
-            .to_der()
-            .unwrap_or_default()
+    pub(crate) fn issuer_der(&self) -> &[u8] {
+        &self.issuer_der
+    }
+
+    pub(crate) fn subject_text(&self) -> &str {
+        &self.subject_text
+    }
+
+    pub(crate) fn issuer_text(&self) -> &str {
+        &self.issuer_text
     }
 
     /// Whether the subject and issuer names are the same (compared as DER,
     /// then case-insensitively as text).
     pub fn is_self_issued(&self) -> bool {
         names_match(
-            &self.issuer_der(),
-            &self.issuer(),
-            &self.subject_der(),
-            &self.subject(),
+            self.issuer_der(),
+            self.issuer_text(),
+            self.subject_der(),
+            self.subject_text(),
         )
     }
 

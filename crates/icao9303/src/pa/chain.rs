@@ -33,10 +33,10 @@ pub(crate) struct ChainOutcome {
 /// both are present.
 fn may_issue(issuer: &Certificate, cert: &Certificate) -> bool {
     if !names_match(
-        &cert.issuer_der(),
-        &cert.issuer(),
-        &issuer.subject_der(),
-        &issuer.subject(),
+        cert.issuer_der(),
+        cert.issuer_text(),
+        issuer.subject_der(),
+        issuer.subject_text(),
     ) {
         return false;
     }
@@ -269,8 +269,8 @@ fn revocation(
             names_match(
                 &c.issuer_der(),
                 &c.issuer(),
-                &issuer.subject_der(),
-                &issuer.subject(),
+                issuer.subject_der(),
+                issuer.subject_text(),
             )
         }) {
             // The CSCA may sign its CRL with another of its keys (after a
@@ -278,8 +278,8 @@ fn revocation(
             // will do, the chain's own issuer first.
             let signers = std::iter::once(*issuer).chain(store.certificates().iter().filter(|c| {
                 names_match(
-                    &c.subject_der(),
-                    &c.subject(),
+                    c.subject_der(),
+                    c.subject_text(),
                     &crl.issuer_der(),
                     &crl.issuer(),
                 )
