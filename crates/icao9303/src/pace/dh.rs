@@ -3,7 +3,7 @@
 //! strings of the length of `p`.
 
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
-use crypto_bigint::{BoxedUint, Odd};
+use crypto_bigint::{BoxedUint, CtLt, Odd};
 use zeroize::Zeroizing;
 
 use super::PaceErrorKind;
@@ -225,8 +225,17 @@ impl Modp {
     }
 
     /// Whether `sk` is a private key in `1..q` once cut to `q`'s length.
+    /// Compared in constant time: `sk` is secret.
     pub(super) fn valid_private_key(&self, sk: &[u8]) -> bool {
-        sk.iter().any(|b| *b != 0) && less_than(sk, &self.q)
+        let prec = precision(self.q.len().max(sk.len()));
+        let (Ok(k), Ok(q)) = (
+            BoxedUint::from_be_slice(sk, prec),
+            BoxedUint::from_be_slice(&self.q, prec),
+        ) else {
+            return false;
+        };
+        let k = Zeroizing::new(k);
+        (CtLt::ct_lt(&*k, &q) & !k.is_zero()).to_bool()
     }
 }
 
