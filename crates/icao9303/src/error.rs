@@ -139,4 +139,11 @@ pub enum Error {
     /// truncated file...).
     #[error("reader: {0}")]
     Reader(crate::reader::ReaderErrorKind),
+    /// Chip Authentication failed.
+    #[error("chip authentication: {0}")]
+    ChipAuthentication(crate::ca::CaErrorKind),
+    /// Active Authentication failed.
+    #[cfg(feature = "pa")]
+    #[error("active authentication: {0}")]
+    ActiveAuthentication(crate::aa::AaErrorKind),
 }

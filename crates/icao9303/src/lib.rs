@@ -23,12 +23,17 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "pa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "pa")))]
+pub mod aa;
 pub mod apdu;
 pub mod bac;
+pub mod ca;
 pub mod date;
 mod error;
 pub mod kdf;
 pub mod lds;
+pub mod link_model;
 pub mod mrz;
 pub mod pace;
 pub mod reader;

@@ -211,6 +211,10 @@ pub struct ReadStats {
     pub total: LinkCounts,
     /// The chunk of file bytes per READ BINARY used in the end.
     pub chunk: usize,
+    /// Every exchange in order: `(command bytes, response bytes)`, for a
+    /// link model ([`crate::link_model`]).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub exchanges: Vec<(u32, u32)>,
 }
 
 /// Everything read from a chip: each file's raw bytes, in reading order,
@@ -319,12 +323,15 @@ pub fn max_chunk(link: &LinkInfo, block: Option<usize>) -> usize {
 struct Counting<'t, T: ?Sized> {
     inner: &'t mut T,
     counts: LinkCounts,
+    exchanges: Vec<(u32, u32)>,
 }
 
 impl<T: Transport + ?Sized> Transport for Counting<'_, T> {
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
         let rsp = self.inner.transmit(apdu)?;
         self.counts.add(apdu.len(), rsp.len());
+        let len32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.exchanges.push((len32(apdu.len()), len32(rsp.len())));
         Ok(rsp)
     }
 
@@ -429,6 +436,7 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
         let mut link = Counting {
             inner: transport,
             counts: LinkCounts::default(),
+            exchanges: Vec::new(),
         };
         let plain_chunk = max_chunk(&link.link_info(), None);
         // 1. EF.CardAccess, in the clear, by short file identifier.
@@ -757,6 +765,7 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
             stats.total.merge(&f.counts);
         }
         stats.chunk = self.chunk;
+        stats.exchanges = core::mem::take(&mut self.link.exchanges);
         Ok(Document {
             access_control: self.access_control,
             card_access: self.card_access,
@@ -838,9 +847,12 @@ mod tests {
         assert_eq!(max_chunk(&LinkInfo::SHORT, Some(8)), 231);
         assert_eq!(max_chunk(&LinkInfo::SHORT, Some(16)), 223);
         assert_eq!(max_chunk(&LinkInfo::SHORT, None), 256);
-        assert_eq!(protected_response_len(231, 8), 258);
-        assert_eq!(protected_response_len(232, 8), 266);
-        assert_eq!(protected_response_len(223, 16), 258);
+        // 87 81 E9 01 <232> 99 02 SW 8E 08 <MAC> SW: 4 + 232 + 4 + 10 + 2.
+        assert_eq!(protected_response_len(231, 8), 252);
+        // 232 bytes pad to 240: 4 + 240 + 16 = 260 > 258.
+        assert_eq!(protected_response_len(232, 8), 260);
+        assert_eq!(protected_response_len(223, 16), 244);
+        assert_eq!(protected_response_len(224, 16), 260);
         assert_eq!(protected_response_len(0, 8), 16);
         // Extended: 65536 bytes of response data at most.
         let ext = LinkInfo::extended(65_544, 65_538);

@@ -1,0 +1,223 @@
+//! Active Authentication (Doc 9303 Part 11 §6.1): the chip signs the
+//! reader's random challenge with the private key of DG15's public key,
+//! so a chip whose data were copied to another cannot answer.
+//!
+//! - RSA: ISO/IEC 9796-2 digital signature scheme 1 (partial message
+//!   recovery): `S^e mod n = 6A || M1 || H(M1 || challenge) || trailer`,
+//!   trailer `BC` (SHA-1) or `xx CC` naming the hash.
+//! - ECDSA: a plain `r || s` signature (BSI TR-03111) over the challenge
+//!   with the hash DG14's ActiveAuthenticationInfo names (SHA-256 when
+//!   DG14 names none), on P-224, P-256, P-384, P-521, brainpoolP256r1 and
+//!   brainpoolP384r1 (named curves).
+//!
+//! Needs the signature primitives of feature `pa`.
+
+use der::asn1::ObjectIdentifier;
+use ecdsa::signature::hazmat::PrehashVerifier;
+use rand_core::CryptoRng;
+use subtle::ConstantTimeEq;
+
+use crate::Error;
+use crate::apdu::{CommandApdu, StatusWord};
+use crate::lds::dg15::PublicKey;
+use crate::lds::sod::HashAlgorithm;
+use crate::lds::{Dg14, Dg15, SecurityInfo};
+use crate::sm::SecureMessaging;
+use crate::transport::Transport;
+
+/// Why Active Authentication failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AaErrorKind {
+    /// DG15's key cannot be used.
+    #[error("DG15: {0}")]
+    Key(String),
+    /// The chip refused INTERNAL AUTHENTICATE.
+    #[error("INTERNAL AUTHENTICATE: the chip answered {sw}")]
+    Refused {
+        /// The status word.
+        sw: StatusWord,
+    },
+    /// The signature does not verify: the chip is not the one DG15 names.
+    #[error("the signature does not verify: {0}")]
+    BadSignature(String),
+}
+
+impl From<AaErrorKind> for Error {
+    fn from(kind: AaErrorKind) -> Error {
+        Error::ActiveAuthentication(kind)
+    }
+}
+
+/// The hash of an ECDSA signature algorithm OID (ecdsa-with-SHA*).
+fn ecdsa_hash(oid: &ObjectIdentifier) -> Option<HashAlgorithm> {
+    match oid.to_string().as_str() {
+        "1.2.840.10045.4.1" => Some(HashAlgorithm::Sha1),
+        "1.2.840.10045.4.3.1" => Some(HashAlgorithm::Sha224),
+        "1.2.840.10045.4.3.2" => Some(HashAlgorithm::Sha256),
+        "1.2.840.10045.4.3.3" => Some(HashAlgorithm::Sha384),
+        "1.2.840.10045.4.3.4" => Some(HashAlgorithm::Sha512),
+        _ => None,
+    }
+}
+
+/// The hash DG14's ActiveAuthenticationInfo names for ECDSA, if any.
+pub fn ecdsa_hash_of(dg14: Option<&Dg14<'_>>) -> Option<HashAlgorithm> {
+    dg14?.security_infos.infos.iter().find_map(|i| match i {
+        SecurityInfo::ActiveAuthentication {
+            signature_algorithm,
+            ..
+        } => ecdsa_hash(signature_algorithm),
+        _ => None,
+    })
+}
+
+/// Verifies the chip's `signature` over `challenge` with DG15's key; for
+/// ECDSA `hash` is the hash of DG14's ActiveAuthenticationInfo (SHA-256
+/// when `None`).
+pub fn verify(
+    dg15: &Dg15<'_>,
+    challenge: &[u8],
+    signature: &[u8],
+    hash: Option<HashAlgorithm>,
+) -> Result<(), Error> {
+    match &dg15.public_key.key {
+        PublicKey::Ec {
+            named_curve, point, ..
+        } => {
+            let digest = hash.unwrap_or(HashAlgorithm::Sha256).digest(challenge);
+            let curve = named_curve
+                .map(|o| o.to_string())
+                .ok_or_else(|| AaErrorKind::Key("EC key without a named curve".to_owned()))?;
+            verify_ecdsa(&curve, point, &digest, signature)
+        }
+        PublicKey::Rsa {
+            modulus, exponent, ..
+        } => {
+            let key = rsa_key(modulus, exponent)?;
+            verify_9796_2(&key, challenge, signature)
+        }
+        PublicKey::Other { .. } => Err(AaErrorKind::Key("neither RSA nor EC".to_owned()).into()),
+    }
+}
+
+macro_rules! verify_on {
+    ($curve:ty, $point:expr, $digest:expr, $rs:expr) => {{
+        let key = ecdsa::VerifyingKey::<$curve>::from_sec1_bytes($point)
+            .map_err(|_| AaErrorKind::Key("not a point on the curve".to_owned()))?;
+        let sig = ecdsa::Signature::<$curve>::from_slice($rs)
+            .map_err(|_| AaErrorKind::BadSignature("r or s out of range".to_owned()))?;
+        key.verify_prehash($digest, &sig)
+            .map_err(|_| AaErrorKind::BadSignature("ECDSA".to_owned()).into())
+    }};
+}
+
+fn verify_ecdsa(curve: &str, point: &[u8], digest: &[u8], rs: &[u8]) -> Result<(), Error> {
+    match curve {
+        "1.3.132.0.33" => verify_on!(p224::NistP224, point, digest, rs),
+        "1.2.840.10045.3.1.7" => verify_on!(p256::NistP256, point, digest, rs),
+        "1.3.132.0.34" => verify_on!(p384::NistP384, point, digest, rs),
+        "1.3.132.0.35" => verify_on!(p521::NistP521, point, digest, rs),
+        "1.3.36.3.3.2.8.1.1.7" => verify_on!(bp256::BrainpoolP256r1, point, digest, rs),
+        "1.3.36.3.3.2.8.1.1.11" => verify_on!(bp384::BrainpoolP384r1, point, digest, rs),
+        other => Err(AaErrorKind::Key(format!("curve {other} is not supported")).into()),
+    }
+}
+
+fn rsa_key(n: &[u8], e: &[u8]) -> Result<rsa::PublicKey, Error> {
+    let bad = |why: &str| -> Error { AaErrorKind::Key(why.to_owned()).into() };
+    let precision = u32::try_from(n.len().saturating_mul(8).div_ceil(64).saturating_mul(64))
+        .map_err(|_| bad("RSA modulus too large"))?;
+    let n = rsa::BoxedUint::from_be_slice(n, precision).map_err(|_| bad("RSA modulus"))?;
+    let e = rsa::BoxedUint::from_be_slice(e, 64).map_err(|_| bad("RSA exponent too large"))?;
+    rsa::PublicKey::new_with_size_limits(n, e, 1024..=8192).map_err(|e| bad(&format!("RSA: {e}")))
+}
+
+/// ISO/IEC 9796-2 scheme 1 verification with message recovery.
+fn verify_9796_2(key: &rsa::PublicKey, m2: &[u8], signature: &[u8]) -> Result<(), Error> {
+    use rsa::traits::PublicKeyParts;
+    let bad = |why: &str| -> Error { AaErrorKind::BadSignature(why.to_owned()).into() };
+    let k = key.size();
+    if signature.len() != k {
+        return Err(bad("a signature not as long as the modulus"));
+    }
+    let s = rsa::BoxedUint::from_be_slice(signature, key.n_bits_precision())
+        .map_err(|_| bad("a signature that is not a number below the modulus"))?;
+    if s >= *key.n().as_ref() {
+        return Err(bad("a signature not below the modulus"));
+    }
+    let f = rsa::hazmat::rsa_encrypt(key, &s).map_err(|_| bad("RSA"))?;
+    let f = f.to_be_bytes();
+    // Left-align to the modulus length.
+    let f: Vec<u8> = {
+        let mut v = vec![0u8; k.saturating_sub(f.len())];
+        v.extend_from_slice(f.get(f.len().saturating_sub(k)..).unwrap_or_default());
+        v
+    };
+    let (&first, rest) = f.split_first().ok_or_else(|| bad("empty"))?;
+    if first & 0xC0 != 0x40 {
+        return Err(bad(
+            "the recovered block does not start with 01 (header 6A/4A)",
+        ));
+    }
+    let (hash, trailer_len) = match f.last() {
+        Some(0xBC) => (HashAlgorithm::Sha1, 1usize),
+        Some(0xCC) => {
+            let id = f.get(k.saturating_sub(2)).copied().unwrap_or(0);
+            let h = match id {
+                0x33 => HashAlgorithm::Sha1,
+                0x34 => HashAlgorithm::Sha256,
+                0x35 => HashAlgorithm::Sha512,
+                0x36 => HashAlgorithm::Sha384,
+                0x38 => HashAlgorithm::Sha224,
+                _ => return Err(bad("an unknown hash identifier in the trailer")),
+            };
+            (h, 2)
+        }
+        _ => return Err(bad("no ISO/IEC 9796-2 trailer")),
+    };
+    let t = hash.output_len();
+    let body_len = rest
+        .len()
+        .checked_sub(trailer_len)
+        .and_then(|n| n.checked_sub(t))
+        .ok_or_else(|| bad("a block too short for the hash"))?;
+    let m1 = rest.get(..body_len).unwrap_or_default();
+    let d = rest
+        .get(body_len..body_len.saturating_add(t))
+        .unwrap_or_default();
+    let mut m = Vec::with_capacity(m1.len().saturating_add(m2.len()));
+    m.extend_from_slice(m1);
+    m.extend_from_slice(m2);
+    let expected = hash.digest(&m);
+    if bool::from(expected.as_slice().ct_eq(d)) {
+        Ok(())
+    } else {
+        Err(bad("the hash does not match the challenge"))
+    }
+}
+
+/// Sends INTERNAL AUTHENTICATE with a challenge of 8 bytes drawn from
+/// `rng` under `sm`, and verifies the answer with DG15's key.
+pub fn authenticate<T, R>(
+    transport: &mut T,
+    sm: &mut SecureMessaging,
+    dg15: &Dg15<'_>,
+    dg14: Option<&Dg14<'_>>,
+    rng: &mut R,
+) -> Result<(), Error>
+where
+    T: Transport + ?Sized,
+    R: CryptoRng + ?Sized,
+{
+    let mut challenge = [0u8; 8];
+    rng.fill_bytes(&mut challenge);
+    let cmd = CommandApdu::new(0x00, 0x88, 0x00, 0x00)
+        .with_data(challenge.to_vec())
+        .with_ne(Some(256));
+    let rsp = sm.transmit(transport, &cmd)?;
+    if !rsp.sw.is_success() {
+        return Err(AaErrorKind::Refused { sw: rsp.sw }.into());
+    }
+    verify(dg15, &challenge, &rsp.data, ecdsa_hash_of(dg14))
+}
