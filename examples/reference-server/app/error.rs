@@ -1,0 +1,259 @@
+//! Errors as JSON: `{"error": {"code", "vi", "en", ...}}` with a stable
+//! snake_case code and the HTTP status that fits.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use eid_account::AccountError;
+use serde_json::{Value, json};
+
+use super::store::StoreError;
+
+/// An API error.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ApiError {
+    /// The HTTP status.
+    pub(crate) status: StatusCode,
+    /// The stable code.
+    pub(crate) code: &'static str,
+    /// Vietnamese message.
+    pub(crate) vi: String,
+    /// English message.
+    pub(crate) en: String,
+    /// Extra fields (tries_left, seconds_left, fields...).
+    pub(crate) extra: Value,
+}
+
+impl ApiError {
+    /// An error of the server itself.
+    pub(crate) fn new(status: StatusCode, code: &'static str, vi: &str, en: &str) -> ApiError {
+        ApiError {
+            status,
+            code,
+            vi: vi.to_owned(),
+            en: en.to_owned(),
+            extra: Value::Null,
+        }
+    }
+
+    /// Malformed request body or field.
+    pub(crate) fn bad_request(en: impl Into<String>) -> ApiError {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code: "bad_request",
+            vi: "Yêu cầu không hợp lệ.".to_owned(),
+            en: en.into(),
+            extra: Value::Null,
+        }
+    }
+
+    /// No or an unknown session token.
+    pub(crate) fn unauthorized() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Vui lòng đăng nhập để tiếp tục.",
+            "log in first",
+        )
+    }
+
+    /// A rate limit was hit.
+    pub(crate) fn rate_limited(seconds_left: u64) -> ApiError {
+        ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: "rate_limited",
+            vi: format!("Bạn đã thao tác quá nhiều lần, vui lòng thử lại sau {seconds_left} giây."),
+            en: format!("too many requests: try again in {seconds_left} seconds"),
+            extra: json!({ "seconds_left": seconds_left }),
+        }
+    }
+
+    /// A storage failure (details logged, not sent).
+    pub(crate) fn internal() -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Lỗi hệ thống.",
+            "internal error",
+        )
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        match e {
+            StoreError::Conflict => ApiError::from(AccountError::VersionConflict {
+                expected: 0,
+                actual: 0,
+            }),
+            other => {
+                tracing::error!(error = %other, "storage failure");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> ApiError {
+        use AccountError as E;
+        let (status, code, extra) = match &e {
+            E::VersionConflict { .. } => (StatusCode::CONFLICT, "version_conflict", Value::Null),
+            E::StepOutOfOrder { .. } => (StatusCode::CONFLICT, "step_out_of_order", Value::Null),
+            E::TransitionNotInTable { .. } => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal", Value::Null)
+            }
+            E::NoAccount => (StatusCode::NOT_FOUND, "no_account", Value::Null),
+            E::AlreadyRegistered => (StatusCode::CONFLICT, "already_registered", Value::Null),
+            E::IdOrPhoneMismatch => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "id_or_phone_mismatch",
+                Value::Null,
+            ),
+            E::InvalidPhone => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_phone",
+                Value::Null,
+            ),
+            E::InvalidDevice => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_device",
+                Value::Null,
+            ),
+            E::TermsNotAccepted => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "terms_not_accepted",
+                Value::Null,
+            ),
+            E::CardMismatch => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "card_mismatch",
+                Value::Null,
+            ),
+            E::RegistryMismatch(fields) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "registry_mismatch",
+                json!({ "fields": fields.iter().map(|f| f.field).collect::<Vec<_>>() }),
+            ),
+            E::NotInRegistry => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "not_in_registry",
+                Value::Null,
+            ),
+            E::RegistryUnavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "registry_unavailable",
+                Value::Null,
+            ),
+            E::DeviceCheckUnavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "device_check_unavailable",
+                Value::Null,
+            ),
+            E::WrongOtp { tries_left } => (
+                StatusCode::UNAUTHORIZED,
+                "wrong_otp",
+                json!({ "tries_left": tries_left }),
+            ),
+            E::OtpExpired => (StatusCode::GONE, "otp_expired", Value::Null),
+            E::OtpExhausted => (StatusCode::TOO_MANY_REQUESTS, "otp_exhausted", Value::Null),
+            E::OtpCooldown { seconds_left } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "otp_cooldown",
+                json!({ "seconds_left": seconds_left }),
+            ),
+            E::OtpRateLimited { seconds_left } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "otp_rate_limited",
+                json!({ "seconds_left": seconds_left }),
+            ),
+            E::OtpResendLimit => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "otp_resend_limit",
+                Value::Null,
+            ),
+            E::PasswordRefused(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "password_refused",
+                Value::Null,
+            ),
+            E::PasscodeRefused(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "passcode_refused",
+                Value::Null,
+            ),
+            E::PasscodeConfirmationMismatch => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "passcode_confirmation_mismatch",
+                Value::Null,
+            ),
+            E::QuestionsRefused(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "questions_refused",
+                Value::Null,
+            ),
+            E::WrongCredentials => (StatusCode::UNAUTHORIZED, "wrong_credentials", Value::Null),
+            E::LoginLockedOut { seconds_left } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "login_locked_out",
+                json!({ "seconds_left": seconds_left }),
+            ),
+            E::NoPassword => (StatusCode::CONFLICT, "no_password", Value::Null),
+            E::NotLoggedIn => (StatusCode::UNAUTHORIZED, "not_logged_in", Value::Null),
+            E::NotIdentified => (StatusCode::CONFLICT, "not_identified", Value::Null),
+            E::AlreadyActivated => (StatusCode::CONFLICT, "already_activated", Value::Null),
+            E::NotActivated => (StatusCode::CONFLICT, "not_activated", Value::Null),
+            E::DossierPending => (StatusCode::CONFLICT, "dossier_pending", Value::Null),
+            E::LevelAlreadyHeld => (StatusCode::CONFLICT, "level_already_held", Value::Null),
+            E::NoDossierPending => (StatusCode::CONFLICT, "no_dossier_pending", Value::Null),
+            E::NoAppointment => (StatusCode::CONFLICT, "no_appointment", Value::Null),
+            E::AppointmentInPast => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "appointment_in_past",
+                Value::Null,
+            ),
+            E::Locked(_) => (StatusCode::LOCKED, "locked", Value::Null),
+            E::NotLocked => (StatusCode::CONFLICT, "not_locked", Value::Null),
+            E::UnlockNeedsOfficer => (StatusCode::FORBIDDEN, "unlock_needs_officer", Value::Null),
+            E::WrongPasscode { tries_left } => (
+                StatusCode::UNAUTHORIZED,
+                "wrong_passcode",
+                json!({ "tries_left": tries_left }),
+            ),
+            E::WrongAnswers { tries_left } => (
+                StatusCode::UNAUTHORIZED,
+                "wrong_answers",
+                json!({ "tries_left": tries_left }),
+            ),
+            E::ServiceNeedsLevel2 => (StatusCode::FORBIDDEN, "service_needs_level2", Value::Null),
+            E::SameDevice => (StatusCode::CONFLICT, "same_device", Value::Null),
+            E::InvalidField(field) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_field",
+                json!({ "field": field }),
+            ),
+            E::Rng | E::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", Value::Null),
+            _ => (StatusCode::UNPROCESSABLE_ENTITY, "refused", Value::Null),
+        };
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(error = %e, "internal refusal");
+        }
+        ApiError {
+            status,
+            code,
+            vi: e.vi(),
+            en: e.en(),
+            extra,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({ "code": self.code, "vi": self.vi, "en": self.en });
+        if let (Some(obj), Value::Object(extra)) = (body.as_object_mut(), self.extra) {
+            obj.extend(extra);
+        }
+        (self.status, Json(json!({ "error": body }))).into_response()
+    }
+}

@@ -1,0 +1,388 @@
+//! The HTTP handlers: JSON in, one `eid-account` command (or two) each,
+//! JSON out.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use cccd::qr::QrData;
+use cccd::{IdNumber, Sex};
+use eid_account::{
+    Account, AccountError, AccountLevel, Action, DetailsInput, DeviceId, LoginName, Notice,
+    PersonalDetails, Phone, SessionId,
+};
+use eid_credentials::SecretString;
+use icao9303::date::Date;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::error::ApiError;
+use super::store::{Storage, StoredSession};
+use super::{AppState, new_token, now, token_hash};
+
+type Shared = State<Arc<AppState>>;
+type Peer = ConnectInfo<SocketAddr>;
+
+fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("JSON body: {e}")))
+}
+
+fn id_number(s: &str) -> Result<IdNumber, ApiError> {
+    IdNumber::parse(s.trim()).map_err(|_| AccountError::InvalidField("id_number").into())
+}
+
+fn notices(n: &[Notice]) -> Value {
+    Value::Array(
+        n.iter()
+            .map(|n| json!({ "code": n, "vi": n.vi(), "en": n.en() }))
+            .collect(),
+    )
+}
+
+fn level_json(a: &Account) -> Value {
+    match a.level() {
+        AccountLevel::None => json!({ "level": "none" }),
+        AccountLevel::AppAccount => json!({ "level": "app_account" }),
+        AccountLevel::Identified { level, activated } => json!({
+            "level": match level { eid_account::Level::One => "level1", eid_account::Level::Two => "level2" },
+            "activated": activated,
+        }),
+    }
+}
+
+fn phase(a: &Account) -> String {
+    format!("{:?}", a.phase())
+}
+
+/// `GET /healthz`.
+pub(crate) async fn healthz(State(state): Shared) -> Response {
+    match state.store.unsent_count().await {
+        Ok(n) => {
+            Json(json!({ "status": "ok", "backend": state.store.backend(), "outbox_unsent": n }))
+                .into_response()
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct DetailsBody {
+    full_name: String,
+    date_of_birth: String,
+    sex: String,
+    permanent_residence: String,
+}
+
+#[derive(Deserialize)]
+struct RegisterBody {
+    id_number: String,
+    phone: String,
+    #[serde(default)]
+    qr: Option<String>,
+    #[serde(default)]
+    details: Option<DetailsBody>,
+    #[serde(default)]
+    street_address: Option<String>,
+    #[serde(default)]
+    terms_accepted: bool,
+}
+
+fn manual_details(d: DetailsBody, street: Option<String>) -> Result<PersonalDetails, ApiError> {
+    let date_of_birth = Date::parse_iso(d.date_of_birth.trim())
+        .ok_or(AccountError::InvalidField("date_of_birth"))?;
+    let sex = match d.sex.trim() {
+        "Nam" | "male" => Sex::Male,
+        "Nữ" | "female" => Sex::Female,
+        _ => return Err(AccountError::InvalidField("sex").into()),
+    };
+    Ok(PersonalDetails {
+        full_name: d.full_name,
+        date_of_birth,
+        sex,
+        permanent_residence: d.permanent_residence,
+        street_address: street,
+    })
+}
+
+/// `POST /v1/registrations`: ID number, phone, the QR payload (or typed
+/// details), terms; checked against the registry; sends the OTP.
+pub(crate) async fn register(
+    State(state): Shared,
+    ConnectInfo(peer): Peer,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let b: RegisterBody = parse(&body)?;
+    let id = id_number(&b.id_number)?;
+    let phone = Phone::parse(&b.phone)?;
+    let (details, input) = match (b.qr, b.details) {
+        (Some(qr), _) => {
+            let qr = QrData::parse(qr.as_bytes())
+                .map_err(|_| ApiError::from(AccountError::InvalidField("qr")))?;
+            let details = PersonalDetails::from_qr(&qr);
+            (
+                details,
+                DetailsInput::Qr {
+                    qr,
+                    street_address: b.street_address,
+                },
+            )
+        }
+        (None, Some(d)) => {
+            let details = manual_details(d, b.street_address)?;
+            (details.clone(), DetailsInput::Manual(details))
+        }
+        (None, None) => return Err(ApiError::bad_request("either qr or details is required")),
+    };
+    let l = state.limits;
+    state
+        .limit(format!("otp_send_ip:{}", peer.ip()), l.otp_sends)
+        .await?;
+    state
+        .limit(format!("otp_send_phone:{}", phone.as_str()), l.otp_sends)
+        .await?;
+    state
+        .limit(format!("otp_send_id:{}", id.as_str()), l.otp_sends)
+        .await?;
+    state
+        .execute(
+            &id,
+            Action::StartRegistration {
+                id_number: id,
+                phone: phone.clone(),
+            },
+            None,
+            None,
+        )
+        .await?;
+    let answer = state.registry.check(id.as_str(), Some(&phone), &details);
+    let (account, _) = state
+        .execute(
+            &id,
+            Action::SubmitDetails {
+                details: input,
+                terms_accepted: b.terms_accepted,
+            },
+            Some(answer),
+            None,
+        )
+        .await?;
+    tracing::info!(account = %id.as_str(), "registration: OTP sent");
+    let expires_at = account.otp().map(|c| c.expires_at());
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id_number": id.as_str(), "phase": phase(&account), "otp_expires_at": expires_at })),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct IdBody {
+    id_number: String,
+}
+
+/// `POST /v1/otp/resend`: "Gửi lại mã".
+pub(crate) async fn otp_resend(
+    State(state): Shared,
+    ConnectInfo(peer): Peer,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let b: IdBody = parse(&body)?;
+    let id = id_number(&b.id_number)?;
+    let l = state.limits;
+    state
+        .limit(format!("otp_send_ip:{}", peer.ip()), l.otp_sends)
+        .await?;
+    state
+        .limit(format!("otp_send_id:{}", id.as_str()), l.otp_sends)
+        .await?;
+    let (account, _) = state.execute(&id, Action::ResendOtp, None, None).await?;
+    let expires_at = account.otp().map(|c| c.expires_at());
+    Ok(Json(json!({ "phase": phase(&account), "otp_expires_at": expires_at })).into_response())
+}
+
+#[derive(Deserialize)]
+struct VerifyBody {
+    id_number: String,
+    code: String,
+}
+
+/// `POST /v1/otp/verify`.
+pub(crate) async fn otp_verify(
+    State(state): Shared,
+    ConnectInfo(peer): Peer,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let b: VerifyBody = parse(&body)?;
+    let id = id_number(&b.id_number)?;
+    let l = state.limits;
+    state
+        .limit(format!("otp_check_ip:{}", peer.ip()), l.otp_checks)
+        .await?;
+    state
+        .limit(format!("otp_check_id:{}", id.as_str()), l.otp_checks)
+        .await?;
+    let code = SecretString::from(b.code);
+    let (account, _) = state
+        .execute(&id, Action::VerifyOtp { code }, None, None)
+        .await?;
+    Ok(Json(json!({ "verified": true, "phase": phase(&account) })).into_response())
+}
+
+#[derive(Deserialize)]
+struct PasswordBody {
+    id_number: String,
+    password: String,
+    confirmation: String,
+}
+
+/// `POST /v1/password`: the password step of a registration.
+pub(crate) async fn set_password(State(state): Shared, body: Bytes) -> Result<Response, ApiError> {
+    let b: PasswordBody = parse(&body)?;
+    let id = id_number(&b.id_number)?;
+    let (account, decision) = state
+        .execute(
+            &id,
+            Action::SetPassword {
+                password: SecretString::from(b.password),
+                confirmation: SecretString::from(b.confirmation),
+            },
+            None,
+            None,
+        )
+        .await?;
+    let mut out = json!({ "phase": phase(&account), "notices": notices(&decision.notices) });
+    if let (Some(o), Value::Object(l)) = (out.as_object_mut(), level_json(&account)) {
+        o.extend(l);
+    }
+    Ok(Json(out).into_response())
+}
+
+#[derive(Deserialize)]
+struct LoginBody {
+    id_number: String,
+    password: String,
+}
+
+fn device(headers: &HeaderMap) -> Result<DeviceId, ApiError> {
+    let raw = headers
+        .get("x-device-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("web");
+    Ok(DeviceId::new(raw)?)
+}
+
+/// `POST /v1/login`: ID number and password; returns an opaque token
+/// (only its SHA-256 is stored). Device from the `X-Device-Id` header.
+pub(crate) async fn login(
+    State(state): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let b: LoginBody = parse(&body)?;
+    let id = id_number(&b.id_number)?;
+    let device = device(&headers)?;
+    let l = state.limits;
+    state
+        .limit(format!("login_ip:{}", peer.ip()), l.logins)
+        .await?;
+    state
+        .limit(format!("login_id:{}", id.as_str()), l.logins)
+        .await?;
+    let (account, decision) = state
+        .execute(
+            &id,
+            Action::Login {
+                login: LoginName::IdNumber(id),
+                password: SecretString::from(b.password),
+                device,
+            },
+            None,
+            None,
+        )
+        .await?;
+    let session = decision.session().ok_or_else(ApiError::internal)?;
+    let expires_at = account
+        .sessions()
+        .iter()
+        .find(|s| s.id == session)
+        .map(|s| s.expires_at)
+        .unwrap_or_else(|| now().saturating_add(state.policies.session_secs));
+    let token = new_token()?;
+    state
+        .store
+        .put_session(
+            &token_hash(&token),
+            &StoredSession {
+                kind: "citizen".into(),
+                subject: id.as_str().to_owned(),
+                session_id: session.0,
+                expires_at,
+            },
+        )
+        .await?;
+    tracing::info!(account = %id.as_str(), "login");
+    let mut out = json!({ "token": token, "expires_at": expires_at });
+    if let (Some(o), Value::Object(l)) = (out.as_object_mut(), level_json(&account)) {
+        o.extend(l);
+    }
+    Ok(Json(out).into_response())
+}
+
+/// The citizen session of the `Authorization: Bearer` token.
+pub(crate) async fn citizen(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(String, IdNumber, SessionId), ApiError> {
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(ApiError::unauthorized)?;
+    let hash = token_hash(token.trim());
+    let s = state
+        .store
+        .get_session(&hash)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    if s.kind != "citizen" || s.expires_at <= now() {
+        return Err(ApiError::unauthorized());
+    }
+    let id = IdNumber::parse(&s.subject).map_err(|_| ApiError::unauthorized())?;
+    Ok((hash, id, SessionId(s.session_id)))
+}
+
+/// `POST /v1/logout`.
+pub(crate) async fn logout(State(state): Shared, headers: HeaderMap) -> Result<Response, ApiError> {
+    let (hash, id, session) = citizen(&state, &headers).await?;
+    state.store.delete_session(&hash).await?;
+    state
+        .execute(&id, Action::Logout { session }, None, None)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /v1/account`: the logged-in citizen's account.
+pub(crate) async fn account(
+    State(state): Shared,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (_, id, _) = citizen(&state, &headers).await?;
+    let a = state.account(&id).await?;
+    let mut out = json!({
+        "id_number": id.as_str(),
+        "phase": phase(&a),
+        "version": a.version(),
+        "full_name": a.details().map(|d| d.full_name.clone()),
+        "phone": a.phone().map(|p| p.as_str().to_owned()),
+    });
+    if let (Some(o), Value::Object(l)) = (out.as_object_mut(), level_json(&a)) {
+        o.extend(l);
+    }
+    Ok(Json(out).into_response())
+}

@@ -1,0 +1,146 @@
+//! The OpenAPI 3.1 document of the endpoints this server implements (and
+//! only those), served at `/openapi.json`.
+
+use axum::Json;
+use serde_json::{Value, json};
+
+fn error_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
+    })
+}
+
+fn body(schema: Value) -> Value {
+    json!({ "required": true, "content": { "application/json": { "schema": schema } } })
+}
+
+/// The document.
+pub(crate) fn spec() -> Value {
+    let id = json!({ "type": "string", "pattern": "^[0-9]{12}$", "description": "Số định danh cá nhân" });
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "dinhdanh reference server",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Electronic identity accounts (VNeID style) over eid-account. Errors: {\"error\": {\"code\", \"vi\", \"en\", ...}}."
+        },
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": { "error": {
+                        "type": "object",
+                        "required": ["code", "vi", "en"],
+                        "properties": {
+                            "code": { "type": "string", "description": "stable snake_case code" },
+                            "vi": { "type": "string" },
+                            "en": { "type": "string" }
+                        },
+                        "additionalProperties": true
+                    } }
+                }
+            }
+        },
+        "paths": {
+            "/healthz": { "get": {
+                "summary": "Liveness and database check",
+                "responses": { "200": { "description": "ok" }, "500": error_response("database failure") }
+            } },
+            "/openapi.json": { "get": {
+                "summary": "This document",
+                "responses": { "200": { "description": "the OpenAPI document" } }
+            } },
+            "/v1/registrations": { "post": {
+                "summary": "Register an app account: ID number, phone, QR payload (or typed details), terms; checked against the population registry; sends an OTP by SMS",
+                "requestBody": body(json!({
+                    "type": "object",
+                    "required": ["id_number", "phone", "terms_accepted"],
+                    "properties": {
+                        "id_number": id,
+                        "phone": { "type": "string" },
+                        "qr": { "type": "string", "description": "the card's QR payload" },
+                        "details": { "type": "object", "required": ["full_name", "date_of_birth", "sex", "permanent_residence"],
+                            "properties": {
+                                "full_name": { "type": "string" },
+                                "date_of_birth": { "type": "string", "format": "date" },
+                                "sex": { "enum": ["Nam", "Nữ", "male", "female"] },
+                                "permanent_residence": { "type": "string" }
+                            } },
+                        "street_address": { "type": "string" },
+                        "terms_accepted": { "type": "boolean" }
+                    }
+                })),
+                "responses": {
+                    "201": { "description": "OTP sent" },
+                    "400": error_response("malformed request"),
+                    "409": error_response("already_registered, version_conflict"),
+                    "422": error_response("registry_mismatch, not_in_registry, terms_not_accepted, invalid_field, card_mismatch"),
+                    "429": error_response("rate_limited")
+                }
+            } },
+            "/v1/otp/resend": { "post": {
+                "summary": "Send the OTP again (Gửi lại mã)",
+                "requestBody": body(json!({ "type": "object", "required": ["id_number"], "properties": { "id_number": id } })),
+                "responses": {
+                    "200": { "description": "OTP sent again" },
+                    "409": error_response("step_out_of_order"),
+                    "429": error_response("otp_cooldown, otp_resend_limit, otp_rate_limited, rate_limited")
+                }
+            } },
+            "/v1/otp/verify": { "post": {
+                "summary": "Check the OTP of the flow in progress",
+                "requestBody": body(json!({ "type": "object", "required": ["id_number", "code"],
+                    "properties": { "id_number": id, "code": { "type": "string" } } })),
+                "responses": {
+                    "200": { "description": "verified" },
+                    "401": error_response("wrong_otp (tries_left)"),
+                    "409": error_response("step_out_of_order, version_conflict"),
+                    "410": error_response("otp_expired"),
+                    "429": error_response("otp_exhausted, rate_limited")
+                }
+            } },
+            "/v1/password": { "post": {
+                "summary": "Set the password (registration step after the OTP)",
+                "requestBody": body(json!({ "type": "object", "required": ["id_number", "password", "confirmation"],
+                    "properties": { "id_number": id, "password": { "type": "string" }, "confirmation": { "type": "string" } } })),
+                "responses": {
+                    "200": { "description": "password set; notices" },
+                    "409": error_response("step_out_of_order"),
+                    "422": error_response("password_refused")
+                }
+            } },
+            "/v1/login": { "post": {
+                "summary": "Log in with ID number and password; returns an opaque bearer token",
+                "parameters": [ { "name": "X-Device-Id", "in": "header", "required": false, "schema": { "type": "string" } } ],
+                "requestBody": body(json!({ "type": "object", "required": ["id_number", "password"],
+                    "properties": { "id_number": id, "password": { "type": "string" } } })),
+                "responses": {
+                    "200": { "description": "token, expires_at, level" },
+                    "401": error_response("wrong_credentials"),
+                    "404": error_response("no_account"),
+                    "409": error_response("no_password, version_conflict"),
+                    "423": error_response("locked"),
+                    "429": error_response("login_locked_out (seconds_left), rate_limited")
+                }
+            } },
+            "/v1/logout": { "post": {
+                "summary": "End the session",
+                "security": [ { "bearer": [] } ],
+                "responses": { "204": { "description": "logged out" }, "401": error_response("unauthorized") }
+            } },
+            "/v1/account": { "get": {
+                "summary": "The logged-in citizen's account: phase, level, name, phone",
+                "security": [ { "bearer": [] } ],
+                "responses": { "200": { "description": "the account" }, "401": error_response("unauthorized") }
+            } }
+        }
+    })
+}
+
+/// `GET /openapi.json`.
+pub(crate) async fn document() -> Json<Value> {
+    Json(spec())
+}

@@ -1,0 +1,638 @@
+//! Storage: one trait, two back ends (SQLite, PostgreSQL), the same SQL.
+//!
+//! Tables (see the migrations below): `events` (the append-only log, with
+//! (id_number, sequence) the primary key), `outbox` (SMS to send, written in
+//! the same transaction as the events), `sessions` (SHA-256 of opaque
+//! tokens, never the tokens), `rate_limits` (fixed-window counters).
+//! Everything lives in the database, so several servers can share one
+//! PostgreSQL.
+
+use std::future::Future;
+use std::str::FromStr;
+use std::time::Duration;
+
+use eid_account::Event;
+use sqlx::Row;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum StoreError {
+    /// Another writer appended at this position first.
+    #[error("conflict: the account changed meanwhile")]
+    Conflict,
+    /// The database failed.
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    /// A stored event could not be read back.
+    #[error("stored event {sequence} of an account is unreadable: {reason}")]
+    Corrupt {
+        /// Its sequence.
+        sequence: i64,
+        /// Why.
+        reason: String,
+    },
+    /// An event could not be encoded.
+    #[error("event encoding: {0}")]
+    Encode(String),
+}
+
+/// An SMS to write to the outbox with the events.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct OutboxMessage {
+    /// Recipient.
+    pub(crate) phone: String,
+    /// What for (`otp:registration`, `approval`...): no secret.
+    pub(crate) kind: String,
+    /// The text (may hold a one-time code: hidden from `Debug`).
+    pub(crate) text: String,
+}
+
+impl std::fmt::Debug for OutboxMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutboxMessage")
+            .field("kind", &self.kind)
+            .field("text", &"[redacted]")
+            .finish()
+    }
+}
+
+/// A claimed outbox row.
+#[derive(Clone)]
+pub(crate) struct Claimed {
+    /// Row id.
+    pub(crate) id: i64,
+    /// The message.
+    pub(crate) message: OutboxMessage,
+}
+
+/// A login session as stored (the token's hash is the key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StoredSession {
+    /// `citizen` or `officer`.
+    pub(crate) kind: String,
+    /// The account (citizen) or the officer id.
+    pub(crate) subject: String,
+    /// The account's `SessionId` (0 for officers).
+    pub(crate) session_id: u64,
+    /// Unix seconds.
+    pub(crate) expires_at: u64,
+}
+
+/// The storage trait both back ends implement.
+pub(crate) trait Storage: Send + Sync {
+    /// Creates the tables that are missing (embedded migrations).
+    fn migrate(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The events of an account, in order.
+    fn load(&self, account: &str) -> impl Future<Output = Result<Vec<Event>, StoreError>> + Send;
+    /// Appends `events` (whose first sequence must be `expected_version + 1`)
+    /// and `outbox` in one transaction; [`StoreError::Conflict`] when another
+    /// writer took a position first.
+    fn append(
+        &self,
+        account: &str,
+        expected_version: u64,
+        events: &[Event],
+        outbox: &[OutboxMessage],
+        now: u64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Every account id with at least one event (for the admin report).
+    #[allow(dead_code)]
+    fn accounts(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+    /// Claims up to `limit` unsent messages not claimed since `now - lease`.
+    fn claim_outbox(
+        &self,
+        now: u64,
+        lease: u64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Claimed>, StoreError>> + Send;
+    /// Marks a message sent (and forgets its text).
+    fn mark_sent(&self, id: i64, now: u64) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Messages not yet sent.
+    fn unsent_count(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    /// Stores a session under the hash of its token.
+    fn put_session(
+        &self,
+        token_hash: &str,
+        session: &StoredSession,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The session of a token hash, if any (expired or not).
+    fn get_session(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = Result<Option<StoredSession>, StoreError>> + Send;
+    /// Forgets a session.
+    fn delete_session(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Counts one hit on `key` in a fixed window of `window` seconds; returns
+    /// the count in the current window (this hit included).
+    fn hit(
+        &self,
+        key: &str,
+        now: u64,
+        window: u64,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}
+
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn to_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// SQLite's schema, in order; each applied once.
+const SQLITE_MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    "CREATE TABLE IF NOT EXISTS events (
+        id_number TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        schema_version INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (id_number, sequence)
+    );
+    CREATE TABLE IF NOT EXISTS outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id_number TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        claimed_at INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        sent_at INTEGER
+    );
+    CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (sent_at, claimed_at);
+    CREATE TABLE IF NOT EXISTS sessions (
+        token_hash TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        session_id INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS rate_limits (
+        key TEXT PRIMARY KEY,
+        window_start INTEGER NOT NULL,
+        count INTEGER NOT NULL
+    );",
+)];
+
+/// PostgreSQL's schema, in order; each applied once.
+const PG_MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    "CREATE TABLE IF NOT EXISTS events (
+        id_number TEXT NOT NULL,
+        sequence BIGINT NOT NULL,
+        schema_version BIGINT NOT NULL,
+        at BIGINT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (id_number, sequence)
+    );
+    CREATE TABLE IF NOT EXISTS outbox (
+        id BIGSERIAL PRIMARY KEY,
+        id_number TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        claimed_at BIGINT NOT NULL DEFAULT 0,
+        attempts BIGINT NOT NULL DEFAULT 0,
+        sent_at BIGINT
+    );
+    CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (sent_at, claimed_at);
+    CREATE TABLE IF NOT EXISTS sessions (
+        token_hash TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        session_id BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS rate_limits (
+        key TEXT PRIMARY KEY,
+        window_start BIGINT NOT NULL,
+        count BIGINT NOT NULL
+    );",
+)];
+
+/// The SQLite back end (the default: one file, WAL).
+#[derive(Clone)]
+pub(crate) struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating it when missing) the database at `url`
+    /// (`sqlite://path` or `sqlite:path`), in WAL mode.
+    pub(crate) async fn open(url: &str) -> Result<SqliteStore, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        let store = SqliteStore { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+}
+
+/// The PostgreSQL back end (for several servers sharing one database).
+#[derive(Clone)]
+pub(crate) struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to `url` (`postgres://...`) and applies the migrations.
+    pub(crate) async fn open(url: &str) -> Result<PgStore, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect(url)
+            .await?;
+        let store = PgStore { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+}
+
+/// The implementation, written once over both pools: every statement is
+/// plain SQL both databases accept (`$n` parameters, `ON CONFLICT`,
+/// `RETURNING`).
+macro_rules! storage_impl {
+    ($store:ty, $migrations:expr) => {
+        impl Storage for $store {
+            async fn migrate(&self) -> Result<(), StoreError> {
+                sqlx::raw_sql(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)",
+                )
+                .execute(&self.pool)
+                .await?;
+                for (version, sql) in $migrations {
+                    let mut tx = self.pool.begin().await?;
+                    let done = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
+                        .bind(*version)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if done.is_none() {
+                        sqlx::raw_sql(*sql).execute(&mut *tx).await?;
+                        let inserted = sqlx::query(
+                            "INSERT INTO schema_migrations (version) VALUES ($1)",
+                        )
+                        .bind(*version)
+                        .execute(&mut *tx)
+                        .await;
+                        match inserted {
+                            Ok(_) => tx.commit().await?,
+                            // another server migrated at the same time
+                            Err(e) if is_unique_violation(&e) => tx.rollback().await?,
+                            Err(e) => return Err(e.into()),
+                        }
+                    }
+                }
+                Ok(())
+            }
+
+            async fn load(&self, account: &str) -> Result<Vec<Event>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT sequence, body FROM events WHERE id_number = $1 ORDER BY sequence",
+                )
+                .bind(account)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut events = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let sequence: i64 = row.try_get(0)?;
+                    let body: String = row.try_get(1)?;
+                    let event: Event = serde_json::from_str(&body).map_err(|e| {
+                        StoreError::Corrupt {
+                            sequence,
+                            reason: e.to_string(),
+                        }
+                    })?;
+                    events.push(event);
+                }
+                Ok(events)
+            }
+
+            async fn append(
+                &self,
+                account: &str,
+                expected_version: u64,
+                events: &[Event],
+                outbox: &[OutboxMessage],
+                now: u64,
+            ) -> Result<(), StoreError> {
+                let mut expected = expected_version;
+                for e in events {
+                    expected = expected.saturating_add(1);
+                    if e.sequence != expected {
+                        return Err(StoreError::Conflict);
+                    }
+                }
+                let mut tx = self.pool.begin().await?;
+                // The first statement writes, so SQLite takes its write lock
+                // at once (waiting on busy) rather than upgrading a read.
+                for e in events {
+                    let body =
+                        serde_json::to_string(e).map_err(|e| StoreError::Encode(e.to_string()))?;
+                    let kind = serde_json::to_value(&e.kind)
+                        .ok()
+                        .and_then(|v| v.get("type").and_then(|t| t.as_str().map(str::to_owned)))
+                        .unwrap_or_default();
+                    let r = sqlx::query(
+                        "INSERT INTO events (id_number, sequence, schema_version, at, kind, body)
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(account)
+                    .bind(to_i64(e.sequence))
+                    .bind(i64::from(e.schema))
+                    .bind(to_i64(e.at))
+                    .bind(kind)
+                    .bind(body)
+                    .execute(&mut *tx)
+                    .await;
+                    match r {
+                        Ok(_) => {}
+                        Err(e) if is_unique_violation(&e) => return Err(StoreError::Conflict),
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                // The log must end right before what we appended.
+                let last: Option<i64> = sqlx::query(
+                    "SELECT MAX(sequence) FROM events WHERE id_number = $1 AND sequence <= $2",
+                )
+                .bind(account)
+                .bind(to_i64(expected_version))
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+                if to_u64(last.unwrap_or(0)) != expected_version {
+                    return Err(StoreError::Conflict);
+                }
+                for m in outbox {
+                    sqlx::query(
+                        "INSERT INTO outbox (id_number, phone, kind, body, created_at)
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(account)
+                    .bind(&m.phone)
+                    .bind(&m.kind)
+                    .bind(&m.text)
+                    .bind(to_i64(now))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                match tx.commit().await {
+                    Ok(()) => Ok(()),
+                    Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict),
+                    Err(e) => Err(e.into()),
+                }
+            }
+
+            async fn accounts(&self) -> Result<Vec<String>, StoreError> {
+                let rows = sqlx::query("SELECT DISTINCT id_number FROM events ORDER BY id_number")
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|r| r.try_get::<String, _>(0).map_err(StoreError::from))
+                    .collect()
+            }
+
+            async fn claim_outbox(
+                &self,
+                now: u64,
+                lease: u64,
+                limit: u32,
+            ) -> Result<Vec<Claimed>, StoreError> {
+                let stale = to_i64(now.saturating_sub(lease));
+                let rows = sqlx::query(
+                    "UPDATE outbox SET claimed_at = $1, attempts = attempts + 1
+                     WHERE sent_at IS NULL AND claimed_at <= $2 AND id IN (
+                         SELECT id FROM outbox WHERE sent_at IS NULL AND claimed_at <= $2
+                         ORDER BY id LIMIT $3)
+                     RETURNING id, phone, kind, body",
+                )
+                .bind(to_i64(now))
+                .bind(stale)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in rows {
+                    out.push(Claimed {
+                        id: r.try_get(0)?,
+                        message: OutboxMessage {
+                            phone: r.try_get(1)?,
+                            kind: r.try_get(2)?,
+                            text: r.try_get(3)?,
+                        },
+                    });
+                }
+                out.sort_by_key(|c| c.id);
+                Ok(out)
+            }
+
+            async fn mark_sent(&self, id: i64, now: u64) -> Result<(), StoreError> {
+                sqlx::query("UPDATE outbox SET sent_at = $1, body = '' WHERE id = $2")
+                    .bind(to_i64(now))
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn unsent_count(&self) -> Result<u64, StoreError> {
+                let n: i64 = sqlx::query("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get(0)?;
+                Ok(to_u64(n))
+            }
+
+            async fn put_session(
+                &self,
+                token_hash: &str,
+                session: &StoredSession,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, kind, subject, session_id, expires_at)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(token_hash)
+                .bind(&session.kind)
+                .bind(&session.subject)
+                .bind(to_i64(session.session_id))
+                .bind(to_i64(session.expires_at))
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn get_session(
+                &self,
+                token_hash: &str,
+            ) -> Result<Option<StoredSession>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT kind, subject, session_id, expires_at FROM sessions WHERE token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                match row {
+                    None => Ok(None),
+                    Some(r) => Ok(Some(StoredSession {
+                        kind: r.try_get(0)?,
+                        subject: r.try_get(1)?,
+                        session_id: to_u64(r.try_get(2)?),
+                        expires_at: to_u64(r.try_get(3)?),
+                    })),
+                }
+            }
+
+            async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn hit(&self, key: &str, now: u64, window: u64) -> Result<u64, StoreError> {
+                let start = to_i64(now - now % window.max(1));
+                let n: i64 = sqlx::query(
+                    "INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
+                     ON CONFLICT (key) DO UPDATE SET
+                         count = CASE WHEN rate_limits.window_start = $2
+                                      THEN rate_limits.count + 1 ELSE 1 END,
+                         window_start = $2
+                     RETURNING count",
+                )
+                .bind(key)
+                .bind(start)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get(0)?;
+                Ok(to_u64(n))
+            }
+        }
+    };
+}
+
+storage_impl!(SqliteStore, SQLITE_MIGRATIONS);
+storage_impl!(PgStore, PG_MIGRATIONS);
+
+/// The back end chosen at start-up.
+#[derive(Clone)]
+pub(crate) enum Store {
+    /// SQLite.
+    Sqlite(SqliteStore),
+    /// PostgreSQL.
+    Postgres(PgStore),
+}
+
+impl Store {
+    /// Opens the database of `url`: `postgres://` or `postgresql://` for
+    /// PostgreSQL, anything else a SQLite URL or path.
+    pub(crate) async fn open(url: &str) -> Result<Store, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Store::Postgres(PgStore::open(url).await?))
+        } else if url.starts_with("sqlite:") {
+            Ok(Store::Sqlite(SqliteStore::open(url).await?))
+        } else {
+            Ok(Store::Sqlite(
+                SqliteStore::open(&format!("sqlite://{url}")).await?,
+            ))
+        }
+    }
+
+    /// The back end's name.
+    pub(crate) fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Closes the pool.
+    pub(crate) async fn close(&self) {
+        match self {
+            Store::Sqlite(s) => s.pool.close().await,
+            Store::Postgres(s) => s.pool.close().await,
+        }
+    }
+}
+
+macro_rules! delegate {
+    ($self:ident, $s:ident => $e:expr) => {
+        match $self {
+            Store::Sqlite($s) => $e,
+            Store::Postgres($s) => $e,
+        }
+    };
+}
+
+impl Storage for Store {
+    async fn migrate(&self) -> Result<(), StoreError> {
+        delegate!(self, s => s.migrate().await)
+    }
+    async fn load(&self, account: &str) -> Result<Vec<Event>, StoreError> {
+        delegate!(self, s => s.load(account).await)
+    }
+    async fn append(
+        &self,
+        account: &str,
+        expected_version: u64,
+        events: &[Event],
+        outbox: &[OutboxMessage],
+        now: u64,
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.append(account, expected_version, events, outbox, now).await)
+    }
+    async fn accounts(&self) -> Result<Vec<String>, StoreError> {
+        delegate!(self, s => s.accounts().await)
+    }
+    async fn claim_outbox(
+        &self,
+        now: u64,
+        lease: u64,
+        limit: u32,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        delegate!(self, s => s.claim_outbox(now, lease, limit).await)
+    }
+    async fn mark_sent(&self, id: i64, now: u64) -> Result<(), StoreError> {
+        delegate!(self, s => s.mark_sent(id, now).await)
+    }
+    async fn unsent_count(&self) -> Result<u64, StoreError> {
+        delegate!(self, s => s.unsent_count().await)
+    }
+    async fn put_session(
+        &self,
+        token_hash: &str,
+        session: &StoredSession,
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.put_session(token_hash, session).await)
+    }
+    async fn get_session(&self, token_hash: &str) -> Result<Option<StoredSession>, StoreError> {
+        delegate!(self, s => s.get_session(token_hash).await)
+    }
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        delegate!(self, s => s.delete_session(token_hash).await)
+    }
+    async fn hit(&self, key: &str, now: u64, window: u64) -> Result<u64, StoreError> {
+        delegate!(self, s => s.hit(key, now, window).await)
+    }
+}

@@ -1,0 +1,450 @@
+//! The reference server over HTTP, in-process on 127.0.0.1:0 against a
+//! temporary SQLite file: registration (QR), OTP (wrong and right),
+//! password, login, lockout, logout, rate limits, /healthz, /openapi.json.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[allow(dead_code, unreachable_pub)]
+#[path = "../examples/reference-server/app/mod.rs"]
+mod app;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use app::sms::MemorySender;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// The first citizen of the shipped registry.csv.
+const ID: &str = "038174739054";
+const PHONE: &str = "0703513109";
+const QR: &str = "038174739054||Trần Ngọc Ngọc|07031974|Nữ|Phường Điện Biên, Thành phố Thanh Hóa, Tỉnh Thanh Hóa|21072021";
+const PASSWORD: &str = "Sao@Mai2024";
+
+struct Server {
+    base: String,
+    http: reqwest::Client,
+    sms: Arc<MemorySender>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<Result<(), String>>,
+}
+
+fn temp_dir() -> PathBuf {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!(
+        "dinhdanh-http-{}-{n}-{}",
+        std::process::id(),
+        app::now()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn start(limits: app::Limits) -> Server {
+    let dir = temp_dir();
+    let settings = app::Settings {
+        database_url: format!("sqlite://{}", dir.join("server.db").display()),
+        registry: PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/reference-server/registry.csv"),
+        key_file: dir.join("server.key"),
+        argon2_m_kib: 64,
+        limits,
+    };
+    let state = Arc::new(app::AppState::open(&settings).await.unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let sms = Arc::new(MemorySender::default());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(app::serve(state, listener, sms.clone(), async {
+        let _ = stopped.await;
+    }));
+    Server {
+        base: format!("http://{addr}"),
+        http: reqwest::Client::new(),
+        sms,
+        stop: Some(stop),
+        task,
+    }
+}
+
+impl Server {
+    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(self.http.post(format!("{}{path}", self.base)).json(&body))
+            .await
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> (StatusCode, Value) {
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+        };
+        (status, value)
+    }
+
+    /// Waits for the `n`-th SMS (from 1) and returns its text.
+    async fn sms(&self, n: usize) -> (String, String) {
+        for _ in 0..200 {
+            let sent = self.sms.sent();
+            if sent.len() >= n {
+                return sent[n - 1].clone();
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("SMS {n} never sent: {:?}", self.sms.sent().len());
+    }
+
+    async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        self.task.await.unwrap().unwrap();
+    }
+}
+
+/// The 6-digit code in an OTP SMS.
+fn code_of(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("no code in {text}"))
+        .to_owned()
+}
+
+fn error(v: &Value) -> (&str, &str) {
+    (
+        v["error"]["code"].as_str().unwrap(),
+        v["error"]["vi"].as_str().unwrap(),
+    )
+}
+
+fn register_body() -> Value {
+    json!({ "id_number": ID, "phone": PHONE, "qr": QR, "terms_accepted": true })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn registration_otp_password_login_lockout() {
+    let s = start(app::Limits::default()).await;
+
+    let (st, v) = s.send(s.http.get(format!("{}/healthz", s.base))).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v["status"], "ok");
+    assert_eq!(v["backend"], "sqlite");
+
+    let (st, v) = s.send(s.http.get(format!("{}/openapi.json", s.base))).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v["openapi"], "3.1.0");
+    for path in [
+        "/v1/registrations",
+        "/v1/otp/verify",
+        "/v1/otp/resend",
+        "/v1/password",
+        "/v1/login",
+        "/v1/logout",
+        "/v1/account",
+        "/healthz",
+    ] {
+        assert!(v["paths"][path].is_object(), "{path} missing");
+    }
+
+    // malformed JSON: a JSON error too
+    let (st, v) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/registrations", s.base))
+                .body("{"),
+        )
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert_eq!(error(&v), ("bad_request", "Yêu cầu không hợp lệ."));
+
+    // terms not accepted
+    let mut body = register_body();
+    body["terms_accepted"] = json!(false);
+    let (st, v) = s.post("/v1/registrations", body).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error(&v),
+        (
+            "terms_not_accepted",
+            "Bạn cần đồng ý với Điều khoản sử dụng ứng dụng và dịch vụ."
+        )
+    );
+
+    // typed details that the registry disagrees with: the fields are named
+    let (st, v) = s
+        .post(
+            "/v1/registrations",
+            json!({ "id_number": ID, "phone": PHONE, "terms_accepted": true, "details": {
+                "full_name": "Trần Ngọc Ngà", "date_of_birth": "1974-03-07", "sex": "Nữ",
+                "permanent_residence": "Phường Điện Biên, Thành phố Thanh Hóa, Tỉnh Thanh Hóa" } }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    let (code, vi) = error(&v);
+    assert_eq!(code, "registry_mismatch");
+    assert!(
+        vi.starts_with("Thông tin không khớp với Cơ sở dữ liệu Quốc gia về Dân cư: "),
+        "{vi}"
+    );
+    assert!(vi.ends_with(eid_account::MSG_REGISTRY_UPDATE), "{vi}");
+    assert_eq!(v["error"]["fields"], json!(["full_name"]));
+
+    // a citizen the registry does not know
+    let (st, v) = s
+        .post(
+            "/v1/registrations",
+            json!({ "id_number": "001089005555", "phone": "0987654321", "terms_accepted": true,
+                "qr": "001089005555||Nguyễn An Minh|20101989|Nam|Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội|01072021" }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error(&v),
+        ("not_in_registry", eid_account::MSG_REGISTRY_UPDATE)
+    );
+
+    // the QR path: OTP by SMS through the outbox
+    let (st, v) = s.post("/v1/registrations", register_body()).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(v["id_number"], ID);
+    let (to, text) = s.sms(1).await;
+    assert_eq!(to, PHONE);
+    let code = code_of(&text);
+
+    // password before the OTP: out of order
+    let (st, v) = s
+        .post(
+            "/v1/password",
+            json!({ "id_number": ID, "password": PASSWORD, "confirmation": PASSWORD }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert_eq!(
+        error(&v),
+        (
+            "step_out_of_order",
+            "Bước này không thể thực hiện lúc này, vui lòng làm theo đúng thứ tự các bước."
+        )
+    );
+
+    // a wrong OTP, counted
+    let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+    let (st, v) = s
+        .post("/v1/otp/verify", json!({ "id_number": ID, "code": wrong }))
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        error(&v),
+        ("wrong_otp", "Mã OTP không đúng (còn 4 lần thử).")
+    );
+    assert_eq!(v["error"]["tries_left"], 4);
+
+    // resend at once: cooldown
+    let (st, v) = s.post("/v1/otp/resend", json!({ "id_number": ID })).await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(error(&v).0, "otp_cooldown");
+    assert!(error(&v).1.starts_with("Vui lòng đợi "), "{v}");
+
+    // the right OTP
+    let (st, v) = s
+        .post("/v1/otp/verify", json!({ "id_number": ID, "code": code }))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["verified"], true);
+
+    // a weak password, then a mismatch, then the right one
+    let (st, v) = s
+        .post(
+            "/v1/password",
+            json!({ "id_number": ID, "password": "abc", "confirmation": "abc" }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error(&v).0, "password_refused");
+    let (st, v) = s
+        .post(
+            "/v1/password",
+            json!({ "id_number": ID, "password": PASSWORD, "confirmation": PASSWORD }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["notices"][0]["vi"], eid_account::MSG_PASSWORD_SET_UP);
+    assert_eq!(v["level"], "app_account");
+
+    // registering again
+    let (st, v) = s.post("/v1/registrations", register_body()).await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert_eq!(
+        error(&v),
+        (
+            "already_registered",
+            "Số định danh cá nhân đã đăng ký tài khoản."
+        )
+    );
+
+    // login, the account, logout
+    let (st, v) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/login", s.base))
+                .header("X-Device-Id", "iphone-13-abc")
+                .json(&json!({ "id_number": ID, "password": PASSWORD })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let token = v["token"].as_str().unwrap().to_owned();
+    assert_eq!(token.len(), 64);
+    let (st, v) = s
+        .send(
+            s.http
+                .get(format!("{}/v1/account", s.base))
+                .bearer_auth(&token),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v["full_name"], "Trần Ngọc Ngọc");
+    assert_eq!(v["level"], "app_account");
+    let (st, _) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/logout", s.base))
+                .bearer_auth(&token),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (st, v) = s
+        .send(
+            s.http
+                .get(format!("{}/v1/account", s.base))
+                .bearer_auth(&token),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        error(&v),
+        ("unauthorized", "Vui lòng đăng nhập để tiếp tục.")
+    );
+
+    // five wrong passwords lock the login out, even for the right one
+    for _ in 0..4 {
+        let (st, v) = s
+            .post(
+                "/v1/login",
+                json!({ "id_number": ID, "password": "Sai@123456" }),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            error(&v),
+            (
+                "wrong_credentials",
+                "Thông tin đăng nhập hoặc mật khẩu không đúng."
+            )
+        );
+    }
+    let (st, v) = s
+        .post(
+            "/v1/login",
+            json!({ "id_number": ID, "password": "Sai@123456" }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        error(&v),
+        (
+            "login_locked_out",
+            "Bạn đã đăng nhập sai quá số lần cho phép, vui lòng thử lại sau 300 giây."
+        )
+    );
+    let (st, v) = s
+        .post(
+            "/v1/login",
+            json!({ "id_number": ID, "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(error(&v).0, "login_locked_out");
+    assert!(
+        error(&v)
+            .1
+            .starts_with("Bạn đã đăng nhập sai quá số lần cho phép")
+    );
+
+    // no secret in the stored SMS once sent: the outbox is drained
+    let (_, v) = s.send(s.http.get(format!("{}/healthz", s.base))).await;
+    assert_eq!(v["outbox_unsent"], 0);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn rate_limits_stop_brute_force() {
+    let s = start(app::Limits {
+        window_secs: 3600,
+        otp_sends: 2,
+        otp_checks: 3,
+        logins: 3,
+    })
+    .await;
+    let (st, _) = s.post("/v1/registrations", register_body()).await;
+    assert_eq!(st, StatusCode::CREATED);
+    // OTP checks: three counted, the fourth stopped before the account
+    for _ in 0..3 {
+        let (st, v) = s
+            .post(
+                "/v1/otp/verify",
+                json!({ "id_number": ID, "code": "000000" }),
+            )
+            .await;
+        assert!(
+            st == StatusCode::UNAUTHORIZED || st == StatusCode::OK,
+            "{v}"
+        );
+    }
+    let (st, v) = s
+        .post(
+            "/v1/otp/verify",
+            json!({ "id_number": ID, "code": "000000" }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(error(&v).0, "rate_limited");
+    assert!(
+        error(&v)
+            .1
+            .starts_with("Bạn đã thao tác quá nhiều lần, vui lòng thử lại sau ")
+    );
+    // OTP sends: the registration was one, one more, then stopped
+    let (st, _) = s.post("/v1/otp/resend", json!({ "id_number": ID })).await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS); // the account's own cooldown
+    let (st, v) = s.post("/v1/otp/resend", json!({ "id_number": ID })).await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(error(&v).0, "rate_limited");
+    // logins per IP (any ID)
+    for _ in 0..3 {
+        let (st, _) = s
+            .post(
+                "/v1/login",
+                json!({ "id_number": "001089005555", "password": "x" }),
+            )
+            .await;
+        assert_ne!(st, StatusCode::TOO_MANY_REQUESTS);
+    }
+    let (st, v) = s
+        .post(
+            "/v1/login",
+            json!({ "id_number": "001089005555", "password": "x" }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(error(&v).0, "rate_limited");
+    s.stop().await;
+}

@@ -1,0 +1,226 @@
+//! The reference server's storage, run directly: the same suite against
+//! SQLite (a temporary file) and, when `DINHDANH_TEST_POSTGRES_URL` is set,
+//! PostgreSQL.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[allow(dead_code, unreachable_pub)]
+#[path = "../examples/reference-server/app/mod.rs"]
+mod app;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use app::store::{OutboxMessage, Storage, Store, StoreError, StoredSession};
+use cccd::IdNumber;
+use eid_account::{EVENT_SCHEMA_VERSION, Event, EventKind, Phone};
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A fresh SQLite file in the temporary directory.
+fn sqlite_url() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!(
+        "dinhdanh-store-{}-{n}-{}",
+        std::process::id(),
+        app::now()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    format!("sqlite://{}", dir.join("test.db").display())
+}
+
+/// An account id unique to this run (PostgreSQL keeps its rows).
+fn account() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!(
+        "0011{:08}",
+        (u64::from(nanos) + n * 7919 + u64::from(std::process::id())) % 100_000_000
+    )
+}
+
+fn event(id: &str, sequence: u64) -> Event {
+    Event {
+        schema: EVENT_SCHEMA_VERSION,
+        sequence,
+        at: 1_700_000_000 + sequence,
+        kind: EventKind::RegistrationStarted {
+            id_number: IdNumber::parse(id).unwrap(),
+            phone: Phone::parse("0987654321").unwrap(),
+        },
+    }
+}
+
+fn sms(text: &str) -> OutboxMessage {
+    OutboxMessage {
+        phone: "0987654321".into(),
+        kind: "otp:registration".into(),
+        text: text.into(),
+    }
+}
+
+async fn suite(store: Store) {
+    let store = Arc::new(store);
+    let id = account();
+
+    // append and load, in order
+    assert!(store.load(&id).await.unwrap().is_empty());
+    store
+        .append(&id, 0, &[event(&id, 1), event(&id, 2)], &[sms("one")], 10)
+        .await
+        .unwrap();
+    let loaded = store.load(&id).await.unwrap();
+    assert_eq!(loaded, vec![event(&id, 1), event(&id, 2)]);
+    assert!(store.accounts().await.unwrap().contains(&id));
+
+    // a stale expected version: a typed conflict, and nothing written
+    let stale = store
+        .append(&id, 0, &[event(&id, 1)], &[sms("lost")], 11)
+        .await;
+    assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
+    let gap = store
+        .append(&id, 1, &[event(&id, 2)], &[sms("lost")], 11)
+        .await;
+    assert!(matches!(gap, Err(StoreError::Conflict)), "{gap:?}");
+    // events not following the expected version are refused before writing
+    let skip = store.append(&id, 2, &[event(&id, 4)], &[], 11).await;
+    assert!(matches!(skip, Err(StoreError::Conflict)), "{skip:?}");
+    assert_eq!(store.load(&id).await.unwrap().len(), 2);
+
+    // many writers at the same expected version: exactly one wins
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let store = store.clone();
+        let id = id.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .append(
+                    &id,
+                    2,
+                    &[event(&id, 3), event(&id, 4)],
+                    &[sms(&format!("w{i}"))],
+                    12,
+                )
+                .await
+        }));
+    }
+    let mut wins = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(()) => wins += 1,
+            Err(StoreError::Conflict) => {}
+            Err(e) => panic!("unexpected error: {e}"),
+        }
+    }
+    assert_eq!(wins, 1);
+    assert_eq!(store.load(&id).await.unwrap().len(), 4);
+
+    // the outbox: the first message and the winner's, nothing of the losers
+    let mut seen = Vec::new();
+    loop {
+        let batch = store.claim_outbox(1_000, 30, 100).await.unwrap();
+        if batch.is_empty() {
+            break;
+        }
+        for c in batch {
+            seen.push(c.message.text.clone());
+            store.mark_sent(c.id, 1_000).await.unwrap();
+        }
+    }
+    // (PostgreSQL may hold other runs' rows: keep ours)
+    let ours: Vec<&String> = seen
+        .iter()
+        .filter(|t| *t == "one" || t.starts_with('w') || *t == "lost")
+        .collect();
+    assert_eq!(ours.len(), 2, "{seen:?}");
+    assert_eq!(ours[0], "one");
+    assert!(ours[1].starts_with('w'));
+    assert_eq!(store.unsent_count().await.unwrap(), 0);
+
+    // a claimed message not marked sent is claimed again after the lease
+    store
+        .append(&id, 4, &[event(&id, 5)], &[sms("again")], 2_000)
+        .await
+        .unwrap();
+    let first = store.claim_outbox(2_000, 30, 10).await.unwrap();
+    assert_eq!(first.len(), 1);
+    assert!(store.claim_outbox(2_010, 30, 10).await.unwrap().is_empty());
+    let second = store.claim_outbox(2_031, 30, 10).await.unwrap();
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].id, first[0].id);
+    store.mark_sent(second[0].id, 2_031).await.unwrap();
+    assert!(store.claim_outbox(9_999, 30, 10).await.unwrap().is_empty());
+
+    // sessions by token hash
+    let hash = app::token_hash(&format!("token-{id}"));
+    let s = StoredSession {
+        kind: "citizen".into(),
+        subject: id.clone(),
+        session_id: 7,
+        expires_at: 5_000,
+    };
+    store.put_session(&hash, &s).await.unwrap();
+    assert_eq!(store.get_session(&hash).await.unwrap(), Some(s));
+    store.delete_session(&hash).await.unwrap();
+    assert_eq!(store.get_session(&hash).await.unwrap(), None);
+
+    // rate-limit counters: per key, per fixed window
+    let key = format!("test:{id}");
+    assert_eq!(store.hit(&key, 3_600, 60).await.unwrap(), 1);
+    assert_eq!(store.hit(&key, 3_601, 60).await.unwrap(), 2);
+    assert_eq!(store.hit(&key, 3_659, 60).await.unwrap(), 3);
+    assert_eq!(store.hit(&key, 3_660, 60).await.unwrap(), 1);
+    assert_eq!(
+        store.hit(&format!("{key}:other"), 3_660, 60).await.unwrap(),
+        1
+    );
+    // concurrent hits all count
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let store = store.clone();
+        let key = key.clone();
+        tasks.push(tokio::spawn(async move {
+            store.hit(&key, 3_661, 60).await.unwrap()
+        }));
+    }
+    let mut counts = Vec::new();
+    for t in tasks {
+        counts.push(t.await.unwrap());
+    }
+    counts.sort_unstable();
+    assert_eq!(counts, (2..=21).collect::<Vec<u64>>());
+
+    // migrations run again without harm
+    store.migrate().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_store() {
+    let url = sqlite_url();
+    suite(Store::open(&url).await.unwrap()).await;
+    // the file exists, in WAL mode, and reopens with its data
+    let path = url.trim_start_matches("sqlite://");
+    assert!(std::path::Path::new(path).exists());
+    assert!(std::path::Path::new(&format!("{path}-wal")).exists());
+    let again = Store::open(&url).await.unwrap();
+    assert_eq!(again.backend(), "sqlite");
+    assert!(!again.accounts().await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store() {
+    let Ok(url) = std::env::var("DINHDANH_TEST_POSTGRES_URL") else {
+        println!("postgres_store: skipped (DINHDANH_TEST_POSTGRES_URL is not set)");
+        return;
+    };
+    let store = Store::open(&url).await.unwrap();
+    assert_eq!(store.backend(), "postgres");
+    suite(store).await;
+}
