@@ -5,7 +5,7 @@
 //! file. On a chip these groups sit behind Extended Access Control.
 
 use crate::Error;
-use crate::lds::dg2::{BiometricHeader, parse_header};
+use crate::lds::dg2::{BiometricHeader, header_and_block};
 use crate::lds::{lds_err, outer, uint};
 use crate::tlv::{Tag, Tlv};
 
@@ -93,24 +93,7 @@ impl<'a> BiometricGroup<'a> {
 }
 
 fn template<'a>(bit: &Tlv<'a>, file: &'static str) -> Result<BiometricTemplate<'a>, Error> {
-    let mut r = bit.children();
-    let header_tlv = r
-        .next()
-        .transpose()?
-        .ok_or_else(|| lds_err(file, bit.value_offset(), "a biometric header template A1"))?;
-    if header_tlv.tag().raw() & 0xE0 != 0xA0 {
-        return Err(lds_err(
-            file,
-            header_tlv.offset(),
-            "a biometric header template A1",
-        ));
-    }
-    let header = parse_header(&header_tlv)?;
-    let block = r
-        .next()
-        .transpose()?
-        .ok_or_else(|| lds_err(file, r.offset(), "a biometric data block 5F2E or 7F2E"))?;
-    r.finish()?;
+    let (header, block) = header_and_block(bit, file)?;
     if !matches!(block.tag().raw(), 0x5F2E | 0x7F2E) {
         return Err(lds_err(
             file,

@@ -287,15 +287,22 @@ pub(crate) fn parse_header<'a>(tlv: &Tlv<'a>) -> Result<BiometricHeader<'a>, Err
     Ok(h)
 }
 
-fn parse_bit<'a>(bit: &Tlv<'a>) -> Result<FaceRecord<'a>, Error> {
+/// The two children of a biometric information template (DG2, DG3, DG4):
+/// the header template (A1, or another context-specific constructed tag)
+/// and the data block, nothing after it. The block's tag is the caller's
+/// to check.
+pub(crate) fn header_and_block<'a>(
+    bit: &Tlv<'a>,
+    file: &'static str,
+) -> Result<(BiometricHeader<'a>, Tlv<'a>), Error> {
     let mut r = bit.children();
     let header_tlv = r
         .next()
         .transpose()?
-        .ok_or_else(|| lds_err(FILE, bit.value_offset(), "a biometric header template A1"))?;
+        .ok_or_else(|| lds_err(file, bit.value_offset(), "a biometric header template A1"))?;
     if header_tlv.tag().raw() & 0xE0 != 0xA0 {
         return Err(lds_err(
-            FILE,
+            file,
             header_tlv.offset(),
             "a biometric header template A1",
         ));
@@ -304,8 +311,13 @@ fn parse_bit<'a>(bit: &Tlv<'a>) -> Result<FaceRecord<'a>, Error> {
     let block = r
         .next()
         .transpose()?
-        .ok_or_else(|| lds_err(FILE, r.offset(), "a biometric data block 5F2E or 7F2E"))?;
+        .ok_or_else(|| lds_err(file, r.offset(), "a biometric data block 5F2E or 7F2E"))?;
     r.finish()?;
+    Ok((header, block))
+}
+
+fn parse_bit<'a>(bit: &Tlv<'a>) -> Result<FaceRecord<'a>, Error> {
+    let (header, block) = header_and_block(bit, FILE)?;
     match block.tag().raw() {
         0x5F2E => {
             let (record_header, images) = parse_19794(block.value(), block.value_offset())?;
