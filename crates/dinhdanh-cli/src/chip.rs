@@ -23,7 +23,9 @@ use icao9303::lds::image::ImageFormat;
 use icao9303::lds::{DataGroup, File, FileKind};
 use icao9303::pa::{self, TrustStore, Verdict, VerifyOptions};
 use icao9303::pace::DomainParameters;
-use icao9303::reader::{self, AccessControl, Credential, Document, LinkCounts, ReaderOptions};
+use icao9303::reader::{
+    self, AccessControl, AuthOutcome, Credential, Document, LinkCounts, ReaderOptions,
+};
 use icao9303_sim::pki::TestPki;
 use icao9303_sim::{ChipConfig, PaceOffer, Personalisation, SimRng, VirtualChip};
 use serde::Serialize;
@@ -140,6 +142,7 @@ struct FileJson {
 #[derive(Serialize)]
 struct StatsJson {
     open: LinkCounts,
+    authentication: LinkCounts,
     total: LinkCounts,
     /// File bytes per READ BINARY.
     chunk: usize,
@@ -152,6 +155,8 @@ struct ReportJson {
     files: Vec<FileJson>,
     refused_data_groups: Vec<String>,
     stats: StatsJson,
+    chip_authentication: Option<AuthOutcome>,
+    active_authentication: Option<AuthOutcome>,
     dg1: Option<serde_json::Value>,
     dg13: Option<serde_json::Value>,
     passive_authentication: Option<Verdict>,
@@ -220,10 +225,15 @@ pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
         config.max_response_len = if args.sim_short { n.min(258) } else { n };
     }
     let mut chip = VirtualChip::new(data, config, random_rng()?);
+    let options = ReaderOptions {
+        chip_authentication: true,
+        active_authentication: true,
+        ..ReaderOptions::default()
+    };
     let doc = match reader::read_document(
         &mut chip,
         &credential,
-        ReaderOptions::default(),
+        options,
         &mut random_rng()?,
         &mut |_, _, _| {},
     ) {
@@ -268,9 +278,12 @@ pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
         refused_data_groups: doc.refused.iter().map(ToString::to_string).collect(),
         stats: StatsJson {
             open: doc.stats.open,
+            authentication: doc.stats.authentication,
             total: doc.stats.total,
             chunk: doc.stats.chunk,
         },
+        chip_authentication: doc.chip_authentication.clone(),
+        active_authentication: doc.active_authentication.clone(),
         dg1: parsed_json(&doc, DataGroup::Dg1)?,
         dg13: dg13_json(&doc)?,
         passive_authentication: verdict,
@@ -369,6 +382,15 @@ fn print_summary(r: &ReportJson) {
         "total:           {} APDUs, {} bytes sent, {} received",
         r.stats.total.apdus, r.stats.total.bytes_sent, r.stats.total.bytes_received
     );
+    for (name, o) in [
+        ("chip auth.:", &r.chip_authentication),
+        ("active auth.:", &r.active_authentication),
+    ] {
+        if let Some(o) = o {
+            let verdict = if o.passed { "passed" } else { "FAILED" };
+            println!("{name:<16} {verdict} ({})", o.detail);
+        }
+    }
     if let Some(v) = &r.passive_authentication {
         println!(
             "passive auth.:   {} (trust: {})",

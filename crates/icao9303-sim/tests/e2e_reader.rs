@@ -267,7 +267,13 @@ fn pace_case(
 #[test]
 fn pace_gm_on_every_curve() {
     for parameters in DomainParameters::ALL {
-        for config in [ChipConfig::SHORT, ChipConfig::extended(65_538)] {
+        // A 2048-bit DH public key does not fit a short command APDU.
+        let configs: &[ChipConfig] = if matches!(parameters.id(), 1 | 2) {
+            &[ChipConfig::extended(65_538)]
+        } else {
+            &[ChipConfig::SHORT, ChipConfig::extended(65_538)]
+        };
+        for &config in configs {
             pace_case(parameters, KeyKind::Aes128, config, Credential::Mrz(key()));
         }
     }

@@ -117,6 +117,12 @@ pub struct ReaderOptions {
     pub fixed_chunk: Option<usize>,
     /// Data groups to read; `None`: every one EF.COM or EF.SOD lists.
     pub data_groups: Option<Vec<DataGroup>>,
+    /// After reading, run Chip Authentication with DG14's key (when DG14
+    /// offers one) and switch to its session keys.
+    pub chip_authentication: bool,
+    /// After reading, run Active Authentication with DG15's key (when
+    /// DG15 was read). Needs feature `pa`; ignored without it.
+    pub active_authentication: bool,
 }
 
 impl Default for ReaderOptions {
@@ -126,6 +132,8 @@ impl Default for ReaderOptions {
             short_file_ids: true,
             fixed_chunk: None,
             data_groups: None,
+            chip_authentication: false,
+            active_authentication: false,
         }
     }
 }
@@ -230,8 +238,22 @@ pub struct Document {
     /// Data groups listed but refused by the chip (DG3/DG4 need Terminal
     /// Authentication).
     pub refused: Vec<DataGroup>,
+    /// Chip Authentication's outcome, when asked for and DG14 offers it.
+    pub chip_authentication: Option<AuthOutcome>,
+    /// Active Authentication's outcome, when asked for and DG15 was read.
+    pub active_authentication: Option<AuthOutcome>,
     /// APDU and byte counts.
     pub stats: ReadStats,
+}
+
+/// The outcome of Chip or Active Authentication: passed, or why not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct AuthOutcome {
+    /// Whether the chip proved it holds the private key.
+    pub passed: bool,
+    /// What was done, or why it failed.
+    pub detail: String,
 }
 
 impl Document {
@@ -712,7 +734,11 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
 
     /// Reads EF.COM, EF.SOD and the data groups they list (or those of
     /// [`ReaderOptions::data_groups`]), reporting progress.
-    pub fn read_document(mut self, progress: &mut Progress<'_>) -> Result<Document, Error> {
+    pub fn read_document<R: CryptoRng + ?Sized>(
+        mut self,
+        rng: &mut R,
+        progress: &mut Progress<'_>,
+    ) -> Result<Document, Error> {
         let mut stats = ReadStats {
             open: self.open_counts,
             ..ReadStats::default()
@@ -760,10 +786,22 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
                 None => refused.push(dg),
             }
         }
+        let chip_authentication = if self.options.chip_authentication {
+            self.run_chip_authentication(&files, rng)
+        } else {
+            None
+        };
+        let active_authentication = if self.options.active_authentication {
+            self.run_active_authentication(&files, rng)
+        } else {
+            None
+        };
+        stats.authentication = self.take_counts();
         stats.total = stats.open;
         for f in &stats.files {
             stats.total.merge(&f.counts);
         }
+        stats.total.merge(&stats.authentication);
         stats.chunk = self.chunk;
         stats.exchanges = core::mem::take(&mut self.link.exchanges);
         Ok(Document {
@@ -771,8 +809,91 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
             card_access: self.card_access,
             files,
             refused,
+            chip_authentication,
+            active_authentication,
             stats,
         })
+    }
+
+    fn run_chip_authentication<R: CryptoRng + ?Sized>(
+        &mut self,
+        files: &[(FileKind, Vec<u8>)],
+        rng: &mut R,
+    ) -> Option<AuthOutcome> {
+        let (_, dg14) = files
+            .iter()
+            .find(|(k, _)| *k == FileKind::Dg(DataGroup::Dg14))?;
+        let dg14 = crate::lds::Dg14::parse(dg14).ok()?;
+        let plan = crate::ca::plan(&dg14).ok()?;
+        Some(
+            match crate::ca::authenticate(&mut self.link, &mut self.sm, &plan, rng) {
+                Ok(sm) => {
+                    self.replace_secure_messaging(sm);
+                    // The chip proves its key when it answers under the new keys.
+                    match self
+                        .sm
+                        .transmit(&mut self.link, &CommandApdu::select_aid(&AID_LDS1))
+                    {
+                        Ok(r) if r.sw.is_success() => AuthOutcome {
+                            passed: true,
+                            detail: format!(
+                                "ECDH on {:?}, session switched to {:?}",
+                                plan.parameters, plan.cipher
+                            ),
+                        },
+                        Ok(r) => AuthOutcome {
+                            passed: false,
+                            detail: format!("the chip answered {} under the new keys", r.sw),
+                        },
+                        Err(e) => AuthOutcome {
+                            passed: false,
+                            detail: e.to_string(),
+                        },
+                    }
+                }
+                Err(e) => AuthOutcome {
+                    passed: false,
+                    detail: e.to_string(),
+                },
+            },
+        )
+    }
+
+    #[cfg(feature = "pa")]
+    fn run_active_authentication<R: CryptoRng + ?Sized>(
+        &mut self,
+        files: &[(FileKind, Vec<u8>)],
+        rng: &mut R,
+    ) -> Option<AuthOutcome> {
+        let find = |dg| {
+            files
+                .iter()
+                .find(|(k, _)| *k == FileKind::Dg(dg))
+                .map(|(_, b)| b.as_slice())
+        };
+        let dg15 = crate::lds::Dg15::parse(find(DataGroup::Dg15)?).ok()?;
+        let dg14 = find(DataGroup::Dg14).and_then(|b| crate::lds::Dg14::parse(b).ok());
+        Some(
+            match crate::aa::authenticate(&mut self.link, &mut self.sm, &dg15, dg14.as_ref(), rng) {
+                Ok(()) => AuthOutcome {
+                    passed: true,
+                    detail: "the chip signed the challenge with DG15's key".to_owned(),
+                },
+                Err(e) => AuthOutcome {
+                    passed: false,
+                    detail: e.to_string(),
+                },
+            },
+        )
+    }
+
+    #[cfg(not(feature = "pa"))]
+    fn run_active_authentication<R: CryptoRng + ?Sized>(
+        &mut self,
+        _files: &[(FileKind, Vec<u8>)],
+        _rng: &mut R,
+    ) -> Option<AuthOutcome> {
+        None
     }
 }
 
@@ -833,7 +954,7 @@ where
     T: Transport + ?Sized,
     R: CryptoRng + ?Sized,
 {
-    Reader::open(transport, credential, options, rng)?.read_document(progress)
+    Reader::open(transport, credential, options, rng)?.read_document(rng, progress)
 }
 
 #[cfg(test)]
