@@ -27,6 +27,7 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 const ID: &str = "038174739054";
 const PHONE: &str = "0703513109";
 const QR: &str = "038174739054||Trần Ngọc Ngọc|07031974|Nữ|Phường Điện Biên, Thành phố Thanh Hóa, Tỉnh Thanh Hóa|21072021";
+const OFFICER_TOKEN: &str = "officer-token-for-tests-0001";
 const PASSWORD: &str = "Sao@Mai2024";
 
 struct Server {
@@ -57,6 +58,7 @@ async fn start(limits: app::Limits) -> Server {
         key_file: dir.join("server.key"),
         argon2_m_kib: 64,
         limits,
+        officers: vec![("CA-01".into(), OFFICER_TOKEN.into())],
     };
     let state = Arc::new(app::AppState::open(&settings).await.unwrap());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -150,6 +152,14 @@ async fn registration_otp_password_login_lockout() {
         "/v1/login",
         "/v1/logout",
         "/v1/account",
+        "/v1/dossiers",
+        "/v1/dossiers/current",
+        "/v1/officer/dossiers",
+        "/v1/officer/dossiers/{id}/approve",
+        "/v1/officer/dossiers/{id}/reject",
+        "/v1/activations",
+        "/v1/passcode",
+        "/v1/security-questions",
         "/healthz",
     ] {
         assert!(v["paths"][path].is_object(), "{path} missing");
@@ -392,6 +402,7 @@ async fn rate_limits_stop_brute_force() {
         otp_sends: 2,
         otp_checks: 3,
         logins: 3,
+        activations: 3,
     })
     .await;
     let (st, _) = s.post("/v1/registrations", register_body()).await;
@@ -446,5 +457,201 @@ async fn rate_limits_stop_brute_force() {
         .await;
     assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(error(&v).0, "rate_limited");
+    s.stop().await;
+}
+
+/// Registration, OTP, password and login; returns the session token.
+async fn registered(s: &Server) -> String {
+    let (st, v) = s.post("/v1/registrations", register_body()).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let code = code_of(&s.sms(1).await.1);
+    let (st, _) = s
+        .post("/v1/otp/verify", json!({ "id_number": ID, "code": code }))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, _) = s
+        .post(
+            "/v1/password",
+            json!({ "id_number": ID, "password": PASSWORD, "confirmation": PASSWORD }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, v) = s
+        .post(
+            "/v1/login",
+            json!({ "id_number": ID, "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    v["token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn level1_dossier_approval_activation() {
+    let s = start(app::Limits {
+        activations: 1000,
+        ..app::Limits::default()
+    })
+    .await;
+    let token = registered(&s).await;
+    let jpeg =
+        data_encoding::BASE64.encode(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F']);
+    let dossier = json!({ "qr": QR, "portrait_jpeg": jpeg, "email": "ngoc@example.vn" });
+
+    let (st, v) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/dossiers", s.base))
+                .json(&dossier),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "unauthorized");
+    let (st, v) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/dossiers", s.base))
+                .bearer_auth(&token)
+                .json(&json!({ "qr": QR, "portrait_jpeg": "AAAA" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error(&v),
+        ("invalid_field", "Thông tin nhập vào không hợp lệ.")
+    );
+    let (st, v) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/dossiers", s.base))
+                .bearer_auth(&token)
+                .json(&dossier),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(v["dossier"]["status"]["status"], "submitted");
+    let (st, v) = s
+        .send(
+            s.http
+                .get(format!("{}/v1/dossiers/current", s.base))
+                .bearer_auth(&token),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v["dossier"]["status"]["status"], "submitted");
+
+    // not identified yet
+    let activation = json!({ "id_number": ID, "phone": PHONE });
+    let (st, v) = s.post("/v1/activations", activation.clone()).await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert_eq!(
+        error(&v),
+        ("not_identified", eid_account::MSG_NOT_IDENTIFIED)
+    );
+
+    // officers only, with their own tokens
+    let list = format!("{}/v1/officer/dossiers", s.base);
+    let (st, _) = s.send(s.http.get(&list).bearer_auth(&token)).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let (st, v) = s.send(s.http.get(&list).bearer_auth(OFFICER_TOKEN)).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v["dossiers"][0]["id_number"], ID);
+    let approve = format!("{}/v1/officer/dossiers/{ID}/approve", s.base);
+    let (st, v) = s
+        .send(s.http.post(&approve).bearer_auth(OFFICER_TOKEN))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["dossier"]["status"]["status"], "approved");
+    let (to, text) = s.sms(2).await;
+    assert_eq!(to, PHONE);
+    assert_eq!(text, eid_account::approval_sms("Trần Ngọc Ngọc"));
+    let (st, v) = s
+        .send(s.http.post(&approve).bearer_auth(OFFICER_TOKEN))
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert_eq!(
+        error(&v),
+        ("no_dossier_pending", "Không có hồ sơ đang chờ xử lý.")
+    );
+    let (st, v) = s.send(s.http.get(&list).bearer_auth(OFFICER_TOKEN)).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v["dossiers"], json!([]));
+
+    // 50 simultaneous activations: exactly one succeeds
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let req = s
+            .http
+            .post(format!("{}/v1/activations", s.base))
+            .header("X-Device-Id", format!("phone-{i}"))
+            .json(&activation);
+        tasks.push(tokio::spawn(async move {
+            let r = req.send().await.unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        let (st, v) = t.await.unwrap();
+        if st == StatusCode::OK {
+            ok += 1;
+            assert_eq!(v["notices"][0]["code"], "activate_on_this_device");
+        } else {
+            assert!(
+                (st == StatusCode::CONFLICT && error(&v).0 == "version_conflict")
+                    || (st == StatusCode::TOO_MANY_REQUESTS && error(&v).0 == "otp_cooldown"),
+                "{st} {v}"
+            );
+        }
+    }
+    assert_eq!(ok, 1);
+
+    // OTP, passcode, two questions
+    let code = code_of(&s.sms(3).await.1);
+    let (st, v) = s
+        .post("/v1/otp/verify", json!({ "id_number": ID, "code": code }))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let (st, v) = s
+        .post(
+            "/v1/passcode",
+            json!({ "id_number": ID, "passcode": "123456", "confirmation": "123456" }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error(&v).0, "passcode_refused");
+    let (st, v) = s
+        .post(
+            "/v1/passcode",
+            json!({ "id_number": ID, "passcode": "480613", "confirmation": "480613" }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let (st, v) = s
+        .post(
+            "/v1/security-questions",
+            json!({ "id_number": ID, "answers": [
+                { "question": "first_pet", "answer": "Mực" },
+                { "question": "favourite_food", "answer": "Phở bò" } ] }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["notices"][0]["vi"], eid_account::MSG_ACTIVATED);
+    let (st, v) = s.post("/v1/activations", activation).await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert_eq!(
+        error(&v),
+        ("already_activated", eid_account::MSG_ALREADY_ACTIVATED)
+    );
+    let (st, v) = s
+        .send(
+            s.http
+                .get(format!("{}/v1/account", s.base))
+                .bearer_auth(&token),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v["level"], "level1");
+    assert_eq!(v["activated"], true);
     s.stop().await;
 }

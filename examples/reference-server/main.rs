@@ -54,6 +54,13 @@ struct Flags {
     /// Logins per ID and per client IP in a window.
     #[arg(long, env = "DINHDANH_LIMIT_LOGINS", default_value_t = 30)]
     limit_logins: u64,
+    /// Activation requests per ID and per client IP in a window.
+    #[arg(long, env = "DINHDANH_LIMIT_ACTIVATIONS", default_value_t = 10)]
+    limit_activations: u64,
+    /// An officer and the bearer token for the officer endpoints, as
+    /// `ID:TOKEN` (repeatable; the variable takes a comma-separated list).
+    #[arg(long = "officer", env = "DINHDANH_OFFICERS", value_delimiter = ',')]
+    officers: Vec<String>,
 }
 
 async fn shutdown_signal() {
@@ -97,7 +104,18 @@ async fn main() -> Result<(), String> {
             otp_sends: flags.limit_otp_sends,
             otp_checks: flags.limit_otp_checks,
             logins: flags.limit_logins,
+            activations: flags.limit_activations,
         },
+        officers: flags
+            .officers
+            .iter()
+            .map(|o| match o.split_once(':') {
+                Some((id, token)) if !id.is_empty() && token.len() >= 16 => {
+                    Ok((id.to_owned(), token.to_owned()))
+                }
+                _ => Err("--officer: ID:TOKEN with a token of 16 characters or more".to_owned()),
+            })
+            .collect::<Result<Vec<_>, String>>()?,
     };
     let state = Arc::new(app::AppState::open(&settings).await?);
     let listener = tokio::net::TcpListener::bind(&flags.listen)

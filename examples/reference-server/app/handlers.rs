@@ -28,15 +28,15 @@ use super::{AppState, new_token, now, token_hash};
 type Shared = State<Arc<AppState>>;
 type Peer = ConnectInfo<SocketAddr>;
 
-fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+pub(crate) fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("JSON body: {e}")))
 }
 
-fn id_number(s: &str) -> Result<IdNumber, ApiError> {
+pub(crate) fn id_number(s: &str) -> Result<IdNumber, ApiError> {
     IdNumber::parse(s.trim()).map_err(|_| AccountError::InvalidField("id_number").into())
 }
 
-fn notices(n: &[Notice]) -> Value {
+pub(crate) fn notices(n: &[Notice]) -> Value {
     Value::Array(
         n.iter()
             .map(|n| json!({ "code": n, "vi": n.vi(), "en": n.en() }))
@@ -55,7 +55,7 @@ fn level_json(a: &Account) -> Value {
     }
 }
 
-fn phase(a: &Account) -> String {
+pub(crate) fn phase(a: &Account) -> String {
     format!("{:?}", a.phase())
 }
 
@@ -268,7 +268,7 @@ struct LoginBody {
     password: String,
 }
 
-fn device(headers: &HeaderMap) -> Result<DeviceId, ApiError> {
+pub(crate) fn device_header(headers: &HeaderMap) -> Result<DeviceId, ApiError> {
     let raw = headers
         .get("x-device-id")
         .and_then(|v| v.to_str().ok())
@@ -286,7 +286,7 @@ pub(crate) async fn login(
 ) -> Result<Response, ApiError> {
     let b: LoginBody = parse(&body)?;
     let id = id_number(&b.id_number)?;
-    let device = device(&headers)?;
+    let device = device_header(&headers)?;
     let l = state.limits;
     state
         .limit(format!("login_ip:{}", peer.ip()), l.logins)

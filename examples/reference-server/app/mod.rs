@@ -4,6 +4,7 @@
 
 pub(crate) mod error;
 pub(crate) mod handlers;
+pub(crate) mod level1;
 pub(crate) mod openapi;
 pub(crate) mod registry;
 pub(crate) mod sms;
@@ -47,6 +48,8 @@ pub(crate) struct Settings {
     pub(crate) argon2_m_kib: u32,
     /// Rate limits: requests per window per key.
     pub(crate) limits: Limits,
+    /// Officers: (officer id, bearer token).
+    pub(crate) officers: Vec<(String, String)>,
 }
 
 /// Rate limits (fixed windows, counted in the database).
@@ -60,6 +63,8 @@ pub(crate) struct Limits {
     pub(crate) otp_checks: u64,
     /// Logins per ID and per IP.
     pub(crate) logins: u64,
+    /// Activation requests per ID and per IP.
+    pub(crate) activations: u64,
 }
 
 impl Default for Limits {
@@ -69,6 +74,7 @@ impl Default for Limits {
             otp_sends: 10,
             otp_checks: 30,
             logins: 30,
+            activations: 10,
         }
     }
 }
@@ -87,6 +93,8 @@ pub(crate) struct AppState {
     pub(crate) limits: Limits,
     /// Wakes the outbox dispatcher.
     pub(crate) outbox_ready: Notify,
+    /// Officer id by SHA-256 of the officer's token.
+    pub(crate) officers: std::collections::HashMap<String, String>,
 }
 
 /// Now, Unix seconds.
@@ -121,12 +129,22 @@ fn server_secret(path: &PathBuf) -> Result<[u8; 32], String> {
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             getrandom::fill(&mut key).map_err(|e| format!("random: {e}"))?;
-            std::fs::write(path, hex::encode(key)).map_err(|e| format!("key file: {e}"))?;
+            write_private(path, &hex::encode(key)).map_err(|e| format!("key file: {e}"))?;
             tracing::info!(path = %path.display(), "created a new server key file");
         }
         Err(e) => return Err(format!("key file {}: {e}", path.display())),
     }
     Ok(key)
+}
+
+/// Writes a new file readable by its owner only.
+fn write_private(path: &PathBuf, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())
 }
 
 fn derive(secret: &[u8; 32], label: &str) -> [u8; 32] {
@@ -169,6 +187,11 @@ impl AppState {
             keys: Keys { hasher, otp_key },
             limits: settings.limits,
             outbox_ready: Notify::new(),
+            officers: settings
+                .officers
+                .iter()
+                .map(|(id, token)| (token_hash(token), id.clone()))
+                .collect(),
         })
     }
 
@@ -201,9 +224,24 @@ impl AppState {
         registry: Option<RegistryAnswer>,
         device_use: Option<DeviceUse>,
     ) -> Result<(Account, Decision), ApiError> {
+        self.execute_guarded(id, action, registry, device_use, |_, _| Ok(()))
+            .await
+    }
+
+    /// [`AppState::execute`] with a server-side check on the same state the
+    /// command is decided on (so a concurrent change makes the append fail).
+    pub(crate) async fn execute_guarded(
+        &self,
+        id: &IdNumber,
+        action: Action,
+        registry: Option<RegistryAnswer>,
+        device_use: Option<DeviceUse>,
+        guard: impl FnOnce(&Account, u64) -> Result<(), ApiError>,
+    ) -> Result<(Account, Decision), ApiError> {
         let account = self.account(id).await?;
         let version = account.version();
         let t = now();
+        guard(&account, t)?;
         let mut rng = getrandom::SysRng;
         // Argon2 hashing happens in decide: off the async threads.
         let outcome = tokio::task::block_in_place(|| {
@@ -295,6 +333,14 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/login", post(handlers::login))
         .route("/v1/logout", post(handlers::logout))
         .route("/v1/account", get(handlers::account))
+        .route("/v1/dossiers", post(level1::submit))
+        .route("/v1/dossiers/current", get(level1::status))
+        .route("/v1/officer/dossiers", get(level1::list))
+        .route("/v1/officer/dossiers/{id}/approve", post(level1::approve))
+        .route("/v1/officer/dossiers/{id}/reject", post(level1::reject))
+        .route("/v1/activations", post(level1::activate))
+        .route("/v1/passcode", post(level1::set_passcode))
+        .route("/v1/security-questions", post(level1::set_questions))
         .with_state(state)
 }
 

@@ -131,6 +131,67 @@ pub(crate) fn spec() -> Value {
                 "security": [ { "bearer": [] } ],
                 "responses": { "204": { "description": "logged out" }, "401": error_response("unauthorized") }
             } },
+            "/v1/dossiers": { "post": {
+                "summary": "Submit a level-1 dossier (logged in): the card's QR payload and a portrait JPEG (base64). Chip files and passive authentication are not implemented yet",
+                "security": [ { "bearer": [] } ],
+                "requestBody": body(json!({ "type": "object", "required": ["qr", "portrait_jpeg"],
+                    "properties": { "qr": { "type": "string" }, "portrait_jpeg": { "type": "string", "contentEncoding": "base64" }, "email": { "type": "string" } } })),
+                "responses": {
+                    "201": { "description": "submitted; the dossier" },
+                    "401": error_response("unauthorized, not_logged_in"),
+                    "409": error_response("dossier_pending, level_already_held, step_out_of_order"),
+                    "422": error_response("invalid_field, card_mismatch")
+                }
+            } },
+            "/v1/dossiers/current": { "get": {
+                "summary": "The logged-in citizen's dossier and its status (submitted, approved, not_accepted with a reason)",
+                "security": [ { "bearer": [] } ],
+                "responses": { "200": { "description": "phase and dossier (null when none)" }, "401": error_response("unauthorized") }
+            } },
+            "/v1/officer/dossiers": { "get": {
+                "summary": "Dossiers waiting for review (officer token)",
+                "security": [ { "bearer": [] } ],
+                "responses": { "200": { "description": "the dossiers" }, "401": error_response("unauthorized") }
+            } },
+            "/v1/officer/dossiers/{id}/approve": { "post": {
+                "summary": "Approve the pending dossier (officer token); queues the approval SMS",
+                "security": [ { "bearer": [] } ],
+                "parameters": [ { "name": "id", "in": "path", "required": true, "schema": id } ],
+                "responses": { "200": { "description": "approved" }, "401": error_response("unauthorized"), "409": error_response("no_dossier_pending") }
+            } },
+            "/v1/officer/dossiers/{id}/reject": { "post": {
+                "summary": "Reject the pending dossier with a reason (officer token)",
+                "security": [ { "bearer": [] } ],
+                "parameters": [ { "name": "id", "in": "path", "required": true, "schema": id } ],
+                "requestBody": body(json!({ "type": "object", "required": ["reason"],
+                    "properties": { "reason": { "description": "\"photo_below_standard\", \"data_mismatch\" or {\"other\": text}" } } })),
+                "responses": { "200": { "description": "not accepted" }, "401": error_response("unauthorized"), "409": error_response("no_dossier_pending") }
+            } },
+            "/v1/activations": { "post": {
+                "summary": "Start the activation: ID number and phone; device from X-Device-Id; sends an OTP",
+                "parameters": [ { "name": "X-Device-Id", "in": "header", "required": false, "schema": { "type": "string" } } ],
+                "requestBody": body(json!({ "type": "object", "required": ["id_number", "phone"],
+                    "properties": { "id_number": id, "phone": { "type": "string" } } })),
+                "responses": {
+                    "200": { "description": "OTP sent; device notice" },
+                    "409": error_response("not_identified, already_activated, version_conflict"),
+                    "422": error_response("id_or_phone_mismatch"),
+                    "429": error_response("otp_cooldown, rate_limited")
+                }
+            } },
+            "/v1/passcode": { "post": {
+                "summary": "Set the 6-digit passcode (activation step after the OTP)",
+                "requestBody": body(json!({ "type": "object", "required": ["id_number", "passcode", "confirmation"],
+                    "properties": { "id_number": id, "passcode": { "type": "string" }, "confirmation": { "type": "string" } } })),
+                "responses": { "200": { "description": "set" }, "409": error_response("step_out_of_order"), "422": error_response("passcode_refused, passcode_confirmation_mismatch") }
+            } },
+            "/v1/security-questions": { "post": {
+                "summary": "Set two security questions and answers (last activation step)",
+                "requestBody": body(json!({ "type": "object", "required": ["id_number", "answers"],
+                    "properties": { "id_number": id, "answers": { "type": "array", "items": { "type": "object",
+                        "properties": { "question": { "type": "string" }, "answer": { "type": "string" } } } } } })),
+                "responses": { "200": { "description": "activated; notice" }, "409": error_response("step_out_of_order"), "422": error_response("questions_refused") }
+            } },
             "/v1/account": { "get": {
                 "summary": "The logged-in citizen's account: phase, level, name, phone",
                 "security": [ { "bearer": [] } ],

@@ -145,6 +145,15 @@ fn to_u64(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
+/// A session id is a random u64: stored bit for bit in a signed column.
+fn id_to_i64(v: u64) -> i64 {
+    i64::from_be_bytes(v.to_be_bytes())
+}
+
+fn id_from_i64(v: i64) -> u64 {
+    u64::from_be_bytes(v.to_be_bytes())
+}
+
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
@@ -475,7 +484,7 @@ macro_rules! storage_impl {
                 .bind(token_hash)
                 .bind(&session.kind)
                 .bind(&session.subject)
-                .bind(to_i64(session.session_id))
+                .bind(id_to_i64(session.session_id))
                 .bind(to_i64(session.expires_at))
                 .execute(&self.pool)
                 .await?;
@@ -497,7 +506,7 @@ macro_rules! storage_impl {
                     Some(r) => Ok(Some(StoredSession {
                         kind: r.try_get(0)?,
                         subject: r.try_get(1)?,
-                        session_id: to_u64(r.try_get(2)?),
+                        session_id: id_from_i64(r.try_get(2)?),
                         expires_at: to_u64(r.try_get(3)?),
                     })),
                 }

@@ -1,0 +1,289 @@
+//! Level 1 and activation: dossier submission and status, officer review,
+//! activation (device check, OTP, passcode, security questions).
+//!
+//! Not yet here: the chip files (DG1, DG2, DG13, SOD) with passive
+//! authentication; this slice takes the card's QR payload and a portrait.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use cccd::qr::QrData;
+use eid_account::{
+    Account, AccountError, Action, CardData, DeviceId, DeviceUse, DossierStatus, Flow, OfficerId,
+    Phone, PhotoRef, RejectionReason,
+};
+use eid_credentials::SecretString;
+use serde::Deserialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::error::ApiError;
+use super::handlers::{citizen, device_header, id_number, notices, parse, phase};
+use super::store::Storage;
+use super::{AppState, token_hash};
+
+type Shared = State<Arc<AppState>>;
+
+#[derive(Deserialize)]
+struct DossierBody {
+    qr: String,
+    /// The portrait JPEG, base64.
+    portrait_jpeg: String,
+    #[serde(default)]
+    email: Option<String>,
+}
+
+/// `POST /v1/dossiers`: a level-1 dossier (logged in).
+pub(crate) async fn submit(
+    State(state): Shared,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let (_, id, session) = citizen(&state, &headers).await?;
+    let b: DossierBody = parse(&body)?;
+    let qr = QrData::parse(b.qr.as_bytes())
+        .map_err(|_| ApiError::from(AccountError::InvalidField("qr")))?;
+    let jpeg = data_encoding::BASE64
+        .decode(b.portrait_jpeg.trim().as_bytes())
+        .map_err(|_| ApiError::from(AccountError::InvalidField("portrait_jpeg")))?;
+    if !jpeg.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Err(AccountError::InvalidField("portrait_jpeg").into());
+    }
+    let portrait = PhotoRef(format!("sha256:{}", hex::encode(Sha256::digest(&jpeg))));
+    let (account, _) = state
+        .execute(
+            &id,
+            Action::SubmitLevel1Dossier {
+                session,
+                card: CardData::from_qr(&qr),
+                portrait,
+                email: b.email,
+            },
+            None,
+            None,
+        )
+        .await?;
+    tracing::info!(account = %id.as_str(), "level-1 dossier submitted");
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "phase": phase(&account), "dossier": account.dossier() })),
+    )
+        .into_response())
+}
+
+/// `GET /v1/dossiers/current`: the logged-in citizen's dossier and status.
+pub(crate) async fn status(State(state): Shared, headers: HeaderMap) -> Result<Response, ApiError> {
+    let (_, id, _) = citizen(&state, &headers).await?;
+    let account = state.account(&id).await?;
+    Ok(Json(json!({ "phase": phase(&account), "dossier": account.dossier() })).into_response())
+}
+
+/// The officer of the `Authorization: Bearer` token.
+fn officer(state: &AppState, headers: &HeaderMap) -> Result<OfficerId, ApiError> {
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(ApiError::unauthorized)?;
+    state
+        .officers
+        .get(&token_hash(token.trim()))
+        .map(|id| OfficerId(id.clone()))
+        .ok_or_else(ApiError::unauthorized)
+}
+
+/// `GET /v1/officer/dossiers`: dossiers waiting for review.
+pub(crate) async fn list(State(state): Shared, headers: HeaderMap) -> Result<Response, ApiError> {
+    officer(&state, &headers)?;
+    let mut out = Vec::new();
+    for id in state.store.accounts().await? {
+        let Ok(id) = cccd::IdNumber::parse(&id) else {
+            continue;
+        };
+        let account = state.account(&id).await?;
+        if let Some(d) = account.dossier()
+            && d.status == DossierStatus::Submitted
+        {
+            out.push(json!({ "id_number": id.as_str(), "dossier": d }));
+        }
+    }
+    Ok(Json(json!({ "dossiers": out })).into_response())
+}
+
+/// `POST /v1/officer/dossiers/{id}/approve`.
+pub(crate) async fn approve(
+    State(state): Shared,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let officer = officer(&state, &headers)?;
+    let id = id_number(&id)?;
+    let (account, _) = state
+        .execute(&id, Action::ApproveDossier { officer }, None, None)
+        .await?;
+    tracing::info!(account = %id.as_str(), "dossier approved");
+    Ok(Json(json!({ "phase": phase(&account), "dossier": account.dossier() })).into_response())
+}
+
+#[derive(Deserialize)]
+struct RejectBody {
+    reason: RejectionReason,
+}
+
+/// `POST /v1/officer/dossiers/{id}/reject`.
+pub(crate) async fn reject(
+    State(state): Shared,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let officer = officer(&state, &headers)?;
+    let id = id_number(&id)?;
+    let b: RejectBody = parse(&body)?;
+    let (account, _) = state
+        .execute(
+            &id,
+            Action::RejectDossier {
+                officer,
+                reason: b.reason,
+            },
+            None,
+            None,
+        )
+        .await?;
+    Ok(Json(json!({ "phase": phase(&account), "dossier": account.dossier() })).into_response())
+}
+
+/// Whether `device` is bound to another identified account (a scan of the
+/// accounts: a device index table is future work).
+async fn device_use(state: &AppState, own: &str, device: &DeviceId) -> Result<DeviceUse, ApiError> {
+    for id in state.store.accounts().await? {
+        if id == own {
+            continue;
+        }
+        let Ok(id) = cccd::IdNumber::parse(&id) else {
+            continue;
+        };
+        let a = state.account(&id).await?;
+        if a.is_active() && a.device() == Some(device) {
+            return Ok(DeviceUse::InUseByOtherAccounts);
+        }
+    }
+    Ok(DeviceUse::Free)
+}
+
+/// Restarting an activation sends a new code: while the last one is
+/// younger than the resend cooldown, refuse as "Gửi lại mã" would
+/// (`eid-account` restarts the flow without that check, so 50 simultaneous
+/// requests could otherwise succeed one after another).
+fn activation_cooldown(a: &Account, now: u64, cooldown: u64) -> Result<(), ApiError> {
+    if let (Some(Flow::Activation { .. }), Some(otp)) = (a.flow(), a.otp()) {
+        let ready = otp.sent_at().saturating_add(cooldown);
+        if now < ready {
+            return Err(AccountError::OtpCooldown {
+                seconds_left: ready - now,
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct ActivationBody {
+    id_number: String,
+    phone: String,
+}
+
+/// `POST /v1/activations`: ID number and phone, device from `X-Device-Id`;
+/// sends the activation OTP.
+pub(crate) async fn activate(
+    State(state): Shared,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let b: ActivationBody = parse(&body)?;
+    let id = id_number(&b.id_number)?;
+    let phone = Phone::parse(&b.phone)?;
+    let device = device_header(&headers)?;
+    let l = state.limits;
+    state
+        .limit(format!("activation_ip:{}", peer.ip()), l.activations)
+        .await?;
+    state
+        .limit(format!("activation_id:{}", id.as_str()), l.activations)
+        .await?;
+    let used = device_use(&state, id.as_str(), &device).await?;
+    let cooldown = state.policies.otp.resend_cooldown_secs;
+    let (account, decision) = state
+        .execute_guarded(
+            &id,
+            Action::StartActivation {
+                id_number: id,
+                phone,
+                device,
+            },
+            None,
+            Some(used),
+            |a, now| activation_cooldown(a, now, cooldown),
+        )
+        .await?;
+    let expires_at = account.otp().map(|c| c.expires_at());
+    Ok(Json(json!({ "phase": phase(&account), "otp_expires_at": expires_at, "notices": notices(&decision.notices) }))
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct PasscodeBody {
+    id_number: String,
+    passcode: String,
+    confirmation: String,
+}
+
+/// `POST /v1/passcode`: the activation's passcode step.
+pub(crate) async fn set_passcode(State(state): Shared, body: Bytes) -> Result<Response, ApiError> {
+    let b: PasscodeBody = parse(&body)?;
+    let id = id_number(&b.id_number)?;
+    let action = Action::SetPasscode {
+        passcode: SecretString::from(b.passcode),
+        confirmation: SecretString::from(b.confirmation),
+    };
+    let (account, _) = state.execute(&id, action, None, None).await?;
+    Ok(Json(json!({ "phase": phase(&account) })).into_response())
+}
+
+#[derive(Deserialize)]
+struct Answer {
+    question: String,
+    answer: String,
+}
+
+#[derive(Deserialize)]
+struct QuestionsBody {
+    id_number: String,
+    answers: Vec<Answer>,
+}
+
+/// `POST /v1/security-questions`: the activation's last step.
+pub(crate) async fn set_questions(State(state): Shared, body: Bytes) -> Result<Response, ApiError> {
+    let b: QuestionsBody = parse(&body)?;
+    let id = id_number(&b.id_number)?;
+    let answers = b
+        .answers
+        .into_iter()
+        .map(|a| (a.question, SecretString::from(a.answer)))
+        .collect();
+    let (account, decision) = state
+        .execute(&id, Action::SetSecurityQuestions { answers }, None, None)
+        .await?;
+    Ok(
+        Json(json!({ "phase": phase(&account), "notices": notices(&decision.notices) }))
+            .into_response(),
+    )
+}
