@@ -655,3 +655,102 @@ async fn level1_dossier_approval_activation() {
     assert_eq!(v["activated"], true);
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_otp_checks_and_rejection() {
+    let s = start(app::Limits {
+        otp_checks: 1000,
+        ..app::Limits::default()
+    })
+    .await;
+    let (st, _) = s.post("/v1/registrations", register_body()).await;
+    assert_eq!(st, StatusCode::CREATED);
+    let code = code_of(&s.sms(1).await.1);
+    // 50 simultaneous checks of the right code: at most one succeeds
+    let mut tasks = Vec::new();
+    for _ in 0..50 {
+        let req = s
+            .http
+            .post(format!("{}/v1/otp/verify", s.base))
+            .json(&json!({ "id_number": ID, "code": code }));
+        tasks.push(tokio::spawn(async move {
+            let r = req.send().await.unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        let (st, v) = t.await.unwrap();
+        if st == StatusCode::OK {
+            ok += 1;
+        } else {
+            assert_eq!(st, StatusCode::CONFLICT, "{v}");
+            assert!(
+                ["version_conflict", "step_out_of_order"].contains(&error(&v).0),
+                "{v}"
+            );
+        }
+    }
+    assert_eq!(ok, 1);
+
+    // password, login, dossier; the officer does not accept it
+    let (st, _) = s
+        .post(
+            "/v1/password",
+            json!({ "id_number": ID, "password": PASSWORD, "confirmation": PASSWORD }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, v) = s
+        .post(
+            "/v1/login",
+            json!({ "id_number": ID, "password": PASSWORD }),
+        )
+        .await;
+    let token = v["token"].as_str().unwrap().to_owned();
+    let jpeg = data_encoding::BASE64.encode(&[0xFF, 0xD8, 0xFF, 0xE0]);
+    let (st, _) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/dossiers", s.base))
+                .bearer_auth(&token)
+                .json(&json!({ "qr": QR, "portrait_jpeg": jpeg })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+    let reject = format!("{}/v1/officer/dossiers/{ID}/reject", s.base);
+    let (st, v) = s
+        .send(
+            s.http
+                .post(&reject)
+                .bearer_auth(OFFICER_TOKEN)
+                .json(&json!({ "reason": "photo_below_standard" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["dossier"]["status"]["status"], "not_accepted");
+    let (st, v) = s
+        .send(
+            s.http
+                .get(format!("{}/v1/dossiers/current", s.base))
+                .bearer_auth(&token),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v["dossier"]["status"]["reason"], "photo_below_standard");
+    // a citizen token is no officer token
+    let (st, v) = s
+        .send(
+            s.http
+                .post(&reject)
+                .bearer_auth(&token)
+                .json(&json!({ "reason": "data_mismatch" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        error(&v),
+        ("unauthorized", "Vui lòng đăng nhập để tiếp tục.")
+    );
+    s.stop().await;
+}
