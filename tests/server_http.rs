@@ -160,6 +160,7 @@ async fn registration_otp_password_login_lockout() {
         "/v1/activations",
         "/v1/passcode",
         "/v1/security-questions",
+        "/v1/admin/report",
         "/healthz",
     ] {
         assert!(v["paths"][path].is_object(), "{path} missing");
@@ -637,6 +638,37 @@ async fn level1_dossier_approval_activation() {
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(v["notices"][0]["vi"], eid_account::MSG_ACTIVATED);
+    // the admin report, JSON and CSV (officers only)
+    let report = format!("{}/v1/admin/report", s.base);
+    let (st, _) = s.send(s.http.get(&report).bearer_auth(&token)).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let (st, v) = s.send(s.http.get(&report).bearer_auth(OFFICER_TOKEN)).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(
+        v["accounts"][0],
+        json!({ "id_number": ID, "full_name": "Trần Ngọc Ngọc", "date_of_birth": "1974-03-07",
+            "permanent_residence": "Phường Điện Biên, Thành phố Thanh Hóa, Tỉnh Thanh Hóa",
+            "phone": PHONE, "level": "level1", "activated": true,
+            "registered_at": v["accounts"][0]["registered_at"] })
+    );
+    let csv = s
+        .http
+        .get(format!("{report}?format=csv&since=0"))
+        .bearer_auth(OFFICER_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id_number,full_name,date_of_birth,permanent_residence,phone,level,activated,registered_at"
+    );
+    assert!(lines[1].starts_with("038174739054,Trần Ngọc Ngọc,1974-03-07,\"Phường Điện Biên, Thành phố Thanh Hóa, Tỉnh Thanh Hóa\",0703513109,level1,true,"), "{csv}");
+    assert_eq!(lines.len(), 2);
+
     let (st, v) = s.post("/v1/activations", activation).await;
     assert_eq!(st, StatusCode::CONFLICT);
     assert_eq!(

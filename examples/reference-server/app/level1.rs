@@ -84,7 +84,7 @@ pub(crate) async fn status(State(state): Shared, headers: HeaderMap) -> Result<R
 }
 
 /// The officer of the `Authorization: Bearer` token.
-fn officer(state: &AppState, headers: &HeaderMap) -> Result<OfficerId, ApiError> {
+pub(crate) fn officer(state: &AppState, headers: &HeaderMap) -> Result<OfficerId, ApiError> {
     let token = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())

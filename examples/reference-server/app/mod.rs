@@ -7,6 +7,7 @@ pub(crate) mod handlers;
 pub(crate) mod level1;
 pub(crate) mod openapi;
 pub(crate) mod registry;
+pub(crate) mod report;
 pub(crate) mod sms;
 pub(crate) mod store;
 
@@ -339,6 +340,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/officer/dossiers/{id}/approve", post(level1::approve))
         .route("/v1/officer/dossiers/{id}/reject", post(level1::reject))
         .route("/v1/activations", post(level1::activate))
+        .route("/v1/admin/report", get(report::report))
         .route("/v1/passcode", post(level1::set_passcode))
         .route("/v1/security-questions", post(level1::set_questions))
         .with_state(state)

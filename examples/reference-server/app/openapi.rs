@@ -192,6 +192,15 @@ pub(crate) fn spec() -> Value {
                         "properties": { "question": { "type": "string" }, "answer": { "type": "string" } } } } } })),
                 "responses": { "200": { "description": "activated; notice" }, "409": error_response("step_out_of_order"), "422": error_response("questions_refused") }
             } },
+            "/v1/admin/report": { "get": {
+                "summary": "The weekly list for enterprises (officer token): ID number, name, date of birth, residence, phone, level (app_account, level1, level2), activated",
+                "security": [ { "bearer": [] } ],
+                "parameters": [
+                    { "name": "since", "in": "query", "required": false, "schema": { "type": "integer" }, "description": "Unix seconds; default: 7 days ago" },
+                    { "name": "format", "in": "query", "required": false, "schema": { "enum": ["json", "csv"] } }
+                ],
+                "responses": { "200": { "description": "JSON {since, accounts} or text/csv" }, "400": error_response("bad_request"), "401": error_response("unauthorized") }
+            } },
             "/v1/account": { "get": {
                 "summary": "The logged-in citizen's account: phase, level, name, phone",
                 "security": [ { "bearer": [] } ],

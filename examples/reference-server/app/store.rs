@@ -97,8 +97,7 @@ pub(crate) trait Storage: Send + Sync {
         outbox: &[OutboxMessage],
         now: u64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// Every account id with at least one event (for the admin report).
-    #[allow(dead_code)]
+    /// Every account id with at least one event.
     fn accounts(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
     /// Claims up to `limit` unsent messages not claimed since `now - lease`.
     fn claim_outbox(
