@@ -49,10 +49,85 @@ fn temp_dir() -> PathBuf {
     dir
 }
 
-async fn start(limits: app::Limits) -> Server {
+/// Where a case runs.
+#[derive(Clone)]
+enum Backend {
+    Sqlite,
+    /// A PostgreSQL URL; each case gets a schema of its own.
+    Postgres(String),
+}
+
+static SCHEMA: AtomicU64 = AtomicU64::new(0);
+
+async fn database_url(backend: &Backend, dir: &std::path::Path) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}", dir.join("server.db").display()),
+        Backend::Postgres(url) => {
+            let schema = format!(
+                "http_{}_{}_{}",
+                std::process::id(),
+                app::now(),
+                SCHEMA.fetch_add(1, Ordering::SeqCst)
+            );
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}options=-c%20search_path%3D{schema}")
+        }
+    }
+}
+
+/// Runs a case on SQLite, and on PostgreSQL when
+/// `DINHDANH_TEST_POSTGRES_URL` is set.
+macro_rules! on_both {
+    ($case:ident, $sqlite:ident, $postgres:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $sqlite() {
+            $case(Backend::Sqlite).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $postgres() {
+            match std::env::var("DINHDANH_TEST_POSTGRES_URL") {
+                Ok(url) => $case(Backend::Postgres(url)).await,
+                Err(_) => println!(
+                    "{}: skipped (DINHDANH_TEST_POSTGRES_URL is not set)",
+                    stringify!($postgres)
+                ),
+            }
+        }
+    };
+}
+
+on_both!(
+    registration_otp_password_login_lockout,
+    registration_sqlite,
+    registration_postgres
+);
+on_both!(
+    rate_limits_stop_brute_force,
+    rate_limits_sqlite,
+    rate_limits_postgres
+);
+on_both!(
+    level1_dossier_approval_activation,
+    level1_activation_sqlite,
+    level1_activation_postgres
+);
+on_both!(
+    concurrent_otp_checks_and_rejection,
+    otp_race_rejection_sqlite,
+    otp_race_rejection_postgres
+);
+
+async fn start(limits: app::Limits, backend: &Backend) -> Server {
     let dir = temp_dir();
     let settings = app::Settings {
-        database_url: format!("sqlite://{}", dir.join("server.db").display()),
+        database_url: database_url(backend, &dir).await,
         registry: PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("examples/reference-server/registry.csv"),
         key_file: dir.join("server.key"),
@@ -132,14 +207,17 @@ fn register_body() -> Value {
     json!({ "id_number": ID, "phone": PHONE, "qr": QR, "terms_accepted": true })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn registration_otp_password_login_lockout() {
-    let s = start(app::Limits::default()).await;
+async fn registration_otp_password_login_lockout(backend: Backend) {
+    let s = start(app::Limits::default(), &backend).await;
 
     let (st, v) = s.send(s.http.get(format!("{}/healthz", s.base))).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(v["status"], "ok");
-    assert_eq!(v["backend"], "sqlite");
+    let expected = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres(_) => "postgres",
+    };
+    assert_eq!(v["backend"], expected);
 
     let (st, v) = s.send(s.http.get(format!("{}/openapi.json", s.base))).await;
     assert_eq!(st, StatusCode::OK);
@@ -396,15 +474,17 @@ async fn registration_otp_password_login_lockout() {
     s.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn rate_limits_stop_brute_force() {
-    let s = start(app::Limits {
-        window_secs: 3600,
-        otp_sends: 2,
-        otp_checks: 3,
-        logins: 3,
-        activations: 3,
-    })
+async fn rate_limits_stop_brute_force(backend: Backend) {
+    let s = start(
+        app::Limits {
+            window_secs: 3600,
+            otp_sends: 2,
+            otp_checks: 3,
+            logins: 3,
+            activations: 3,
+        },
+        &backend,
+    )
     .await;
     let (st, _) = s.post("/v1/registrations", register_body()).await;
     assert_eq!(st, StatusCode::CREATED);
@@ -487,12 +567,14 @@ async fn registered(s: &Server) -> String {
     v["token"].as_str().unwrap().to_owned()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn level1_dossier_approval_activation() {
-    let s = start(app::Limits {
-        activations: 1000,
-        ..app::Limits::default()
-    })
+async fn level1_dossier_approval_activation(backend: Backend) {
+    let s = start(
+        app::Limits {
+            activations: 1000,
+            ..app::Limits::default()
+        },
+        &backend,
+    )
     .await;
     let token = registered(&s).await;
     let jpeg =
@@ -688,12 +770,14 @@ async fn level1_dossier_approval_activation() {
     s.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_otp_checks_and_rejection() {
-    let s = start(app::Limits {
-        otp_checks: 1000,
-        ..app::Limits::default()
-    })
+async fn concurrent_otp_checks_and_rejection(backend: Backend) {
+    let s = start(
+        app::Limits {
+            otp_checks: 1000,
+            ..app::Limits::default()
+        },
+        &backend,
+    )
     .await;
     let (st, _) = s.post("/v1/registrations", register_body()).await;
     assert_eq!(st, StatusCode::CREATED);
