@@ -503,3 +503,23 @@ fn crl_with_a_bad_signature_fails_revocation() {
         )]
     );
 }
+
+#[test]
+fn ds_with_an_unknown_critical_extension() {
+    // RFC 5280 §4.2: a certificate with a critical extension the verifier
+    // does not process must be refused.
+    let v = run("sod-unknown-critical-extension.bin");
+    assert_eq!(
+        failures(&v),
+        vec![(
+            "chain".into(),
+            Status::Failed,
+            "unknown-critical-extension".into()
+        )]
+    );
+    assert!(
+        v.chain.reason.contains("1.3.6.1.4.1.55555.1"),
+        "{}",
+        v.chain.reason
+    );
+}

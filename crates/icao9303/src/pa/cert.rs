@@ -240,6 +240,38 @@ impl Certificate {
             .and_then(|(_, a)| a.key_identifier.map(|k| k.as_bytes().to_vec()))
     }
 
+    /// The OID of the first extension marked critical that this verifier
+    /// does not process, if any: RFC 5280 §4.2 says such a certificate must
+    /// be refused.
+    pub(crate) fn unprocessed_critical_extension(&self) -> Option<String> {
+        /// Processed here (basic constraints, key usage, key identifiers),
+        /// or informational without a constraint to enforce (names,
+        /// policies, private key usage period, CRL distribution points,
+        /// extended key usage, ICAO's document type list and name change).
+        const PROCESSED: [&str; 12] = [
+            "2.5.29.14",        // subjectKeyIdentifier
+            "2.5.29.15",        // keyUsage
+            "2.5.29.16",        // privateKeyUsagePeriod
+            "2.5.29.17",        // subjectAltName
+            "2.5.29.18",        // issuerAltName
+            "2.5.29.19",        // basicConstraints
+            "2.5.29.31",        // cRLDistributionPoints
+            "2.5.29.32",        // certificatePolicies
+            "2.5.29.35",        // authorityKeyIdentifier
+            "2.5.29.37",        // extKeyUsage
+            "2.23.136.1.1.6.1", // ICAO nameChange
+            "2.23.136.1.1.6.2", // ICAO documentTypeList
+        ];
+        self.parsed
+            .tbs_certificate()
+            .extensions()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.critical)
+            .map(|e| e.extn_id.to_string())
+            .find(|oid| !PROCESSED.contains(&oid.as_str()))
+    }
+
     /// The key usage extension: `Ok(None)` when absent.
     pub(crate) fn key_usage(&self) -> Result<Option<KeyUsage>, PaErrorKind> {
         self.parsed

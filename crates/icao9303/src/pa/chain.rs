@@ -52,6 +52,12 @@ fn may_issue(issuer: &Certificate, cert: &Certificate) -> bool {
 /// Rules for a certificate that signs others: keyCertSign when key usage
 /// is present, CA when basic constraints are.
 fn check_ca(c: &Certificate) -> Result<(), String> {
+    if let Some(oid) = c.unprocessed_critical_extension() {
+        return Err(format!(
+            "{} has a critical extension {oid} this verifier does not process",
+            c.subject()
+        ));
+    }
     match c.key_usage() {
         Ok(Some(ku)) if !ku.key_cert_sign() => {
             return Err(format!("{} lacks the keyCertSign key usage", c.subject()));
@@ -66,13 +72,23 @@ fn check_ca(c: &Certificate) -> Result<(), String> {
     }
 }
 
-fn check_leaf(c: &Certificate) -> Result<(), String> {
+/// Rules for the signer itself; the error carries the verdict's code.
+fn check_leaf(c: &Certificate) -> Result<(), (&'static str, String)> {
+    if let Some(oid) = c.unprocessed_critical_extension() {
+        return Err((
+            "unknown-critical-extension",
+            format!(
+                "{} has a critical extension {oid} this verifier does not process",
+                c.subject()
+            ),
+        ));
+    }
     match c.key_usage() {
-        Ok(Some(ku)) if !ku.digital_signature() => Err(format!(
-            "{} lacks the digitalSignature key usage",
-            c.subject()
+        Ok(Some(ku)) if !ku.digital_signature() => Err((
+            "key-usage",
+            format!("{} lacks the digitalSignature key usage", c.subject()),
         )),
-        Err(e) => Err(format!("{}: {e}", c.subject())),
+        Err(e) => Err(("key-usage", format!("{}: {e}", c.subject()))),
         _ => Ok(()),
     }
 }
@@ -162,7 +178,7 @@ pub(crate) fn verify(
         Role::MasterListSigner => "master list signer",
     };
     let chain = match (&path, leaf_rule) {
-        (_, Err(e)) => Check::failed("key-usage", e),
+        (_, Err((code, e))) => Check::failed(code, e),
         (Some(p), Ok(())) => {
             let names: Vec<String> = p
                 .iter()

@@ -85,6 +85,11 @@ authorityKeyIdentifier = keyid
 keyUsage = critical, keyCertSign
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[ ds_unknown_critical ]
+keyUsage = critical, digitalSignature
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+1.3.6.1.4.1.55555.1 = critical, ASN1:NULL
 EOF
 }
 
@@ -279,6 +284,10 @@ sod ds-expired.pem ds-expired.key sha256 sod-expired-ds.bin
 rsa_key ds-usage.key
 issue csca-rsa ds-usage.key "/C=UT/O=Utopia/CN=DS Utopia wrong usage" ds_wrong_usage "$DS_START" "$DS_END" sha256 ds-usage.pem
 sod ds-usage.pem ds-usage.key sha256 sod-wrong-key-usage.bin
+# A DS with a critical extension nobody knows (RFC 5280 §4.2: refuse it).
+rsa_key ds-critical.key
+issue csca-rsa ds-critical.key "/C=UT/O=Utopia/CN=DS Utopia critical" ds_unknown_critical "$DS_START" "$DS_END" sha256 ds-critical.pem
+sod ds-critical.pem ds-critical.key sha256 sod-unknown-critical-extension.bin
 # A DS issued by the forger's CSCA (same issuer name as the real one).
 rsa_key ds-forged.key
 issue csca-forged ds-forged.key "/C=UT/O=Utopia/CN=DS Utopia RSA" ds "$DS_START" "$DS_END" sha256 ds-forged.pem
