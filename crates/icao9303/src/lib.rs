@@ -35,11 +35,11 @@ pub mod kdf;
 pub mod lds;
 pub mod link_model;
 pub mod mrz;
-pub mod pace;
-pub mod reader;
 #[cfg(feature = "pa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "pa")))]
 pub mod pa;
+pub mod pace;
+pub mod reader;
 pub mod sm;
 pub mod tlv;
 pub mod transport;
