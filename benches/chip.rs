@@ -17,7 +17,6 @@
 
 // A bench is test code: a panic here is a failed run, not a crash on untrusted input.
 #![allow(clippy::indexing_slicing)]
-
 // A bench sets up fixed, valid inputs: a failure there is a bug in the bench.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
