@@ -4,7 +4,7 @@ use eid_credentials::{
     AnswerRules, Catalogue, Hasher, PasscodePolicy, PasswordPolicy, PersonalInfo, SecretKind,
     SecretString, SecurityQuestions, Verification,
 };
-use eid_otp::{Challenge, ChallengeConfig, Purpose, ServerKey};
+use eid_otp::{Challenge, ChallengeConfig, ChallengeStatus, Purpose, ServerKey};
 use rand_core::TryCryptoRng;
 
 use crate::command::{Action, Command, LoginName};
@@ -307,6 +307,23 @@ fn issue_otp<R: TryCryptoRng + ?Sized>(
 ) -> Result<(), Rej> {
     let subject = subject(state)?;
     let phone = state.phone.clone().ok_or(AccountError::NoAccount)?;
+    // Starting a flow over while its code is still pending is a resend by
+    // another name: it waits for the same cooldown, or a restart would send
+    // a code a second.
+    if let Some(current) = &state.otp
+        && current.purpose() == purpose
+        && current.status() == ChallengeStatus::Pending
+    {
+        let ready_at = current
+            .sent_at()
+            .saturating_add(ctx.policies.otp.resend_cooldown_secs);
+        if ctx.now < ready_at {
+            return Err(AccountError::OtpCooldown {
+                seconds_left: ready_at - ctx.now,
+            }
+            .into());
+        }
+    }
     let mut log = state.send_log.clone();
     let (challenge, code) = Challenge::issue(
         &ctx.keys.otp_key,

@@ -802,3 +802,24 @@ fn activation_can_start_over_and_a_double_activation_loses_the_race() {
     );
     assert_eq!(w.state.device(), Some(&device("phone-b")));
 }
+
+#[test]
+fn starting_activation_again_waits_for_the_resend_cooldown() {
+    // A restart while the code is pending is a resend: 60 s cooldown
+    // (ChallengeConfig::default), no SMS before that.
+    let mut w = World::new();
+    w.approved_level1();
+    w.start_activation("phone-a");
+    w.advance(10);
+    let r = w.refuse(Action::StartActivation {
+        id_number: id(),
+        phone: phone(),
+        device: device("phone-a"),
+    });
+    assert_eq!(r.error, AccountError::OtpCooldown { seconds_left: 50 });
+    assert!(r.events.is_empty());
+    w.advance(50);
+    let d = w.start_activation("phone-a");
+    assert_eq!(d.effects.len(), 1);
+    assert_eq!(w.state.phase(), Phase::ActivationOtp);
+}
