@@ -2,6 +2,7 @@
 //! over `eid-account`, the router. `main.rs` runs it; the tests
 //! (`tests/server_*.rs`) include this module and run it in-process.
 
+pub(crate) mod dossier;
 pub(crate) mod error;
 pub(crate) mod handlers;
 pub(crate) mod level1;
@@ -334,8 +335,8 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/login", post(handlers::login))
         .route("/v1/logout", post(handlers::logout))
         .route("/v1/account", get(handlers::account))
-        .route("/v1/dossiers", post(level1::submit))
-        .route("/v1/dossiers/current", get(level1::status))
+        .route("/v1/dossiers", post(dossier::submit))
+        .route("/v1/dossiers/current", get(dossier::status))
         .route("/v1/officer/dossiers", get(level1::list))
         .route("/v1/officer/dossiers/{id}/approve", post(level1::approve))
         .route("/v1/officer/dossiers/{id}/reject", post(level1::reject))
