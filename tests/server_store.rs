@@ -220,6 +220,22 @@ async fn postgres_store() {
         println!("postgres_store: skipped (DINHDANH_TEST_POSTGRES_URL is not set)");
         return;
     };
+    // a schema of its own: other runs' rows stay out of the counts
+    let schema = format!(
+        "store_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    let admin = sqlx::PgPool::connect(&url).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+    )))
+    .execute(&admin)
+    .await
+    .unwrap();
+    admin.close().await;
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let url = format!("{url}{sep}options=-c%20search_path%3D{schema}");
     let store = Store::open(&url).await.unwrap();
     assert_eq!(store.backend(), "postgres");
     suite(store).await;
