@@ -34,8 +34,9 @@ use crate::input::print_json;
 use crate::{Failure, Outcome};
 
 /// The seed of the simulator's test PKI and personalisation: fixed, so the
-/// test CSCA is the same from run to run.
-const SIM_SEED: u64 = 0x0D1A_4DA4;
+/// test CSCA is the same from run to run (and the one the reference server
+/// trusts by default).
+const SIM_SEED: u64 = icao9303_sim::pki::DEMO_SEED;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Cmd {
@@ -63,6 +64,11 @@ pub(crate) struct ReadArgs {
     /// The Card Access Number (PACE only).
     #[arg(long, value_name = "N")]
     can: Option<String>,
+    /// With `--sim --cccd`: the holder's full name on the virtual chip
+    /// (DG13 as given, the MRZ without diacritics) instead of a synthetic
+    /// one.
+    #[arg(long, value_name = "NAME", requires = "cccd")]
+    sim_name: Option<String>,
     /// Trusted CSCAs for passive authentication: a certificate, a
     /// directory of them, or a master list. Repeatable.
     #[arg(long, value_name = "PATH")]
@@ -179,8 +185,11 @@ pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
             cccd::IdNumber::parse(id).map_err(|e| Failure(format!("--cccd ID: {e}")))?;
         let key = cccd::mrz::access_key(&id_number, dob, exp)
             .map_err(|e| Failure(format!("--cccd: {e}")))?;
-        let profile =
-            Personalisation::cccd(id, dob, exp).map_err(|e| Failure(format!("--cccd: {e}")))?;
+        let profile = match &args.sim_name {
+            Some(name) => Personalisation::cccd_named(id, name, dob, exp),
+            None => Personalisation::cccd(id, dob, exp),
+        }
+        .map_err(|e| Failure(format!("--cccd: {e}")))?;
         (Credential::Mrz(key), profile)
     } else if let Some(s) = &args.mrz {
         let [doc, dob, exp] = three(s, "--mrz")?;

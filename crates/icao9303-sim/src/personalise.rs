@@ -220,6 +220,29 @@ impl Personalisation {
         date_of_birth: &str,
         date_of_expiry: &str,
     ) -> Result<Personalisation, Error> {
+        Personalisation::cccd_inner(id_number, None, date_of_birth, date_of_expiry)
+    }
+
+    /// [`Personalisation::cccd`] for a holder named `full_name` (as DG13
+    /// writes it, e.g. `Trần Ngọc Ngọc`; the MRZ takes it without
+    /// diacritics, the first word as the primary identifier) instead of the
+    /// synthetic name. Refused when the name is empty or has letters the
+    /// MRZ cannot write.
+    pub fn cccd_named(
+        id_number: &str,
+        full_name: &str,
+        date_of_birth: &str,
+        date_of_expiry: &str,
+    ) -> Result<Personalisation, Error> {
+        Personalisation::cccd_inner(id_number, Some(full_name), date_of_birth, date_of_expiry)
+    }
+
+    fn cccd_inner(
+        id_number: &str,
+        holder: Option<&str>,
+        date_of_birth: &str,
+        date_of_expiry: &str,
+    ) -> Result<Personalisation, Error> {
         let id = cccd::IdNumber::parse(id_number)
             .map_err(|e| Error::Profile(format!("ID number: {e}")))?;
         let century = id.birth_century();
@@ -240,14 +263,24 @@ impl Personalisation {
             )
         };
         let sex = id.sex();
-        let (primary, secondary, full_name) = match sex {
-            cccd::Sex::Male => ("NGUYEN", "VAN AN", "Nguyễn Văn An"),
-            cccd::Sex::Female => ("TRAN", "THI BINH", "Trần Thị Bình"),
+        let (primary, secondary, full_name) = match (holder, sex) {
+            (Some(name), _) => {
+                let ascii = cccd::ascii_name::ascii_name(name);
+                let (p, s) = ascii.split_once(' ').unwrap_or((ascii.as_str(), ""));
+                if p.is_empty() || !ascii.bytes().all(|b| b.is_ascii_uppercase() || b == b' ') {
+                    return Err(Error::Profile(format!(
+                        "holder name {name:?}: the MRZ cannot write it"
+                    )));
+                }
+                (p.to_owned(), s.to_owned(), name.trim().to_owned())
+            }
+            (None, cccd::Sex::Male) => ("NGUYEN".into(), "VAN AN".into(), "Nguyễn Văn An".into()),
+            (None, cccd::Sex::Female) => ("TRAN".into(), "THI BINH".into(), "Trần Thị Bình".into()),
         };
         let issue = Date::new(2021, 7, 1).unwrap_or(dob);
         let data = cccd::dg13::Dg13Data {
             id_number: id.as_str().to_owned(),
-            full_name: full_name.to_owned(),
+            full_name,
             date_of_birth: dob,
             sex,
             nationality: "Việt Nam".into(),
@@ -263,7 +296,7 @@ impl Personalisation {
             spouse_name: None,
             old_id_number: None,
         };
-        let mrz = cccd::mrz::CccdMrz::new(id, primary, secondary, dob, sex, expiry);
+        let mrz = cccd::mrz::CccdMrz::new(id, &primary, &secondary, dob, sex, expiry);
         let mut p = Personalisation::passport(mrz.mrz);
         p.dg13 = Some(data.encode());
         p.country = "VN".into();

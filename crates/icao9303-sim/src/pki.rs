@@ -224,6 +224,14 @@ fn certificate(spec: CertSpec<'_>, signer: &SigningKey) -> Vec<u8> {
     out
 }
 
+/// The seed of the demonstration PKI: `dinhdanh chip read --sim` signs its
+/// virtual chips' EF.SOD under
+/// `TestPki::generate(&mut SimRng::from_seed_u64(DEMO_SEED), "VN")`, and
+/// the reference server trusts that CSCA by default, so a chip read by the
+/// CLI passes the server's passive authentication with no set-up. A test
+/// CSCA: never trust it outside a demonstration.
+pub const DEMO_SEED: u64 = 0x0D1A_4DA4;
+
 /// A CSCA and a Document Signer under it, with their keys. The keys are
 /// never shown by `Debug`.
 #[derive(Clone)]
