@@ -7,7 +7,8 @@
 //!   EF.COM, DG1, DG2 with a real JPEG, DG13 for a CCCD, DG14 (Chip
 //!   Authentication key, PACE), DG15 (Active Authentication key), EF.SOD,
 //!   EF.CardAccess when PACE is offered.
-//! - [`VirtualChip`]: BAC, PACE (ECDH Generic Mapping), secure messaging,
+//! - [`VirtualChip`]: BAC, PACE (Generic and Integrated Mapping, ECDH and
+//!   DH, as [`PaceOffer`] says), secure messaging,
 //!   Chip Authentication, Active Authentication, access control (`6982`
 //!   before authentication), the status words of real chips, a configurable
 //!   response size and extended-length support. It implements

@@ -112,22 +112,31 @@ pub struct PaceOffer {
 }
 
 impl PaceOffer {
-    /// Generic Mapping with `cipher` on `parameters` (DH for the MODP
-    /// groups 0 to 2, ECDH for the curves).
-    pub fn generic(parameters: DomainParameters, cipher: KeyKind) -> PaceOffer {
-        let agreement = if parameters.id() <= 2 {
-            KeyAgreement::Dh
-        } else {
-            KeyAgreement::Ecdh
-        };
+    /// `mapping` with `cipher` on `parameters` (DH for the MODP groups 0
+    /// to 2, ECDH for the curves). The chip refuses, at MSE:Set AT, what
+    /// the protocol library does not implement (e.g. Integrated Mapping on
+    /// P-224, Chip Authentication Mapping with DH).
+    pub fn new(mapping: Mapping, parameters: DomainParameters, cipher: KeyKind) -> PaceOffer {
+        let agreement: KeyAgreement = parameters.agreement();
         PaceOffer {
             protocol: PaceProtocol {
                 agreement,
-                mapping: Mapping::Generic,
+                mapping,
                 cipher,
             },
             parameters,
         }
+    }
+
+    /// Generic Mapping with `cipher` on `parameters`.
+    pub fn generic(parameters: DomainParameters, cipher: KeyKind) -> PaceOffer {
+        PaceOffer::new(Mapping::Generic, parameters, cipher)
+    }
+
+    /// Integrated Mapping with `cipher` on `parameters` (id-PACE-DH-IM-*
+    /// for the MODP groups, id-PACE-ECDH-IM-* for the curves).
+    pub fn integrated(parameters: DomainParameters, cipher: KeyKind) -> PaceOffer {
+        PaceOffer::new(Mapping::Integrated, parameters, cipher)
     }
 
     /// The PACEInfo SEQUENCE.

@@ -238,7 +238,12 @@ fn pace_case(
     config: ChipConfig,
     credential: Credential,
 ) {
-    let data = cccd(Some(PaceOffer::generic(parameters, cipher)));
+    pace_offer_case(PaceOffer::generic(parameters, cipher), config, credential);
+}
+
+fn pace_offer_case(offer: PaceOffer, config: ChipConfig, credential: Credential) {
+    let (parameters, cipher) = (offer.parameters, offer.protocol.cipher);
+    let data = cccd(Some(offer));
     let mut chip = VirtualChip::new(data.clone(), config, SimRng::from_seed_u64(1));
     let password = match credential {
         Credential::Mrz(_) => PasswordKind::Mrz,
@@ -253,7 +258,7 @@ fn pace_case(
             parameters: p,
             password: w,
         } => {
-            assert_eq!(protocol.cipher, cipher);
+            assert_eq!(protocol, offer.protocol);
             assert_eq!(p, parameters);
             assert_eq!(w, password);
         }
@@ -298,6 +303,117 @@ fn pace_gm_every_cipher_and_can() {
             cipher,
             ChipConfig::extended(4_096),
             Credential::can("123456"),
+        );
+    }
+}
+
+/// The PACEInfo of EF.CardAccess names the offered protocol: the OID
+/// `id-PACE-<DH|ECDH>-<GM|IM>-<cipher>` (Doc 9303 Part 11 §9.2.1), version
+/// 2 and the parameter ID.
+fn check_pace_info(data: &ChipData, offer: &PaceOffer) {
+    let card_access = data.card_access.as_deref().unwrap();
+    let parsed = icao9303::lds::CardAccess::parse(card_access).unwrap();
+    let found = parsed.security_infos.infos.iter().any(|info| match info {
+        icao9303::lds::SecurityInfo::Pace {
+            protocol,
+            version,
+            parameter_id,
+        } => {
+            protocol.as_bytes() == offer.protocol.oid()
+                && *version == 2
+                && *parameter_id == Some(u64::from(offer.parameters.id()))
+        }
+        _ => false,
+    });
+    assert!(found, "{offer:?}: {card_access:02X?}");
+}
+
+#[test]
+fn pace_im_on_every_curve() {
+    for parameters in DomainParameters::ALL {
+        if parameters == DomainParameters::Secp224r1 {
+            // p = 1 mod 4: see pace_im_on_p224_is_refused.
+            continue;
+        }
+        // A 2048-bit DH public key does not fit a short command APDU.
+        let config = if matches!(parameters.id(), 1 | 2) {
+            ChipConfig::extended(65_538)
+        } else {
+            ChipConfig::SHORT
+        };
+        for cipher in [KeyKind::Tdes, KeyKind::Aes128] {
+            let offer = PaceOffer::integrated(parameters, cipher);
+            // The OID's mapping arc: 3 for DH-IM, 4 for ECDH-IM.
+            let arc = if parameters.id() <= 2 { 3 } else { 4 };
+            assert_eq!(offer.protocol.oid()[8], arc);
+            check_pace_info(&cccd(Some(offer)), &offer);
+            pace_offer_case(offer, config, Credential::Mrz(key()));
+        }
+    }
+    // CAN, extended length, another curve.
+    pace_offer_case(
+        PaceOffer::integrated(DomainParameters::Secp384r1, KeyKind::Aes128),
+        ChipConfig::extended(4_096),
+        Credential::can("123456"),
+    );
+}
+
+#[test]
+fn pace_im_on_p224_is_refused() {
+    // Integrated Mapping's point encoding (Doc 9303 Part 11 Appendix B)
+    // takes square roots as h^((p+1)/4), defined for p = 3 mod 4 only;
+    // P-224 has p = 1 mod 4. With a CAN the reader reports the clear
+    // Unsupported error; with the MRZ it falls back to BAC.
+    let offer = PaceOffer::integrated(DomainParameters::Secp224r1, KeyKind::Aes128);
+    let data = cccd(Some(offer));
+    let mut chip = VirtualChip::new(data.clone(), ChipConfig::SHORT, SimRng::from_seed_u64(1));
+    let e = read(
+        &mut chip,
+        &Credential::can("123456"),
+        ReaderOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            icao9303::Error::Pace(icao9303::pace::PaceErrorKind::Unsupported { .. })
+        ),
+        "{e:?}"
+    );
+    let mut chip = VirtualChip::new(data, ChipConfig::SHORT, SimRng::from_seed_u64(1));
+    let doc = read(&mut chip, &Credential::Mrz(key()), ReaderOptions::default()).unwrap();
+    assert_eq!(doc.access_control, AccessControl::Bac);
+}
+
+#[test]
+fn pace_im_wrong_password() {
+    for offer in [
+        PaceOffer::integrated(DomainParameters::BrainpoolP256r1, KeyKind::Aes128),
+        PaceOffer::integrated(DomainParameters::Secp256r1, KeyKind::Tdes),
+        PaceOffer::integrated(DomainParameters::Modp1024, KeyKind::Aes128),
+    ] {
+        let data = cccd(Some(offer));
+        let mut chip = VirtualChip::new(data.clone(), ChipConfig::SHORT, SimRng::from_seed_u64(1));
+        let e = read(
+            &mut chip,
+            &Credential::can("654321"),
+            ReaderOptions::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            icao9303::Error::Reader(ReaderErrorKind::AccessDenied { method: "PACE" }),
+            "{offer:?}"
+        );
+        // Nothing readable afterwards: the chip holds no session.
+        assert_eq!(chip.access(), icao9303_sim::Access::None);
+        // A wrong MRZ: PACE fails, then BAC too.
+        let wrong = MrzKey::new("099012345", "990316", "240315").unwrap();
+        let mut chip = VirtualChip::new(data, ChipConfig::SHORT, SimRng::from_seed_u64(1));
+        let e = read(&mut chip, &Credential::Mrz(wrong), ReaderOptions::default()).unwrap_err();
+        assert_eq!(
+            e,
+            icao9303::Error::Reader(ReaderErrorKind::AccessDenied { method: "BAC" })
         );
     }
 }
