@@ -27,11 +27,16 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 const ID: &str = "038174739054";
 const PHONE: &str = "0703513109";
 const QR: &str = "038174739054||Trần Ngọc Ngọc|07031974|Nữ|Phường Điện Biên, Thành phố Thanh Hóa, Tỉnh Thanh Hóa|21072021";
+/// The second citizen of registry.csv.
+const ID2: &str = "001179600965";
+const PHONE2: &str = "0960335398";
+const QR2: &str = "001179600965||Phan Mai Hương|16071979|Nữ|Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội|09122021";
 const OFFICER_TOKEN: &str = "officer-token-for-tests-0001";
 const PASSWORD: &str = "Sao@Mai2024";
 
 struct Server {
     base: String,
+    state: Arc<app::AppState>,
     http: reqwest::Client,
     sms: Arc<MemorySender>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -119,6 +124,11 @@ on_both!(
     level1_activation_postgres
 );
 on_both!(
+    flow_tokens_bind_the_steps_after_the_otp,
+    flow_tokens_sqlite,
+    flow_tokens_postgres
+);
+on_both!(
     concurrent_otp_checks_and_rejection,
     otp_race_rejection_sqlite,
     otp_race_rejection_postgres
@@ -140,11 +150,12 @@ async fn start(limits: app::Limits, backend: &Backend) -> Server {
     let addr = listener.local_addr().unwrap();
     let sms = Arc::new(MemorySender::default());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(app::serve(state, listener, sms.clone(), async {
+    let task = tokio::spawn(app::serve(state.clone(), listener, sms.clone(), async {
         let _ = stopped.await;
     }));
     Server {
         base: format!("http://{addr}"),
+        state,
         http: reqwest::Client::new(),
         sms,
         stop: Some(stop),
@@ -156,6 +167,46 @@ impl Server {
     async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.send(self.http.post(format!("{}{path}", self.base)).json(&body))
             .await
+    }
+
+    /// POST with `Authorization: Bearer token`.
+    async fn post_bearer(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .bearer_auth(token)
+                .json(&body),
+        )
+        .await
+    }
+
+    /// Waits for the `n`-th SMS (from 1) sent to `phone`; returns its text.
+    async fn sms_to(&self, phone: &str, n: usize) -> String {
+        for _ in 0..200 {
+            let sent: Vec<_> = self
+                .sms
+                .sent()
+                .into_iter()
+                .filter(|(to, _)| to == phone)
+                .collect();
+            if sent.len() >= n {
+                return sent[n - 1].1.clone();
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("SMS {n} to {phone} never sent");
+    }
+
+    /// Verifies `code` for `id`; returns the flow token.
+    async fn verify(&self, id: &str, code: &str) -> String {
+        let (st, v) = self
+            .post("/v1/otp/verify", json!({ "id_number": id, "code": code }))
+            .await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+        assert_eq!(v["verified"], true);
+        let token = v["flow_token"].as_str().unwrap().to_owned();
+        assert_eq!(token.len(), 64);
+        token
     }
 
     async fn send(&self, req: reqwest::RequestBuilder) -> (StatusCode, Value) {
@@ -309,19 +360,19 @@ async fn registration_otp_password_login_lockout(backend: Backend) {
     assert_eq!(to, PHONE);
     let code = code_of(&text);
 
-    // password before the OTP: out of order
+    // password before the OTP: no flow token
     let (st, v) = s
         .post(
             "/v1/password",
             json!({ "id_number": ID, "password": PASSWORD, "confirmation": PASSWORD }),
         )
         .await;
-    assert_eq!(st, StatusCode::CONFLICT);
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
     assert_eq!(
         error(&v),
         (
-            "step_out_of_order",
-            "Bước này không thể thực hiện lúc này, vui lòng làm theo đúng thứ tự các bước."
+            "flow_token_missing",
+            "Vui lòng xác thực bằng mã OTP trước khi thực hiện bước này."
         )
     );
 
@@ -343,25 +394,23 @@ async fn registration_otp_password_login_lockout(backend: Backend) {
     assert_eq!(error(&v).0, "otp_cooldown");
     assert!(error(&v).1.starts_with("Vui lòng đợi "), "{v}");
 
-    // the right OTP
-    let (st, v) = s
-        .post("/v1/otp/verify", json!({ "id_number": ID, "code": code }))
-        .await;
-    assert_eq!(st, StatusCode::OK, "{v}");
-    assert_eq!(v["verified"], true);
+    // the right OTP: a flow token for the password step
+    let flow = s.verify(ID, &code).await;
 
-    // a weak password, then a mismatch, then the right one
+    // a weak password, then the right one
     let (st, v) = s
-        .post(
+        .post_bearer(
             "/v1/password",
+            &flow,
             json!({ "id_number": ID, "password": "abc", "confirmation": "abc" }),
         )
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error(&v).0, "password_refused");
     let (st, v) = s
-        .post(
+        .post_bearer(
             "/v1/password",
+            &flow,
             json!({ "id_number": ID, "password": PASSWORD, "confirmation": PASSWORD }),
         )
         .await;
@@ -546,14 +595,12 @@ async fn registered(s: &Server) -> String {
     let (st, v) = s.post("/v1/registrations", register_body()).await;
     assert_eq!(st, StatusCode::CREATED, "{v}");
     let code = code_of(&s.sms(1).await.1);
+    let flow = s.verify(ID, &code).await;
     let (st, _) = s
-        .post("/v1/otp/verify", json!({ "id_number": ID, "code": code }))
-        .await;
-    assert_eq!(st, StatusCode::OK);
-    let (st, _) = s
-        .post(
+        .post_bearer(
             "/v1/password",
-            json!({ "id_number": ID, "password": PASSWORD, "confirmation": PASSWORD }),
+            &flow,
+            json!({ "password": PASSWORD, "confirmation": PASSWORD }),
         )
         .await;
     assert_eq!(st, StatusCode::OK);
@@ -691,28 +738,28 @@ async fn level1_dossier_approval_activation(backend: Backend) {
 
     // OTP, passcode, two questions
     let code = code_of(&s.sms(3).await.1);
+    let flow = s.verify(ID, &code).await;
     let (st, v) = s
-        .post("/v1/otp/verify", json!({ "id_number": ID, "code": code }))
-        .await;
-    assert_eq!(st, StatusCode::OK, "{v}");
-    let (st, v) = s
-        .post(
+        .post_bearer(
             "/v1/passcode",
+            &flow,
             json!({ "id_number": ID, "passcode": "123456", "confirmation": "123456" }),
         )
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error(&v).0, "passcode_refused");
     let (st, v) = s
-        .post(
+        .post_bearer(
             "/v1/passcode",
+            &flow,
             json!({ "id_number": ID, "passcode": "480613", "confirmation": "480613" }),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
     let (st, v) = s
-        .post(
+        .post_bearer(
             "/v1/security-questions",
+            &flow,
             json!({ "id_number": ID, "answers": [
                 { "question": "first_pet", "answer": "Mực" },
                 { "question": "favourite_food", "answer": "Phở bò" } ] }),
@@ -795,10 +842,12 @@ async fn concurrent_otp_checks_and_rejection(backend: Backend) {
         }));
     }
     let mut ok = 0;
+    let mut flow = String::new();
     for t in tasks {
         let (st, v) = t.await.unwrap();
         if st == StatusCode::OK {
             ok += 1;
+            flow = v["flow_token"].as_str().unwrap().to_owned();
         } else {
             assert_eq!(st, StatusCode::CONFLICT, "{v}");
             assert!(
@@ -811,8 +860,9 @@ async fn concurrent_otp_checks_and_rejection(backend: Backend) {
 
     // password, login, dossier; the officer does not accept it
     let (st, _) = s
-        .post(
+        .post_bearer(
             "/v1/password",
+            &flow,
             json!({ "id_number": ID, "password": PASSWORD, "confirmation": PASSWORD }),
         )
         .await;
@@ -868,5 +918,179 @@ async fn concurrent_otp_checks_and_rejection(backend: Backend) {
         error(&v),
         ("unauthorized", "Vui lòng đăng nhập để tiếp tục.")
     );
+    s.stop().await;
+}
+
+/// The steps after an OTP need the flow token its verification returned:
+/// missing, unknown, a login session's, another account's, another flow's,
+/// expired, superseded by a restart, or used tokens are refused with their
+/// own codes, and nothing changes in the account.
+async fn flow_tokens_bind_the_steps_after_the_otp(backend: Backend) {
+    let s = start(app::Limits::default(), &backend).await;
+    let (st, v) = s.post("/v1/registrations", register_body()).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let code = code_of(&s.sms_to(PHONE, 1).await);
+    let password = json!({ "password": PASSWORD, "confirmation": PASSWORD });
+
+    // before the OTP, and without any token, nothing moves
+    let (st, v) = s.post("/v1/password", password.clone()).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "flow_token_missing");
+    let flow_a = s.verify(ID, &code).await;
+
+    // the ID number alone no longer sets someone's password
+    let (st, v) = s.post("/v1/password", password.clone()).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        error(&v),
+        (
+            "flow_token_missing",
+            "Vui lòng xác thực bằng mã OTP trước khi thực hiện bước này."
+        )
+    );
+    assert!(v["error"]["en"].as_str().unwrap().contains("flow token"));
+    // an unknown token, and a token with one bit flipped
+    let mut flipped = flow_a.clone().into_bytes();
+    flipped[0] ^= 0x01;
+    let flipped = String::from_utf8(flipped).unwrap();
+    for bad in ["0".repeat(64), flipped] {
+        let (st, v) = s.post_bearer("/v1/password", &bad, password.clone()).await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            error(&v),
+            (
+                "flow_token_invalid",
+                "Phiên xác thực không hợp lệ hoặc đã được sử dụng, vui lòng thực hiện lại từ đầu."
+            )
+        );
+    }
+    // the registration's token is not an activation's
+    let (st, v) = s
+        .post_bearer(
+            "/v1/passcode",
+            &flow_a,
+            json!({ "passcode": "480613", "confirmation": "480613" }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    assert_eq!(
+        error(&v),
+        (
+            "flow_token_wrong_flow",
+            "Phiên xác thực không dành cho chức năng này."
+        )
+    );
+
+    // a second citizen mid-registration: A's token cannot name B
+    let (st, v) = s
+        .post(
+            "/v1/registrations",
+            json!({ "id_number": ID2, "phone": PHONE2, "qr": QR2, "terms_accepted": true }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let code_b = code_of(&s.sms_to(PHONE2, 1).await);
+    let mut named_b = password.clone();
+    named_b["id_number"] = json!(ID2);
+    let (st, v) = s.post_bearer("/v1/password", &flow_a, named_b).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    assert_eq!(
+        error(&v),
+        (
+            "flow_token_wrong_account",
+            "Phiên xác thực không dành cho tài khoản này."
+        )
+    );
+
+    // B's token expires (lifetime 0 s while it is issued)
+    s.state
+        .flow_token_secs
+        .store(0, std::sync::atomic::Ordering::Relaxed);
+    let flow_b = s.verify(ID2, &code_b).await;
+    s.state.flow_token_secs.store(
+        app::DEFAULT_FLOW_TOKEN_SECS,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    let (st, v) = s
+        .post_bearer("/v1/password", &flow_b, password.clone())
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        error(&v),
+        (
+            "flow_token_expired",
+            "Phiên xác thực đã hết hạn, vui lòng thực hiện lại từ đầu."
+        )
+    );
+    // ...and is gone: presented again, unknown
+    let (st, v) = s
+        .post_bearer("/v1/password", &flow_b, password.clone())
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "flow_token_invalid");
+
+    // neither B nor A got a password from all that
+    for (id, phone) in [(ID, PHONE), (ID2, PHONE2)] {
+        let (st, v) = s
+            .post(
+                "/v1/login",
+                json!({ "id_number": id, "password": PASSWORD }),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CONFLICT, "{phone}: {v}");
+        assert_eq!(error(&v).0, "no_password");
+    }
+
+    // A restarts the registration: the old token is superseded
+    let (st, v) = s.post("/v1/registrations", register_body()).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let (st, v) = s
+        .post_bearer("/v1/password", &flow_a, password.clone())
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "flow_token_invalid");
+    let code = code_of(&s.sms_to(PHONE, 2).await);
+    let flow_a2 = s.verify(ID, &code).await;
+    assert_ne!(flow_a2, flow_a);
+    let (st, v) = s
+        .post_bearer("/v1/password", &flow_a, password.clone())
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "{v}");
+    assert_eq!(error(&v).0, "flow_token_invalid");
+
+    // the new one works once, and is consumed by the end of the flow
+    let (st, v) = s
+        .post_bearer("/v1/password", &flow_a2, password.clone())
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["level"], "app_account");
+    let (st, v) = s
+        .post_bearer("/v1/password", &flow_a2, password.clone())
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "flow_token_invalid");
+
+    // a login session's token is no flow token, and a flow token no session
+    let (st, v) = s
+        .post(
+            "/v1/login",
+            json!({ "id_number": ID, "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let session = v["token"].as_str().unwrap().to_owned();
+    let (st, v) = s
+        .post_bearer("/v1/password", &session, password.clone())
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "flow_token_invalid");
+    let (st, _) = s
+        .send(
+            s.http
+                .get(format!("{}/v1/account", s.base))
+                .bearer_auth(&flow_a2),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
     s.stop().await;
 }

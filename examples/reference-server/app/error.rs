@@ -68,6 +68,58 @@ impl ApiError {
         }
     }
 
+    /// A step after an OTP without its flow token (`Authorization: Bearer`).
+    pub(crate) fn flow_token_missing() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "flow_token_missing",
+            "Vui lòng xác thực bằng mã OTP trước khi thực hiện bước này.",
+            "this step needs the flow token returned by the OTP verification (Authorization: Bearer)",
+        )
+    }
+
+    /// A flow token the server does not know, already used, or replaced
+    /// since (the flow was started again, completed or abandoned).
+    pub(crate) fn flow_token_invalid() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "flow_token_invalid",
+            "Phiên xác thực không hợp lệ hoặc đã được sử dụng, vui lòng thực hiện lại từ đầu.",
+            "unknown, used or superseded flow token: start the flow again",
+        )
+    }
+
+    /// A flow token past its expiry.
+    pub(crate) fn flow_token_expired() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "flow_token_expired",
+            "Phiên xác thực đã hết hạn, vui lòng thực hiện lại từ đầu.",
+            "the flow token has expired: start the flow again",
+        )
+    }
+
+    /// A flow token issued for another flow (e.g. an activation token on a
+    /// password-reset step).
+    pub(crate) fn flow_token_wrong_flow() -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "flow_token_wrong_flow",
+            "Phiên xác thực không dành cho chức năng này.",
+            "the flow token was issued for another flow",
+        )
+    }
+
+    /// A flow token issued for another account than the one named.
+    pub(crate) fn flow_token_wrong_account() -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "flow_token_wrong_account",
+            "Phiên xác thực không dành cho tài khoản này.",
+            "the flow token was issued for another account",
+        )
+    }
+
     /// A storage failure (details logged, not sent).
     pub(crate) fn internal() -> ApiError {
         ApiError::new(

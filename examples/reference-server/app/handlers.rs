@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 
 use super::error::ApiError;
 use super::store::{Storage, StoredSession};
-use super::{AppState, new_token, now, token_hash};
+use super::{AppState, FlowKind, new_token, now, token_hash};
 
 type Shared = State<Arc<AppState>>;
 type Peer = ConnectInfo<SocketAddr>;
@@ -211,7 +211,9 @@ struct VerifyBody {
     code: String,
 }
 
-/// `POST /v1/otp/verify`.
+/// `POST /v1/otp/verify`: on success, a flow token for the steps that
+/// follow the OTP (password, passcode, security questions, answers), bound
+/// to this account and this flow; a device change is done here.
 pub(crate) async fn otp_verify(
     State(state): Shared,
     ConnectInfo(peer): Peer,
@@ -227,32 +229,55 @@ pub(crate) async fn otp_verify(
         .limit(format!("otp_check_id:{}", id.as_str()), l.otp_checks)
         .await?;
     let code = SecretString::from(b.code);
-    let (account, _) = state
+    let (account, decision) = state
         .execute(&id, Action::VerifyOtp { code }, None, None)
         .await?;
-    Ok(Json(json!({ "verified": true, "phase": phase(&account) })).into_response())
+    let mut out = json!({ "verified": true, "phase": phase(&account), "notices": notices(&decision.notices) });
+    if let (Some(o), Some((token, expires_at))) = (
+        out.as_object_mut(),
+        state.issue_flow_token(&id, &account).await?,
+    ) {
+        o.insert("flow_token".into(), json!(token));
+        o.insert("flow_token_expires_at".into(), json!(expires_at));
+    }
+    Ok(Json(out).into_response())
 }
 
 #[derive(Deserialize)]
 struct PasswordBody {
-    id_number: String,
+    #[serde(default)]
+    id_number: Option<String>,
     password: String,
     confirmation: String,
 }
 
-/// `POST /v1/password`: the password step of a registration.
-pub(crate) async fn set_password(State(state): Shared, body: Bytes) -> Result<Response, ApiError> {
+/// `POST /v1/password`: the password step of a registration, an activation
+/// (account without a password) or a password reset; needs the flow token
+/// of the OTP verification (`Authorization: Bearer`).
+pub(crate) async fn set_password(
+    State(state): Shared,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let b: PasswordBody = parse(&body)?;
-    let id = id_number(&b.id_number)?;
+    let token = state
+        .flow_token(
+            &headers,
+            b.id_number.as_deref(),
+            &[
+                FlowKind::Registration,
+                FlowKind::Activation,
+                FlowKind::Reset,
+            ],
+        )
+        .await?;
     let (account, decision) = state
-        .execute(
-            &id,
+        .execute_flow(
+            &token,
             Action::SetPassword {
                 password: SecretString::from(b.password),
                 confirmation: SecretString::from(b.confirmation),
             },
-            None,
-            None,
         )
         .await?;
     let mut out = json!({ "phase": phase(&account), "notices": notices(&decision.notices) });

@@ -21,7 +21,7 @@ use serde_json::json;
 use super::error::ApiError;
 use super::handlers::{device_header, id_number, notices, parse, phase};
 use super::store::Storage;
-use super::{AppState, token_hash};
+use super::{AppState, FlowKind, token_hash};
 
 type Shared = State<Arc<AppState>>;
 
@@ -101,22 +101,15 @@ pub(crate) async fn reject(
     Ok(Json(json!({ "phase": phase(&account), "dossier": account.dossier() })).into_response())
 }
 
-/// Whether `device` is bound to another identified account (a scan of the
-/// accounts: a device index table is future work).
+/// Whether `device` is bound to another active account (the
+/// `account_index` table, kept with the events).
 async fn device_use(state: &AppState, own: &str, device: &DeviceId) -> Result<DeviceUse, ApiError> {
-    for id in state.store.accounts().await? {
-        if id == own {
-            continue;
-        }
-        let Ok(id) = cccd::IdNumber::parse(&id) else {
-            continue;
-        };
-        let a = state.account(&id).await?;
-        if a.is_active() && a.device() == Some(device) {
-            return Ok(DeviceUse::InUseByOtherAccounts);
-        }
+    let holders = state.store.accounts_by_device(device.as_str()).await?;
+    if holders.iter().any(|id| id != own) {
+        Ok(DeviceUse::InUseByOtherAccounts)
+    } else {
+        Ok(DeviceUse::Free)
     }
-    Ok(DeviceUse::Free)
 }
 
 /// Restarting an activation sends a new code: while the last one is
@@ -183,46 +176,68 @@ pub(crate) async fn activate(
 
 #[derive(Deserialize)]
 struct PasscodeBody {
-    id_number: String,
+    #[serde(default)]
+    id_number: Option<String>,
     passcode: String,
     confirmation: String,
 }
 
-/// `POST /v1/passcode`: the activation's passcode step.
-pub(crate) async fn set_passcode(State(state): Shared, body: Bytes) -> Result<Response, ApiError> {
+/// `POST /v1/passcode`: the activation's passcode step (the activation's
+/// flow token as `Authorization: Bearer`).
+pub(crate) async fn set_passcode(
+    State(state): Shared,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let b: PasscodeBody = parse(&body)?;
-    let id = id_number(&b.id_number)?;
+    let token = state
+        .flow_token(&headers, b.id_number.as_deref(), &[FlowKind::Activation])
+        .await?;
     let action = Action::SetPasscode {
         passcode: SecretString::from(b.passcode),
         confirmation: SecretString::from(b.confirmation),
     };
-    let (account, _) = state.execute(&id, action, None, None).await?;
+    let (account, _) = state.execute_flow(&token, action).await?;
     Ok(Json(json!({ "phase": phase(&account) })).into_response())
 }
 
 #[derive(Deserialize)]
-struct Answer {
+pub(crate) struct Answer {
     question: String,
     answer: String,
 }
 
 #[derive(Deserialize)]
-struct QuestionsBody {
-    id_number: String,
+pub(crate) struct QuestionsBody {
+    #[serde(default)]
+    id_number: Option<String>,
     answers: Vec<Answer>,
 }
 
-/// `POST /v1/security-questions`: the activation's last step.
-pub(crate) async fn set_questions(State(state): Shared, body: Bytes) -> Result<Response, ApiError> {
+impl QuestionsBody {
+    /// The answers, secrets.
+    pub(crate) fn secrets(self) -> Vec<(String, SecretString)> {
+        self.answers
+            .into_iter()
+            .map(|a| (a.question, SecretString::from(a.answer)))
+            .collect()
+    }
+}
+
+/// `POST /v1/security-questions`: the activation's last step (the
+/// activation's flow token as `Authorization: Bearer`; consumed).
+pub(crate) async fn set_questions(
+    State(state): Shared,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let b: QuestionsBody = parse(&body)?;
-    let id = id_number(&b.id_number)?;
-    let answers = b
-        .answers
-        .into_iter()
-        .map(|a| (a.question, SecretString::from(a.answer)))
-        .collect();
+    let token = state
+        .flow_token(&headers, b.id_number.as_deref(), &[FlowKind::Activation])
+        .await?;
+    let answers = b.secrets();
     let (account, decision) = state
-        .execute(&id, Action::SetSecurityQuestions { answers }, None, None)
+        .execute_flow(&token, Action::SetSecurityQuestions { answers })
         .await?;
     Ok(
         Json(json!({ "phase": phase(&account), "notices": notices(&decision.notices) }))

@@ -15,14 +15,16 @@ pub(crate) mod store;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
+use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use cccd::IdNumber;
 use eid_account::{
-    Account, Action, Command, Context, Decision, DeviceUse, Effect, Keys, Policies, RegistryAnswer,
-    decide, fold,
+    Account, Action, Command, Context, Decision, DeviceUse, Effect, Event, EventKind, Flow, Keys,
+    Policies, RegistryAnswer, decide, fold,
 };
 use eid_credentials::{HashParams, Hasher, Pepper};
 use eid_otp::ServerKey;
@@ -33,7 +35,7 @@ use tokio::sync::Notify;
 use error::ApiError;
 use registry::Registry;
 use sms::SmsSender;
-use store::{OutboxMessage, Storage, Store, StoreError};
+use store::{AccountIndex, OutboxMessage, Storage, Store, StoreError, StoredSession};
 
 /// The server's settings (flags and environment variables, see `main.rs`).
 /// No `Debug`: the database URL may hold a password.
@@ -97,6 +99,112 @@ pub(crate) struct AppState {
     pub(crate) outbox_ready: Notify,
     /// Officer id by SHA-256 of the officer's token.
     pub(crate) officers: std::collections::HashMap<String, String>,
+    /// Lifetime of a flow token, seconds ([`DEFAULT_FLOW_TOKEN_SECS`]; the
+    /// tests shorten it).
+    pub(crate) flow_token_secs: AtomicU64,
+}
+
+/// How long a flow token lives: the steps after an OTP take minutes.
+pub(crate) const DEFAULT_FLOW_TOKEN_SECS: u64 = 600;
+
+/// The flows whose steps after the OTP need a flow token: a successful
+/// `POST /v1/otp/verify` returns one, bound to the account and the flow, and
+/// each later step of that flow presents it as `Authorization: Bearer`.
+/// Only its SHA-256 is stored (table `sessions`, kind `flow:...`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FlowKind {
+    /// Registration: the password.
+    Registration,
+    /// Activation: the password (when none yet), passcode, questions.
+    Activation,
+    /// Password reset: the security answers, the new password.
+    Reset,
+}
+
+impl FlowKind {
+    /// The kind of `flow`; `None` for a device change (nothing follows its
+    /// OTP).
+    pub(crate) fn of(flow: &Flow) -> Option<FlowKind> {
+        match flow {
+            Flow::Registration { .. } => Some(FlowKind::Registration),
+            Flow::Activation { .. } => Some(FlowKind::Activation),
+            Flow::PasswordReset { .. } => Some(FlowKind::Reset),
+            Flow::DeviceChange { .. } => None,
+        }
+    }
+
+    /// The `kind` column of its stored tokens.
+    pub(crate) fn session_kind(self) -> &'static str {
+        match self {
+            FlowKind::Registration => "flow:registration",
+            FlowKind::Activation => "flow:activation",
+            FlowKind::Reset => "flow:reset",
+        }
+    }
+
+    fn from_session_kind(kind: &str) -> Option<FlowKind> {
+        [
+            FlowKind::Registration,
+            FlowKind::Activation,
+            FlowKind::Reset,
+        ]
+        .into_iter()
+        .find(|k| k.session_kind() == kind)
+    }
+}
+
+/// A flow token that passed the checks that need no account state.
+pub(crate) struct FlowToken {
+    hash: String,
+    /// The account it was issued for.
+    pub(crate) id: IdNumber,
+    kind: FlowKind,
+    /// The account's version right after the OTP verification.
+    issued_version: u64,
+}
+
+/// The `Authorization: Bearer` token, if any.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// The `account_index` row of an account: the phone once there is a
+/// password, the device while the identity is active.
+pub(crate) fn index_of(a: &Account) -> AccountIndex {
+    AccountIndex {
+        phone: if a.has_password() {
+            a.phone().map(|p| p.as_str().to_owned())
+        } else {
+            None
+        },
+        device: if a.is_active() {
+            a.device().map(|d| d.as_str().to_owned())
+        } else {
+            None
+        },
+    }
+}
+
+/// Events after which a flow token issued earlier no longer applies: the
+/// flow was started again, another OTP was verified, or the account was
+/// locked or taken over by an officer's level-2 record.
+fn supersedes(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::RegistrationStarted { .. }
+            | EventKind::ActivationStarted { .. }
+            | EventKind::PasswordResetStarted
+            | EventKind::DeviceChangeStarted { .. }
+            | EventKind::OtpIssued { .. }
+            | EventKind::OtpVerified { .. }
+            | EventKind::AccountLocked { .. }
+            | EventKind::Level2DossierRecorded { .. }
+    )
 }
 
 /// Now, Unix seconds.
@@ -162,6 +270,22 @@ impl AppState {
         let store = Store::open(&settings.database_url)
             .await
             .map_err(|e| format!("database: {e}"))?;
+        // Accounts written before `account_index` existed.
+        let unindexed = store
+            .unindexed()
+            .await
+            .map_err(|e| format!("database: {e}"))?;
+        for id in &unindexed {
+            let events = store.load(id).await.map_err(|e| format!("database: {e}"))?;
+            let a = fold(&events);
+            store
+                .put_index(id, a.version(), &index_of(&a))
+                .await
+                .map_err(|e| format!("database: {e}"))?;
+        }
+        if !unindexed.is_empty() {
+            tracing::info!(accounts = unindexed.len(), "account index back-filled");
+        }
         let text = std::fs::read_to_string(&settings.registry)
             .map_err(|e| format!("registry {}: {e}", settings.registry.display()))?;
         let registry = Registry::parse(&text).map_err(|e| format!("registry: {e}"))?;
@@ -194,6 +318,7 @@ impl AppState {
                 .iter()
                 .map(|(id, token)| (token_hash(token), id.clone()))
                 .collect(),
+            flow_token_secs: AtomicU64::new(DEFAULT_FLOW_TOKEN_SECS),
         })
     }
 
@@ -240,10 +365,24 @@ impl AppState {
         device_use: Option<DeviceUse>,
         guard: impl FnOnce(&Account, u64) -> Result<(), ApiError>,
     ) -> Result<(Account, Decision), ApiError> {
-        let account = self.account(id).await?;
+        self.execute_checked(id, action, registry, device_use, |a, _, t| guard(a, t))
+            .await
+    }
+
+    /// [`AppState::execute_guarded`] whose check also sees the log.
+    pub(crate) async fn execute_checked(
+        &self,
+        id: &IdNumber,
+        action: Action,
+        registry: Option<RegistryAnswer>,
+        device_use: Option<DeviceUse>,
+        guard: impl FnOnce(&Account, &[Event], u64) -> Result<(), ApiError>,
+    ) -> Result<(Account, Decision), ApiError> {
+        let events = self.store.load(id.as_str()).await?;
+        let account = fold(&events);
         let version = account.version();
         let t = now();
-        guard(&account, t)?;
+        guard(&account, &events, t)?;
         let mut rng = getrandom::SysRng;
         // Argon2 hashing happens in decide: off the async threads.
         let outcome = tokio::task::block_in_place(|| {
@@ -260,8 +399,16 @@ impl AppState {
         match outcome {
             Ok(decision) => {
                 let outbox = outbox_messages(&decision.effects, t);
+                let after = decision.events.iter().fold(account, eid_account::apply);
                 self.store
-                    .append(id.as_str(), version, &decision.events, &outbox, t)
+                    .append_indexed(
+                        id.as_str(),
+                        version,
+                        &decision.events,
+                        &outbox,
+                        t,
+                        Some(&index_of(&after)),
+                    )
                     .await?;
                 if !outbox.is_empty() {
                     self.outbox_ready.notify_one();
@@ -271,14 +418,21 @@ impl AppState {
                         tracing::info!(?notice, "officers notified");
                     }
                 }
-                let after = decision.events.iter().fold(account, eid_account::apply);
                 Ok((after, decision))
             }
             Err(refusal) => {
                 if !refusal.events.is_empty() {
+                    let after = refusal.events.iter().fold(account, eid_account::apply);
                     match self
                         .store
-                        .append(id.as_str(), version, &refusal.events, &[], t)
+                        .append_indexed(
+                            id.as_str(),
+                            version,
+                            &refusal.events,
+                            &[],
+                            t,
+                            Some(&index_of(&after)),
+                        )
                         .await
                     {
                         Ok(()) => {}
@@ -289,6 +443,112 @@ impl AppState {
                 Err(refusal.error.into())
             }
         }
+    }
+}
+
+impl AppState {
+    /// After a successful OTP verification: a new flow token for the flow
+    /// the account is now in (none for a device change, which is done).
+    pub(crate) async fn issue_flow_token(
+        &self,
+        id: &IdNumber,
+        account: &Account,
+    ) -> Result<Option<(String, u64)>, ApiError> {
+        let Some(kind) = account.flow().and_then(FlowKind::of) else {
+            return Ok(None);
+        };
+        let token = new_token()?;
+        let expires_at = now().saturating_add(self.flow_token_secs.load(Ordering::Relaxed));
+        self.store
+            .put_session(
+                &token_hash(&token),
+                &StoredSession {
+                    kind: kind.session_kind().to_owned(),
+                    subject: id.as_str().to_owned(),
+                    session_id: account.version(),
+                    expires_at,
+                },
+            )
+            .await?;
+        Ok(Some((token, expires_at)))
+    }
+
+    /// The flow token of the request: present, known, not expired, issued
+    /// for one of `allowed`, and for the account `named` in the body when
+    /// the body names one.
+    pub(crate) async fn flow_token(
+        &self,
+        headers: &HeaderMap,
+        named: Option<&str>,
+        allowed: &[FlowKind],
+    ) -> Result<FlowToken, ApiError> {
+        let token = bearer(headers).ok_or_else(ApiError::flow_token_missing)?;
+        let hash = token_hash(token);
+        let s = self
+            .store
+            .get_session(&hash)
+            .await?
+            .ok_or_else(ApiError::flow_token_invalid)?;
+        let kind = FlowKind::from_session_kind(&s.kind).ok_or_else(ApiError::flow_token_invalid)?;
+        if s.expires_at <= now() {
+            self.store.delete_session(&hash).await?;
+            return Err(ApiError::flow_token_expired());
+        }
+        if !allowed.contains(&kind) {
+            return Err(ApiError::flow_token_wrong_flow());
+        }
+        let id = IdNumber::parse(&s.subject).map_err(|_| ApiError::flow_token_invalid())?;
+        if let Some(named) = named
+            && handlers::id_number(named)? != id
+        {
+            return Err(ApiError::flow_token_wrong_account());
+        }
+        Ok(FlowToken {
+            hash,
+            id,
+            kind,
+            issued_version: s.session_id,
+        })
+    }
+
+    /// Runs a step that follows the OTP of `token`'s flow: refused unless
+    /// the account is still in that flow and nothing started it over since
+    /// the token was issued. The token is consumed when the flow ends.
+    pub(crate) async fn execute_flow(
+        &self,
+        token: &FlowToken,
+        action: Action,
+    ) -> Result<(Account, Decision), ApiError> {
+        let (kind, issued) = (token.kind, token.issued_version);
+        let result = self
+            .execute_checked(&token.id, action, None, None, |a, events, _| {
+                if a.flow().and_then(FlowKind::of) != Some(kind) || a.version() < issued {
+                    return Err(ApiError::flow_token_invalid());
+                }
+                if events
+                    .iter()
+                    .any(|e| e.sequence > issued && supersedes(&e.kind))
+                {
+                    return Err(ApiError::flow_token_invalid());
+                }
+                Ok(())
+            })
+            .await;
+        match &result {
+            Ok((after, _)) if after.flow().is_none() => {
+                self.store.delete_session(&token.hash).await?;
+            }
+            Err(_) => {
+                // A refusal may end the flow (a reset aborted after too
+                // many wrong answers): the token goes with it.
+                let a = self.account(&token.id).await?;
+                if a.flow().and_then(FlowKind::of) != Some(kind) {
+                    self.store.delete_session(&token.hash).await?;
+                }
+            }
+            Ok(_) => {}
+        }
+        result
     }
 }
 

@@ -15,6 +15,12 @@ fn body(schema: Value) -> Value {
     json!({ "required": true, "content": { "application/json": { "schema": schema } } })
 }
 
+fn answers_schema() -> Value {
+    json!({ "type": "array", "items": { "type": "object", "required": ["question", "answer"],
+        "properties": { "question": { "type": "string", "description": "question id of the catalogue, e.g. first_pet" },
+            "answer": { "type": "string" } } } })
+}
+
 /// The document.
 pub(crate) fn spec() -> Value {
     let id = json!({ "type": "string", "pattern": "^[0-9]{12}$", "description": "Số định danh cá nhân" });
@@ -23,10 +29,13 @@ pub(crate) fn spec() -> Value {
         "info": {
             "title": "dinhdanh reference server",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Electronic identity accounts (VNeID style) over eid-account. Errors: {\"error\": {\"code\", \"vi\", \"en\", ...}}."
+            "description": "Electronic identity accounts (VNeID style) over eid-account. Errors: {\"error\": {\"code\", \"vi\", \"en\", ...}}. Two kinds of bearer token: a login session (POST /v1/login) and a flow token: a successful POST /v1/otp/verify returns `flow_token`, valid 10 minutes, bound to that account and that flow (registration, activation or password reset); every step after the OTP in that flow (password, passcode, security questions, security answers) needs it as `Authorization: Bearer`, and it is consumed when the flow ends. Refusals: flow_token_missing, flow_token_invalid (unknown, used, or superseded by a restart), flow_token_expired (401); flow_token_wrong_flow, flow_token_wrong_account (403)."
         },
         "components": {
-            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer", "description": "login session token (citizen) or officer token" },
+                "flow": { "type": "http", "scheme": "bearer", "description": "flow token returned by POST /v1/otp/verify" }
+            },
             "schemas": {
                 "Error": {
                     "type": "object",
@@ -91,11 +100,11 @@ pub(crate) fn spec() -> Value {
                 }
             } },
             "/v1/otp/verify": { "post": {
-                "summary": "Check the OTP of the flow in progress",
+                "summary": "Check the OTP of the flow in progress; returns the flow token for the steps that follow (none for a device change, which is done here)",
                 "requestBody": body(json!({ "type": "object", "required": ["id_number", "code"],
                     "properties": { "id_number": id, "code": { "type": "string" } } })),
                 "responses": {
-                    "200": { "description": "verified" },
+                    "200": { "description": "verified, phase, notices, flow_token and flow_token_expires_at (registration, activation, password reset)" },
                     "401": error_response("wrong_otp (tries_left)"),
                     "409": error_response("step_out_of_order, version_conflict"),
                     "410": error_response("otp_expired"),
@@ -103,12 +112,15 @@ pub(crate) fn spec() -> Value {
                 }
             } },
             "/v1/password": { "post": {
-                "summary": "Set the password (registration step after the OTP)",
-                "requestBody": body(json!({ "type": "object", "required": ["id_number", "password", "confirmation"],
+                "summary": "Set the password: the step after the OTP of a registration, of an activation without a password, or of a password reset (after the security answers when the account has questions). The account is the flow token's; id_number, optional, must name it",
+                "security": [ { "flow": [] } ],
+                "requestBody": body(json!({ "type": "object", "required": ["password", "confirmation"],
                     "properties": { "id_number": id, "password": { "type": "string" }, "confirmation": { "type": "string" } } })),
                 "responses": {
-                    "200": { "description": "password set; notices" },
-                    "409": error_response("step_out_of_order"),
+                    "200": { "description": "password set; phase, level, notices; the token is consumed when the flow ends" },
+                    "401": error_response("flow_token_missing, flow_token_invalid, flow_token_expired"),
+                    "403": error_response("flow_token_wrong_flow, flow_token_wrong_account"),
+                    "409": error_response("step_out_of_order, version_conflict"),
                     "422": error_response("password_refused")
                 }
             } },
@@ -180,17 +192,30 @@ pub(crate) fn spec() -> Value {
                 }
             } },
             "/v1/passcode": { "post": {
-                "summary": "Set the 6-digit passcode (activation step after the OTP)",
-                "requestBody": body(json!({ "type": "object", "required": ["id_number", "passcode", "confirmation"],
+                "summary": "Set the 6-digit passcode (activation step after the OTP; the activation's flow token)",
+                "security": [ { "flow": [] } ],
+                "requestBody": body(json!({ "type": "object", "required": ["passcode", "confirmation"],
                     "properties": { "id_number": id, "passcode": { "type": "string" }, "confirmation": { "type": "string" } } })),
-                "responses": { "200": { "description": "set" }, "409": error_response("step_out_of_order"), "422": error_response("passcode_refused, passcode_confirmation_mismatch") }
+                "responses": {
+                    "200": { "description": "set" },
+                    "401": error_response("flow_token_missing, flow_token_invalid, flow_token_expired"),
+                    "403": error_response("flow_token_wrong_flow, flow_token_wrong_account"),
+                    "409": error_response("step_out_of_order"),
+                    "422": error_response("passcode_refused, passcode_confirmation_mismatch")
+                }
             } },
             "/v1/security-questions": { "post": {
-                "summary": "Set two security questions and answers (last activation step)",
-                "requestBody": body(json!({ "type": "object", "required": ["id_number", "answers"],
-                    "properties": { "id_number": id, "answers": { "type": "array", "items": { "type": "object",
-                        "properties": { "question": { "type": "string" }, "answer": { "type": "string" } } } } } })),
-                "responses": { "200": { "description": "activated; notice" }, "409": error_response("step_out_of_order"), "422": error_response("questions_refused") }
+                "summary": "Set two security questions and answers (last activation step; the activation's flow token, consumed)",
+                "security": [ { "flow": [] } ],
+                "requestBody": body(json!({ "type": "object", "required": ["answers"],
+                    "properties": { "id_number": id, "answers": answers_schema() } })),
+                "responses": {
+                    "200": { "description": "activated; notice" },
+                    "401": error_response("flow_token_missing, flow_token_invalid, flow_token_expired"),
+                    "403": error_response("flow_token_wrong_flow, flow_token_wrong_account"),
+                    "409": error_response("step_out_of_order"),
+                    "422": error_response("questions_refused")
+                }
             } },
             "/v1/admin/report": { "get": {
                 "summary": "The weekly list for enterprises (officer token): ID number, name, date of birth, residence, phone, level (app_account, level1, level2), activated",

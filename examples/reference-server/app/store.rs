@@ -3,7 +3,10 @@
 //! Tables (see the migrations below): `events` (the append-only log, with
 //! (id_number, sequence) the primary key), `outbox` (SMS to send, written in
 //! the same transaction as the events), `sessions` (SHA-256 of opaque
-//! tokens, never the tokens), `rate_limits` (fixed-window counters).
+//! tokens, never the tokens; login sessions and short-lived flow tokens),
+//! `rate_limits` (fixed-window counters), `account_index` (phone and bound
+//! device of each account, written in the same transaction as its events,
+//! so logins by phone and device checks need no scan).
 //! Everything lives in the database, so several servers can share one
 //! PostgreSQL.
 
@@ -80,6 +83,17 @@ pub(crate) struct StoredSession {
     pub(crate) expires_at: u64,
 }
 
+/// What `account_index` holds for one account: the phone when the account
+/// has a password (login and password reset by phone) and the device when
+/// the identity is active (the device check of activation).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct AccountIndex {
+    /// The phone number, when the account has a password.
+    pub(crate) phone: Option<String>,
+    /// The bound device, when the identity is active.
+    pub(crate) device: Option<String>,
+}
+
 /// The storage trait both back ends implement.
 pub(crate) trait Storage: Send + Sync {
     /// Creates the tables that are missing (embedded migrations).
@@ -89,6 +103,7 @@ pub(crate) trait Storage: Send + Sync {
     /// Appends `events` (whose first sequence must be `expected_version + 1`)
     /// and `outbox` in one transaction; [`StoreError::Conflict`] when another
     /// writer took a position first.
+    #[allow(dead_code)] // the server appends with its index; tests/server_store.rs uses it
     fn append(
         &self,
         account: &str,
@@ -97,6 +112,38 @@ pub(crate) trait Storage: Send + Sync {
         outbox: &[OutboxMessage],
         now: u64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// [`Storage::append`], and in the same transaction the account's row
+    /// of `account_index` (as of `expected_version + events.len()`).
+    fn append_indexed(
+        &self,
+        account: &str,
+        expected_version: u64,
+        events: &[Event],
+        outbox: &[OutboxMessage],
+        now: u64,
+        index: Option<&AccountIndex>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Writes an account's index row unless a newer version is there (the
+    /// start-up back-fill of accounts written before the index existed).
+    fn put_index(
+        &self,
+        account: &str,
+        version: u64,
+        index: &AccountIndex,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Accounts with events but no index row.
+    fn unindexed(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+    /// The accounts whose indexed phone is `phone`.
+    #[allow(dead_code)]
+    fn accounts_by_phone(
+        &self,
+        phone: &str,
+    ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+    /// The accounts whose indexed (active) device is `device`.
+    fn accounts_by_device(
+        &self,
+        device: &str,
+    ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
     /// Every account id with at least one event.
     fn accounts(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
     /// Claims up to `limit` unsent messages not claimed since `now - lease`.
@@ -158,9 +205,10 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 }
 
 /// SQLite's schema, in order; each applied once.
-const SQLITE_MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE IF NOT EXISTS events (
+const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE IF NOT EXISTS events (
         id_number TEXT NOT NULL,
         sequence INTEGER NOT NULL,
         schema_version INTEGER NOT NULL,
@@ -193,12 +241,25 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[(
         window_start INTEGER NOT NULL,
         count INTEGER NOT NULL
     );",
-)];
+    ),
+    (
+        2,
+        "CREATE TABLE IF NOT EXISTS account_index (
+        id_number TEXT PRIMARY KEY,
+        phone TEXT,
+        device TEXT,
+        version BIGINT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS account_index_phone ON account_index (phone);
+    CREATE INDEX IF NOT EXISTS account_index_device ON account_index (device);",
+    ),
+];
 
 /// PostgreSQL's schema, in order; each applied once.
-const PG_MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE IF NOT EXISTS events (
+const PG_MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE IF NOT EXISTS events (
         id_number TEXT NOT NULL,
         sequence BIGINT NOT NULL,
         schema_version BIGINT NOT NULL,
@@ -231,7 +292,19 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[(
         window_start BIGINT NOT NULL,
         count BIGINT NOT NULL
     );",
-)];
+    ),
+    (
+        2,
+        "CREATE TABLE IF NOT EXISTS account_index (
+        id_number TEXT PRIMARY KEY,
+        phone TEXT,
+        device TEXT,
+        version BIGINT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS account_index_phone ON account_index (phone);
+    CREATE INDEX IF NOT EXISTS account_index_device ON account_index (device);",
+    ),
+];
 
 /// The SQLite back end (the default: one file, WAL).
 #[derive(Clone)]
@@ -276,6 +349,14 @@ impl PgStore {
         Ok(store)
     }
 }
+
+/// Writes an account's index row; an older version never overwrites a
+/// newer one.
+const INDEX_UPSERT: &str = "INSERT INTO account_index (id_number, phone, device, version)
+     VALUES ($1, $2, $3, $4)
+     ON CONFLICT (id_number) DO UPDATE SET
+         phone = excluded.phone, device = excluded.device, version = excluded.version
+     WHERE account_index.version <= excluded.version";
 
 /// The implementation, written once over both pools: every statement is
 /// plain SQL both databases accept (`$n` parameters, `ON CONFLICT`,
@@ -344,6 +425,19 @@ macro_rules! storage_impl {
                 outbox: &[OutboxMessage],
                 now: u64,
             ) -> Result<(), StoreError> {
+                self.append_indexed(account, expected_version, events, outbox, now, None)
+                    .await
+            }
+
+            async fn append_indexed(
+                &self,
+                account: &str,
+                expected_version: u64,
+                events: &[Event],
+                outbox: &[OutboxMessage],
+                now: u64,
+                index: Option<&AccountIndex>,
+            ) -> Result<(), StoreError> {
                 let mut expected = expected_version;
                 for e in events {
                     expected = expected.saturating_add(1);
@@ -404,11 +498,73 @@ macro_rules! storage_impl {
                     .execute(&mut *tx)
                     .await?;
                 }
+                if let Some(index) = index {
+                    sqlx::query(INDEX_UPSERT)
+                        .bind(account)
+                        .bind(index.phone.as_deref())
+                        .bind(index.device.as_deref())
+                        .bind(to_i64(expected))
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 match tx.commit().await {
                     Ok(()) => Ok(()),
                     Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict),
                     Err(e) => Err(e.into()),
                 }
+            }
+
+            async fn put_index(
+                &self,
+                account: &str,
+                version: u64,
+                index: &AccountIndex,
+            ) -> Result<(), StoreError> {
+                sqlx::query(INDEX_UPSERT)
+                    .bind(account)
+                    .bind(index.phone.as_deref())
+                    .bind(index.device.as_deref())
+                    .bind(to_i64(version))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn unindexed(&self) -> Result<Vec<String>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT DISTINCT e.id_number FROM events e
+                     LEFT JOIN account_index i ON i.id_number = e.id_number
+                     WHERE i.id_number IS NULL ORDER BY e.id_number",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| r.try_get::<String, _>(0).map_err(StoreError::from))
+                    .collect()
+            }
+
+            async fn accounts_by_phone(&self, phone: &str) -> Result<Vec<String>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT id_number FROM account_index WHERE phone = $1 ORDER BY id_number",
+                )
+                .bind(phone)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| r.try_get::<String, _>(0).map_err(StoreError::from))
+                    .collect()
+            }
+
+            async fn accounts_by_device(&self, device: &str) -> Result<Vec<String>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT id_number FROM account_index WHERE device = $1 ORDER BY id_number",
+                )
+                .bind(device)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| r.try_get::<String, _>(0).map_err(StoreError::from))
+                    .collect()
             }
 
             async fn accounts(&self) -> Result<Vec<String>, StoreError> {
@@ -609,6 +765,34 @@ impl Storage for Store {
         now: u64,
     ) -> Result<(), StoreError> {
         delegate!(self, s => s.append(account, expected_version, events, outbox, now).await)
+    }
+    async fn append_indexed(
+        &self,
+        account: &str,
+        expected_version: u64,
+        events: &[Event],
+        outbox: &[OutboxMessage],
+        now: u64,
+        index: Option<&AccountIndex>,
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.append_indexed(account, expected_version, events, outbox, now, index).await)
+    }
+    async fn put_index(
+        &self,
+        account: &str,
+        version: u64,
+        index: &AccountIndex,
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.put_index(account, version, index).await)
+    }
+    async fn unindexed(&self) -> Result<Vec<String>, StoreError> {
+        delegate!(self, s => s.unindexed().await)
+    }
+    async fn accounts_by_phone(&self, phone: &str) -> Result<Vec<String>, StoreError> {
+        delegate!(self, s => s.accounts_by_phone(phone).await)
+    }
+    async fn accounts_by_device(&self, device: &str) -> Result<Vec<String>, StoreError> {
+        delegate!(self, s => s.accounts_by_device(device).await)
     }
     async fn accounts(&self) -> Result<Vec<String>, StoreError> {
         delegate!(self, s => s.accounts().await)
