@@ -341,7 +341,12 @@ fn pace_im_on_every_curve() {
         } else {
             ChipConfig::SHORT
         };
-        for cipher in [KeyKind::Tdes, KeyKind::Aes128] {
+        for cipher in [
+            KeyKind::Tdes,
+            KeyKind::Aes128,
+            KeyKind::Aes192,
+            KeyKind::Aes256,
+        ] {
             let offer = PaceOffer::integrated(parameters, cipher);
             // The OID's mapping arc: 3 for DH-IM, 4 for ECDH-IM.
             let arc = if parameters.id() <= 2 { 3 } else { 4 };
@@ -391,6 +396,8 @@ fn pace_im_wrong_password() {
         PaceOffer::integrated(DomainParameters::BrainpoolP256r1, KeyKind::Aes128),
         PaceOffer::integrated(DomainParameters::Secp256r1, KeyKind::Tdes),
         PaceOffer::integrated(DomainParameters::Modp1024, KeyKind::Aes128),
+        PaceOffer::integrated(DomainParameters::BrainpoolP384r1, KeyKind::Aes192),
+        PaceOffer::integrated(DomainParameters::Secp521r1, KeyKind::Aes256),
     ] {
         let data = cccd(Some(offer));
         let mut chip = VirtualChip::new(data.clone(), ChipConfig::SHORT, SimRng::from_seed_u64(1));

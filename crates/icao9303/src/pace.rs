@@ -5,12 +5,13 @@
 //! of domain parameters 10 to 18 (NIST P-224, P-256, P-384, P-521 and
 //! brainpoolP224r1, P256r1, P320r1, P384r1, P512r1) and with DH on the
 //! MODP groups of RFC 5114 (parameters 0, 1, 2), with 3DES or AES secure messaging,
-//! and every password (MRZ, CAN, PIN, PUK); Integrated Mapping with 3DES
-//! and AES-128 on the same groups (curves with `p = 3 mod 4`, so not
-//! P-224); Chip Authentication Mapping (ECDH, AES) with the chip
+//! and every password (MRZ, CAN, PIN, PUK); Integrated Mapping with every
+//! cipher on the same groups (curves with `p = 3 mod 4`, so not P-224,
+//! whose `p = 1 mod 4` the point encoding does not cover); Chip
+//! Authentication Mapping (ECDH, AES) with the chip
 //! authentication data decrypted into [`CamData`] for checking against the
-//! chip's static key. Integrated Mapping with AES-192/256 and the 192-bit
-//! curves (8, 9) are refused with [`PaceErrorKind::Unsupported`].
+//! chip's static key. The 192-bit curves (8, 9) and Integrated Mapping on
+//! P-224 are refused with [`PaceErrorKind::Unsupported`].
 //!
 //! The protocol is a sans-IO state machine: [`Pace::start`] gives MSE:Set
 //! AT, then each [`Pace::next`] takes the card's answer (and the caller's
@@ -54,8 +55,23 @@ mod dh;
 /// `id-PACE` (0.4.0.127.0.7.2.2.4), the DER content octets.
 pub const ID_PACE: [u8; 8] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04];
 
-/// The length of the chip's nonce `s`.
+/// The length of the chip's nonce `s` for Generic Mapping and Chip
+/// Authentication Mapping (and Integrated Mapping with 3DES and AES-128):
+/// one AES block, two 3DES blocks.
 pub const NONCE_LEN: usize = 16;
+
+/// The lengths in bytes of the nonces of Integrated Mapping with `cipher`:
+/// `(s, t)`. Doc 9303 Part 11 §4.4.3.3: `t` has the key size `k` of the
+/// cipher (128 bits for 3DES), and `s` the smallest multiple `l` of the
+/// block size with `l >= k`: 16 and 16 for 3DES and AES-128, 32 and 24 for
+/// AES-192, 32 and 32 for AES-256.
+pub fn integrated_nonce_lens(cipher: KeyKind) -> (usize, usize) {
+    match cipher {
+        KeyKind::Tdes | KeyKind::Aes128 => (16, 16),
+        KeyKind::Aes192 => (32, 24),
+        KeyKind::Aes256 => (32, 32),
+    }
+}
 
 /// How many draws of the random number generator a private key may take.
 const MAX_DRAWS: usize = 64;
@@ -790,6 +806,12 @@ pub fn decrypt_nonce(
     Ok(s)
 }
 
+// The constants of the Integrated Mapping's pseudo-random function, from
+// Doc 9303 Part 11 (8th ed., 2021) §4.4.3.3.2 "Pseudo-random Number
+// Mapping" (below its Figure 2): for 3DES and AES-128 (l = 128) and for
+// AES-192 and AES-256 (l = 256). JMRTD's PACEProtocol (C0_LENGTH_256,
+// C1_LENGTH_256) carries the same values.
+
 /// `c0` of the Integrated Mapping's pseudo-random function for 128-bit keys.
 const PRF_C0_128: [u8; 16] = [
     0xA6, 0x68, 0x89, 0x2A, 0x7C, 0x41, 0xE3, 0xCA, 0x73, 0x9F, 0x40, 0xB0, 0x57, 0xD8, 0x59, 0x04,
@@ -799,38 +821,58 @@ const PRF_C1_128: [u8; 16] = [
     0xA4, 0xE1, 0x36, 0xAC, 0x72, 0x5F, 0x73, 0x8B, 0x01, 0xC1, 0xF6, 0x02, 0x17, 0xC1, 0x88, 0xAD,
 ];
 
+/// `c0` of the Integrated Mapping's pseudo-random function for AES-192
+/// and AES-256.
+const PRF_C0_256: [u8; 32] = [
+    0xD4, 0x63, 0xD6, 0x52, 0x34, 0x12, 0x4E, 0xF7, 0x89, 0x70, 0x54, 0x98, 0x6D, 0xCA, 0x0A, 0x17,
+    0x4E, 0x28, 0xDF, 0x75, 0x8C, 0xBA, 0xA0, 0x3F, 0x24, 0x06, 0x16, 0x41, 0x4D, 0x5A, 0x16, 0x76,
+];
+/// `c1` of the Integrated Mapping's pseudo-random function for AES-192
+/// and AES-256.
+const PRF_C1_256: [u8; 32] = [
+    0x54, 0xBD, 0x72, 0x55, 0xF0, 0xAA, 0xF8, 0x31, 0xBE, 0xC3, 0x42, 0x3F, 0xCF, 0x39, 0xD6, 0x9B,
+    0x6C, 0xBF, 0x06, 0x66, 0x77, 0xD0, 0xFA, 0xAE, 0x5A, 0xAD, 0xD9, 0x9D, 0xF8, 0xE5, 0x35, 0x17,
+];
+
 /// The pseudo-random function `R(s, t)` of the Integrated Mapping (Doc 9303
-/// Part 11 §4.4.3.3.2) for 128-bit keys (3DES and AES-128): `k0 = E(t, s)`,
-/// then `x_i = E(k_i, c1)`, `k_(i+1) = E(k_i, c0)` until the output
-/// `x_0 || x_1 || ...` has `prime_bits + 64` bits. `s` and `t` are 16 bytes.
+/// Part 11 §4.4.3.3.2), with the cipher `E` in CBC mode and a zero IV:
+/// `k_0 = E(t, s)`, then `x_i = E(k_i, c1)`, `k_(i+1) = E(k_i, c0)` for
+/// `i` from 0 until the output `x_0 || x_1 || ...` has at least
+/// `prime_bits + 64` bits. Each `k_i` is cut to the key size (only AES-192
+/// needs it: octets 1 to 24). `s` and `t` have the lengths of
+/// [`integrated_nonce_lens`]; `c0`, `c1` are 128 bits for 3DES and AES-128
+/// and 256 bits for AES-192 and AES-256.
 pub fn prf(
     cipher: KeyKind,
     s: &[u8],
     t: &[u8],
     prime_bits: usize,
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
-    if !matches!(cipher, KeyKind::Tdes | KeyKind::Aes128) {
-        return Err(PaceErrorKind::Unsupported {
-            what: "Integrated Mapping with AES-192/256",
-        }
-        .into());
+    let (s_len, t_len) = integrated_nonce_lens(cipher);
+    if s.len() != s_len {
+        return Err(PaceErrorKind::NonceLength { len: s.len() }.into());
     }
-    for nonce in [s, t] {
-        if nonce.len() != NONCE_LEN {
-            return Err(PaceErrorKind::NonceLength { len: nonce.len() }.into());
-        }
+    if t.len() != t_len {
+        return Err(PaceErrorKind::NonceLength { len: t.len() }.into());
     }
+    let (c0, c1): (&[u8], &[u8]) = match cipher {
+        KeyKind::Tdes | KeyKind::Aes128 => (&PRF_C0_128, &PRF_C1_128),
+        KeyKind::Aes192 | KeyKind::Aes256 => (&PRF_C0_256, &PRF_C1_256),
+    };
+    let key_len = cipher.key_len();
     let iv = vec![0u8; sm::block_len(cipher)];
     let mut key = Zeroizing::new(s.to_vec());
     sm::encrypt_cbc(cipher, t, &iv, &mut key)?;
+    key.truncate(key_len);
     let mut out = Zeroizing::new(Vec::new());
     let target = prime_bits.saturating_add(64);
     while out.len().saturating_mul(8) < target {
-        let mut x = PRF_C1_128.to_vec();
+        let mut x = c1.to_vec();
         sm::encrypt_cbc(cipher, &key, &iv, &mut x)?;
         out.extend_from_slice(&x);
-        let mut next = Zeroizing::new(PRF_C0_128.to_vec());
+        let mut next = Zeroizing::new(c0.to_vec());
         sm::encrypt_cbc(cipher, &key, &iv, &mut next)?;
+        next.truncate(key_len);
         key = next;
     }
     Ok(out)
@@ -884,16 +926,11 @@ fn general_authenticate(item: Option<(u32, &[u8])>, last: bool) -> CommandApdu {
     CommandApdu::general_authenticate(tlv::encode(Tag::new(0x7C), &inner), last)
 }
 
-/// Refuses the mappings and ciphers not implemented: Integrated Mapping
-/// with AES-192/256 (and CAM with 3DES, which does not exist).
+/// Refuses the mappings and ciphers not implemented: Chip Authentication
+/// Mapping with DH (and with 3DES, which does not exist).
 fn check_mapping(protocol: &PaceProtocol) -> Result<(), Error> {
     match protocol.mapping {
-        Mapping::Generic => Ok(()),
-        Mapping::Integrated if matches!(protocol.cipher, KeyKind::Tdes | KeyKind::Aes128) => Ok(()),
-        Mapping::Integrated => Err(PaceErrorKind::Unsupported {
-            what: "Integrated Mapping with AES-192/256",
-        }
-        .into()),
+        Mapping::Generic | Mapping::Integrated => Ok(()),
         Mapping::ChipAuthentication if protocol.agreement == KeyAgreement::Dh => {
             Err(PaceErrorKind::Unsupported {
                 what: "Chip Authentication Mapping with DH",
@@ -1160,7 +1197,8 @@ impl Pace {
                 let nonce = decrypt_nonce(self.protocol.cipher, &self.k_pi, &z)?;
                 if self.protocol.mapping == Mapping::Integrated {
                     // The reader's nonce t goes to the chip in the clear.
-                    let mut t = Zeroizing::new(vec![0u8; NONCE_LEN]);
+                    let (_, t_len) = integrated_nonce_lens(self.protocol.cipher);
+                    let mut t = Zeroizing::new(vec![0u8; t_len]);
                     rng.fill_bytes(&mut t);
                     let r = prf(self.protocol.cipher, &nonce, &t, params.prime_bits())?;
                     let generator = params.map_integrated(&r)?;
@@ -1435,9 +1473,14 @@ impl CardPace {
             }
             CardState::AwaitNonceRequest => {
                 command_item(command, 0, false)?;
-                // 16 bytes: one AES block, two 3DES blocks (the length the
-                // Integrated Mapping's pseudo-random function expects).
-                let mut nonce = Zeroizing::new(vec![0u8; NONCE_LEN]);
+                // 16 bytes: one AES block, two 3DES blocks; for Integrated
+                // Mapping the length its pseudo-random function expects.
+                let len = if self.protocol.mapping == Mapping::Integrated {
+                    integrated_nonce_lens(cipher).0
+                } else {
+                    NONCE_LEN
+                };
+                let mut nonce = Zeroizing::new(vec![0u8; len]);
                 rng.fill_bytes(&mut nonce);
                 let mut z = nonce.to_vec();
                 let iv = vec![0u8; sm::block_len(cipher)];
