@@ -40,6 +40,7 @@ mod aa;
 pub mod chip;
 pub mod personalise;
 pub mod pki;
+pub mod vpcd;
 
 pub use chip::{Access, ChipConfig, ChipStats, Oversize, VirtualChip};
 pub use personalise::{ActiveAuthKey, ActiveAuthKind, ChipData, PaceOffer, Personalisation};

@@ -23,6 +23,9 @@
 use crate::Error;
 use crate::apdu::{ApduErrorKind, CommandApdu, ResponseApdu};
 
+#[cfg(feature = "pcsc")]
+pub mod pcsc;
+
 /// What kind of link failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -30,6 +33,15 @@ use crate::apdu::{ApduErrorKind, CommandApdu, ResponseApdu};
 pub enum TransportErrorKind {
     /// No card is present (or it was removed).
     NoCard,
+    /// The card was removed or reset during the session: the session is
+    /// gone, nothing read in it is complete.
+    CardRemoved,
+    /// No such reader (or none at all).
+    NoReader,
+    /// Another application holds the card (a sharing violation).
+    Busy,
+    /// The card service (pcscd) is not running.
+    NoService,
     /// The card did not answer in time.
     Timeout,
     /// The reader or the link refused or garbled the exchange.
