@@ -33,6 +33,8 @@ const PHONE2: &str = "0960335398";
 const QR2: &str = "001179600965||Phan Mai Hương|16071979|Nữ|Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội|09122021";
 const OFFICER_TOKEN: &str = "officer-token-for-tests-0001";
 const PASSWORD: &str = "Sao@Mai2024";
+/// For the second citizen (whose name holds "Mai").
+const PASSWORD2: &str = "Sen@Vang2024";
 
 struct Server {
     base: String,
@@ -127,6 +129,16 @@ on_both!(
     flow_tokens_bind_the_steps_after_the_otp,
     flow_tokens_sqlite,
     flow_tokens_postgres
+);
+on_both!(
+    password_reset_phone_login_appointments,
+    reset_sqlite,
+    reset_postgres
+);
+on_both!(
+    level2_activation_race_device_change_passcode_locks,
+    level2_sqlite,
+    level2_postgres
 );
 on_both!(
     concurrent_otp_checks_and_rejection,
@@ -1092,5 +1104,508 @@ async fn flow_tokens_bind_the_steps_after_the_otp(backend: Backend) {
         )
         .await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
+    s.stop().await;
+}
+
+/// Password reset of an app account (no security questions: OTP, then the
+/// new password), by phone number; login by phone; old sessions end;
+/// level-2 appointments booked and cancelled.
+async fn password_reset_phone_login_appointments(backend: Backend) {
+    let s = start(app::Limits::default(), &backend).await;
+    let session = registered(&s).await;
+    const NEW: &str = "Hoa@Sen2025";
+
+    // login by phone number
+    let (st, v) = s
+        .post("/v1/login", json!({ "phone": PHONE, "password": PASSWORD }))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["level"], "app_account");
+    let (st, v) = s
+        .post(
+            "/v1/login",
+            json!({ "phone": PHONE2, "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "wrong_credentials");
+    let (st, v) = s.post("/v1/login", json!({ "password": PASSWORD })).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert_eq!(error(&v).0, "bad_request");
+
+    // appointments (logged in)
+    let (st, v) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/appointments", s.base))
+                .json(&json!({ "office": "Công an phường Điện Biên", "at": app::now() + 86_400 })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "unauthorized");
+    let (st, v) = s
+        .post_bearer(
+            "/v1/appointments",
+            &session,
+            json!({ "office": "Công an phường Điện Biên", "at": 1_000 }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error(&v).0, "appointment_in_past");
+    let at = app::now() + 86_400;
+    let (st, v) = s
+        .post_bearer(
+            "/v1/appointments",
+            &session,
+            json!({ "office": "Công an phường Điện Biên", "at": at }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(v["appointment"]["at"], at);
+    let cancel = || {
+        s.http
+            .delete(format!("{}/v1/appointments", s.base))
+            .bearer_auth(&session)
+    };
+    let (st, _) = s.send(cancel()).await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (st, v) = s.send(cancel()).await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert_eq!(
+        error(&v),
+        ("no_appointment", "Bạn chưa đặt lịch hẹn.")
+    );
+
+    // reset: the registered phone must match
+    let (st, v) = s
+        .post(
+            "/v1/password-resets",
+            json!({ "login": PHONE, "phone": "0912345678" }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error(&v).0, "id_or_phone_mismatch");
+    let (st, v) = s
+        .post(
+            "/v1/password-resets",
+            json!({ "login": PHONE2, "phone": PHONE2 }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error(&v).0, "id_or_phone_mismatch");
+    let (st, v) = s
+        .post(
+            "/v1/password-resets",
+            json!({ "login": PHONE, "phone": PHONE }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(v["id_number"], ID);
+    assert_eq!(v["security_questions"], false);
+    // the registration's SMS, then the reset's
+    let text = s.sms_to(PHONE, 2).await;
+    let flow = s.verify(ID, &code_of(&text)).await;
+    // no questions on this account: straight to the password
+    let (st, v) = s
+        .post_bearer(
+            "/v1/password-resets/answers",
+            &flow,
+            json!({ "answers": [ { "question": "first_pet", "answer": "Mực" } ] }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert_eq!(error(&v).0, "step_out_of_order");
+    // a login session is no reset token
+    let (st, v) = s
+        .post_bearer(
+            "/v1/password",
+            &session,
+            json!({ "password": NEW, "confirmation": NEW }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "flow_token_invalid");
+    let (st, v) = s
+        .post_bearer(
+            "/v1/password",
+            &flow,
+            json!({ "password": NEW, "confirmation": NEW }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["notices"][0]["vi"], eid_account::MSG_PASSWORD_SET_UP);
+    // consumed
+    let (st, v) = s
+        .post_bearer(
+            "/v1/password",
+            &flow,
+            json!({ "password": PASSWORD, "confirmation": PASSWORD }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "flow_token_invalid");
+    // the sessions opened before the reset are over
+    let (st, _) = s
+        .send(
+            s.http
+                .get(format!("{}/v1/account", s.base))
+                .bearer_auth(&session),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let (st, v) = s
+        .post(
+            "/v1/login",
+            json!({ "id_number": ID, "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "wrong_credentials");
+    let (st, v) = s
+        .post("/v1/login", json!({ "phone": PHONE, "password": NEW }))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    s.stop().await;
+}
+
+/// Level 2 at the office for a citizen without an app account: the
+/// officer's record (checked against the registry), approval, 50
+/// simultaneous activations (exactly one wins), the activation's password,
+/// passcode and questions under its flow token; passcode confirmation,
+/// reset with the security questions, device change, the device index,
+/// holder and officer locks.
+async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
+    let s = start(
+        app::Limits {
+            activations: 1000,
+            ..app::Limits::default()
+        },
+        &backend,
+    )
+    .await;
+    let record = format!("{}/v1/officer/level2-dossiers", s.base);
+    let dossier = json!({ "qr": QR2, "phone": PHONE2,
+        "documents": ["health_insurance", { "other": "Thẻ đảng viên" }] });
+    let (st, v) = s
+        .send(
+            s.http
+                .post(&record)
+                .bearer_auth("not-an-officer")
+                .json(&dossier),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "unauthorized");
+    let mut wrong = dossier.clone();
+    wrong["phone"] = json!(PHONE);
+    let (st, v) = s
+        .send(s.http.post(&record).bearer_auth(OFFICER_TOKEN).json(&wrong))
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error(&v).0, "registry_mismatch");
+    assert_eq!(v["error"]["fields"], json!(["phone"]));
+    let (st, v) = s
+        .send(
+            s.http
+                .post(&record)
+                .bearer_auth(OFFICER_TOKEN)
+                .json(&dossier),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(v["dossier"]["level"], "two");
+    assert_eq!(v["dossier"]["status"]["status"], "submitted");
+    let (st, v) = s
+        .send(
+            s.http
+                .post(&record)
+                .bearer_auth(OFFICER_TOKEN)
+                .json(&dossier),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert_eq!(error(&v).0, "dossier_pending");
+    let (st, v) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/officer/dossiers/{ID2}/approve", s.base))
+                .bearer_auth(OFFICER_TOKEN),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(
+        s.sms_to(PHONE2, 1).await,
+        eid_account::approval_sms("Phan Mai Hương")
+    );
+
+    // 50 simultaneous activations of the account: exactly one succeeds
+    let activation = json!({ "id_number": ID2, "phone": PHONE2 });
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let req = s
+            .http
+            .post(format!("{}/v1/activations", s.base))
+            .header("X-Device-Id", format!("device-{i}"))
+            .json(&activation);
+        tasks.push(tokio::spawn(async move {
+            let r = req.send().await.unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        let (st, v) = t.await.unwrap();
+        if st == StatusCode::OK {
+            ok += 1;
+        } else {
+            assert!(
+                (st == StatusCode::CONFLICT && error(&v).0 == "version_conflict")
+                    || (st == StatusCode::TOO_MANY_REQUESTS && error(&v).0 == "otp_cooldown"),
+                "{st} {v}"
+            );
+        }
+    }
+    assert_eq!(ok, 1);
+    let flow = s.verify(ID2, &code_of(&s.sms_to(PHONE2, 2).await)).await;
+    // no app account: the password comes first
+    let (st, v) = s
+        .post_bearer(
+            "/v1/passcode",
+            &flow,
+            json!({ "passcode": "480613", "confirmation": "480613" }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert_eq!(error(&v).0, "step_out_of_order");
+    for (path, body) in [
+        (
+            "/v1/password",
+            json!({ "id_number": ID2, "password": PASSWORD2, "confirmation": PASSWORD2 }),
+        ),
+        (
+            "/v1/passcode",
+            json!({ "passcode": "480613", "confirmation": "480613" }),
+        ),
+        (
+            "/v1/security-questions",
+            json!({ "answers": [
+                { "question": "first_pet", "answer": "Mực" },
+                { "question": "favourite_food", "answer": "Phở bò" } ] }),
+        ),
+    ] {
+        let (st, v) = s.post_bearer(path, &flow, body).await;
+        assert_eq!(st, StatusCode::OK, "{path}: {v}");
+    }
+    let (st, v) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/login", s.base))
+                .header("X-Device-Id", "device-9")
+                .json(&json!({ "phone": PHONE2, "password": PASSWORD2 })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["level"], "level2");
+    assert_eq!(v["activated"], true);
+    let session = v["token"].as_str().unwrap().to_owned();
+    let bound = s
+        .state
+        .account(&cccd::IdNumber::parse(ID2).unwrap())
+        .await
+        .unwrap();
+    let device = bound.device().unwrap().as_str().to_owned();
+
+    // passcode confirmation of a level-2 service
+    let (st, v) = s
+        .post_bearer(
+            "/v1/passcode/confirm",
+            &session,
+            json!({ "service": "card_data", "passcode": "480613" }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["confirmed"], true);
+    let (st, v) = s
+        .post_bearer(
+            "/v1/passcode/confirm",
+            &session,
+            json!({ "service": "card_data", "passcode": "480614" }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "wrong_passcode");
+    assert_eq!(v["error"]["tries_left"], 4);
+
+    // the device index: another identity activating on this device is told
+    let (st, _) = s
+        .send(
+            s.http
+                .post(&record)
+                .bearer_auth(OFFICER_TOKEN)
+                .json(&json!({ "qr": QR, "phone": PHONE })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+    let (st, _) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/officer/dossiers/{ID}/approve", s.base))
+                .bearer_auth(OFFICER_TOKEN),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, v) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/activations", s.base))
+                .header("X-Device-Id", &device)
+                .json(&json!({ "id_number": ID, "phone": PHONE })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["notices"][0]["code"], "activate_on_another_device");
+
+    // device change: password checked, same device refused, OTP moves it
+    let change = |device: &str, password: &str| {
+        s.http
+            .post(format!("{}/v1/device-changes", s.base))
+            .header("X-Device-Id", device)
+            .json(&json!({ "id_number": ID2, "password": password }))
+    };
+    let (st, v) = s.send(change("new-phone", "Sai@123456")).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "wrong_credentials");
+    let (st, v) = s.send(change(&device, PASSWORD2)).await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert_eq!(error(&v).0, "same_device");
+    let (st, v) = s.send(change("new-phone", PASSWORD2)).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let code = code_of(&s.sms_to(PHONE2, 3).await);
+    let (st, v) = s
+        .post("/v1/otp/verify", json!({ "id_number": ID2, "code": code }))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["notices"][0]["code"], "moved_to_this_device");
+    assert!(v.get("flow_token").is_none(), "{v}");
+    let moved = s
+        .state
+        .account(&cccd::IdNumber::parse(ID2).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(moved.device().unwrap().as_str(), "new-phone");
+
+    // reset of an active account: the answers first, wrong ones counted
+    let (st, v) = s
+        .post(
+            "/v1/password-resets",
+            json!({ "login": ID2, "phone": PHONE2 }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(v["security_questions"], true);
+    let flow = s.verify(ID2, &code_of(&s.sms_to(PHONE2, 4).await)).await;
+    const NEW: &str = "Hoa@Sen2025";
+    let new_password = json!({ "password": NEW, "confirmation": NEW });
+    let (st, v) = s
+        .post_bearer("/v1/password", &flow, new_password.clone())
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert_eq!(error(&v).0, "step_out_of_order");
+    let (st, v) = s
+        .post_bearer(
+            "/v1/password-resets/answers",
+            &flow,
+            json!({ "answers": [
+                { "question": "first_pet", "answer": "Mèo" },
+                { "question": "favourite_food", "answer": "Phở bò" } ] }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "wrong_answers");
+    let (st, v) = s
+        .post_bearer(
+            "/v1/password-resets/answers",
+            &flow,
+            json!({ "id_number": ID2, "answers": [
+                { "question": "favourite_food", "answer": "Phở bò" },
+                { "question": "first_pet", "answer": "Mực" } ] }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let (st, v) = s
+        .post_bearer("/v1/password", &flow, new_password.clone())
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+
+    // the holder locks, then unlocks with password and one answer
+    let (_, v) = s
+        .post("/v1/login", json!({ "id_number": ID2, "password": NEW }))
+        .await;
+    let session = v["token"].as_str().unwrap().to_owned();
+    let (st, v) = s.post_bearer("/v1/lock", &session, json!({})).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["phase"], "Locked");
+    let (st, v) = s
+        .post("/v1/login", json!({ "id_number": ID2, "password": NEW }))
+        .await;
+    assert_eq!(st, StatusCode::LOCKED);
+    assert_eq!(error(&v).0, "locked");
+    let (st, v) = s
+        .post(
+            "/v1/unlock",
+            json!({ "id_number": ID2, "password": NEW, "question": "first_pet", "answer": "Mèo" }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "wrong_answers");
+    let (st, v) = s
+        .post(
+            "/v1/unlock",
+            json!({ "id_number": ID2, "password": NEW, "question": "first_pet", "answer": "Mực" }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["phase"], "Active");
+
+    // an officer's lock needs an officer to lift it
+    let lock = format!("{}/v1/officer/accounts/{ID2}/lock", s.base);
+    let (st, _) = s
+        .send(
+            s.http
+                .post(&lock)
+                .bearer_auth(&session)
+                .json(&json!({ "reason": "card_revoked" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let (st, v) = s
+        .send(
+            s.http
+                .post(&lock)
+                .bearer_auth(OFFICER_TOKEN)
+                .json(&json!({ "reason": "card_revoked" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let (st, v) = s
+        .post(
+            "/v1/unlock",
+            json!({ "id_number": ID2, "password": NEW, "question": "first_pet", "answer": "Mực" }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    assert_eq!(error(&v).0, "unlock_needs_officer");
+    let (st, v) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/officer/accounts/{ID2}/unlock", s.base))
+                .bearer_auth(OFFICER_TOKEN),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let (st, v) = s
+        .post("/v1/login", json!({ "phone": PHONE2, "password": NEW }))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
     s.stop().await;
 }

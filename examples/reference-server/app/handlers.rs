@@ -289,7 +289,12 @@ pub(crate) async fn set_password(
 
 #[derive(Deserialize)]
 struct LoginBody {
-    id_number: String,
+    /// The ID number, or
+    #[serde(default)]
+    id_number: Option<String>,
+    /// the phone number ("Đăng nhập bằng số điện thoại").
+    #[serde(default)]
+    phone: Option<String>,
     password: String,
 }
 
@@ -301,8 +306,9 @@ pub(crate) fn device_header(headers: &HeaderMap) -> Result<DeviceId, ApiError> {
     Ok(DeviceId::new(raw)?)
 }
 
-/// `POST /v1/login`: ID number and password; returns an opaque token
-/// (only its SHA-256 is stored). Device from the `X-Device-Id` header.
+/// `POST /v1/login`: ID number (or phone number) and password; returns an
+/// opaque token (only its SHA-256 is stored). Device from the `X-Device-Id`
+/// header.
 pub(crate) async fn login(
     State(state): Shared,
     ConnectInfo(peer): Peer,
@@ -310,12 +316,29 @@ pub(crate) async fn login(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let b: LoginBody = parse(&body)?;
-    let id = id_number(&b.id_number)?;
     let device = device_header(&headers)?;
     let l = state.limits;
     state
         .limit(format!("login_ip:{}", peer.ip()), l.logins)
         .await?;
+    let (id, login) = match (b.id_number, b.phone) {
+        (Some(id), None) => {
+            let id = id_number(&id)?;
+            (id, LoginName::IdNumber(id))
+        }
+        (None, Some(phone)) => {
+            let phone = Phone::parse(&phone)?;
+            state
+                .limit(format!("login_phone:{}", phone.as_str()), l.logins)
+                .await?;
+            super::flows::resolve(&state, phone.as_str(), AccountError::WrongCredentials).await?
+        }
+        _ => {
+            return Err(ApiError::bad_request(
+                "either id_number or phone is required",
+            ));
+        }
+    };
     state
         .limit(format!("login_id:{}", id.as_str()), l.logins)
         .await?;
@@ -323,7 +346,7 @@ pub(crate) async fn login(
         .execute(
             &id,
             Action::Login {
-                login: LoginName::IdNumber(id),
+                login,
                 password: SecretString::from(b.password),
                 device,
             },
@@ -379,7 +402,19 @@ pub(crate) async fn citizen(
         return Err(ApiError::unauthorized());
     }
     let id = IdNumber::parse(&s.subject).map_err(|_| ApiError::unauthorized())?;
-    Ok((hash, id, SessionId(s.session_id)))
+    let session = SessionId(s.session_id);
+    // The account may have ended it meanwhile (password reset, lock).
+    let t = now();
+    let account = state.account(&id).await?;
+    if !account
+        .sessions()
+        .iter()
+        .any(|x| x.id == session && x.expires_at > t)
+    {
+        state.store.delete_session(&hash).await?;
+        return Err(ApiError::unauthorized());
+    }
+    Ok((hash, id, session))
 }
 
 /// `POST /v1/logout`.

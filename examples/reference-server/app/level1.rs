@@ -215,6 +215,11 @@ pub(crate) struct QuestionsBody {
 }
 
 impl QuestionsBody {
+    /// The ID number the body names, if any.
+    pub(crate) fn id_number(&self) -> Option<&str> {
+        self.id_number.as_deref()
+    }
+
     /// The answers, secrets.
     pub(crate) fn secrets(self) -> Vec<(String, SecretString)> {
         self.answers

@@ -4,6 +4,7 @@
 
 pub(crate) mod dossier;
 pub(crate) mod error;
+pub(crate) mod flows;
 pub(crate) mod handlers;
 pub(crate) mod level1;
 pub(crate) mod openapi;
@@ -604,6 +605,22 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/admin/report", get(report::report))
         .route("/v1/passcode", post(level1::set_passcode))
         .route("/v1/security-questions", post(level1::set_questions))
+        .route("/v1/password-resets", post(flows::start_reset))
+        .route("/v1/password-resets/answers", post(flows::reset_answers))
+        .route("/v1/device-changes", post(flows::start_device_change))
+        .route("/v1/passcode/confirm", post(flows::confirm_passcode))
+        .route(
+            "/v1/appointments",
+            post(flows::book_appointment).delete(flows::cancel_appointment),
+        )
+        .route("/v1/officer/level2-dossiers", post(flows::record_level2))
+        .route("/v1/lock", post(flows::lock))
+        .route("/v1/unlock", post(flows::unlock))
+        .route("/v1/officer/accounts/{id}/lock", post(flows::officer_lock))
+        .route(
+            "/v1/officer/accounts/{id}/unlock",
+            post(flows::officer_unlock),
+        )
         .with_state(state)
 }
 

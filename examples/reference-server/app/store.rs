@@ -134,7 +134,6 @@ pub(crate) trait Storage: Send + Sync {
     /// Accounts with events but no index row.
     fn unindexed(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
     /// The accounts whose indexed phone is `phone`.
-    #[allow(dead_code)]
     fn accounts_by_phone(
         &self,
         phone: &str,

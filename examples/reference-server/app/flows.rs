@@ -1,0 +1,418 @@
+//! The account flows beyond registration and activation: password reset,
+//! device change, passcode confirmation, level 2 (appointments, the
+//! officer's record), holder and officer locks. Each handler maps HTTP to
+//! one `eid-account` command; the rules are the crate's.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use cccd::IdNumber;
+use cccd::qr::QrData;
+use eid_account::{
+    AccountError, Action, CardData, IntegratedDocument, LockReason, LoginName, PersonalDetails,
+    Phone, RegistryAnswer, Service,
+};
+use eid_credentials::SecretString;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::error::ApiError;
+use super::handlers::{citizen, device_header, id_number, notices, parse, phase};
+use super::level1::{QuestionsBody, officer};
+use super::store::Storage;
+use super::{AppState, FlowKind};
+
+type Shared = State<Arc<AppState>>;
+type Peer = ConnectInfo<SocketAddr>;
+
+/// The account a login name designates: an ID number (12 digits) is its
+/// own; a phone number designates the one account with a password that
+/// holds it (`account_index`). `missing` is the refusal when there is
+/// none, or more than one.
+pub(crate) async fn resolve(
+    state: &AppState,
+    login: &str,
+    missing: AccountError,
+) -> Result<(IdNumber, LoginName), ApiError> {
+    let login = login.trim();
+    if let Ok(id) = IdNumber::parse(login) {
+        return Ok((id, LoginName::IdNumber(id)));
+    }
+    let phone = Phone::parse(login).map_err(|_| AccountError::InvalidField("login"))?;
+    let holders = state.store.accounts_by_phone(phone.as_str()).await?;
+    match holders.as_slice() {
+        [one] => {
+            let id = IdNumber::parse(one).map_err(|_| ApiError::internal())?;
+            Ok((id, LoginName::Phone(phone)))
+        }
+        [] => Err(missing.into()),
+        _ => {
+            tracing::warn!(
+                accounts = holders.len(),
+                "a phone number shared by accounts"
+            );
+            Err(missing.into())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ResetBody {
+    /// ID number or phone number.
+    login: String,
+    /// The registered phone number.
+    phone: String,
+}
+
+/// `POST /v1/password-resets`: "Quên mật khẩu": the ID number or phone,
+/// and the registered phone; sends an OTP. Its verification returns a
+/// `flow:reset` token for `/v1/password-resets/answers` and
+/// `/v1/password`.
+pub(crate) async fn start_reset(
+    State(state): Shared,
+    ConnectInfo(peer): Peer,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let b: ResetBody = parse(&body)?;
+    let phone = Phone::parse(&b.phone)?;
+    let l = state.limits;
+    state
+        .limit(format!("otp_send_ip:{}", peer.ip()), l.otp_sends)
+        .await?;
+    state
+        .limit(format!("otp_send_phone:{}", phone.as_str()), l.otp_sends)
+        .await?;
+    let (id, login) = resolve(&state, &b.login, AccountError::IdOrPhoneMismatch).await?;
+    state
+        .limit(format!("otp_send_id:{}", id.as_str()), l.otp_sends)
+        .await?;
+    let (account, _) = state
+        .execute(
+            &id,
+            Action::RequestPasswordReset { login, phone },
+            None,
+            None,
+        )
+        .await?;
+    tracing::info!(account = %id.as_str(), "password reset: OTP sent");
+    let expires_at = account.otp().map(|c| c.expires_at());
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id_number": id.as_str(), "phase": phase(&account), "otp_expires_at": expires_at,
+            "security_questions": account.has_security_questions() })),
+    )
+        .into_response())
+}
+
+/// `POST /v1/password-resets/answers`: the answers to both security
+/// questions (accounts that have them), with the reset's flow token.
+pub(crate) async fn reset_answers(
+    State(state): Shared,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let b: QuestionsBody = parse(&body)?;
+    let token = state
+        .flow_token(&headers, b.id_number(), &[FlowKind::Reset])
+        .await?;
+    let answers = b.secrets();
+    let (account, _) = state
+        .execute_flow(&token, Action::AnswerSecurityQuestions { answers })
+        .await?;
+    Ok(Json(json!({ "phase": phase(&account), "next": "password" })).into_response())
+}
+
+#[derive(Deserialize)]
+struct DeviceChangeBody {
+    id_number: String,
+    password: String,
+}
+
+/// `POST /v1/device-changes`: move an active identity to the device of
+/// `X-Device-Id`: ID number and password; sends an OTP whose verification
+/// (`/v1/otp/verify`) completes the move.
+pub(crate) async fn start_device_change(
+    State(state): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let b: DeviceChangeBody = parse(&body)?;
+    let id = id_number(&b.id_number)?;
+    let device = device_header(&headers)?;
+    let l = state.limits;
+    state
+        .limit(format!("login_ip:{}", peer.ip()), l.logins)
+        .await?;
+    state
+        .limit(format!("login_id:{}", id.as_str()), l.logins)
+        .await?;
+    state
+        .limit(format!("otp_send_id:{}", id.as_str()), l.otp_sends)
+        .await?;
+    let (account, _) = state
+        .execute(
+            &id,
+            Action::StartDeviceChange {
+                id_number: id,
+                password: SecretString::from(b.password),
+                device,
+            },
+            None,
+            None,
+        )
+        .await?;
+    tracing::info!(account = %id.as_str(), "device change: OTP sent");
+    let expires_at = account.otp().map(|c| c.expires_at());
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "phase": phase(&account), "otp_expires_at": expires_at })),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct ConfirmBody {
+    service: Service,
+    passcode: String,
+}
+
+/// `POST /v1/passcode/confirm`: confirm the use of a service with the
+/// passcode (logged in, active identity).
+pub(crate) async fn confirm_passcode(
+    State(state): Shared,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let (_, id, session) = citizen(&state, &headers).await?;
+    let b: ConfirmBody = parse(&body)?;
+    let service = b.service;
+    state
+        .execute(
+            &id,
+            Action::ConfirmPasscode {
+                session,
+                service,
+                passcode: SecretString::from(b.passcode),
+            },
+            None,
+            None,
+        )
+        .await?;
+    Ok(Json(json!({ "confirmed": true, "service": service, "vi": service.vi() })).into_response())
+}
+
+#[derive(Deserialize)]
+struct AppointmentBody {
+    office: String,
+    /// Unix seconds.
+    at: u64,
+}
+
+/// `POST /v1/appointments`: book a level-2 appointment at a police office
+/// (logged in).
+pub(crate) async fn book_appointment(
+    State(state): Shared,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let (_, id, session) = citizen(&state, &headers).await?;
+    let b: AppointmentBody = parse(&body)?;
+    let (account, _) = state
+        .execute(
+            &id,
+            Action::BookAppointment {
+                session,
+                office: b.office,
+                at: b.at,
+            },
+            None,
+            None,
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "phase": phase(&account), "appointment": account.appointment() })),
+    )
+        .into_response())
+}
+
+/// `DELETE /v1/appointments`: cancel the booked appointment (logged in).
+pub(crate) async fn cancel_appointment(
+    State(state): Shared,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (_, id, session) = citizen(&state, &headers).await?;
+    state
+        .execute(&id, Action::CancelAppointment { session }, None, None)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize)]
+struct Level2Body {
+    /// The card's QR payload, read at the office.
+    qr: String,
+    /// The phone number the citizen gives.
+    phone: String,
+    #[serde(default)]
+    documents: Vec<IntegratedDocument>,
+}
+
+/// `POST /v1/officer/level2-dossiers`: an officer records a level-2
+/// dossier at the office (officer token); the card's data must match the
+/// population registry. Approved like any dossier
+/// (`/v1/officer/dossiers/{id}/approve`).
+pub(crate) async fn record_level2(
+    State(state): Shared,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let officer = officer(&state, &headers)?;
+    let b: Level2Body = parse(&body)?;
+    let qr = QrData::parse(b.qr.as_bytes())
+        .map_err(|_| ApiError::from(AccountError::InvalidField("qr")))?;
+    let phone = Phone::parse(&b.phone)?;
+    let id = qr.id_number;
+    match state
+        .registry
+        .check(id.as_str(), Some(&phone), &PersonalDetails::from_qr(&qr))
+    {
+        RegistryAnswer::Match => {}
+        RegistryAnswer::NotFound => return Err(AccountError::NotInRegistry.into()),
+        RegistryAnswer::Mismatch(fields) => {
+            return Err(AccountError::RegistryMismatch(fields).into());
+        }
+    }
+    let (account, _) = state
+        .execute(
+            &id,
+            Action::RecordLevel2Dossier {
+                officer,
+                card: CardData::from_qr(&qr),
+                phone,
+                documents: b.documents,
+            },
+            None,
+            None,
+        )
+        .await?;
+    tracing::info!(account = %id.as_str(), "level-2 dossier recorded");
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id_number": id.as_str(), "phase": phase(&account), "dossier": account.dossier() })),
+    )
+        .into_response())
+}
+
+/// `POST /v1/lock`: the holder locks the account (logged in); every
+/// session ends.
+pub(crate) async fn lock(State(state): Shared, headers: HeaderMap) -> Result<Response, ApiError> {
+    let (hash, id, session) = citizen(&state, &headers).await?;
+    let (account, _) = state
+        .execute(&id, Action::LockByHolder { session }, None, None)
+        .await?;
+    state.store.delete_session(&hash).await?;
+    tracing::info!(account = %id.as_str(), "locked by the holder");
+    Ok(Json(json!({ "phase": phase(&account), "lock": account.lock() })).into_response())
+}
+
+#[derive(Deserialize)]
+struct UnlockBody {
+    id_number: String,
+    password: String,
+    /// Required once the account has security questions.
+    #[serde(default)]
+    question: Option<String>,
+    #[serde(default)]
+    answer: Option<String>,
+}
+
+/// `POST /v1/unlock`: the holder lifts their own lock: ID number, password
+/// and, once set, the answer to one security question.
+pub(crate) async fn unlock(
+    State(state): Shared,
+    ConnectInfo(peer): Peer,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let b: UnlockBody = parse(&body)?;
+    let id = id_number(&b.id_number)?;
+    let l = state.limits;
+    state
+        .limit(format!("login_ip:{}", peer.ip()), l.logins)
+        .await?;
+    state
+        .limit(format!("login_id:{}", id.as_str()), l.logins)
+        .await?;
+    let answer = match (b.question, b.answer) {
+        (Some(q), Some(a)) => Some((q, SecretString::from(a))),
+        _ => None,
+    };
+    let (account, _) = state
+        .execute(
+            &id,
+            Action::UnlockByHolder {
+                id_number: id,
+                password: SecretString::from(b.password),
+                answer,
+            },
+            None,
+            None,
+        )
+        .await?;
+    tracing::info!(account = %id.as_str(), "unlocked by the holder");
+    Ok(Json(json!({ "phase": phase(&account) })).into_response())
+}
+
+#[derive(Deserialize)]
+struct OfficerLockBody {
+    reason: LockReason,
+}
+
+/// `POST /v1/officer/accounts/{id}/lock`: an officer locks an account.
+pub(crate) async fn officer_lock(
+    State(state): Shared,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let officer = officer(&state, &headers)?;
+    let id = id_number(&id)?;
+    let b: OfficerLockBody = parse(&body)?;
+    let (account, _) = state
+        .execute(
+            &id,
+            Action::LockByOfficer {
+                officer,
+                reason: b.reason,
+            },
+            None,
+            None,
+        )
+        .await?;
+    tracing::info!(account = %id.as_str(), "locked by an officer");
+    Ok(Json(json!({ "phase": phase(&account), "lock": account.lock() })).into_response())
+}
+
+/// `POST /v1/officer/accounts/{id}/unlock`: an officer lifts the lock.
+pub(crate) async fn officer_unlock(
+    State(state): Shared,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let officer = officer(&state, &headers)?;
+    let id = id_number(&id)?;
+    let (account, decision) = state
+        .execute(&id, Action::UnlockByOfficer { officer }, None, None)
+        .await?;
+    tracing::info!(account = %id.as_str(), "unlocked by an officer");
+    Ok(
+        Json(json!({ "phase": phase(&account), "notices": notices(&decision.notices) }))
+            .into_response(),
+    )
+}
