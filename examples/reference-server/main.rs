@@ -57,6 +57,13 @@ struct Flags {
     /// Activation requests per ID and per client IP in a window.
     #[arg(long, env = "DINHDANH_LIMIT_ACTIVATIONS", default_value_t = 10)]
     limit_activations: u64,
+    /// Trusted CSCAs for the passive authentication of level-1 dossiers: a
+    /// DER or PEM certificate, a CSCA master list, or a directory of them
+    /// (repeatable; the variable takes a comma-separated list). Default: the
+    /// simulator's demonstration CSCA, the one `dinhdanh chip read --sim`
+    /// signs under (for the tour; never in production).
+    #[arg(long, env = "DINHDANH_CSCA", value_delimiter = ',')]
+    csca: Vec<PathBuf>,
     /// An officer and the bearer token for the officer endpoints, as
     /// `ID:TOKEN` (repeatable; the variable takes a comma-separated list).
     #[arg(long = "officer", env = "DINHDANH_OFFICERS", value_delimiter = ',')]
@@ -117,7 +124,12 @@ async fn main() -> Result<(), String> {
             })
             .collect::<Result<Vec<_>, String>>()?,
     };
-    let state = Arc::new(app::AppState::open(&settings).await?);
+    let mut state = app::AppState::open(&settings).await?;
+    if !flags.csca.is_empty() {
+        state.trust = app::dossier::Trust::load(&flags.csca)?;
+    }
+    tracing::info!(trust = %state.trust.source, "passive authentication CSCAs");
+    let state = Arc::new(state);
     let listener = tokio::net::TcpListener::bind(&flags.listen)
         .await
         .map_err(|e| format!("listen on {}: {e}", flags.listen))?;

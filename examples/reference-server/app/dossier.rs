@@ -1,6 +1,39 @@
-//! The level-1 dossier: submission (`POST /v1/dossiers`) and status
-//! (`GET /v1/dossiers/current`).
+//! The level-1 dossier: submission (`POST /v1/dossiers`), status
+//! (`GET /v1/dossiers/current`), and the checks run on the chip's files.
+//!
+//! A citizen whose phone reads the chip by NFC submits, base64 in JSON, the
+//! files as read: `dg1`, `dg2`, `dg13`, `sod` (EF.SOD), and optionally
+//! `portrait_jpeg` (when left out, DG2's face image is the portrait if it is
+//! a JPEG) and `email`. The server, before anything is written:
+//!
+//! 1. decodes and parses every file: a malformed one is refused
+//!    (`malformed_chip_file`, with `file`: `DG1`, `DG2`, `DG13`, `EF.SOD`);
+//! 2. runs passive authentication of EF.SOD against the configured CSCAs
+//!    (`--csca`; by default the simulator's demonstration CSCA, see
+//!    [`Trust::demo`]), DG1, DG2 and DG13 required and hashed. A failure is
+//!    refused outright: `chip_file_hash_mismatch` (with `file`) when a file
+//!    differs from what the SOD signs, `passive_authentication_failed` (with
+//!    the failed checks) otherwise. Refused rather than stored as failed:
+//!    nothing in such files can be believed, a stored dossier would sit in
+//!    the officers' queue and block the citizen's next submission until an
+//!    officer rejected it, and the citizen learns at once what to redo;
+//! 3. checks DG1's and DG13's ID number against the account's
+//!    (`card_mismatch`, with `file`), compares DG13 with DG1's MRZ, and
+//!    DG13 with the population registry (ID number, full name, date of
+//!    birth, sex).
+//!
+//! The dossier is then submitted (`eid-account` checks the card's data
+//! against the account's details) and its verdict stored with it (table
+//! `dossier_verdicts`, keyed by the dossier's event): the passive
+//! authentication verdict, each check, the mismatches. Officers see it in
+//! their listing; a dossier whose verdict is missing or not approvable
+//! (a registry or MRZ mismatch) can only be rejected.
+//!
+//! Phones without NFC send the card's QR payload instead (`qr`,
+//! `portrait_jpeg`, `email`): no chip, no passive authentication; the
+//! verdict says `"source": "qr"` and holds the registry check.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Json;
@@ -8,28 +41,415 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use cccd::IdNumber;
+use cccd::dg13::{Dg13, Dg13Data};
 use cccd::qr::QrData;
-use eid_account::{AccountError, Action, CardData, PhotoRef};
-use serde::Deserialize;
-use serde_json::json;
+use eid_account::{Account, AccountError, Action, CardData, Dossier, EventKind, PhotoRef};
+use icao9303::lds::image::ImageFormat;
+use icao9303::lds::{DataGroup, Dg1, Dg2, Sod};
+use icao9303::pa::{self, TrustStore, VerifyOptions};
+use icao9303_sim::SimRng;
+use icao9303_sim::pki::{DEMO_SEED, TestPki};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
 
-use super::AppState;
 use super::error::ApiError;
 use super::handlers::{citizen, parse, phase};
+use super::store::Storage;
+use super::{AppState, now};
 
 type Shared = State<Arc<AppState>>;
 
+/// The CSCAs passive authentication trusts.
+pub(crate) struct Trust {
+    /// The certificates.
+    pub(crate) store: TrustStore,
+    /// Where they came from (for the logs and the verdict).
+    pub(crate) source: String,
+}
+
+impl Trust {
+    /// The simulator's demonstration CSCA: the one `dinhdanh chip read
+    /// --sim` signs under (`icao9303_sim::pki::DEMO_SEED`, country VN), so
+    /// the README tour needs no set-up. A test CSCA: production servers
+    /// pass `--csca`.
+    pub(crate) fn demo() -> Result<Trust, String> {
+        let pki = TestPki::generate(&mut SimRng::from_seed_u64(DEMO_SEED), "VN")
+            .map_err(|e| format!("the simulator's CSCA: {e}"))?;
+        let cert = pa::Certificate::from_der(pki.csca_certificate())
+            .map_err(|e| format!("the simulator's CSCA: {e}"))?;
+        let mut store = TrustStore::new();
+        store.add_certificate(cert);
+        Ok(Trust {
+            store,
+            source: "simulator demonstration CSCA".to_owned(),
+        })
+    }
+
+    /// CSCAs from files: DER or PEM certificates, CSCA master lists, or
+    /// directories of them (see `TrustStore::load_path`). Refused when
+    /// nothing usable was found.
+    pub(crate) fn load(paths: &[PathBuf]) -> Result<Trust, String> {
+        let at = pa::DateTime::from_system_time(std::time::SystemTime::now())
+            .map_err(|e| format!("the system clock: {e}"))?;
+        let mut store = TrustStore::new();
+        for p in paths {
+            store
+                .load_path(p, at)
+                .map_err(|e| format!("--csca {}: {e}", p.display()))?;
+        }
+        if store.is_empty() {
+            return Err("--csca: no CSCA certificate in the files given".to_owned());
+        }
+        Ok(Trust {
+            source: paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            store,
+        })
+    }
+}
+
+/// One check of a dossier's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct CheckResult {
+    /// `passive_authentication`, `id_number`, `dg13_vs_mrz`, `registry`.
+    pub(crate) check: String,
+    /// `passed`, `failed`, `not_found` or `not_applicable`.
+    pub(crate) status: String,
+}
+
+/// A field two sources disagree on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct FieldMismatch {
+    /// The sources compared, e.g. `dg13` and `registry`.
+    pub(crate) between: (String, String),
+    /// `id_number`, `full_name`, `date_of_birth`, `sex`.
+    pub(crate) field: String,
+    /// What the first says.
+    pub(crate) left: String,
+    /// What the second says.
+    pub(crate) right: String,
+}
+
+/// What the server found on submission, stored with the dossier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct DossierVerdict {
+    /// `nfc` (the chip's files) or `qr`.
+    pub(crate) source: String,
+    /// Whether an officer may approve it.
+    pub(crate) approvable: bool,
+    /// Each check.
+    pub(crate) checks: Vec<CheckResult>,
+    /// The disagreements found.
+    pub(crate) mismatches: Vec<FieldMismatch>,
+    /// Passive authentication, every check (NFC only).
+    pub(crate) passive_authentication: Option<pa::Verdict>,
+    /// The trust store used (NFC only).
+    pub(crate) trust: Option<String>,
+    /// `request` or `dg2`.
+    pub(crate) portrait_from: String,
+    /// Unix seconds.
+    pub(crate) checked_at: u64,
+}
+
 #[derive(Deserialize)]
 struct DossierBody {
-    qr: String,
+    #[serde(default)]
+    dg1: Option<String>,
+    #[serde(default)]
+    dg2: Option<String>,
+    #[serde(default)]
+    dg13: Option<String>,
+    #[serde(default)]
+    sod: Option<String>,
+    #[serde(default)]
+    qr: Option<String>,
     /// The portrait JPEG, base64.
-    portrait_jpeg: String,
+    #[serde(default)]
+    portrait_jpeg: Option<String>,
     #[serde(default)]
     email: Option<String>,
 }
 
-/// `POST /v1/dossiers`: a level-1 dossier (logged in).
+/// A chip file that does not decode or parse.
+fn malformed(file: &str, why: &str) -> ApiError {
+    ApiError {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        code: "malformed_chip_file",
+        vi: format!("Tệp dữ liệu chip {file} không hợp lệ."),
+        en: format!("the chip file {file} is malformed: {why}"),
+        extra: json!({ "file": file }),
+    }
+}
+
+/// A required file missing from the request.
+fn missing(file: &str) -> ApiError {
+    malformed(file, "missing from the request")
+}
+
+fn decode(file: &str, b64: Option<&String>) -> Result<Vec<u8>, ApiError> {
+    let text = b64.ok_or_else(|| missing(file))?;
+    data_encoding::BASE64
+        .decode(text.trim().as_bytes())
+        .map_err(|_| malformed(file, "not base64"))
+}
+
+/// The file name of a data group in errors.
+fn file_name(n: u64) -> &'static str {
+    match n {
+        1 => "DG1",
+        2 => "DG2",
+        13 => "DG13",
+        _ => "EF.SOD",
+    }
+}
+
+/// Passive authentication refused: the failing checks, and the file when
+/// one data group is to blame.
+fn pa_refusal(v: &pa::Verdict) -> ApiError {
+    let failures: Vec<Value> = v
+        .failures()
+        .iter()
+        .map(|(name, c)| json!({ "check": name, "code": c.code, "reason": c.reason }))
+        .collect();
+    if let Some(d) = v
+        .data_groups
+        .iter()
+        .find(|d| d.supplied && d.check.is_failed() && d.check.code == "hash-mismatch")
+    {
+        let file = file_name(d.number);
+        return ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "chip_file_hash_mismatch",
+            vi: format!(
+                "Tệp dữ liệu chip {file} không khớp với chữ ký của chip: dữ liệu đã bị thay đổi."
+            ),
+            en: format!("the chip file {file} differs from what EF.SOD signs: it was altered"),
+            extra: json!({ "file": file, "failures": failures }),
+        };
+    }
+    ApiError {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        code: "passive_authentication_failed",
+        vi: "Không xác thực được dữ liệu chip (xác thực thụ động không đạt).".to_owned(),
+        en: format!("passive authentication failed: {}", v.summary()),
+        extra: json!({ "failures": failures }),
+    }
+}
+
+fn card_mismatch(file: &str) -> ApiError {
+    let mut e = ApiError::from(AccountError::CardMismatch);
+    e.extra = json!({ "file": file });
+    e
+}
+
+fn sex_name(s: cccd::Sex) -> String {
+    s.to_string()
+}
+
+fn date_text(d: icao9303::date::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+/// The card's data against the registry's row of the same ID number.
+fn registry_check(
+    state: &AppState,
+    card: &CardData,
+    source: &str,
+    checks: &mut Vec<CheckResult>,
+    mismatches: &mut Vec<FieldMismatch>,
+) -> bool {
+    let Some(c) = state.registry.get(card.id_number.as_str()) else {
+        checks.push(CheckResult {
+            check: "registry".into(),
+            status: "not_found".into(),
+        });
+        return false;
+    };
+    let before = mismatches.len();
+    let mut push = |field: &str, left: String, right: String| {
+        mismatches.push(FieldMismatch {
+            between: (source.to_owned(), "registry".to_owned()),
+            field: field.to_owned(),
+            left,
+            right,
+        });
+    };
+    if c.id_number != card.id_number.as_str() {
+        push(
+            "id_number",
+            card.id_number.as_str().to_owned(),
+            c.id_number.clone(),
+        );
+    }
+    let name: String = card.full_name.trim().nfc().collect();
+    if name != c.full_name {
+        push("full_name", card.full_name.clone(), c.full_name.clone());
+    }
+    if card.date_of_birth != c.date_of_birth {
+        push(
+            "date_of_birth",
+            date_text(card.date_of_birth),
+            date_text(c.date_of_birth),
+        );
+    }
+    if card.sex != c.sex {
+        push("sex", sex_name(card.sex), sex_name(c.sex));
+    }
+    let ok = mismatches.len() == before;
+    checks.push(CheckResult {
+        check: "registry".into(),
+        status: if ok { "passed" } else { "failed" }.into(),
+    });
+    ok
+}
+
+/// What a chip submission yields once every check has run.
+struct ChipChecked {
+    card: CardData,
+    jpeg: Vec<u8>,
+    verdict: DossierVerdict,
+}
+
+/// Parses and checks the chip's files of a submission by `id`.
+fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipChecked, ApiError> {
+    let dg1_raw = decode("DG1", b.dg1.as_ref())?;
+    let dg2_raw = decode("DG2", b.dg2.as_ref())?;
+    let dg13_raw = decode("DG13", b.dg13.as_ref())?;
+    let sod_raw = decode("EF.SOD", b.sod.as_ref())?;
+    let dg1 = Dg1::parse(&dg1_raw).map_err(|e| malformed("DG1", &e.to_string()))?;
+    let dg2 = Dg2::parse(&dg2_raw).map_err(|e| malformed("DG2", &e.to_string()))?;
+    let dg13 = Dg13::parse(&dg13_raw).map_err(|e| malformed("DG13", &e.to_string()))?;
+    let data: Dg13Data = dg13
+        .to_data()
+        .ok_or_else(|| malformed("DG13", "a required record is missing"))?;
+    Sod::parse(&sod_raw).map_err(|e| malformed("EF.SOD", &e.to_string()))?;
+
+    // Passive authentication: DG1, DG2 and DG13 required, the others the
+    // SOD lists (DG14, DG15...) need not be sent.
+    let at = pa::DateTime::from_system_time(std::time::SystemTime::now())
+        .map_err(|_| ApiError::internal())?;
+    let mut options = VerifyOptions::at(at);
+    options.optional_data_groups = (1..=16u8)
+        .filter(|n| ![1, 2, 13].contains(n))
+        .filter_map(DataGroup::from_number)
+        .collect();
+    let files: [(DataGroup, &[u8]); 3] = [
+        (DataGroup::Dg1, &dg1_raw),
+        (DataGroup::Dg2, &dg2_raw),
+        (DataGroup::Dg13, &dg13_raw),
+    ];
+    let pa_verdict = pa::verify(&sod_raw, &files, &state.trust.store, &options);
+    if !pa_verdict.is_valid() {
+        tracing::warn!(
+            account = %id.as_str(),
+            failures = %pa_verdict.summary(),
+            "level-1 dossier refused: passive authentication failed"
+        );
+        return Err(pa_refusal(&pa_verdict));
+    }
+    let mut checks = vec![CheckResult {
+        check: "passive_authentication".into(),
+        status: "passed".into(),
+    }];
+
+    // The card is the account holder's.
+    let mrz = cccd::mrz::CccdMrz::from_mrz(dg1.mrz.clone())
+        .map_err(|e| malformed("DG1", &format!("not a CCCD's MRZ: {e}")))?;
+    if mrz.id_number != *id {
+        return Err(card_mismatch("DG1"));
+    }
+    let card = CardData::from_dg13(&data).map_err(|_| malformed("DG13", "bad ID number"))?;
+    if card.id_number != *id {
+        return Err(card_mismatch("DG13"));
+    }
+    checks.push(CheckResult {
+        check: "id_number".into(),
+        status: "passed".into(),
+    });
+
+    // DG13 against the MRZ, then against the registry.
+    let mut mismatches: Vec<FieldMismatch> = cccd::dg13::cross_check(&dg13, None, Some(&dg1.mrz))
+        .into_iter()
+        .map(|m| FieldMismatch {
+            between: (source_name(m.left.0), source_name(m.right.0)),
+            field: field_name(m.field),
+            left: m.left.1,
+            right: m.right.1,
+        })
+        .collect();
+    let mrz_ok = mismatches.is_empty();
+    checks.push(CheckResult {
+        check: "dg13_vs_mrz".into(),
+        status: if mrz_ok { "passed" } else { "failed" }.into(),
+    });
+    let registry_ok = registry_check(state, &card, "dg13", &mut checks, &mut mismatches);
+
+    // The portrait: as sent, or DG2's face when it is a JPEG.
+    let (jpeg, portrait_from) = match &b.portrait_jpeg {
+        Some(p) => (portrait(p)?, "request"),
+        None => match dg2.face_image() {
+            Some(face) if ImageFormat::detect(face.data) == ImageFormat::Jpeg => {
+                (face.data.to_vec(), "dg2")
+            }
+            _ => {
+                return Err(AccountError::InvalidField("portrait_jpeg").into());
+            }
+        },
+    };
+    Ok(ChipChecked {
+        card,
+        jpeg,
+        verdict: DossierVerdict {
+            source: "nfc".into(),
+            approvable: mrz_ok && registry_ok,
+            checks,
+            mismatches,
+            passive_authentication: Some(pa_verdict),
+            trust: Some(state.trust.source.clone()),
+            portrait_from: portrait_from.into(),
+            checked_at: now(),
+        },
+    })
+}
+
+fn source_name(s: cccd::dg13::Source) -> String {
+    match s {
+        cccd::dg13::Source::Dg13 => "dg13",
+        cccd::dg13::Source::Qr => "qr",
+        cccd::dg13::Source::Mrz => "mrz",
+    }
+    .to_owned()
+}
+
+fn field_name(f: cccd::dg13::Field) -> String {
+    match f {
+        cccd::dg13::Field::IdNumber => "id_number",
+        cccd::dg13::Field::FullName => "full_name",
+        cccd::dg13::Field::DateOfBirth => "date_of_birth",
+        cccd::dg13::Field::Sex => "sex",
+    }
+    .to_owned()
+}
+
+/// A portrait JPEG sent in base64.
+fn portrait(b64: &str) -> Result<Vec<u8>, ApiError> {
+    let jpeg = data_encoding::BASE64
+        .decode(b64.trim().as_bytes())
+        .map_err(|_| ApiError::from(AccountError::InvalidField("portrait_jpeg")))?;
+    if !jpeg.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Err(AccountError::InvalidField("portrait_jpeg").into());
+    }
+    Ok(jpeg)
+}
+
+/// `POST /v1/dossiers`: a level-1 dossier (logged in): the chip's files,
+/// or the QR payload.
 pub(crate) async fn submit(
     State(state): Shared,
     headers: HeaderMap,
@@ -37,21 +457,43 @@ pub(crate) async fn submit(
 ) -> Result<Response, ApiError> {
     let (_, id, session) = citizen(&state, &headers).await?;
     let b: DossierBody = parse(&body)?;
-    let qr = QrData::parse(b.qr.as_bytes())
-        .map_err(|_| ApiError::from(AccountError::InvalidField("qr")))?;
-    let jpeg = data_encoding::BASE64
-        .decode(b.portrait_jpeg.trim().as_bytes())
-        .map_err(|_| ApiError::from(AccountError::InvalidField("portrait_jpeg")))?;
-    if !jpeg.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        return Err(AccountError::InvalidField("portrait_jpeg").into());
-    }
+    let (card, jpeg, verdict) = match &b.qr {
+        Some(qr) => {
+            let qr = QrData::parse(qr.as_bytes())
+                .map_err(|_| ApiError::from(AccountError::InvalidField("qr")))?;
+            let jpeg = portrait(b.portrait_jpeg.as_deref().unwrap_or(""))?;
+            let card = CardData::from_qr(&qr);
+            let mut checks = vec![CheckResult {
+                check: "passive_authentication".into(),
+                status: "not_applicable".into(),
+            }];
+            let mut mismatches = Vec::new();
+            let ok = registry_check(&state, &card, "qr", &mut checks, &mut mismatches);
+            let verdict = DossierVerdict {
+                source: "qr".into(),
+                approvable: ok,
+                checks,
+                mismatches,
+                passive_authentication: None,
+                trust: None,
+                portrait_from: "request".into(),
+                checked_at: now(),
+            };
+            (card, jpeg, verdict)
+        }
+        None => {
+            // Signature checks and hashing: off the async threads.
+            let c = tokio::task::block_in_place(|| check_chip(&state, &id, &b))?;
+            (c.card, c.jpeg, c.verdict)
+        }
+    };
     let portrait = PhotoRef(format!("sha256:{}", hex::encode(Sha256::digest(&jpeg))));
-    let (account, _) = state
+    let (account, decision) = state
         .execute(
             &id,
             Action::SubmitLevel1Dossier {
                 session,
-                card: CardData::from_qr(&qr),
+                card,
                 portrait,
                 email: b.email,
             },
@@ -59,17 +501,124 @@ pub(crate) async fn submit(
             None,
         )
         .await?;
-    tracing::info!(account = %id.as_str(), "level-1 dossier submitted");
+    let sequence = decision
+        .events
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::Level1DossierSubmitted { .. }))
+        .map(|e| e.sequence)
+        .ok_or_else(ApiError::internal)?;
+    // Written after the dossier: a crash in between leaves a dossier with
+    // no verdict, which officers cannot approve (only reject).
+    let text = serde_json::to_string(&verdict).map_err(|_| ApiError::internal())?;
+    state
+        .store
+        .put_verdict(id.as_str(), sequence, &text, now())
+        .await?;
+    tracing::info!(
+        account = %id.as_str(),
+        source = %verdict.source,
+        approvable = verdict.approvable,
+        "level-1 dossier submitted"
+    );
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "phase": phase(&account), "dossier": account.dossier() })),
+        Json(json!({
+            "phase": phase(&account),
+            "dossier": account.dossier(),
+            "verdict": verdict,
+        })),
     )
         .into_response())
 }
 
-/// `GET /v1/dossiers/current`: the logged-in citizen's dossier and status.
+/// The verdict stored for an account's latest level-1 dossier: `None` when
+/// it has none, `Some(None)` when its verdict is missing.
+pub(crate) async fn current_verdict(
+    state: &AppState,
+    id: &IdNumber,
+) -> Result<Option<Option<DossierVerdict>>, ApiError> {
+    let events = state.store.load(id.as_str()).await?;
+    let Some(sequence) = events
+        .iter()
+        .rev()
+        .find(|e| matches!(e.kind, EventKind::Level1DossierSubmitted { .. }))
+        .map(|e| e.sequence)
+    else {
+        return Ok(None);
+    };
+    let Some(text) = state.store.verdict(id.as_str(), sequence).await? else {
+        return Ok(Some(None));
+    };
+    match serde_json::from_str(&text) {
+        Ok(v) => Ok(Some(Some(v))),
+        Err(e) => {
+            tracing::error!(account = %id.as_str(), sequence, error = %e, "unreadable dossier verdict");
+            Ok(Some(None))
+        }
+    }
+}
+
+/// The verdict as the listing and the status show it.
+pub(crate) async fn verdict_json(state: &AppState, id: &IdNumber) -> Result<Value, ApiError> {
+    Ok(match current_verdict(state, id).await? {
+        None => Value::Null,
+        Some(None) => json!({ "approvable": false, "missing": true }),
+        Some(Some(v)) => serde_json::to_value(v).map_err(|_| ApiError::internal())?,
+    })
+}
+
+/// Refuses the approval of a level-1 dossier whose verdict is missing or
+/// not approvable (`dossier_not_approvable`): an officer can only reject
+/// it. Level-2 dossiers (recorded by officers) pass. Returns the dossier
+/// checked, for [`same_dossier`].
+pub(crate) async fn check_approvable(
+    state: &AppState,
+    id: &IdNumber,
+) -> Result<Option<Dossier>, ApiError> {
+    let account = state.account(id).await?;
+    let seen = account.dossier().cloned();
+    if seen.as_ref().map(|d| d.level) != Some(eid_account::Level::One) {
+        return Ok(seen);
+    }
+    let reasons = match current_verdict(state, id).await? {
+        Some(Some(v)) if v.approvable => return Ok(seen),
+        Some(Some(v)) => json!({ "checks": v.checks, "mismatches": v.mismatches }),
+        Some(None) | None => json!({ "missing": true }),
+    };
+    Err(ApiError {
+        status: StatusCode::CONFLICT,
+        code: "dossier_not_approvable",
+        vi: "Hồ sơ không đạt kiểm tra dữ liệu: chỉ có thể từ chối.".to_owned(),
+        en: "the dossier failed its checks on submission: it can only be rejected".to_owned(),
+        extra: json!({ "verdict": reasons }),
+    })
+}
+
+/// The guard of an approval: the dossier is still the one
+/// [`check_approvable`] checked (a rejection and a new submission in
+/// between make the approval fail with `version_conflict`).
+pub(crate) fn same_dossier(a: &Account, seen: Option<&Dossier>) -> Result<(), ApiError> {
+    if a.dossier() == seen {
+        Ok(())
+    } else {
+        Err(AccountError::VersionConflict {
+            expected: 0,
+            actual: 0,
+        }
+        .into())
+    }
+}
+
+/// `GET /v1/dossiers/current`: the logged-in citizen's dossier, status and
+/// verdict.
 pub(crate) async fn status(State(state): Shared, headers: HeaderMap) -> Result<Response, ApiError> {
     let (_, id, _) = citizen(&state, &headers).await?;
     let account = state.account(&id).await?;
-    Ok(Json(json!({ "phase": phase(&account), "dossier": account.dossier() })).into_response())
+    let verdict = verdict_json(&state, &id).await?;
+    Ok(Json(json!({
+        "phase": phase(&account),
+        "dossier": account.dossier(),
+        "verdict": verdict,
+    }))
+    .into_response())
 }
