@@ -1609,3 +1609,221 @@ async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
     assert_eq!(st, StatusCode::OK, "{v}");
     s.stop().await;
 }
+
+// ---------------------------------------------------------------------------
+// Level-1 dossiers from the chip's files: passive authentication, the ID and
+// registry checks, the verdict stored and shown to officers.
+
+on_both!(
+    chip_dossier_checks_and_approval,
+    chip_dossier_sqlite,
+    chip_dossier_postgres
+);
+
+/// The raw files of a virtual CCCD, made the way `dinhdanh chip read --sim`
+/// makes them: personalised by `icao9303-sim`, EF.SOD signed under `pki`.
+struct ChipFiles {
+    dg1: Vec<u8>,
+    dg2: Vec<u8>,
+    dg13: Vec<u8>,
+    sod: Vec<u8>,
+}
+
+impl ChipFiles {
+    fn new(
+        rng: &mut icao9303_sim::SimRng,
+        pki: &icao9303_sim::pki::TestPki,
+        id: &str,
+        name: &str,
+        dob: &str,
+        expiry: &str,
+    ) -> ChipFiles {
+        use icao9303::lds::{DataGroup, FileKind};
+        let data = icao9303_sim::Personalisation::cccd_named(id, name, dob, expiry)
+            .unwrap()
+            .build(rng, pki)
+            .unwrap();
+        let file = |k: FileKind| data.file(k).unwrap().to_vec();
+        ChipFiles {
+            dg1: file(FileKind::Dg(DataGroup::Dg1)),
+            dg2: file(FileKind::Dg(DataGroup::Dg2)),
+            dg13: file(FileKind::Dg(DataGroup::Dg13)),
+            sod: file(FileKind::Sod),
+        }
+    }
+
+    /// The JSON body of `POST /v1/dossiers` (no portrait: DG2's face).
+    fn body(&self) -> Value {
+        let b64 = |b: &[u8]| data_encoding::BASE64.encode(b);
+        json!({
+            "dg1": b64(&self.dg1),
+            "dg2": b64(&self.dg2),
+            "dg13": b64(&self.dg13),
+            "sod": b64(&self.sod),
+            "email": "ngoc@example.vn",
+        })
+    }
+}
+
+/// The demonstration PKI the CLI's `--sim` uses (and the server trusts by
+/// default) and the tour citizen's card under it (registry row 1: Trần
+/// Ngọc Ngọc, born 1974-03-07).
+fn demo_card() -> ChipFiles {
+    let mut rng = icao9303_sim::SimRng::from_seed_u64(icao9303_sim::pki::DEMO_SEED);
+    let pki = icao9303_sim::pki::TestPki::generate(&mut rng, "VN").unwrap();
+    ChipFiles::new(&mut rng, &pki, ID, "Trần Ngọc Ngọc", "740307", "340307")
+}
+
+async fn chip_dossier_checks_and_approval(backend: Backend) {
+    let s = start(app::Limits::default(), &backend).await;
+    let token = registered(&s).await;
+    let submit = |body: Value| {
+        s.send(
+            s.http
+                .post(format!("{}/v1/dossiers", s.base))
+                .bearer_auth(&token)
+                .json(&body),
+        )
+    };
+    let good = demo_card();
+
+    // a truncated DG1: malformed, named
+    let mut bad = demo_card();
+    bad.dg1.truncate(bad.dg1.len() - 5);
+    let (st, v) = submit(bad.body()).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(error(&v).0, "malformed_chip_file");
+    assert_eq!(v["error"]["file"], "DG1");
+    // a file left out, or not base64
+    let mut body = good.body();
+    body.as_object_mut().unwrap().remove("sod");
+    let (st, v) = submit(body).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(
+        (error(&v).0, &v["error"]["file"]),
+        ("malformed_chip_file", &json!("EF.SOD"))
+    );
+    let mut body = good.body();
+    body["dg13"] = json!("not base64!");
+    let (st, v) = submit(body).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["file"], "DG13");
+
+    // one bit flipped in DG13 (the ID number's last digit, 4 -> 5: DG13
+    // still parses): its hash no longer matches EF.SOD's
+    let mut bad = demo_card();
+    let at = bad
+        .dg13
+        .windows(ID.len())
+        .position(|w| w == ID.as_bytes())
+        .unwrap()
+        + ID.len()
+        - 1;
+    bad.dg13[at] ^= 0x01;
+    let (st, v) = submit(bad.body()).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(error(&v).0, "chip_file_hash_mismatch");
+    assert_eq!(v["error"]["file"], "DG13");
+    assert!(
+        v["error"]["failures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["check"] == "dg13" && f["code"] == "hash-mismatch"),
+        "{v}"
+    );
+
+    // the same card signed under another CSCA: the chain fails
+    let mut rng = icao9303_sim::SimRng::from_seed_u64(0x0BAD_C5CA);
+    let other = icao9303_sim::pki::TestPki::generate(&mut rng, "VN").unwrap();
+    let forged = ChipFiles::new(&mut rng, &other, ID, "Trần Ngọc Ngọc", "740307", "340307");
+    let (st, v) = submit(forged.body()).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(error(&v).0, "passive_authentication_failed");
+    let failures = v["error"]["failures"].as_array().unwrap();
+    assert!(failures.iter().any(|f| f["check"] == "chain"), "{v}");
+    assert!(!failures.iter().any(|f| f["code"] == "hash-mismatch"), "{v}");
+
+    // another citizen's genuine card (registry row 2): not this account's
+    let mut rng = icao9303_sim::SimRng::from_seed_u64(icao9303_sim::pki::DEMO_SEED);
+    let pki = icao9303_sim::pki::TestPki::generate(&mut rng, "VN").unwrap();
+    let theirs = ChipFiles::new(&mut rng, &pki, ID2, "Phan Mai Hương", "790716", "390716");
+    let (st, v) = submit(theirs.body()).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(error(&v).0, "card_mismatch");
+    assert_eq!(v["error"]["file"], "DG1");
+
+    // nothing was stored by the refusals
+    let (st, v) = s
+        .send(
+            s.http
+                .get(format!("{}/v1/dossiers/current", s.base))
+                .bearer_auth(&token),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v["dossier"], Value::Null, "{v}");
+
+    // the genuine card: passes, the portrait is DG2's face
+    let (st, v) = submit(good.body()).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(v["dossier"]["status"]["status"], "submitted");
+    assert_eq!(v["dossier"]["card"]["source"], "nfc");
+    assert_eq!(v["dossier"]["card"]["full_name"], "Trần Ngọc Ngọc");
+    let dg2 = icao9303::lds::Dg2::parse(&good.dg2).unwrap();
+    let face = dg2.face_image().unwrap().data;
+    use sha2::Digest;
+    assert_eq!(
+        v["dossier"]["portrait"],
+        format!("sha256:{}", hex::encode(sha2::Sha256::digest(face)))
+    );
+    let verdict = &v["verdict"];
+    assert_eq!(verdict["source"], "nfc");
+    assert_eq!(verdict["approvable"], true);
+    assert_eq!(verdict["portrait_from"], "dg2");
+    assert_eq!(verdict["passive_authentication"]["valid"], true);
+    assert_eq!(verdict["mismatches"], json!([]));
+    for check in ["passive_authentication", "id_number", "dg13_vs_mrz", "registry"] {
+        assert!(
+            verdict["checks"]
+                .as_array()
+                .unwrap()
+                .contains(&json!({ "check": check, "status": "passed" })),
+            "{check}: {verdict}"
+        );
+    }
+    // DG1, DG2 and DG13 hashed and matched
+    let dgs = verdict["passive_authentication"]["data_groups"]
+        .as_array()
+        .unwrap();
+    for n in [1, 2, 13] {
+        let d = dgs.iter().find(|d| d["number"] == n).unwrap();
+        assert_eq!(d["check"]["status"], "passed", "DG{n}: {d}");
+    }
+
+    // the status and the officers' listing show the verdict
+    let (_, v) = s
+        .send(
+            s.http
+                .get(format!("{}/v1/dossiers/current", s.base))
+                .bearer_auth(&token),
+        )
+        .await;
+    assert_eq!(&v["verdict"], verdict);
+    let list = format!("{}/v1/officer/dossiers", s.base);
+    let (st, v) = s.send(s.http.get(&list).bearer_auth(OFFICER_TOKEN)).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v["dossiers"][0]["id_number"], ID);
+    assert_eq!(&v["dossiers"][0]["verdict"], verdict);
+
+    // approvable, and approved
+    let approve = format!("{}/v1/officer/dossiers/{ID}/approve", s.base);
+    let (st, v) = s
+        .send(s.http.post(&approve).bearer_auth(OFFICER_TOKEN))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["dossier"]["status"]["status"], "approved");
+    let (_, text) = s.sms(2).await;
+    assert_eq!(text, eid_account::approval_sms("Trần Ngọc Ngọc"));
+    s.stop().await;
+}

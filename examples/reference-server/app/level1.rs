@@ -51,7 +51,8 @@ pub(crate) async fn list(State(state): Shared, headers: HeaderMap) -> Result<Res
         if let Some(d) = account.dossier()
             && d.status == DossierStatus::Submitted
         {
-            out.push(json!({ "id_number": id.as_str(), "dossier": d }));
+            let verdict = super::dossier::verdict_json(&state, &id).await?;
+            out.push(json!({ "id_number": id.as_str(), "dossier": d, "verdict": verdict }));
         }
     }
     Ok(Json(json!({ "dossiers": out })).into_response())
@@ -65,8 +66,15 @@ pub(crate) async fn approve(
 ) -> Result<Response, ApiError> {
     let officer = officer(&state, &headers)?;
     let id = id_number(&id)?;
+    let seen = super::dossier::check_approvable(&state, &id).await?;
     let (account, _) = state
-        .execute(&id, Action::ApproveDossier { officer }, None, None)
+        .execute_guarded(
+            &id,
+            Action::ApproveDossier { officer },
+            None,
+            None,
+            |a, _| super::dossier::same_dossier(a, seen.as_ref()),
+        )
         .await?;
     tracing::info!(account = %id.as_str(), "dossier approved");
     Ok(Json(json!({ "phase": phase(&account), "dossier": account.dossier() })).into_response())

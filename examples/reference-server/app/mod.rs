@@ -103,6 +103,9 @@ pub(crate) struct AppState {
     /// Lifetime of a flow token, seconds ([`DEFAULT_FLOW_TOKEN_SECS`]; the
     /// tests shorten it).
     pub(crate) flow_token_secs: AtomicU64,
+    /// The CSCAs of passive authentication (`--csca`; the simulator's
+    /// demonstration CSCA by default).
+    pub(crate) trust: dossier::Trust,
 }
 
 /// How long a flow token lives: the steps after an OTP take minutes.
@@ -320,6 +323,7 @@ impl AppState {
                 .map(|(id, token)| (token_hash(token), id.clone()))
                 .collect(),
             flow_token_secs: AtomicU64::new(DEFAULT_FLOW_TOKEN_SECS),
+            trust: dossier::Trust::demo()?,
         })
     }
 

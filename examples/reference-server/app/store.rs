@@ -6,7 +6,9 @@
 //! tokens, never the tokens; login sessions and short-lived flow tokens),
 //! `rate_limits` (fixed-window counters), `account_index` (phone and bound
 //! device of each account, written in the same transaction as its events,
-//! so logins by phone and device checks need no scan).
+//! so logins by phone and device checks need no scan), `dossier_verdicts`
+//! (what the checks of a level-1 submission found, keyed by the dossier's
+//! event).
 //! Everything lives in the database, so several servers can share one
 //! PostgreSQL.
 
@@ -143,6 +145,21 @@ pub(crate) trait Storage: Send + Sync {
         &self,
         device: &str,
     ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+    /// Stores the verdict (JSON) of the level-1 dossier submitted by event
+    /// `sequence` of `account`.
+    fn put_verdict(
+        &self,
+        account: &str,
+        sequence: u64,
+        body: &str,
+        now: u64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The verdict of the dossier submitted by event `sequence`, if stored.
+    fn verdict(
+        &self,
+        account: &str,
+        sequence: u64,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
     /// Every account id with at least one event.
     fn accounts(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
     /// Claims up to `limit` unsent messages not claimed since `now - lease`.
@@ -252,6 +269,16 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX IF NOT EXISTS account_index_phone ON account_index (phone);
     CREATE INDEX IF NOT EXISTS account_index_device ON account_index (device);",
     ),
+    (
+        3,
+        "CREATE TABLE IF NOT EXISTS dossier_verdicts (
+        id_number TEXT NOT NULL,
+        sequence BIGINT NOT NULL,
+        at BIGINT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (id_number, sequence)
+    );",
+    ),
 ];
 
 /// PostgreSQL's schema, in order; each applied once.
@@ -302,6 +329,16 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     );
     CREATE INDEX IF NOT EXISTS account_index_phone ON account_index (phone);
     CREATE INDEX IF NOT EXISTS account_index_device ON account_index (device);",
+    ),
+    (
+        3,
+        "CREATE TABLE IF NOT EXISTS dossier_verdicts (
+        id_number TEXT NOT NULL,
+        sequence BIGINT NOT NULL,
+        at BIGINT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (id_number, sequence)
+    );",
     ),
 ];
 
@@ -566,6 +603,38 @@ macro_rules! storage_impl {
                     .collect()
             }
 
+            async fn put_verdict(
+                &self,
+                account: &str,
+                sequence: u64,
+                body: &str,
+                now: u64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO dossier_verdicts (id_number, sequence, at, body)
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(account)
+                .bind(to_i64(sequence))
+                .bind(to_i64(now))
+                .bind(body)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn verdict(&self, account: &str, sequence: u64) -> Result<Option<String>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT body FROM dossier_verdicts WHERE id_number = $1 AND sequence = $2",
+                )
+                .bind(account)
+                .bind(to_i64(sequence))
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|r| r.try_get::<String, _>(0).map_err(StoreError::from))
+                    .transpose()
+            }
+
             async fn accounts(&self) -> Result<Vec<String>, StoreError> {
                 let rows = sqlx::query("SELECT DISTINCT id_number FROM events ORDER BY id_number")
                     .fetch_all(&self.pool)
@@ -792,6 +861,18 @@ impl Storage for Store {
     }
     async fn accounts_by_device(&self, device: &str) -> Result<Vec<String>, StoreError> {
         delegate!(self, s => s.accounts_by_device(device).await)
+    }
+    async fn put_verdict(
+        &self,
+        account: &str,
+        sequence: u64,
+        body: &str,
+        now: u64,
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.put_verdict(account, sequence, body, now).await)
+    }
+    async fn verdict(&self, account: &str, sequence: u64) -> Result<Option<String>, StoreError> {
+        delegate!(self, s => s.verdict(account, sequence).await)
     }
     async fn accounts(&self) -> Result<Vec<String>, StoreError> {
         delegate!(self, s => s.accounts().await)
