@@ -636,7 +636,7 @@ impl VirtualChip {
             .filter_map(Result::ok)
             .find(|t| t.tag() == Tag::new(0x80))
             .map(|t| t.value().to_vec());
-        let mut expected = vec![0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02];
+        let mut expected = crate::personalise::ca_family(ca.parameters.agreement()).to_vec();
         expected.push(crate::personalise::cipher_arc(ca.cipher));
         if oid.as_deref() != Some(expected.as_slice()) {
             return sw(StatusWord::REFERENCE_DATA_NOT_USABLE);

@@ -36,6 +36,21 @@ const INT: Tag = Tag::new(0x02);
 const ID_PK_ECDH: [u8; 9] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x01, 0x02];
 /// id-CA-ECDH, 0.4.0.127.0.7.2.2.3.2 (a cipher arc follows).
 const ID_CA_ECDH: [u8; 9] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02];
+/// id-PK-DH, 0.4.0.127.0.7.2.2.1.1.
+const ID_PK_DH: [u8; 9] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x01, 0x01];
+/// id-CA-DH, 0.4.0.127.0.7.2.2.3.1 (a cipher arc follows).
+const ID_CA_DH: [u8; 9] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x01];
+/// dhpublicnumber, 1.2.840.10046.2.1 (RFC 3279 §2.3.3).
+const DH_PUBLIC_NUMBER: [u8; 7] = [0x2A, 0x86, 0x48, 0xCE, 0x3E, 0x02, 0x01];
+
+/// The ChipAuthenticationInfo OID prefix for a key agreement: id-CA-DH or
+/// id-CA-ECDH (the cipher arc follows).
+pub(crate) fn ca_family(agreement: KeyAgreement) -> [u8; 9] {
+    match agreement {
+        KeyAgreement::Dh => ID_CA_DH,
+        KeyAgreement::Ecdh => ID_CA_ECDH,
+    }
+}
 /// id-AA, 2.23.136.1.1.5.
 const ID_AA: [u8; 6] = [0x67, 0x81, 0x08, 0x01, 0x01, 0x05];
 /// ecdsa-with-SHA256, 1.2.840.10045.4.3.2.
@@ -52,15 +67,16 @@ pub(crate) fn cipher_arc(kind: KeyKind) -> u8 {
 }
 
 /// The chip's Chip Authentication key: an ECDH key on a standardized
-/// curve. Zeroized on drop.
+/// curve, or a DH key of an RFC 5114 group. Zeroized on drop.
 #[derive(Clone)]
 pub struct ChipAuthKey {
-    /// The curve.
+    /// The curve or MODP group.
     pub parameters: DomainParameters,
     /// The cipher of the secure messaging CA switches to.
     pub cipher: KeyKind,
     pub(crate) private: Zeroizing<Vec<u8>>,
-    /// The public point, SEC1 uncompressed.
+    /// The public key: the SEC1 uncompressed point, or `y` big-endian as
+    /// long as `p` for DH.
     pub public: Vec<u8>,
 }
 
@@ -331,6 +347,9 @@ impl Personalisation {
     }
 
     /// Chip Authentication on `parameters` switching to `cipher`, or none.
+    /// A curve gives an ECDH key (id-PK-ECDH, BSI standardized domain
+    /// parameters); an RFC 5114 group (IDs 0 to 2) a DH key (id-PK-DH, an
+    /// RFC 3279 `dhpublicnumber` key with the group's `p`, `g`, `q`).
     pub fn with_chip_authentication(
         mut self,
         ca: Option<(DomainParameters, KeyKind)>,
@@ -382,7 +401,7 @@ impl Personalisation {
                 let private = parameters.random_private_key(rng)?;
                 let public = parameters.public_key(&private, None)?;
                 infos.push(ca_public_key_info(parameters, &public));
-                let mut oid = ID_CA_ECDH.to_vec();
+                let mut oid = ca_family(parameters.agreement()).to_vec();
                 oid.push(cipher_arc(cipher));
                 infos.push(
                     Node::constructed(
@@ -461,8 +480,36 @@ impl Personalisation {
 }
 
 /// ChipAuthenticationPublicKeyInfo `{ id-PK-ECDH, SubjectPublicKeyInfo }`
-/// with the standardized-domain-parameters algorithm (BSI TR-03110).
+/// with the standardized-domain-parameters algorithm (BSI TR-03110), or
+/// for DH `{ id-PK-DH, SubjectPublicKeyInfo }` with `dhpublicnumber`
+/// (RFC 3279 §2.3.3: parameters `{ p, g, q }`, the key an INTEGER `y`).
 fn ca_public_key_info(parameters: DomainParameters, public: &[u8]) -> Vec<u8> {
+    if let Some(group) = parameters.dh_group() {
+        let mut bits = vec![0u8];
+        bits.extend_from_slice(&Node::primitive(INT, crate::pki::der_uint(public)).encode());
+        let spki = Node::constructed(
+            SEQ,
+            vec![
+                Node::constructed(
+                    SEQ,
+                    vec![
+                        Node::primitive(OID, DH_PUBLIC_NUMBER.to_vec()),
+                        Node::constructed(
+                            SEQ,
+                            vec![
+                                Node::primitive(INT, crate::pki::der_uint(&group.p)),
+                                Node::primitive(INT, crate::pki::der_uint(&group.g)),
+                                Node::primitive(INT, crate::pki::der_uint(&group.q)),
+                            ],
+                        ),
+                    ],
+                ),
+                Node::primitive(Tag::new(0x03), bits),
+            ],
+        );
+        return Node::constructed(SEQ, vec![Node::primitive(OID, ID_PK_DH.to_vec()), spki])
+            .encode();
+    }
     let mut bits = vec![0u8];
     bits.extend_from_slice(public);
     let spki = Node::constructed(

@@ -9,9 +9,16 @@
 //!   AUTHENTICATE (`7C { 80 PK.PCD }`).
 //!
 //! Both are sent under the current secure messaging; then the session
-//! keys become `KDF(x(SK.PCD * PK.PICC), 1|2)` with the send-sequence
-//! counter at zero. ECDH on the standardized curves (the chip's key with
-//! a named curve or BSI standardized domain parameters).
+//! keys become `KDF(K, 1|2)` with the send-sequence counter at zero, `K`
+//! the x coordinate of `SK.PCD * PK.PICC` (ECDH) or `PK.PICC^SK.PCD mod p`
+//! as an octet string of `p`'s length (DH). ECDH on the standardized
+//! curves (the chip's key with a named curve or BSI standardized domain
+//! parameters); DH on the MODP groups of RFC 5114 (parameter IDs 0 to 2),
+//! the chip's key given with BSI standardized domain parameters or as an
+//! RFC 3279 `dhpublicnumber` key whose explicit `p`, `g`, `q` are one of
+//! those groups. The reader's ephemeral public key (tag 91 or 80) is the
+//! plain public value: an uncompressed point, or `g^x mod p` as an octet
+//! string of `p`'s length (Doc 9303 Part 11 §9.4.5).
 //!
 //! [`plan`] reads what DG14 offers; [`authenticate`] runs it over a
 //! [`Transport`] with the caller's random numbers.
@@ -24,9 +31,8 @@ use crate::Error;
 use crate::apdu::{CommandApdu, StatusWord};
 use crate::kdf::KeyKind;
 use crate::lds::dg15::{EC_PUBLIC_KEY, PublicKey, STANDARDIZED_DOMAIN_PARAMETERS};
-use crate::lds::security_infos::ID_CA;
 use crate::lds::{Dg14, SecurityInfo};
-use crate::pace::DomainParameters;
+use crate::pace::{DomainParameters, KeyAgreement};
 use crate::sm::{self, SecureMessaging, SessionKeys};
 use crate::tlv::{self, Tag, Tlv};
 use crate::transport::Transport;
@@ -57,12 +63,24 @@ impl From<CaErrorKind> for Error {
     }
 }
 
-/// What DG14 offers: the chip's key, its curve, the cipher and key id.
+/// id-CA-DH, 0.4.0.127.0.7.2.2.3.1 (a cipher arc follows).
+pub const ID_CA_DH: ObjectIdentifier = ObjectIdentifier::new_unwrap("0.4.0.127.0.7.2.2.3.1");
+/// id-CA-ECDH, 0.4.0.127.0.7.2.2.3.2 (a cipher arc follows).
+pub const ID_CA_ECDH: ObjectIdentifier = ObjectIdentifier::new_unwrap("0.4.0.127.0.7.2.2.3.2");
+/// id-PK-DH, 0.4.0.127.0.7.2.2.1.1: a ChipAuthenticationPublicKeyInfo with
+/// a DH key.
+pub const ID_PK_DH: ObjectIdentifier = ObjectIdentifier::new_unwrap("0.4.0.127.0.7.2.2.1.1");
+/// dhpublicnumber, 1.2.840.10046.2.1 (RFC 3279 §2.3.3): parameters
+/// `{ p, g, q, ... }`, the key a DER INTEGER `y`.
+pub const DH_PUBLIC_NUMBER: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10046.2.1");
+
+/// What DG14 offers: the chip's key, its group, the cipher and key id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaPlan {
-    /// The curve of the chip's key.
+    /// The curve (ECDH) or MODP group (DH) of the chip's key.
     pub parameters: DomainParameters,
-    /// The chip's public point (SEC1).
+    /// The chip's public key: an uncompressed SEC1 point (ECDH), or `y`
+    /// big-endian, left-padded to the length of `p` (DH).
     pub chip_public_key: Vec<u8>,
     /// The cipher of the new session (3DES when DG14 has no
     /// ChipAuthenticationInfo, as Doc 9303 says).
@@ -92,44 +110,140 @@ fn named_curve(oid: &ObjectIdentifier) -> Option<DomainParameters> {
     DomainParameters::from_id(id).ok()
 }
 
-/// Reads DG14: the first ECDH ChipAuthenticationPublicKeyInfo with a
-/// known curve, and the ChipAuthenticationInfo of the same key id.
+/// The big-endian magnitude of a DER INTEGER's content (no sign byte, no
+/// leading zeros); `None` for a negative number.
+fn uint_value<'a>(t: &Tlv<'a>) -> Option<&'a [u8]> {
+    if t.tag() != Tag::new(0x02) || t.value().first().is_some_and(|b| b & 0x80 != 0) {
+        return None;
+    }
+    let v = t.value();
+    let skip = v.iter().take_while(|b| **b == 0).count();
+    v.get(skip..)
+}
+
+fn strip_zeros(v: &[u8]) -> &[u8] {
+    let skip = v.iter().take_while(|b| **b == 0).count();
+    v.get(skip..).unwrap_or(&[])
+}
+
+/// The parameters of the AlgorithmIdentifier of a SubjectPublicKeyInfo's
+/// bytes (a whole `30 { 30 alg, 03 key }`, or the flattened `30 alg 03 key`
+/// some files carry).
+fn algorithm_parameters(spki: &[u8]) -> Option<Tlv<'_>> {
+    let first = tlv::Reader::new(spki).next()?.ok()?;
+    let mut children = first.children();
+    let head = children.next()?.ok()?;
+    let alg = if head.tag() == Tag::new(0x30) {
+        head
+    } else {
+        first
+    };
+    let mut a = alg.children();
+    a.next()?.ok()?;
+    a.next()?.ok()
+}
+
+/// The RFC 5114 group whose `p`, `g` and `q` are those of an RFC 3279
+/// `DomainParameters` SEQUENCE (`j` and `validationParms` ignored).
+fn dh_group_of(params: &Tlv<'_>) -> Option<DomainParameters> {
+    if params.tag() != Tag::new(0x30) {
+        return None;
+    }
+    let items = params.children_vec().ok()?;
+    let (p, g, q) = match items.as_slice() {
+        [p, g, q, ..] => (uint_value(p)?, uint_value(g)?, uint_value(q)?),
+        _ => return None,
+    };
+    DomainParameters::ALL.into_iter().find(|d| {
+        d.dh_group().is_some_and(|group| {
+            strip_zeros(&group.p) == p && strip_zeros(&group.g) == g && strip_zeros(&group.q) == q
+        })
+    })
+}
+
+/// The DH public value `y` of a key's bytes (a DER INTEGER), left-padded
+/// to the length of `p`.
+fn dh_public_value(parameters: DomainParameters, key: &[u8]) -> Option<Vec<u8>> {
+    let y = uint_value(&Tlv::parse(key).ok()?)?;
+    let len = parameters.field_len();
+    let pad = len.checked_sub(y.len())?;
+    let mut out = vec![0u8; pad];
+    out.extend_from_slice(y);
+    Some(out)
+}
+
+/// The group and public key of a ChipAuthenticationPublicKeyInfo this crate
+/// can use.
+fn usable_key(
+    protocol: &ObjectIdentifier,
+    public_key: &crate::lds::dg15::SubjectPublicKey<'_>,
+) -> Option<(DomainParameters, Vec<u8>)> {
+    let standardized = |parameters: &[u8]| {
+        Tlv::parse(parameters)
+            .ok()
+            .filter(|t| t.tag() == Tag::new(0x02))
+            .and_then(|t| match t.value() {
+                [id] => DomainParameters::from_id(*id).ok(),
+                _ => None,
+            })
+    };
+    match &public_key.key {
+        PublicKey::Ec {
+            named_curve: curve,
+            parameters,
+            point,
+        } => {
+            let params = if public_key.algorithm == STANDARDIZED_DOMAIN_PARAMETERS {
+                standardized(parameters)?
+            } else if public_key.algorithm == EC_PUBLIC_KEY {
+                curve.as_ref().and_then(named_curve)?
+            } else {
+                return None;
+            };
+            // Standardized parameters name a DH group too (IDs 0 to 2):
+            // then the key is a DER INTEGER, not a point.
+            match params.agreement() {
+                KeyAgreement::Ecdh if *protocol != ID_PK_DH => Some((params, point.to_vec())),
+                KeyAgreement::Dh if *protocol == ID_PK_DH => {
+                    Some((params, dh_public_value(params, point)?))
+                }
+                _ => None,
+            }
+        }
+        PublicKey::Other { key } if public_key.algorithm == DH_PUBLIC_NUMBER => {
+            let params = dh_group_of(&algorithm_parameters(public_key.spki)?)?;
+            Some((params, dh_public_value(params, key)?))
+        }
+        _ => None,
+    }
+}
+
+/// Reads DG14: the first ChipAuthenticationPublicKeyInfo with a known
+/// curve (ECDH) or RFC 5114 group (DH), and the ChipAuthenticationInfo of
+/// the same key id and key agreement.
 pub fn plan(dg14: &Dg14<'_>) -> Result<CaPlan, Error> {
     let infos = &dg14.security_infos.infos;
     let mut found = None;
     for info in infos {
         if let SecurityInfo::ChipAuthenticationPublicKey {
-            public_key, key_id, ..
+            protocol,
+            public_key,
+            key_id,
         } = info
-            && let PublicKey::Ec {
-                named_curve: curve,
-                parameters,
-                point,
-            } = &public_key.key
+            && let Some((p, key)) = usable_key(protocol, public_key)
         {
-            let params = if public_key.algorithm == STANDARDIZED_DOMAIN_PARAMETERS {
-                Tlv::parse(parameters)
-                    .ok()
-                    .filter(|t| t.tag() == Tag::new(0x02))
-                    .and_then(|t| match t.value() {
-                        [id] => DomainParameters::from_id(*id).ok(),
-                        _ => None,
-                    })
-            } else if public_key.algorithm == EC_PUBLIC_KEY {
-                curve.as_ref().and_then(named_curve)
-            } else {
-                None
-            };
-            if let Some(p) = params {
-                found = Some((p, point.to_vec(), *key_id));
-                break;
-            }
+            found = Some((p, key, *key_id));
+            break;
         }
     }
     let (parameters, chip_public_key, key_id) = found.ok_or(CaErrorKind::NoKey {
-        what: "an ECDH key on a standardized curve",
+        what: "an ECDH key on a standardized curve or a DH key of an RFC 5114 group",
     })?;
-    // ChipAuthenticationInfo: id-CA-ECDH-<cipher>, same key id (or none).
+    let family = match parameters.agreement() {
+        KeyAgreement::Dh => ID_CA_DH,
+        KeyAgreement::Ecdh => ID_CA_ECDH,
+    };
+    // ChipAuthenticationInfo: id-CA-<DH|ECDH>-<cipher>, same key id (or none).
     let mut protocol = None;
     for info in infos {
         if let SecurityInfo::ChipAuthentication {
@@ -138,7 +252,7 @@ pub fn plan(dg14: &Dg14<'_>) -> Result<CaPlan, Error> {
             ..
         } = info
             && (k.is_none() || key_id.is_none() || *k == key_id)
-            && oid.starts_with(ID_CA)
+            && oid.parent() == Some(family)
         {
             protocol = Some(*oid);
             break;
@@ -161,10 +275,11 @@ pub fn plan(dg14: &Dg14<'_>) -> Result<CaPlan, Error> {
             };
             (cipher, bytes)
         }
-        None => (
-            KeyKind::Tdes,
-            vec![0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x01],
-        ),
+        None => {
+            let mut oid = family.as_bytes().to_vec();
+            oid.push(0x01);
+            (KeyKind::Tdes, oid)
+        }
     };
     Ok(CaPlan {
         parameters,
@@ -204,7 +319,8 @@ pub fn commands(plan: &CaPlan, pk_pcd: &[u8]) -> Vec<CommandApdu> {
 }
 
 /// The session after Chip Authentication, from the reader's ephemeral
-/// private key and the chip's public key.
+/// private key and the chip's public key (checked first: on the curve, or
+/// in the subgroup of order `q`).
 pub fn session(plan: &CaPlan, sk_pcd: &[u8]) -> Result<SecureMessaging, Error> {
     plan.parameters.check_point(&plan.chip_public_key)?;
     let shared = Zeroizing::new(
@@ -228,6 +344,8 @@ where
     T: Transport + ?Sized,
     R: CryptoRng + ?Sized,
 {
+    // The chip's key is checked before anything is sent.
+    plan.parameters.check_point(&plan.chip_public_key)?;
     let sk = plan.parameters.random_private_key(rng)?;
     let pk = plan.parameters.public_key(&sk, None)?;
     for cmd in commands(plan, &pk) {
@@ -246,4 +364,118 @@ where
         }
     }
     session(plan, &sk)
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::*;
+
+    fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
+        tlv::encode(Tag::new(0x30), &parts.concat())
+    }
+
+    fn int(v: &[u8]) -> Vec<u8> {
+        tlv::encode(Tag::new(0x02), v)
+    }
+
+    fn oid(v: &ObjectIdentifier) -> Vec<u8> {
+        tlv::encode(Tag::new(0x06), v.as_bytes())
+    }
+
+    /// `{ protocol, { { id-ecc std params, INTEGER id }, BIT STRING key } }`
+    fn std_info(protocol: &ObjectIdentifier, id: u8, key: &[u8]) -> Vec<u8> {
+        let mut bits = vec![0u8];
+        bits.extend_from_slice(key);
+        seq(&[
+            oid(protocol),
+            seq(&[
+                seq(&[oid(&STANDARDIZED_DOMAIN_PARAMETERS), int(&[id])]),
+                tlv::encode(Tag::new(0x03), &bits),
+            ]),
+        ])
+    }
+
+    fn plan_of(infos: &[&[u8]]) -> Result<CaPlan, Error> {
+        let dg14 = Dg14::encode(infos);
+        plan(&Dg14::parse(&dg14).unwrap())
+    }
+
+    #[test]
+    fn dh_key_with_standardized_domain_parameters() {
+        let params = DomainParameters::Modp1024;
+        let sk = [0x11u8; 20];
+        let y = params.public_key(&sk, None).unwrap();
+        // The DER INTEGER of y: a 00 sign byte when the top bit is set.
+        let mut mag = vec![0u8];
+        mag.extend_from_slice(&y);
+        let info = std_info(&ID_PK_DH, 0, &int(&mag));
+        let mut ca_oid = ID_CA_DH.as_bytes().to_vec();
+        ca_oid.push(4);
+        let ca_info = seq(&[tlv::encode(Tag::new(0x06), &ca_oid), int(&[1])]);
+        let p = plan_of(&[&info, &ca_info]).unwrap();
+        assert_eq!(p.parameters, params);
+        assert_eq!(p.chip_public_key, y);
+        assert_eq!(p.cipher, KeyKind::Aes256);
+        assert_eq!(p.protocol, ca_oid);
+        // Without ChipAuthenticationInfo: 3DES and id-CA-DH-3DES-CBC-CBC.
+        let p = plan_of(&[&info]).unwrap();
+        assert_eq!(p.cipher, KeyKind::Tdes);
+        assert_eq!(p.protocol, [4, 0, 0x7F, 0, 7, 2, 2, 3, 1, 1]);
+        // An id-CA-ECDH info does not describe a DH key.
+        let mut ecdh_oid = ID_CA_ECDH.as_bytes().to_vec();
+        ecdh_oid.push(2);
+        let ecdh_info = seq(&[tlv::encode(Tag::new(0x06), &ecdh_oid), int(&[1])]);
+        assert_eq!(plan_of(&[&info, &ecdh_info]).unwrap().cipher, KeyKind::Tdes);
+    }
+
+    #[test]
+    fn unusable_dh_keys_are_skipped() {
+        let y = DomainParameters::Modp1024
+            .public_key(&[0x22u8; 20], None)
+            .unwrap();
+        let no_key = Error::ChipAuthentication(CaErrorKind::NoKey {
+            what: "an ECDH key on a standardized curve or a DH key of an RFC 5114 group",
+        });
+        // A negative INTEGER.
+        let mut neg = y.clone();
+        neg[0] |= 0x80;
+        assert_eq!(
+            plan_of(&[&std_info(&ID_PK_DH, 0, &int(&neg))]).unwrap_err(),
+            no_key
+        );
+        // Longer than p.
+        let mut long = vec![1u8];
+        long.extend_from_slice(&y);
+        assert_eq!(
+            plan_of(&[&std_info(&ID_PK_DH, 0, &int(&long))]).unwrap_err(),
+            no_key
+        );
+        // The key not an INTEGER (raw bytes).
+        assert_eq!(plan_of(&[&std_info(&ID_PK_DH, 0, &y)]).unwrap_err(), no_key);
+        // id-PK-ECDH naming a DH group, id-PK-DH naming a curve.
+        let mut mag = vec![0u8];
+        mag.extend_from_slice(&y);
+        assert_eq!(
+            plan_of(&[&std_info(
+                &ObjectIdentifier::new_unwrap("0.4.0.127.0.7.2.2.1.2"),
+                0,
+                &int(&mag)
+            )])
+            .unwrap_err(),
+            no_key
+        );
+        let point = DomainParameters::Secp256r1
+            .public_key(&[0x33u8; 32], None)
+            .unwrap();
+        assert_eq!(
+            plan_of(&[&std_info(&ID_PK_DH, 12, &point)]).unwrap_err(),
+            no_key
+        );
+    }
 }

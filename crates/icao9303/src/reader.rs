@@ -837,8 +837,14 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
                         Ok(r) if r.sw.is_success() => AuthOutcome {
                             passed: true,
                             detail: format!(
-                                "ECDH on {:?}, session switched to {:?}",
-                                plan.parameters, plan.cipher
+                                "{} on {:?}, session switched to {:?}",
+                                if plan.parameters.agreement() == crate::pace::KeyAgreement::Dh {
+                                    "DH"
+                                } else {
+                                    "ECDH"
+                                },
+                                plan.parameters,
+                                plan.cipher
                             ),
                         },
                         Ok(r) => AuthOutcome {
