@@ -2,7 +2,15 @@
 //! --cccd ID,YYMMDD,YYMMDD | --can N) [--csca PATH]... [--out DIR] [--json]`:
 //! reads a chip and reports the access control used, every file read with
 //! its size and APDU/byte counts, DG1, the DG13 fields of a CCCD and the
-//! passive authentication verdict.
+//! passive authentication verdict. `dinhdanh chip readers` (also
+//! `dinhdanh readers`) lists the PC/SC readers.
+//!
+//! With `--reader` the card is read through PC/SC (feature `pcsc`, on by
+//! default): the reader is chosen by name (exact, or a unique part of it),
+//! the card waited for (`--wait`), and passive authentication runs when
+//! `--csca` is given. While reading, standard error shows a progress bar
+//! per file on a terminal and one plain line per file otherwise
+//! (`--quiet`: nothing).
 //!
 //! With `--sim` the chip is the in-process virtual chip of `icao9303-sim`,
 //! personalised from the key given (`--cccd`: a CCCD with that ID, a
@@ -13,7 +21,8 @@
 //! `--out`). `--sim-pace CURVE` makes the virtual chip offer PACE.
 //!
 //! Exit 0 when read (whatever the verdict), 1 when the chip refused the key
-//! or the read failed, 2 on a usage or I/O error.
+//! or the read failed (a lost card included), 2 on a usage or I/O error (no
+//! reader, pcscd not running).
 
 use std::path::{Path, PathBuf};
 
@@ -30,7 +39,8 @@ use icao9303_sim::pki::TestPki;
 use icao9303_sim::{ChipConfig, PaceOffer, Personalisation, SimRng, VirtualChip};
 use serde::Serialize;
 
-use crate::input::print_json;
+use crate::input::{print_json, print_line};
+use crate::progress::Progress;
 use crate::{Failure, Outcome};
 
 /// The seed of the simulator's test PKI and personalisation: fixed, so the
@@ -42,6 +52,15 @@ const SIM_SEED: u64 = icao9303_sim::pki::DEMO_SEED;
 pub(crate) enum Cmd {
     /// Read a chip: authenticate, read every file, verify EF.SOD.
     Read(ReadArgs),
+    /// List the PC/SC readers and whether a card is in each.
+    Readers(ReadersArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReadersArgs {
+    /// Print the list as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -79,6 +98,19 @@ pub(crate) struct ReadArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// No progress on standard error.
+    #[arg(long, short)]
+    quiet: bool,
+    /// With --reader: seconds to wait for a card on the reader.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    wait: u64,
+    /// With --reader: short APDUs only, whatever the card and reader say.
+    #[arg(long, conflicts_with = "extended")]
+    short: bool,
+    /// With --reader: extended-length APDUs, whatever the card and reader
+    /// say (when sure both take them).
+    #[arg(long)]
+    extended: bool,
     /// The virtual chip offers PACE (ECDH Generic Mapping) on this curve:
     /// p224, p256, p384, p521, brainpoolp224r1, brainpoolp256r1,
     /// brainpoolp320r1, brainpoolp384r1, brainpoolp512r1, or an ID.
@@ -95,7 +127,7 @@ pub(crate) struct ReadArgs {
     sim_max_response: Option<usize>,
 }
 
-fn parse_curve(s: &str) -> Result<DomainParameters, String> {
+pub(crate) fn parse_curve(s: &str) -> Result<DomainParameters, String> {
     let id = match s.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
         "modp1024" => 0,
         "p224" | "secp224r1" => 10,
@@ -114,7 +146,7 @@ fn parse_curve(s: &str) -> Result<DomainParameters, String> {
     DomainParameters::from_id(id).map_err(|e| format!("{s:?}: {e}"))
 }
 
-fn parse_cipher(s: &str) -> Result<KeyKind, String> {
+pub(crate) fn parse_cipher(s: &str) -> Result<KeyKind, String> {
     match s.to_ascii_lowercase().as_str() {
         "3des" | "tdes" => Ok(KeyKind::Tdes),
         "aes128" | "aes" => Ok(KeyKind::Aes128),
@@ -154,9 +186,27 @@ struct StatsJson {
     chunk: usize,
 }
 
+/// The PC/SC reader and link of a `--reader` read.
+#[derive(Serialize)]
+struct ReaderJson {
+    name: String,
+    /// The ATR, upper-case hex.
+    atr: String,
+    /// `T=0`, `T=1` (contactless cards show as T=1).
+    protocol: &'static str,
+    extended_length: bool,
+    max_command_len: usize,
+    max_response_len: usize,
+    /// Where the extended-length decision came from.
+    #[cfg(feature = "pcsc")]
+    link_source: icao9303::transport::pcsc::LinkSource,
+}
+
 #[derive(Serialize)]
 struct ReportJson {
     source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reader: Option<ReaderJson>,
     access_control: AccessControl,
     files: Vec<FileJson>,
     refused_data_groups: Vec<String>,
@@ -172,105 +222,310 @@ struct ReportJson {
 }
 
 pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
-    let Cmd::Read(args) = cmd;
-    if let Some(name) = &args.reader {
-        return Err(Failure(format!(
-            "--reader {name:?}: PC/SC support is not built into this binary; use --sim"
-        )));
+    match cmd {
+        Cmd::Read(args) => read(&args),
+        Cmd::Readers(args) => readers(&args),
     }
-    // The credential, and the profile a simulated chip gets.
-    let (credential, profile) = if let Some(s) = &args.cccd {
+}
+
+/// The key given, as a credential, and the profile a simulated chip gets.
+pub(crate) fn key_and_profile(
+    mrz: Option<&str>,
+    cccd: Option<&str>,
+    can: Option<&str>,
+) -> Result<(Credential, Personalisation), Failure> {
+    if let Some(s) = cccd {
         let [id, dob, exp] = three(s, "--cccd")?;
         let id_number =
             cccd::IdNumber::parse(id).map_err(|e| Failure(format!("--cccd ID: {e}")))?;
         let key = cccd::mrz::access_key(&id_number, dob, exp)
             .map_err(|e| Failure(format!("--cccd: {e}")))?;
-        let profile = match &args.sim_name {
-            Some(name) => Personalisation::cccd_named(id, name, dob, exp),
-            None => Personalisation::cccd(id, dob, exp),
-        }
-        .map_err(|e| Failure(format!("--cccd: {e}")))?;
-        (Credential::Mrz(key), profile)
-    } else if let Some(s) = &args.mrz {
+        let profile =
+            Personalisation::cccd(id, dob, exp).map_err(|e| Failure(format!("--cccd: {e}")))?;
+        Ok((Credential::Mrz(key), profile))
+    } else if let Some(s) = mrz {
         let [doc, dob, exp] = three(s, "--mrz")?;
         let key = icao9303::mrz::MrzKey::new(doc, dob, exp)
             .map_err(|e| Failure(format!("--mrz: {e}")))?;
         let mrz = icao9303_sim::personalise::passport_mrz(doc, dob, exp)
             .map_err(|e| Failure(format!("--mrz: {e}")))?;
-        (Credential::Mrz(key), Personalisation::passport(mrz))
-    } else if let Some(can) = &args.can {
+        Ok((Credential::Mrz(key), Personalisation::passport(mrz)))
+    } else if let Some(can) = can {
         if can.is_empty() || !can.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Failure(format!("--can {can:?}: expected digits")));
         }
         let mrz = icao9303_sim::personalise::passport_mrz("SIM000001", "900101", "300101")
             .map_err(|e| Failure(e.to_string()))?;
-        (
+        Ok((
             Credential::can(can),
             Personalisation::passport(mrz).with_can(can),
-        )
+        ))
     } else {
-        return Err(Failure("one of --mrz, --cccd, --can is required".into()));
-    };
+        Err(Failure("one of --mrz, --cccd, --can is required".into()))
+    }
+}
+
+/// How the virtual chip is built.
+pub(crate) struct SimChip {
+    /// PACE on this curve (else BAC only).
+    pub(crate) pace: Option<DomainParameters>,
+    /// PACE's cipher.
+    pub(crate) cipher: KeyKind,
+    /// Short APDUs only.
+    pub(crate) short: bool,
+    /// The longest response.
+    pub(crate) max_response: Option<usize>,
+}
+
+/// The virtual chip personalised with `profile`, and the test PKI that
+/// signed it (the same from run to run: a fixed seed).
+pub(crate) fn build_sim(
+    profile: Personalisation,
+    sim: &SimChip,
+) -> Result<(VirtualChip, TestPki), Failure> {
     let mut profile = profile;
-    let pace = match (args.sim_pace, &credential) {
-        (Some(p), _) => Some(p),
-        (None, Credential::Can(_)) => Some(DomainParameters::Secp256r1),
-        (None, Credential::Mrz(_)) => None,
-    };
-    if let Some(p) = pace {
-        profile = profile.with_pace(PaceOffer::generic(p, args.sim_cipher));
+    if let Some(p) = sim.pace {
+        profile = profile.with_pace(PaceOffer::generic(p, sim.cipher));
     }
     let mut seed_rng = SimRng::from_seed_u64(SIM_SEED);
     let pki = TestPki::generate(&mut seed_rng, "VN").map_err(|e| Failure(e.to_string()))?;
     let data = profile
         .build(&mut seed_rng, &pki)
         .map_err(|e| Failure(e.to_string()))?;
-    let mut config = if args.sim_short {
+    let mut config = if sim.short {
         ChipConfig::SHORT
     } else {
         ChipConfig::default()
     };
-    if let Some(n) = args.sim_max_response {
-        config.max_response_len = if args.sim_short { n.min(258) } else { n };
+    if let Some(n) = sim.max_response {
+        config.max_response_len = if sim.short { n.min(258) } else { n };
     }
-    let mut chip = VirtualChip::new(data, config, random_rng()?);
+    Ok((VirtualChip::new(data, config, random_rng()?), pki))
+}
+
+fn read(args: &ReadArgs) -> Result<Outcome, Failure> {
+    let (credential, profile) = key_and_profile(
+        args.mrz.as_deref(),
+        args.cccd.as_deref(),
+        args.can.as_deref(),
+    )?;
     let options = ReaderOptions {
         chip_authentication: true,
         active_authentication: true,
         ..ReaderOptions::default()
     };
-    let doc = match reader::read_document(
+    let mut progress = Progress::new(args.quiet);
+    if let Some(name) = &args.reader {
+        return read_pcsc(name, &credential, options, args, &mut progress);
+    }
+    let pace = match (args.sim_pace, &credential) {
+        (Some(p), _) => Some(p),
+        (None, Credential::Can(_)) => Some(DomainParameters::Secp256r1),
+        (None, Credential::Mrz(_)) => None,
+    };
+    let sim = SimChip {
+        pace,
+        cipher: args.sim_cipher,
+        short: args.sim_short,
+        max_response: args.sim_max_response,
+    };
+    let (mut chip, pki) = build_sim(profile, &sim)?;
+    let result = reader::read_document(
         &mut chip,
         &credential,
         options,
         &mut random_rng()?,
-        &mut |_, _, _| {},
-    ) {
+        &mut |k, d, t| progress.update(k, d, t),
+    );
+    progress.finish();
+    let doc = match result {
         Ok(d) => d,
-        Err(e) => return Ok(Outcome::Refused(format!("chip read: {e}"))),
+        Err(e) => return Ok(Outcome::Refused(read_failure(&e))),
     };
-    // Passive authentication.
-    let now = crate::pa::now()?;
     let (store, trust) = if args.csca.is_empty() {
         let mut store = TrustStore::new();
         let cert = pa::Certificate::from_der(pki.csca_certificate())
             .map_err(|e| Failure(format!("the simulator's CSCA: {e}")))?;
         store.add_certificate(cert);
-        (store, "simulator test CSCA")
+        (Some(store), "simulator test CSCA")
     } else {
-        (crate::pa::load_store(&args.csca, &[], now)?.0, "--csca")
+        let now = crate::pa::now()?;
+        (
+            Some(crate::pa::load_store(&args.csca, &[], now)?.0),
+            "--csca",
+        )
     };
-    let verdict = doc.raw(FileKind::Sod).map(|sod| {
-        let mut options = VerifyOptions::at(now);
-        options.optional_data_groups = doc.refused.clone();
-        pa::verify(sod, &doc.data_groups(), &store, &options)
-    });
+    report(
+        args,
+        &doc,
+        "simulator",
+        None,
+        store.as_ref(),
+        trust,
+        Some(pki.csca_certificate()),
+    )
+}
+
+#[cfg(feature = "pcsc")]
+fn read_pcsc(
+    name: &str,
+    credential: &Credential,
+    options: ReaderOptions,
+    args: &ReadArgs,
+    progress: &mut Progress,
+) -> Result<Outcome, Failure> {
+    use icao9303::transport::pcsc::{ExtendedLength, PcscOptions, PcscTransport};
+    let pcsc_options = PcscOptions {
+        wait: std::time::Duration::from_secs(args.wait),
+        extended_length: if args.short {
+            ExtendedLength::Off
+        } else if args.extended {
+            ExtendedLength::On
+        } else {
+            ExtendedLength::Auto
+        },
+        ..PcscOptions::default()
+    };
+    let wanted = (!name.is_empty()).then_some(name);
+    progress.say(&format!(
+        "waiting up to {} s for a card on the reader...",
+        args.wait
+    ));
+    let mut transport = match PcscTransport::connect(wanted, &pcsc_options) {
+        Ok(t) => t,
+        Err(e) => return connect_failure(&e),
+    };
+    let decision = transport.link_decision();
+    let reader_json = ReaderJson {
+        name: transport.reader_name().to_owned(),
+        atr: hex::encode_upper(transport.atr()),
+        protocol: transport.protocol_name(),
+        extended_length: decision.link.extended_length,
+        max_command_len: decision.link.max_command_len,
+        max_response_len: decision.link.max_response_len,
+        link_source: decision.source,
+    };
+    progress.say(&format!(
+        "card in {:?} ({}, ATR {}, {} APDUs); reading...",
+        reader_json.name,
+        reader_json.protocol,
+        reader_json.atr,
+        if reader_json.extended_length {
+            "extended"
+        } else {
+            "short"
+        }
+    ));
+    let result = reader::read_document(
+        &mut transport,
+        credential,
+        options,
+        &mut random_rng()?,
+        &mut |k, d, t| progress.update(k, d, t),
+    );
+    progress.finish();
+    let doc = match result {
+        Ok(d) => d,
+        Err(e) => return Ok(Outcome::Refused(read_failure(&e))),
+    };
+    let store = if args.csca.is_empty() {
+        None
+    } else {
+        let now = crate::pa::now()?;
+        Some(crate::pa::load_store(&args.csca, &[], now)?.0)
+    };
+    let trust = if store.is_some() { "--csca" } else { "none" };
+    report(
+        args,
+        &doc,
+        "pcsc",
+        Some(reader_json),
+        store.as_ref(),
+        trust,
+        None,
+    )
+}
+
+#[cfg(not(feature = "pcsc"))]
+fn read_pcsc(
+    name: &str,
+    _credential: &Credential,
+    _options: ReaderOptions,
+    _args: &ReadArgs,
+    _progress: &mut Progress,
+) -> Result<Outcome, Failure> {
+    Err(Failure(format!(
+        "--reader {name:?}: PC/SC support is not built into this binary (feature `pcsc`); use --sim"
+    )))
+}
+
+/// A connection that failed: no reader, no service, a busy card are
+/// usage or environment errors (exit 2); no card on the reader is a
+/// failed read (exit 1).
+#[cfg(feature = "pcsc")]
+fn connect_failure(e: &icao9303::Error) -> Result<Outcome, Failure> {
+    use icao9303::transport::TransportErrorKind as K;
+    match e {
+        icao9303::Error::Transport(t) if matches!(t.kind, K::NoCard | K::CardRemoved) => Ok(
+            Outcome::Refused(format!("chip read: no card: {}", t.message)),
+        ),
+        icao9303::Error::Transport(t) => Err(Failure(format!("PC/SC: {}", t.message))),
+        other => Ok(Outcome::Refused(read_failure(other))),
+    }
+}
+
+/// One line saying why a read failed, in words a person can act on.
+fn read_failure(e: &icao9303::Error) -> String {
+    use icao9303::reader::ReaderErrorKind;
+    use icao9303::transport::TransportErrorKind as K;
+    match e {
+        icao9303::Error::Reader(ReaderErrorKind::AccessDenied { method }) => format!(
+            "chip read: wrong key: the chip answered 6300 to {method} (check the document \
+             or ID number, the date of birth and the date of expiry, or the CAN)"
+        ),
+        icao9303::Error::Transport(t) if matches!(t.kind, K::CardRemoved | K::NoCard) => {
+            format!(
+                "chip read: the card was lost during the read (moved off the reader?); \
+                 nothing is reported: hold it still and read again ({})",
+                t.message
+            )
+        }
+        icao9303::Error::StatusWord { command, sw } => {
+            format!("chip read: the card refused {command} (it answered {sw})")
+        }
+        icao9303::Error::Reader(ReaderErrorKind::NoApplication { sw }) => {
+            format!("chip read: not an eMRTD: the card refused the eMRTD application ({sw})")
+        }
+        other => format!("chip read: {other}"),
+    }
+}
+
+/// The common end of a read: passive authentication, `--out`, the report.
+fn report(
+    args: &ReadArgs,
+    doc: &Document,
+    source: &'static str,
+    reader: Option<ReaderJson>,
+    store: Option<&TrustStore>,
+    trust: &'static str,
+    csca_out: Option<&[u8]>,
+) -> Result<Outcome, Failure> {
+    let now = crate::pa::now()?;
+    let verdict = match (store, doc.raw(FileKind::Sod)) {
+        (Some(store), Some(sod)) => {
+            let mut options = VerifyOptions::at(now);
+            options.optional_data_groups = doc.refused.clone();
+            Some(pa::verify(sod, &doc.data_groups(), store, &options))
+        }
+        _ => None,
+    };
     let out = match &args.out {
-        Some(dir) => Some(write_out(dir, &doc, Some(pki.csca_certificate()))?),
+        Some(dir) => Some(write_out(dir, doc, csca_out)?),
         None => None,
     };
     let report = ReportJson {
-        source: "simulator",
+        source,
+        reader,
         access_control: doc.access_control,
         files: doc
             .stats
@@ -293,8 +548,8 @@ pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
         },
         chip_authentication: doc.chip_authentication.clone(),
         active_authentication: doc.active_authentication.clone(),
-        dg1: parsed_json(&doc, DataGroup::Dg1)?,
-        dg13: dg13_json(&doc)?,
+        dg1: parsed_json(doc, DataGroup::Dg1)?,
+        dg13: dg13_json(doc)?,
         passive_authentication: verdict,
         trust,
         out,
@@ -302,9 +557,53 @@ pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
     if args.json {
         print_json(&report)?;
     } else {
-        print_summary(&report);
+        print_summary(&report)?;
     }
     Ok(Outcome::Ok)
+}
+
+/// `dinhdanh readers` / `dinhdanh chip readers`.
+#[cfg(feature = "pcsc")]
+pub(crate) fn readers(args: &ReadersArgs) -> Result<Outcome, Failure> {
+    let list =
+        icao9303::transport::pcsc::list_readers().map_err(|e| Failure(format!("PC/SC: {e}")))?;
+    if args.json {
+        let rows: Vec<serde_json::Value> = list
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "name": r.name,
+                    "card_present": r.card_present,
+                    "in_use_exclusively": r.in_use_exclusively,
+                    "atr": r.atr.as_ref().map(hex::encode_upper),
+                })
+            })
+            .collect();
+        return print_json(&rows).map(|()| Outcome::Ok);
+    }
+    if list.is_empty() {
+        crate::input::print_line("no PC/SC reader (is the reader plugged in and pcscd running?)")?;
+    }
+    for r in &list {
+        let card = match (&r.atr, r.in_use_exclusively) {
+            (Some(atr), false) => format!("card, ATR {}", hex::encode_upper(atr)),
+            (Some(atr), true) => format!(
+                "card in use by another application, ATR {}",
+                hex::encode_upper(atr)
+            ),
+            (None, _) => "no card".to_owned(),
+        };
+        crate::input::print_line(&format!("{}\t{card}", r.name))?;
+    }
+    Ok(Outcome::Ok)
+}
+
+/// `dinhdanh readers` without PC/SC support.
+#[cfg(not(feature = "pcsc"))]
+pub(crate) fn readers(_args: &ReadersArgs) -> Result<Outcome, Failure> {
+    Err(Failure(
+        "PC/SC support is not built into this binary (feature `pcsc`)".into(),
+    ))
 }
 
 fn random_rng() -> Result<SimRng, Failure> {
@@ -362,7 +661,12 @@ fn write_out(dir: &Path, doc: &Document, csca: Option<&[u8]>) -> Result<String, 
     Ok(dir.display().to_string())
 }
 
-fn print_summary(r: &ReportJson) {
+/// A string field of a JSON value, by path.
+fn field<'a>(v: &'a Option<serde_json::Value>, path: &str) -> Option<&'a str> {
+    v.as_ref()?.pointer(path)?.as_str()
+}
+
+fn print_summary(r: &ReportJson) -> Result<(), Failure> {
     let ac = match r.access_control {
         AccessControl::Bac => "BAC".to_owned(),
         AccessControl::Pace {
@@ -374,43 +678,90 @@ fn print_summary(r: &ReportJson) {
             protocol.mapping, protocol.cipher
         ),
     };
-    println!("source:          {}", r.source);
-    println!("access control:  {ac}");
-    println!("chunk:           {} bytes per READ BINARY", r.stats.chunk);
-    println!(
+    let mut lines = Vec::new();
+    lines.push(format!("source:          {}", r.source));
+    if let Some(rd) = &r.reader {
+        lines.push(format!("reader:          {} ({})", rd.name, rd.protocol));
+        lines.push(format!("ATR:             {}", rd.atr));
+        lines.push(format!(
+            "APDUs:           {} (commands up to {}, responses up to {} bytes)",
+            if rd.extended_length {
+                "extended length"
+            } else {
+                "short"
+            },
+            rd.max_command_len,
+            rd.max_response_len
+        ));
+    }
+    lines.push(format!("access control:  {ac}"));
+    // Who the document is for: DG13 (a CCCD) in full, else DG1's MRZ.
+    if let Some(name) = field(&r.dg13, "/full_name") {
+        lines.push(format!("name:            {name}"));
+        for (label, path) in [
+            ("ID number:", "/id_number"),
+            ("date of birth:", "/date_of_birth"),
+            ("date of expiry:", "/date_of_expiry"),
+            ("residence:", "/place_of_residence"),
+        ] {
+            if let Some(v) = field(&r.dg13, path) {
+                lines.push(format!("{label:<16} {v}"));
+            }
+        }
+    } else if let Some(doc) = field(&r.dg1, "/mrz/document_number") {
+        let primary = field(&r.dg1, "/mrz/primary_identifier").unwrap_or_default();
+        let secondary = field(&r.dg1, "/mrz/secondary_identifier").unwrap_or_default();
+        lines.push(format!("name:            {primary}, {secondary}"));
+        lines.push(format!("document:        {doc}"));
+    }
+    lines.push(format!(
+        "chunk:           {} bytes per READ BINARY",
+        r.stats.chunk
+    ));
+    lines.push(format!(
         "opening:         {} APDUs, {} bytes sent, {} received",
         r.stats.open.apdus, r.stats.open.bytes_sent, r.stats.open.bytes_received
-    );
+    ));
     for f in &r.files {
-        println!(
+        lines.push(format!(
             "{:<16} {:>6} bytes  {:>3} APDUs  {:>5} sent  {:>6} received",
             f.file, f.size, f.apdus, f.bytes_sent, f.bytes_received
-        );
+        ));
     }
-    println!(
+    if !r.refused_data_groups.is_empty() {
+        lines.push(format!(
+            "not readable:    {} (need Terminal Authentication)",
+            r.refused_data_groups.join(", ")
+        ));
+    }
+    lines.push(format!(
         "total:           {} APDUs, {} bytes sent, {} received",
         r.stats.total.apdus, r.stats.total.bytes_sent, r.stats.total.bytes_received
-    );
+    ));
     for (name, o) in [
         ("chip auth.:", &r.chip_authentication),
         ("active auth.:", &r.active_authentication),
     ] {
         if let Some(o) = o {
             let verdict = if o.passed { "passed" } else { "FAILED" };
-            println!("{name:<16} {verdict} ({})", o.detail);
+            lines.push(format!("{name:<16} {verdict} ({})", o.detail));
         }
     }
-    if let Some(v) = &r.passive_authentication {
-        println!(
-            "passive auth.:   {} (trust: {})",
-            if v.is_valid() { "valid" } else { "NOT valid" },
-            r.trust
-        );
-        if !v.is_valid() {
-            println!("{}", v.summary());
+    match &r.passive_authentication {
+        Some(v) => {
+            lines.push(format!(
+                "passive auth.:   {} (trust: {})",
+                if v.is_valid() { "valid" } else { "NOT valid" },
+                r.trust
+            ));
+            if !v.is_valid() {
+                lines.push(v.summary());
+            }
         }
+        None => lines.push("passive auth.:   not run (give --csca)".to_owned()),
     }
     if let Some(out) = &r.out {
-        println!("files written to {out}");
+        lines.push(format!("files written to {out}"));
     }
+    print_line(&lines.join("\n"))
 }

@@ -17,7 +17,9 @@ mod mrz;
 mod otp;
 mod pa;
 mod policy;
+mod progress;
 mod qr;
+mod sim;
 
 /// Electronic identification: Vietnam's CCCD and ICAO Doc 9303 eMRTDs.
 #[derive(Debug, Parser)]
@@ -54,6 +56,11 @@ enum Command {
     /// eMRTD chips: read one (or the in-process virtual chip).
     #[command(subcommand)]
     Chip(chip::Cmd),
+    /// PC/SC readers and whether a card is in each (as `chip readers`).
+    Readers(chip::ReadersArgs),
+    /// The virtual chip as a card in vsmartcard's virtual PC/SC reader.
+    #[command(subcommand)]
+    Sim(sim::Cmd),
 }
 
 /// What a subcommand ends with.
@@ -85,6 +92,8 @@ fn main() -> ExitCode {
         Command::Pa(cmd) => pa::run(cmd),
         Command::Masterlist(cmd) => masterlist::run(cmd),
         Command::Chip(cmd) => chip::run(cmd),
+        Command::Readers(args) => chip::readers(&args),
+        Command::Sim(cmd) => sim::run(cmd),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
