@@ -302,6 +302,16 @@ async fn registration_otp_password_login_lockout(backend: Backend) {
         "/v1/passcode",
         "/v1/security-questions",
         "/v1/admin/report",
+        "/v1/password-resets",
+        "/v1/password-resets/answers",
+        "/v1/device-changes",
+        "/v1/passcode/confirm",
+        "/v1/appointments",
+        "/v1/officer/level2-dossiers",
+        "/v1/lock",
+        "/v1/unlock",
+        "/v1/officer/accounts/{id}/lock",
+        "/v1/officer/accounts/{id}/unlock",
         "/healthz",
     ] {
         assert!(v["paths"][path].is_object(), "{path} missing");

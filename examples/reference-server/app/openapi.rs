@@ -21,8 +21,174 @@ fn answers_schema() -> Value {
             "answer": { "type": "string" } } } })
 }
 
+/// The paths of the flows beyond registration and activation (one `json!`
+/// each: the whole document in one would pass the macro's recursion limit).
+fn flow_paths(id: &Value, services: &[Value]) -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "/v1/password-resets",
+            json!({ "post": {
+                "summary": "Quên mật khẩu: start a password reset with the ID number or the phone number (login) and the registered phone; sends an OTP. Its verification returns a flow token (flow:reset) for /v1/password-resets/answers (accounts with security questions) and /v1/password",
+                "requestBody": body(json!({ "type": "object", "required": ["login", "phone"],
+                    "properties": { "login": { "type": "string", "description": "ID number or phone number" }, "phone": { "type": "string" } } })),
+                "responses": {
+                    "201": { "description": "OTP sent; id_number, phase, otp_expires_at, security_questions (whether the answers step follows)" },
+                    "409": error_response("no_password, version_conflict"),
+                    "422": error_response("id_or_phone_mismatch, invalid_phone, invalid_field"),
+                    "423": error_response("locked"),
+                    "429": error_response("otp_cooldown, otp_rate_limited, rate_limited")
+                }
+            } }),
+        ),
+        (
+            "/v1/password-resets/answers",
+            json!({ "post": {
+                "summary": "Password reset: the answers to both security questions (the reset's flow token); then POST /v1/password",
+                "security": [ { "flow": [] } ],
+                "requestBody": body(json!({ "type": "object", "required": ["answers"],
+                    "properties": { "id_number": id, "answers": answers_schema() } })),
+                "responses": {
+                    "200": { "description": "accepted; next: password" },
+                    "401": error_response("wrong_answers (tries_left; the reset ends at the limit), flow_token_missing, flow_token_invalid, flow_token_expired"),
+                    "403": error_response("flow_token_wrong_flow, flow_token_wrong_account"),
+                    "409": error_response("step_out_of_order (no questions on this account)")
+                }
+            } }),
+        ),
+        (
+            "/v1/device-changes",
+            json!({ "post": {
+                "summary": "Move the active identity to the device of X-Device-Id: ID number and password; sends an OTP whose verification (/v1/otp/verify) completes the move",
+                "parameters": [ { "name": "X-Device-Id", "in": "header", "required": false, "schema": { "type": "string" } } ],
+                "requestBody": body(json!({ "type": "object", "required": ["id_number", "password"],
+                    "properties": { "id_number": id, "password": { "type": "string" } } })),
+                "responses": {
+                    "201": { "description": "OTP sent" },
+                    "401": error_response("wrong_credentials"),
+                    "409": error_response("not_activated, same_device, version_conflict"),
+                    "423": error_response("locked"),
+                    "429": error_response("login_locked_out, otp_cooldown, rate_limited")
+                }
+            } }),
+        ),
+        (
+            "/v1/passcode/confirm",
+            json!({ "post": {
+                "summary": "Confirm the use of a service with the passcode (logged in, active identity); five wrong passcodes lock the account",
+                "security": [ { "bearer": [] } ],
+                "requestBody": body(json!({ "type": "object", "required": ["service", "passcode"],
+                    "properties": { "service": { "enum": services },
+                        "passcode": { "type": "string" } } })),
+                "responses": {
+                    "200": { "description": "confirmed" },
+                    "401": error_response("unauthorized, not_logged_in, wrong_passcode (tries_left)"),
+                    "403": error_response("service_needs_level2"),
+                    "409": error_response("not_activated"),
+                    "423": error_response("locked")
+                }
+            } }),
+        ),
+        (
+            "/v1/appointments",
+            json!({
+                "post": {
+                    "summary": "Book a level-2 appointment at a police office (logged in)",
+                    "security": [ { "bearer": [] } ],
+                    "requestBody": body(json!({ "type": "object", "required": ["office", "at"],
+                        "properties": { "office": { "type": "string" }, "at": { "type": "integer", "description": "Unix seconds, in the future" } } })),
+                    "responses": {
+                        "201": { "description": "booked; the appointment" },
+                        "401": error_response("unauthorized, not_logged_in"),
+                        "409": error_response("level_already_held, dossier_pending"),
+                        "422": error_response("appointment_in_past, invalid_field")
+                    }
+                },
+                "delete": {
+                    "summary": "Cancel the booked appointment (logged in)",
+                    "security": [ { "bearer": [] } ],
+                    "responses": { "204": { "description": "cancelled" }, "401": error_response("unauthorized, not_logged_in"), "409": error_response("no_appointment") }
+                }
+            }),
+        ),
+        (
+            "/v1/officer/level2-dossiers",
+            json!({ "post": {
+                "summary": "Record a level-2 dossier at the office (officer token): the card's QR payload, the phone the citizen gives, integrated documents; checked against the population registry; the citizen needs no app account. Approved with /v1/officer/dossiers/{id}/approve",
+                "security": [ { "bearer": [] } ],
+                "requestBody": body(json!({ "type": "object", "required": ["qr", "phone"],
+                    "properties": { "qr": { "type": "string" }, "phone": { "type": "string" },
+                        "documents": { "type": "array", "items": { "description": "\"health_insurance\", \"driving_licence\", \"vehicle_registration\" or {\"other\": name}" } } } })),
+                "responses": {
+                    "201": { "description": "recorded; the dossier" },
+                    "401": error_response("unauthorized"),
+                    "409": error_response("dossier_pending, level_already_held"),
+                    "422": error_response("registry_mismatch (fields), not_in_registry, card_mismatch, invalid_phone, invalid_field")
+                }
+            } }),
+        ),
+        (
+            "/v1/lock",
+            json!({ "post": {
+                "summary": "The holder locks the account (logged in); every session ends",
+                "security": [ { "bearer": [] } ],
+                "responses": { "200": { "description": "locked" }, "401": error_response("unauthorized, not_logged_in") }
+            } }),
+        ),
+        (
+            "/v1/unlock",
+            json!({ "post": {
+                "summary": "The holder lifts their own lock: ID number, password and, once security questions exist, one question and its answer",
+                "requestBody": body(json!({ "type": "object", "required": ["id_number", "password"],
+                    "properties": { "id_number": id, "password": { "type": "string" }, "question": { "type": "string" }, "answer": { "type": "string" } } })),
+                "responses": {
+                    "200": { "description": "unlocked; phase" },
+                    "401": error_response("wrong_credentials, wrong_answers"),
+                    "403": error_response("unlock_needs_officer"),
+                    "409": error_response("not_locked"),
+                    "429": error_response("login_locked_out, rate_limited")
+                }
+            } }),
+        ),
+        (
+            "/v1/officer/accounts/{id}/lock",
+            json!({ "post": {
+                "summary": "An officer locks an account (officer token)",
+                "security": [ { "bearer": [] } ],
+                "parameters": [ { "name": "id", "in": "path", "required": true, "schema": id } ],
+                "requestBody": body(json!({ "type": "object", "required": ["reason"],
+                    "properties": { "reason": { "enum": ["holder_request", "card_revoked", "death", "terms_violation"] } } })),
+                "responses": { "200": { "description": "locked" }, "401": error_response("unauthorized"), "404": error_response("no_account") }
+            } }),
+        ),
+        (
+            "/v1/officer/accounts/{id}/unlock",
+            json!({ "post": {
+                "summary": "An officer lifts the lock (officer token)",
+                "security": [ { "bearer": [] } ],
+                "parameters": [ { "name": "id", "in": "path", "required": true, "schema": id } ],
+                "responses": { "200": { "description": "unlocked" }, "401": error_response("unauthorized"), "409": error_response("not_locked") }
+            } }),
+        ),
+    ]
+}
+
 /// The document.
 pub(crate) fn spec() -> Value {
+    let mut doc = spec_core();
+    let id = json!({ "type": "string", "pattern": "^[0-9]{12}$", "description": "Số định danh cá nhân" });
+    let services: Vec<Value> = eid_account::Service::ALL
+        .iter()
+        .filter_map(|s| serde_json::to_value(s).ok())
+        .collect();
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in flow_paths(&id, &services) {
+            paths.insert(path.to_owned(), item);
+        }
+    }
+    doc
+}
+
+fn spec_core() -> Value {
     let id = json!({ "type": "string", "pattern": "^[0-9]{12}$", "description": "Số định danh cá nhân" });
     json!({
         "openapi": "3.1.0",
@@ -125,12 +291,14 @@ pub(crate) fn spec() -> Value {
                 }
             } },
             "/v1/login": { "post": {
-                "summary": "Log in with ID number and password; returns an opaque bearer token",
+                "summary": "Log in with the ID number, or the phone number (Đăng nhập bằng số điện thoại), and the password; returns an opaque bearer token",
                 "parameters": [ { "name": "X-Device-Id", "in": "header", "required": false, "schema": { "type": "string" } } ],
-                "requestBody": body(json!({ "type": "object", "required": ["id_number", "password"],
-                    "properties": { "id_number": id, "password": { "type": "string" } } })),
+                "requestBody": body(json!({ "type": "object", "required": ["password"],
+                    "description": "exactly one of id_number and phone",
+                    "properties": { "id_number": id, "phone": { "type": "string" }, "password": { "type": "string" } } })),
                 "responses": {
                     "200": { "description": "token, expires_at, level" },
+                    "400": error_response("bad_request (neither or both of id_number and phone)"),
                     "401": error_response("wrong_credentials"),
                     "404": error_response("no_account"),
                     "409": error_response("no_password, version_conflict"),
