@@ -141,14 +141,24 @@ on_both!(
     level2_postgres
 );
 on_both!(
+    account_index_backfill_and_session_purge,
+    index_backfill_sqlite,
+    index_backfill_postgres
+);
+on_both!(
     concurrent_otp_checks_and_rejection,
     otp_race_rejection_sqlite,
     otp_race_rejection_postgres
 );
 
 async fn start(limits: app::Limits, backend: &Backend) -> Server {
+    start_on(&settings_for(limits, backend).await).await
+}
+
+/// The settings of a test server: a fresh database, the shipped registry.
+async fn settings_for(limits: app::Limits, backend: &Backend) -> app::Settings {
     let dir = temp_dir();
-    let settings = app::Settings {
+    app::Settings {
         database_url: database_url(backend, &dir).await,
         registry: PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("examples/reference-server/registry.csv"),
@@ -156,8 +166,12 @@ async fn start(limits: app::Limits, backend: &Backend) -> Server {
         argon2_m_kib: 64,
         limits,
         officers: vec![("CA-01".into(), OFFICER_TOKEN.into())],
-    };
-    let state = Arc::new(app::AppState::open(&settings).await.unwrap());
+    }
+}
+
+/// A server on `settings`.
+async fn start_on(settings: &app::Settings) -> Server {
+    let state = Arc::new(app::AppState::open(settings).await.unwrap());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let sms = Arc::new(MemorySender::default());
@@ -1181,10 +1195,7 @@ async fn password_reset_phone_login_appointments(backend: Backend) {
     assert_eq!(st, StatusCode::NO_CONTENT);
     let (st, v) = s.send(cancel()).await;
     assert_eq!(st, StatusCode::CONFLICT);
-    assert_eq!(
-        error(&v),
-        ("no_appointment", "Bạn chưa đặt lịch hẹn.")
-    );
+    assert_eq!(error(&v), ("no_appointment", "Bạn chưa đặt lịch hẹn."));
 
     // reset: the registered phone must match
     let (st, v) = s
@@ -1617,6 +1628,92 @@ async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
         .post("/v1/login", json!({ "phone": PHONE2, "password": NEW }))
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
+    s.stop().await;
+}
+
+/// Accounts written before `account_index` existed are indexed at start
+/// (login by phone finds them); expired sessions are purged.
+async fn account_index_backfill_and_session_purge(backend: Backend) {
+    use app::store::Storage;
+    let settings = settings_for(app::Limits::default(), &backend).await;
+    let s = start_on(&settings).await;
+    let session = registered(&s).await;
+    assert_eq!(
+        s.state.store.accounts_by_phone(PHONE).await.unwrap(),
+        vec![ID.to_owned()]
+    );
+    // the index row removed, as in a database older than the index
+    let url = settings.database_url.clone();
+    match backend {
+        Backend::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            sqlx::query("DELETE FROM account_index")
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+        }
+        Backend::Postgres(_) => {
+            let pool = sqlx::PgPool::connect(&url).await.unwrap();
+            sqlx::query("DELETE FROM account_index")
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+        }
+    }
+    assert!(
+        s.state
+            .store
+            .accounts_by_phone(PHONE)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (st, v) = s
+        .post("/v1/login", json!({ "phone": PHONE, "password": PASSWORD }))
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "wrong_credentials");
+    // a second server on the same database back-fills it
+    let again = app::AppState::open(&settings).await.unwrap();
+    assert_eq!(
+        again.store.accounts_by_phone(PHONE).await.unwrap(),
+        vec![ID.to_owned()]
+    );
+    again.store.close().await;
+    let (st, v) = s
+        .post("/v1/login", json!({ "phone": PHONE, "password": PASSWORD }))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+
+    // purge: nothing is expired now; everything is two days later
+    assert_eq!(s.state.store.purge_sessions(app::now()).await.unwrap(), 0);
+    let (st, _) = s
+        .send(
+            s.http
+                .get(format!("{}/v1/account", s.base))
+                .bearer_auth(&session),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    // the two logins (the registration's flow token was consumed)
+    assert_eq!(
+        s.state
+            .store
+            .purge_sessions(app::now() + 2 * 86_400)
+            .await
+            .unwrap(),
+        2
+    );
+    let (st, _) = s
+        .send(
+            s.http
+                .get(format!("{}/v1/account", s.base))
+                .bearer_auth(&session),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
     s.stop().await;
 }
 

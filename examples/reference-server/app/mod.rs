@@ -630,13 +630,23 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
 
 /// Sends the outbox until `shutdown` fires: wakes on new messages or every
 /// second; a message not confirmed within 30 s is claimed again (at least
-/// once).
+/// once). Once a minute, forgets expired sessions and flow tokens.
 pub(crate) async fn dispatch_outbox(
     state: Arc<AppState>,
     sender: Arc<dyn SmsSender>,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
+    let mut purged_at = 0u64;
     loop {
+        let t = now();
+        if t.saturating_sub(purged_at) >= 60 {
+            purged_at = t;
+            match state.store.purge_sessions(t).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sessions = n, "expired sessions forgotten"),
+                Err(e) => tracing::error!(error = %e, "session purge"),
+            }
+        }
         match state.store.claim_outbox(now(), 30, 32).await {
             Ok(batch) => {
                 for c in batch {

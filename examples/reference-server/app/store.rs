@@ -189,6 +189,9 @@ pub(crate) trait Storage: Send + Sync {
         &self,
         token_hash: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Forgets the sessions and flow tokens expired at `now`; returns how
+    /// many.
+    fn purge_sessions(&self, now: u64) -> impl Future<Output = Result<u64, StoreError>> + Send;
     /// Counts one hit on `key` in a fixed window of `window` seconds; returns
     /// the count in the current window (this hit included).
     fn hit(
@@ -743,6 +746,14 @@ macro_rules! storage_impl {
                 Ok(())
             }
 
+            async fn purge_sessions(&self, now: u64) -> Result<u64, StoreError> {
+                let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+                    .bind(to_i64(now))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected())
+            }
+
             async fn hit(&self, key: &str, now: u64, window: u64) -> Result<u64, StoreError> {
                 let start = to_i64(now - now % window.max(1));
                 let n: i64 = sqlx::query(
@@ -903,6 +914,9 @@ impl Storage for Store {
     }
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         delegate!(self, s => s.delete_session(token_hash).await)
+    }
+    async fn purge_sessions(&self, now: u64) -> Result<u64, StoreError> {
+        delegate!(self, s => s.purge_sessions(now).await)
     }
     async fn hit(&self, key: &str, now: u64, window: u64) -> Result<u64, StoreError> {
         delegate!(self, s => s.hit(key, now, window).await)
