@@ -1100,6 +1100,12 @@ async fn flow_tokens_bind_the_steps_after_the_otp(backend: Backend) {
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(v["level"], "app_account");
+    assert!(
+        app::store::Storage::get_session(&s.state.store, &app::token_hash(&flow_a2))
+            .await
+            .unwrap()
+            .is_none()
+    );
     let (st, v) = s
         .post_bearer("/v1/password", &flow_a2, password.clone())
         .await;
@@ -1417,6 +1423,22 @@ async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
         let (st, v) = s.post_bearer(path, &flow, body).await;
         assert_eq!(st, StatusCode::OK, "{path}: {v}");
     }
+    // the activation is over: its token with it
+    assert!(
+        app::store::Storage::get_session(&s.state.store, &app::token_hash(&flow))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (st, v) = s
+        .post_bearer(
+            "/v1/passcode",
+            &flow,
+            json!({ "passcode": "480613", "confirmation": "480613" }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(error(&v).0, "flow_token_invalid");
     let (st, v) = s
         .send(
             s.http
