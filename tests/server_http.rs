@@ -1871,7 +1871,10 @@ async fn chip_dossier_checks_and_approval(backend: Backend) {
     assert_eq!(error(&v).0, "passive_authentication_failed");
     let failures = v["error"]["failures"].as_array().unwrap();
     assert!(failures.iter().any(|f| f["check"] == "chain"), "{v}");
-    assert!(!failures.iter().any(|f| f["code"] == "hash-mismatch"), "{v}");
+    assert!(
+        !failures.iter().any(|f| f["code"] == "hash-mismatch"),
+        "{v}"
+    );
 
     // another citizen's genuine card (registry row 2): not this account's
     let mut rng = icao9303_sim::SimRng::from_seed_u64(icao9303_sim::pki::DEMO_SEED);
@@ -1912,7 +1915,12 @@ async fn chip_dossier_checks_and_approval(backend: Backend) {
     assert_eq!(verdict["portrait_from"], "dg2");
     assert_eq!(verdict["passive_authentication"]["valid"], true);
     assert_eq!(verdict["mismatches"], json!([]));
-    for check in ["passive_authentication", "id_number", "dg13_vs_mrz", "registry"] {
+    for check in [
+        "passive_authentication",
+        "id_number",
+        "dg13_vs_mrz",
+        "registry",
+    ] {
         assert!(
             verdict["checks"]
                 .as_array()
@@ -1954,5 +1962,76 @@ async fn chip_dossier_checks_and_approval(backend: Backend) {
     assert_eq!(v["dossier"]["status"]["status"], "approved");
     let (_, text) = s.sms(2).await;
     assert_eq!(text, eid_account::approval_sms("Trần Ngọc Ngọc"));
+    s.stop().await;
+}
+
+on_both!(csca_flag_replaces_the_demo_csca, csca_sqlite, csca_postgres);
+
+/// [`start`] with the CSCAs of `--csca`.
+async fn start_trusting(backend: &Backend, trust: app::dossier::Trust) -> Server {
+    let dir = temp_dir();
+    let settings = app::Settings {
+        database_url: database_url(backend, &dir).await,
+        registry: PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/reference-server/registry.csv"),
+        key_file: dir.join("server.key"),
+        argon2_m_kib: 64,
+        limits: app::Limits::default(),
+        officers: vec![("CA-01".into(), OFFICER_TOKEN.into())],
+    };
+    let mut state = app::AppState::open(&settings).await.unwrap();
+    state.trust = trust;
+    let state = Arc::new(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let sms = Arc::new(MemorySender::default());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(app::serve(state.clone(), listener, sms.clone(), async {
+        let _ = stopped.await;
+    }));
+    Server {
+        base: format!("http://{addr}"),
+        state,
+        http: reqwest::Client::new(),
+        sms,
+        stop: Some(stop),
+        task,
+    }
+}
+
+async fn csca_flag_replaces_the_demo_csca(backend: Backend) {
+    // another country signing CA, as a DER file
+    let mut rng = icao9303_sim::SimRng::from_seed_u64(0x0BAD_C5CA);
+    let other = icao9303_sim::pki::TestPki::generate(&mut rng, "VN").unwrap();
+    let dir = temp_dir();
+    let der = dir.join("csca.der");
+    std::fs::write(&der, other.csca_certificate()).unwrap();
+    let junk = dir.join("junk.der");
+    std::fs::write(&junk, b"not a certificate").unwrap();
+    assert!(app::dossier::Trust::load(std::slice::from_ref(&junk)).is_err());
+    assert!(app::dossier::Trust::load(&[dir.join("missing.der")]).is_err());
+    let trust = app::dossier::Trust::load(std::slice::from_ref(&der)).unwrap();
+    assert_eq!(trust.store.len(), 1);
+
+    let s = start_trusting(&backend, trust).await;
+    let token = registered(&s).await;
+    let submit = |body: Value| {
+        s.send(
+            s.http
+                .post(format!("{}/v1/dossiers", s.base))
+                .bearer_auth(&token)
+                .json(&body),
+        )
+    };
+    // the demonstration CSCA is no longer trusted
+    let (st, v) = submit(demo_card().body()).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(error(&v).0, "passive_authentication_failed");
+    // a card signed under the CSCA of --csca passes
+    let card = ChipFiles::new(&mut rng, &other, ID, "Trần Ngọc Ngọc", "740307", "340307");
+    let (st, v) = submit(card.body()).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(v["verdict"]["passive_authentication"]["valid"], true);
+    assert_eq!(v["verdict"]["trust"], der.display().to_string());
     s.stop().await;
 }

@@ -312,32 +312,42 @@ fn spec_core() -> Value {
                 "responses": { "204": { "description": "logged out" }, "401": error_response("unauthorized") }
             } },
             "/v1/dossiers": { "post": {
-                "summary": "Submit a level-1 dossier (logged in): the card's QR payload and a portrait JPEG (base64). Chip files and passive authentication are not implemented yet",
+                "summary": "Submit a level-1 dossier (logged in). With NFC: the chip's files as read (DG1, DG2, DG13, EF.SOD; base64 of the raw files, tag included) and optionally the portrait JPEG (default: DG2's face when it is a JPEG). Every file is parsed; EF.SOD is checked by passive authentication against the configured CSCAs (--csca) with DG1, DG2 and DG13 hashed (a failure is refused, nothing stored); DG1's and DG13's ID number must be the account's; DG13 is compared with DG1's MRZ and with the population registry (ID number, name, date of birth, sex). The verdict is stored with the dossier. Without NFC: the card's QR payload and the portrait JPEG (no passive authentication)",
                 "security": [ { "bearer": [] } ],
-                "requestBody": body(json!({ "type": "object", "required": ["qr", "portrait_jpeg"],
-                    "properties": { "qr": { "type": "string" }, "portrait_jpeg": { "type": "string", "contentEncoding": "base64" }, "email": { "type": "string" } } })),
+                "requestBody": body(json!({ "oneOf": [
+                    { "type": "object", "required": ["dg1", "dg2", "dg13", "sod"],
+                      "properties": {
+                        "dg1": { "type": "string", "contentEncoding": "base64" },
+                        "dg2": { "type": "string", "contentEncoding": "base64" },
+                        "dg13": { "type": "string", "contentEncoding": "base64" },
+                        "sod": { "type": "string", "contentEncoding": "base64", "description": "EF.SOD" },
+                        "portrait_jpeg": { "type": "string", "contentEncoding": "base64" },
+                        "email": { "type": "string" } } },
+                    { "type": "object", "required": ["qr", "portrait_jpeg"],
+                      "properties": { "qr": { "type": "string" }, "portrait_jpeg": { "type": "string", "contentEncoding": "base64" }, "email": { "type": "string" } } }
+                ] })),
                 "responses": {
-                    "201": { "description": "submitted; the dossier" },
+                    "201": { "description": "submitted: phase, dossier, verdict (source nfc|qr, approvable, checks, mismatches, passive_authentication, trust, portrait_from)" },
                     "401": error_response("unauthorized, not_logged_in"),
                     "409": error_response("dossier_pending, level_already_held, step_out_of_order"),
-                    "422": error_response("invalid_field, card_mismatch")
+                    "422": error_response("malformed_chip_file (error.file: DG1, DG2, DG13, EF.SOD), chip_file_hash_mismatch (error.file, error.failures), passive_authentication_failed (error.failures), card_mismatch (error.file), invalid_field")
                 }
             } },
             "/v1/dossiers/current": { "get": {
-                "summary": "The logged-in citizen's dossier and its status (submitted, approved, not_accepted with a reason)",
+                "summary": "The logged-in citizen's dossier, its status (submitted, approved, not_accepted with a reason) and the verdict of its checks",
                 "security": [ { "bearer": [] } ],
-                "responses": { "200": { "description": "phase and dossier (null when none)" }, "401": error_response("unauthorized") }
+                "responses": { "200": { "description": "phase, dossier and verdict (null when none)" }, "401": error_response("unauthorized") }
             } },
             "/v1/officer/dossiers": { "get": {
-                "summary": "Dossiers waiting for review (officer token)",
+                "summary": "Dossiers waiting for review (officer token), each with the verdict of its checks",
                 "security": [ { "bearer": [] } ],
-                "responses": { "200": { "description": "the dossiers" }, "401": error_response("unauthorized") }
+                "responses": { "200": { "description": "the dossiers: id_number, dossier, verdict" }, "401": error_response("unauthorized") }
             } },
             "/v1/officer/dossiers/{id}/approve": { "post": {
-                "summary": "Approve the pending dossier (officer token); queues the approval SMS",
+                "summary": "Approve the pending dossier (officer token); queues the approval SMS. A level-1 dossier whose verdict is missing or not approvable (registry or MRZ mismatch) can only be rejected",
                 "security": [ { "bearer": [] } ],
                 "parameters": [ { "name": "id", "in": "path", "required": true, "schema": id } ],
-                "responses": { "200": { "description": "approved" }, "401": error_response("unauthorized"), "409": error_response("no_dossier_pending") }
+                "responses": { "200": { "description": "approved" }, "401": error_response("unauthorized"), "409": error_response("no_dossier_pending, dossier_not_approvable, version_conflict") }
             } },
             "/v1/officer/dossiers/{id}/reject": { "post": {
                 "summary": "Reject the pending dossier with a reason (officer token)",
