@@ -1967,20 +1967,24 @@ async fn chip_dossier_checks_and_approval(backend: Backend) {
 
 on_both!(csca_flag_replaces_the_demo_csca, csca_sqlite, csca_postgres);
 
-/// [`start`] with the CSCAs of `--csca`.
-async fn start_trusting(backend: &Backend, trust: app::dossier::Trust) -> Server {
-    let dir = temp_dir();
-    let settings = app::Settings {
-        database_url: database_url(backend, &dir).await,
-        registry: PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("examples/reference-server/registry.csv"),
+/// The settings of [`start`] on database `url`, with `registry`.
+fn settings_on(url: String, dir: &std::path::Path, registry: PathBuf) -> app::Settings {
+    app::Settings {
+        database_url: url,
+        registry,
         key_file: dir.join("server.key"),
         argon2_m_kib: 64,
         limits: app::Limits::default(),
         officers: vec![("CA-01".into(), OFFICER_TOKEN.into())],
-    };
-    let mut state = app::AppState::open(&settings).await.unwrap();
-    state.trust = trust;
+    }
+}
+
+fn shipped_registry() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/reference-server/registry.csv")
+}
+
+/// Serves `state` as [`start`] does.
+async fn serve_state(state: app::AppState) -> Server {
     let state = Arc::new(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -1997,6 +2001,17 @@ async fn start_trusting(backend: &Backend, trust: app::dossier::Trust) -> Server
         stop: Some(stop),
         task,
     }
+}
+
+/// [`start`] with the CSCAs of `--csca`.
+async fn start_trusting(backend: &Backend, trust: app::dossier::Trust) -> Server {
+    let dir = temp_dir();
+    let url = database_url(backend, &dir).await;
+    let mut state = app::AppState::open(&settings_on(url, &dir, shipped_registry()))
+        .await
+        .unwrap();
+    state.trust = trust;
+    serve_state(state).await
 }
 
 async fn csca_flag_replaces_the_demo_csca(backend: Backend) {
@@ -2033,5 +2048,87 @@ async fn csca_flag_replaces_the_demo_csca(backend: Backend) {
     assert_eq!(st, StatusCode::CREATED, "{v}");
     assert_eq!(v["verdict"]["passive_authentication"]["valid"], true);
     assert_eq!(v["verdict"]["trust"], der.display().to_string());
+    s.stop().await;
+}
+
+on_both!(
+    registry_mismatch_is_stored_not_approvable,
+    registry_mismatch_sqlite,
+    registry_mismatch_postgres
+);
+
+/// A genuine card whose DG13 the registry no longer agrees with (the
+/// registry corrected the name after the registration): the dossier is
+/// stored with the mismatch, shown to officers, and cannot be approved,
+/// only rejected.
+async fn registry_mismatch_is_stored_not_approvable(backend: Backend) {
+    let dir = temp_dir();
+    let url = database_url(&backend, &dir).await;
+    let state = app::AppState::open(&settings_on(url.clone(), &dir, shipped_registry()))
+        .await
+        .unwrap();
+    let s = serve_state(state).await;
+    let token = registered(&s).await;
+    s.stop().await;
+
+    let text = std::fs::read_to_string(shipped_registry()).unwrap();
+    let corrected = text.replacen(
+        "038174739054,Trần Ngọc Ngọc,",
+        "038174739054,Trần Ngọc Ánh,",
+        1,
+    );
+    assert_ne!(corrected, text);
+    let registry = dir.join("registry.csv");
+    std::fs::write(&registry, corrected).unwrap();
+    let state = app::AppState::open(&settings_on(url, &dir, registry))
+        .await
+        .unwrap();
+    let s = serve_state(state).await;
+    let (st, v) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/dossiers", s.base))
+                .bearer_auth(&token)
+                .json(&demo_card().body()),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let verdict = v["verdict"].clone();
+    assert_eq!(verdict["approvable"], false, "{verdict}");
+    assert_eq!(verdict["passive_authentication"]["valid"], true);
+    let checks = verdict["checks"].as_array().unwrap();
+    assert!(checks.contains(&json!({ "check": "registry", "status": "failed" })));
+    assert!(checks.contains(&json!({ "check": "passive_authentication", "status": "passed" })));
+    assert_eq!(
+        verdict["mismatches"],
+        json!([{
+            "between": ["dg13", "registry"],
+            "field": "full_name",
+            "left": "Trần Ngọc Ngọc",
+            "right": "Trần Ngọc Ánh",
+        }])
+    );
+    let list = format!("{}/v1/officer/dossiers", s.base);
+    let (_, v) = s.send(s.http.get(&list).bearer_auth(OFFICER_TOKEN)).await;
+    assert_eq!(v["dossiers"][0]["verdict"], verdict);
+
+    let approve = format!("{}/v1/officer/dossiers/{ID}/approve", s.base);
+    let (st, v) = s
+        .send(s.http.post(&approve).bearer_auth(OFFICER_TOKEN))
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    assert_eq!(error(&v).0, "dossier_not_approvable");
+    assert_eq!(v["error"]["verdict"]["mismatches"], verdict["mismatches"]);
+    let reject = format!("{}/v1/officer/dossiers/{ID}/reject", s.base);
+    let (st, v) = s
+        .send(
+            s.http
+                .post(&reject)
+                .bearer_auth(OFFICER_TOKEN)
+                .json(&json!({ "reason": "data_mismatch" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["dossier"]["status"]["status"], "not_accepted");
     s.stop().await;
 }
