@@ -14,7 +14,9 @@ pub(crate) enum Progress {
         style: ProgressStyle,
     },
     /// `reading DG2: 15234 bytes` when a file is done.
-    Plain { current: Option<(FileKind, usize)> },
+    Plain {
+        current: Option<(FileKind, usize, usize)>,
+    },
     /// Nothing.
     Quiet,
 }
@@ -27,11 +29,10 @@ impl Progress {
             return Progress::Quiet;
         }
         if std::io::stderr().is_terminal() {
-            let style = ProgressStyle::with_template(
-                "{prefix:>12} [{bar:32}] {bytes:>9}/{total_bytes:<9} {bytes_per_sec}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
+            let style =
+                ProgressStyle::with_template("{prefix:>8} [{bar:24}] {bytes:>9}/{total_bytes:<9}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> ");
             Progress::Bars {
                 current: None,
                 style,
@@ -47,7 +48,7 @@ impl Progress {
             Progress::Bars { current, style } => {
                 if current.as_ref().map(|(k, _)| *k) != Some(file) {
                     if let Some((_, bar)) = current.take() {
-                        bar.finish();
+                        finish_bar(&bar);
                     }
                     let bar = ProgressBar::with_draw_target(
                         Some(total as u64),
@@ -63,14 +64,14 @@ impl Progress {
                 }
             }
             Progress::Plain { current } => {
-                if let Some((k, n)) = current.take()
+                if let Some((k, n, t)) = current.take()
                     && k != file
                 {
-                    plain_line(k, n);
+                    plain_line(k, n, t);
                 }
-                *current = Some((file, done));
+                *current = Some((file, done, total));
                 if done >= total {
-                    plain_line(file, done);
+                    plain_line(file, done, total);
                     *current = None;
                 }
             }
@@ -83,12 +84,12 @@ impl Progress {
         match self {
             Progress::Bars { current, .. } => {
                 if let Some((_, bar)) = current.take() {
-                    bar.finish();
+                    finish_bar(&bar);
                 }
             }
             Progress::Plain { current } => {
-                if let Some((k, n)) = current.take() {
-                    plain_line(k, n);
+                if let Some((k, n, t)) = current.take() {
+                    plain_line(k, n, t);
                 }
             }
             Progress::Quiet => {}
@@ -109,8 +110,29 @@ impl Progress {
     }
 }
 
-fn plain_line(file: FileKind, bytes: usize) {
-    eprint_line(&format!("read {}: {bytes} bytes", file.name()));
+/// Finishes a bar and moves below it: indicatif leaves the cursor at the
+/// end of the bar's line, where the next bar would start.
+fn finish_bar(bar: &ProgressBar) {
+    // An incomplete bar stays where it stopped.
+    if bar.length().is_some_and(|l| bar.position() < l) {
+        bar.abandon();
+    } else {
+        bar.finish();
+    }
+    eprint_line("");
+}
+
+/// `read DG2: 15968 bytes`, or for a file not read to its end
+/// `DG2: stopped at 4158 of 15968 bytes`.
+fn plain_line(file: FileKind, bytes: usize, total: usize) {
+    if bytes >= total {
+        eprint_line(&format!("read {}: {bytes} bytes", file.name()));
+    } else {
+        eprint_line(&format!(
+            "{}: stopped at {bytes} of {total} bytes",
+            file.name()
+        ));
+    }
 }
 
 /// One line on standard error; a closed stderr is not an error.

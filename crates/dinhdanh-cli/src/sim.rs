@@ -15,7 +15,7 @@ use std::time::Duration;
 use clap::{Subcommand, ValueEnum};
 use icao9303::kdf::KeyKind;
 use icao9303::pace::DomainParameters;
-use icao9303_sim::vpcd::{self, VirtualCard};
+use icao9303_sim::vpcd::{self, Decoder, Message, VirtualCard};
 
 use crate::chip::{SimChip, build_sim, key_and_profile, parse_cipher, parse_curve};
 use crate::{Failure, Outcome};
@@ -76,6 +76,11 @@ pub(crate) struct ServeArgs {
     /// Stop when vpcd closes the connection instead of reconnecting.
     #[arg(long)]
     once: bool,
+    /// Leave the reader after answering N APDUs of a connection, as a card
+    /// pulled off mid-read (then come back, as a card put back): for
+    /// testing how readers take a lost card.
+    #[arg(long, value_name = "N", hide = true)]
+    vanish_after: Option<u64>,
 }
 
 pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
@@ -144,7 +149,7 @@ pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
                 let _ = stream.set_nodelay(true);
                 eprintln!("sim serve: connected to vpcd: the card is on the reader");
                 waiting_said = false;
-                match vpcd::serve(&mut stream, &mut card) {
+                match serve(&mut stream, &mut card, args.vanish_after) {
                     Ok(()) => eprintln!("sim serve: vpcd closed the connection (pcscd stopped?)"),
                     Err(e) => eprintln!("sim serve: connection lost: {e}"),
                 }
@@ -164,5 +169,40 @@ pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
             return Ok(Outcome::Ok);
         }
         std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// `vpcd::serve`, or with `vanish_after`, the same loop that drops the
+/// connection after that many APDUs.
+fn serve(
+    stream: &mut TcpStream,
+    card: &mut VirtualCard,
+    vanish_after: Option<u64>,
+) -> std::io::Result<()> {
+    use std::io::{Read, Write};
+    let Some(limit) = vanish_after else {
+        return vpcd::serve(stream, card);
+    };
+    let mut decoder = Decoder::new();
+    let mut buf = vec![0u8; 4096];
+    let mut apdus = 0u64;
+    loop {
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            return decoder.finish();
+        }
+        decoder.push(buf.get(..n).unwrap_or_default());
+        while let Some(message) = decoder.next_message()? {
+            if matches!(message, Message::Apdu(_)) {
+                if apdus >= limit {
+                    eprintln!("sim serve: the card leaves the reader after {apdus} APDUs");
+                    return Err(std::io::Error::other("the card left (--vanish-after)"));
+                }
+                apdus += 1;
+            }
+            if let Some(answer) = card.handle(message) {
+                stream.write_all(&vpcd::encode(&answer)?)?;
+            }
+        }
     }
 }

@@ -113,6 +113,28 @@ fn read_json(csca: &Path) -> (Value, String) {
     (serde_json::from_slice(&out.stdout).unwrap(), stderr)
 }
 
+/// What `command` writes to a pseudo-terminal, through `script`; `None`
+/// (with the reason printed) when `script` is not there.
+fn on_terminal(command: &str) -> Option<String> {
+    let log = std::env::temp_dir().join(format!("dinhdanh-pcsc-tty-{}", std::process::id()));
+    let status = Command::new("script")
+        .arg("-qc")
+        .arg(format!("stty cols 100; {command}"))
+        .arg(&log)
+        .stdout(Stdio::null())
+        .status();
+    match status {
+        Ok(s) if s.success() => {}
+        other => {
+            eprintln!("pcsc_e2e: terminal case skipped: script: {other:?}");
+            return None;
+        }
+    }
+    let text = String::from_utf8_lossy(&std::fs::read(&log).unwrap()).into_owned();
+    let _ = std::fs::remove_file(&log);
+    Some(text)
+}
+
 fn check_document(report: &Value) {
     assert_eq!(report["source"], "pcsc");
     assert_eq!(report["reader"]["name"], READER);
@@ -155,6 +177,16 @@ fn read_virtual_card_through_pcscd() {
         // Standard error is not a terminal here: one plain line per file.
         assert!(stderr.contains("read DG2: "), "{stderr}");
         assert!(!stderr.contains('\r'), "{stderr:?}");
+
+        // On a terminal (a pseudo-terminal from util-linux's `script`):
+        // a bar per file, redrawn in place.
+        if let Some(tty) = on_terminal(&format!(
+            "{BIN} chip read --reader '{READER}' --cccd {KEY} --json"
+        )) {
+            assert!(tty.contains("DG2 [========================]"), "{tty}");
+            assert!(tty.contains("\x1b[2K"), "{tty:?}");
+            assert!(!tty.contains("read DG2: "), "{tty}");
+        }
 
         // The wrong key: 6300, exit 1, one clear line, nothing on stdout.
         let out = read(&["--cccd", "001099012345,990315,301230", "--json"]);
@@ -206,6 +238,20 @@ fn read_virtual_card_through_pcscd() {
             assert_eq!(report["reader"]["extended_length"], false);
             assert!(report["stats"]["chunk"].as_u64().unwrap() < 200);
         }
+    }
+
+    // The card leaves the reader after 30 APDUs, in the middle of the
+    // files: the read fails (exit 1) and reports nothing.
+    {
+        let _sim = Sim::start(&["--short", "--vanish-after", "30"], &csca);
+        let out = read(&["--cccd", KEY, "--json"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("lost during the read"), "{err}");
+        // The file being read when the card left is not shown as read.
+        assert!(err.contains(": stopped at "), "{err}");
+        assert!(!err.contains("read DG2: "), "{err}");
     }
 
     // The card leaves: no card on the reader is a failed read (exit 1).

@@ -653,6 +653,23 @@ impl Transport for PcscTransport {
             },
             apdu,
         );
+        // A reader that lost the card may hand back an empty answer (vpcd
+        // does, before pcscd notices the card is gone): a card always
+        // ends with a status word, so this is a lost card too.
+        let result = match result {
+            Ok(rsp) if rsp.len() < 2 => Err(match self.card.status2_owned() {
+                Err(e) => map_error(e, "transmit"),
+                Ok(_) => TransportError::new(
+                    TransportErrorKind::CardRemoved,
+                    format!(
+                        "transmit: the reader answered {} bytes and no status word \
+                         (the card left the field?)",
+                        rsp.len()
+                    ),
+                ),
+            }),
+            other => other,
+        };
         if let Err(e) = &result
             && matches!(
                 e.kind,
