@@ -61,10 +61,35 @@ pub use explicit::{
     PRIME_FIELD_OID, ec_public_key_from_spki, match_ec_parameters, match_ec_parameters_any,
     match_explicit_parameters,
 };
+pub use p192r1::BrainpoolP192r1;
 pub use p224r1::BrainpoolP224r1;
 pub use p320r1::BrainpoolP320r1;
 pub use p512r1::BrainpoolP512r1;
 pub use verify::BrainpoolCurve;
+
+pub mod p192r1 {
+    //! brainpoolP192r1: RFC 5639 §3.1, cross-checked with
+    //! `openssl ecparam -name brainpoolP192r1 -param_enc explicit -text -noout`
+    //! (OpenSSL 3.0.19) and in `tests/p192r1.rs` against that command's DER.
+    //! For PACE (domain parameter ID 9), not for signature verification: it
+    //! is not one of [`crate::BrainpoolCurve`] / [`crate::NamedCurve`].
+    crate::curve_macro::brainpool_curve! {
+        curve: BrainpoolP192r1,
+        name: "brainpoolP192r1",
+        oid: "1.3.36.3.3.2.8.1.1.3",
+        uint: U192,
+        field_bytes: U24,
+        p_hex: "c302f41d932a36cda7a3463093d18db78fce476de1a86297",
+        n_hex: "c302f41d932a36cda7a3462f9e9e916b5be8f1029ac4acc1",
+        p_generator: 7, // primitive root (sympy factored p - 1)
+        n_generator: 7, // quadratic non-residue (n - 1 not factored)
+        a: "6a91174076b1e0e19c39c031fe8685c1cae040e5c69a28ef",
+        b: "469a28ef7c28cca3dc721d044f4496bcca7ef4146fbf25c9",
+        gx: "c0a0647eaab6a48753b033c56cb0f0900a2f5c4853375fd6",
+        gy: "14b690866abd5bb88b5f4828c1490002e6773fa2fa299b8f",
+        digest: sha2::Sha256,
+    }
+}
 
 pub mod p224r1 {
     //! brainpoolP224r1: RFC 5639 §3, cross-checked with

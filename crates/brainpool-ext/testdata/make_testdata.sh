@@ -11,6 +11,8 @@ for c in secp224r1 prime256v1 secp384r1 secp521r1 \
          brainpoolP224r1 brainpoolP256r1 brainpoolP320r1 brainpoolP384r1 brainpoolP512r1; do
   openssl ecparam -name "$c" -param_enc explicit -outform DER -out "ecparams/$c.der"
 done
+# brainpoolP192r1 (PACE domain parameter ID 9; not in the matching table)
+openssl ecparam -name brainpoolP192r1 -param_enc explicit -outform DER -out ecparams/brainpoolP192r1.der
 # the same with the base point compressed
 for c in brainpoolP320r1 secp521r1; do
   openssl ecparam -name "$c" -param_enc explicit -conv_form compressed -outform DER \

@@ -62,6 +62,8 @@ fn chip_and_active_authentication_pass() {
         (DomainParameters::Secp256r1, KeyKind::Tdes),
         (DomainParameters::BrainpoolP256r1, KeyKind::Aes256),
         (DomainParameters::Secp384r1, KeyKind::Aes192),
+        (DomainParameters::Secp192r1, KeyKind::Aes128),
+        (DomainParameters::BrainpoolP192r1, KeyKind::Tdes),
     ] {
         let (doc, chip) = read(
             build(5, Some((params, cipher)), Some(ActiveAuthKind::EcdsaP256)),

@@ -271,6 +271,9 @@ fn pace_offer_case(offer: PaceOffer, config: ChipConfig, credential: Credential)
 
 #[test]
 fn pace_gm_on_every_curve() {
+    // The 192-bit curves (IDs 8, 9) are in the matrix too.
+    assert!(DomainParameters::ALL.contains(&DomainParameters::Secp192r1));
+    assert!(DomainParameters::ALL.contains(&DomainParameters::BrainpoolP192r1));
     for parameters in DomainParameters::ALL {
         // A 2048-bit DH public key does not fit a short command APDU.
         let configs: &[ChipConfig] = if matches!(parameters.id(), 1 | 2) {

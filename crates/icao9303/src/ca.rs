@@ -96,6 +96,8 @@ pub struct CaPlan {
 fn named_curve(oid: &ObjectIdentifier) -> Option<DomainParameters> {
     let s = oid.to_string();
     let id = match s.as_str() {
+        "1.2.840.10045.3.1.1" => 8,
+        "1.3.36.3.3.2.8.1.1.3" => 9,
         "1.3.132.0.33" => 10,
         "1.3.36.3.3.2.8.1.1.5" => 11,
         "1.2.840.10045.3.1.7" => 12,

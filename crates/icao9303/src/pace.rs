@@ -2,16 +2,17 @@
 //! Part 11 §4.4), on the reader's side.
 //!
 //! Implemented so far: Generic Mapping with ECDH on the standardized curves
-//! of domain parameters 10 to 18 (NIST P-224, P-256, P-384, P-521 and
-//! brainpoolP224r1, P256r1, P320r1, P384r1, P512r1) and with DH on the
+//! of domain parameters 8 to 18 (NIST P-192, P-224, P-256, P-384, P-521 and
+//! brainpoolP192r1, P224r1, P256r1, P320r1, P384r1, P512r1) and with DH on the
 //! MODP groups of RFC 5114 (parameters 0, 1, 2), with 3DES or AES secure messaging,
 //! and every password (MRZ, CAN, PIN, PUK); Integrated Mapping with every
 //! cipher on the same groups (curves with `p = 3 mod 4`, so not P-224,
 //! whose `p = 1 mod 4` the point encoding does not cover); Chip
 //! Authentication Mapping (ECDH, AES) with the chip
 //! authentication data decrypted into [`CamData`] for checking against the
-//! chip's static key. The 192-bit curves (8, 9) and Integrated Mapping on
-//! P-224 are refused with [`PaceErrorKind::Unsupported`].
+//! chip's static key. Integrated Mapping on P-224 and the IDs Doc 9303
+//! leaves reserved (3 to 7, 19 to 31) are refused with
+//! [`PaceErrorKind::Unsupported`].
 //!
 //! The protocol is a sans-IO state machine: [`Pace::start`] gives MSE:Set
 //! AT, then each [`Pace::next`] takes the card's answer (and the caller's
@@ -266,6 +267,10 @@ pub enum DomainParameters {
     /// The 2048-bit MODP group with 256-bit prime-order subgroup of RFC 5114
     /// §2.3 (DH), parameter ID 2.
     Modp2048q256,
+    /// NIST P-192 (secp192r1), parameter ID 8.
+    Secp192r1,
+    /// brainpoolP192r1 (RFC 5639), parameter ID 9.
+    BrainpoolP192r1,
     /// NIST P-224 (secp224r1), parameter ID 10.
     Secp224r1,
     /// brainpoolP224r1 (RFC 5639), parameter ID 11.
@@ -305,6 +310,8 @@ macro_rules! on_curve {
             DomainParameters::Modp1024
             | DomainParameters::Modp2048q224
             | DomainParameters::Modp2048q256 => $dh,
+            DomainParameters::Secp192r1 => $f::<p192::NistP192>($($arg),*),
+            DomainParameters::BrainpoolP192r1 => $f::<brainpool_ext::BrainpoolP192r1>($($arg),*),
             DomainParameters::Secp224r1 => $f::<p224::NistP224>($($arg),*),
             DomainParameters::BrainpoolP224r1 => $f::<brainpool_ext::BrainpoolP224r1>($($arg),*),
             DomainParameters::Secp256r1 => $f::<p256::NistP256>($($arg),*),
@@ -320,10 +327,12 @@ macro_rules! on_curve {
 
 impl DomainParameters {
     /// Every implemented parameter set.
-    pub const ALL: [DomainParameters; 12] = [
+    pub const ALL: [DomainParameters; 14] = [
         DomainParameters::Modp1024,
         DomainParameters::Modp2048q224,
         DomainParameters::Modp2048q256,
+        DomainParameters::Secp192r1,
+        DomainParameters::BrainpoolP192r1,
         DomainParameters::Secp224r1,
         DomainParameters::BrainpoolP224r1,
         DomainParameters::Secp256r1,
@@ -341,6 +350,8 @@ impl DomainParameters {
             0 => Ok(DomainParameters::Modp1024),
             1 => Ok(DomainParameters::Modp2048q224),
             2 => Ok(DomainParameters::Modp2048q256),
+            8 => Ok(DomainParameters::Secp192r1),
+            9 => Ok(DomainParameters::BrainpoolP192r1),
             10 => Ok(DomainParameters::Secp224r1),
             11 => Ok(DomainParameters::BrainpoolP224r1),
             12 => Ok(DomainParameters::Secp256r1),
@@ -350,10 +361,6 @@ impl DomainParameters {
             16 => Ok(DomainParameters::BrainpoolP384r1),
             17 => Ok(DomainParameters::BrainpoolP512r1),
             18 => Ok(DomainParameters::Secp521r1),
-            8..=18 => Err(PaceErrorKind::Unsupported {
-                what: "this elliptic curve",
-            }
-            .into()),
             _ => Err(PaceErrorKind::Unsupported {
                 what: "an unknown domain parameter ID",
             }
@@ -367,6 +374,8 @@ impl DomainParameters {
             DomainParameters::Modp1024 => 0,
             DomainParameters::Modp2048q224 => 1,
             DomainParameters::Modp2048q256 => 2,
+            DomainParameters::Secp192r1 => 8,
+            DomainParameters::BrainpoolP192r1 => 9,
             DomainParameters::Secp224r1 => 10,
             DomainParameters::BrainpoolP224r1 => 11,
             DomainParameters::Secp256r1 => 12,
@@ -407,6 +416,7 @@ impl DomainParameters {
         match self {
             DomainParameters::Modp1024 => 128,
             DomainParameters::Modp2048q224 | DomainParameters::Modp2048q256 => 256,
+            DomainParameters::Secp192r1 | DomainParameters::BrainpoolP192r1 => 24,
             DomainParameters::Secp224r1 | DomainParameters::BrainpoolP224r1 => 28,
             DomainParameters::Secp256r1 | DomainParameters::BrainpoolP256r1 => 32,
             DomainParameters::BrainpoolP320r1 => 40,

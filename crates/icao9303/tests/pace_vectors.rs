@@ -601,16 +601,31 @@ fn unsupported_variants_are_refused() {
         DomainParameters::from_id(id).unwrap(),
         DomainParameters::Modp1024
     );
-    for unsupported in [3, 7, 8, 9, 19, 255] {
+    // IDs 3 to 7 and 19 to 31 are reserved (Doc 9303 Part 11 §9.5.1).
+    for unsupported in [3, 7, 19, 31, 255] {
         assert!(matches!(
             DomainParameters::from_id(unsupported),
             Err(Error::Pace(PaceErrorKind::Unsupported { .. }))
         ));
     }
-    assert!(matches!(
-        DomainParameters::from_id(9),
-        Err(Error::Pace(PaceErrorKind::Unsupported { .. }))
-    ));
+    // The 192-bit curves: NIST P-192 (8) and brainpoolP192r1 (9).
+    assert_eq!(
+        DomainParameters::from_id(8).unwrap(),
+        DomainParameters::Secp192r1
+    );
+    assert_eq!(
+        DomainParameters::from_id(9).unwrap(),
+        DomainParameters::BrainpoolP192r1
+    );
+    for (params, id, bits) in [
+        (DomainParameters::Secp192r1, 8, 192),
+        (DomainParameters::BrainpoolP192r1, 9, 192),
+    ] {
+        assert_eq!(params.id(), id);
+        assert_eq!(params.field_len(), 24);
+        assert_eq!(params.prime_bits(), bits);
+        assert_eq!(params.agreement(), KeyAgreement::Ecdh);
+    }
     for bad in [
         &hx("04007F00070202040202")[..9],
         &hx("04007F00070202040502"),
