@@ -603,11 +603,13 @@ where
     FieldBytesSize<C>: ModulusSize,
 {
     let k = ec_scalar::<C>(sk, false)?;
-    let base = match base {
-        Some(b) => ProjectivePoint::<C>::from(ec_point::<C>(b)?),
-        None => ProjectivePoint::<C>::generator(),
+    let product = match base {
+        Some(b) => ProjectivePoint::<C>::from(ec_point::<C>(b)?) * k,
+        // The curve crate's fixed-base path (a precomputed table for
+        // P-256), constant time like the variable-base one.
+        None => ProjectivePoint::<C>::mul_by_generator(&k),
     };
-    ec_encode::<C>(&(base * k))
+    ec_encode::<C>(&product)
 }
 
 fn ec_map_h<C>(nonce: &[u8], h: &[u8]) -> Result<Vec<u8>, Error>
@@ -625,7 +627,7 @@ where
     let mut s_bytes = Zeroizing::new(vec![0u8; pad]);
     s_bytes.extend_from_slice(nonce);
     let s = ec_scalar::<C>(&s_bytes, true)?;
-    ec_encode::<C>(&(ProjectivePoint::<C>::generator() * s + h))
+    ec_encode::<C>(&(ProjectivePoint::<C>::mul_by_generator(&s) + h))
 }
 
 /// `SK_IC^-1 * SK_Map mod n`, the chip authentication data of CAM.

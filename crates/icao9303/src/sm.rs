@@ -47,14 +47,16 @@ use core::fmt;
 
 use aes::{Aes128, Aes192, Aes256};
 use cbc::cipher::block_padding::NoPadding;
+use cbc::cipher::{Block, InnerIvInit};
 use cbc::cipher::{
     BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, KeyInit, KeyIvInit,
 };
+use cmac::digest::FixedOutputReset;
 use cmac::{Cmac, Mac};
 use des::{Des, TdesEde2};
 use retail_mac::RetailMac;
 use subtle::ConstantTimeEq;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::Error;
 use crate::apdu::{
@@ -392,36 +394,202 @@ impl fmt::Debug for SessionKeys {
     }
 }
 
-/// What both sides share: keys, counter, and whether the session is open.
+/// The session's cipher and MAC, keyed once when the session starts (key
+/// schedules and MAC subkeys are not rebuilt for every APDU). The RustCrypto
+/// types zeroize their key material on drop (their `zeroize` feature).
+enum Keyed {
+    Tdes { enc: TdesEde2, mac: RetailMac<Des> },
+    Aes128 { enc: Aes128, mac: Cmac<Aes128> },
+    Aes192 { enc: Aes192, mac: Cmac<Aes192> },
+    Aes256 { enc: Aes256, mac: Cmac<Aes256> },
+}
+
+/// Runs `$body` with `$enc` and `$mac` bound to the keyed instances of
+/// whichever cipher the session uses.
+macro_rules! with_keyed {
+    ($keyed:expr, |$enc:ident, $mac:ident| $body:expr) => {
+        match $keyed {
+            Keyed::Tdes {
+                enc: $enc,
+                mac: $mac,
+            } => $body,
+            Keyed::Aes128 {
+                enc: $enc,
+                mac: $mac,
+            } => $body,
+            Keyed::Aes192 {
+                enc: $enc,
+                mac: $mac,
+            } => $body,
+            Keyed::Aes256 {
+                enc: $enc,
+                mac: $mac,
+            } => $body,
+        }
+    };
+}
+
+fn keyed_with<C: KeyInit, M: KeyInit>(keys: &SessionKeys) -> Result<(C, M), ()> {
+    let enc = C::new_from_slice(keys.enc()).map_err(|_| ())?;
+    let mac = <M as KeyInit>::new_from_slice(keys.mac()).map_err(|_| ())?;
+    Ok((enc, mac))
+}
+
+impl Keyed {
+    fn new(keys: &SessionKeys) -> Result<Keyed, Error> {
+        let kind = keys.kind;
+        let r = match kind {
+            KeyKind::Tdes => keyed_with(keys).map(|(enc, mac)| Keyed::Tdes { enc, mac }),
+            KeyKind::Aes128 => keyed_with(keys).map(|(enc, mac)| Keyed::Aes128 { enc, mac }),
+            KeyKind::Aes192 => keyed_with(keys).map(|(enc, mac)| Keyed::Aes192 { enc, mac }),
+            KeyKind::Aes256 => keyed_with(keys).map(|(enc, mac)| Keyed::Aes256 { enc, mac }),
+        };
+        r.map_err(|()| key_error(kind, keys.enc().len()))
+    }
+}
+
+/// ISO/IEC 9797-1 padding method 2 for every length: `80` and up to one
+/// block of zeros.
+const PADDING: [u8; 16] = [0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+/// The MAC of `pad(ssc || parts...)` with a keyed instance, reset for the
+/// next use.
+fn keyed_mac<M: Mac + FixedOutputReset>(
+    m: &mut M,
+    ssc: &[u8],
+    parts: &[&[u8]],
+    block: usize,
+) -> Result<[u8; MAC_LEN], Error> {
+    Mac::update(m, ssc);
+    let mut len = ssc.len();
+    for p in parts {
+        Mac::update(m, p);
+        len = len.wrapping_add(p.len());
+    }
+    let pad_len = block.saturating_sub(len % block.max(1));
+    Mac::update(m, PADDING.get(..pad_len).ok_or(SmErrorKind::BadPadding)?);
+    let full = m.finalize_reset().into_bytes();
+    let mut out = [0u8; MAC_LEN];
+    out.copy_from_slice(full.get(..MAC_LEN).ok_or(SmErrorKind::BadPadding)?);
+    Ok(out)
+}
+
+/// The CBC IV of a message: zero for 3DES, `E(KSenc, SSC)` for AES (written
+/// into `iv`, one block).
+fn keyed_iv<C: BlockCipherEncrypt>(
+    enc: &C,
+    kind: KeyKind,
+    ssc: &[u8],
+    iv: &mut [u8],
+) -> Result<(), Error> {
+    if kind != KeyKind::Tdes {
+        iv.copy_from_slice(ssc);
+        let block: &mut Block<C> = iv.try_into().map_err(|_| SmErrorKind::SscLength {
+            len: ssc.len(),
+            block: block_len(kind),
+        })?;
+        enc.encrypt_block(block);
+    }
+    Ok(())
+}
+
+fn keyed_encrypt<C: BlockCipherEncrypt>(
+    enc: &C,
+    kind: KeyKind,
+    ssc: &[u8],
+    buf: &mut [u8],
+) -> Result<(), Error> {
+    let block = block_len(kind);
+    let mut iv = [0u8; 16];
+    let iv = iv
+        .get_mut(..block)
+        .ok_or(SmErrorKind::ObjectLength { tag: TAG_87 })?;
+    keyed_iv(enc, kind, ssc, iv)?;
+    if !buf.len().is_multiple_of(block) {
+        return Err(SmErrorKind::ObjectLength { tag: TAG_87 }.into());
+    }
+    let len = buf.len();
+    let r = cbc::Encryptor::<&C>::inner_iv_slice_init(enc, iv)
+        .map_err(|_| ())
+        .and_then(|e| {
+            e.encrypt_padded::<NoPadding>(buf, len)
+                .map(|_| ())
+                .map_err(|_| ())
+        });
+    iv.zeroize();
+    r.map_err(|()| SmErrorKind::ObjectLength { tag: TAG_87 }.into())
+}
+
+fn keyed_decrypt<C: BlockCipherEncrypt + BlockCipherDecrypt>(
+    enc: &C,
+    kind: KeyKind,
+    ssc: &[u8],
+    tag: Tag,
+    buf: &mut [u8],
+) -> Result<(), Error> {
+    let block = block_len(kind);
+    let mut iv = [0u8; 16];
+    let iv = iv
+        .get_mut(..block)
+        .ok_or(SmErrorKind::ObjectLength { tag })?;
+    keyed_iv(enc, kind, ssc, iv)?;
+    if !buf.len().is_multiple_of(block) {
+        return Err(SmErrorKind::ObjectLength { tag }.into());
+    }
+    let r = cbc::Decryptor::<&C>::inner_iv_slice_init(enc, iv)
+        .map_err(|_| ())
+        .and_then(|d| {
+            d.decrypt_padded::<NoPadding>(buf)
+                .map(|_| ())
+                .map_err(|_| ())
+        });
+    iv.zeroize();
+    r.map_err(|()| SmErrorKind::ObjectLength { tag }.into())
+}
+
+/// What both sides share: the keyed cipher and MAC, the counter, and
+/// whether the session is open.
 struct Core {
-    keys: SessionKeys,
-    ssc: Vec<u8>,
+    kind: KeyKind,
+    keyed: Box<Keyed>,
+    /// The send-sequence counter in its first `block_len(kind)` bytes.
+    ssc: [u8; 16],
     open: bool,
 }
 
 impl Core {
     fn new(keys: SessionKeys, ssc: &[u8]) -> Result<Core, Error> {
         let block = block_len(keys.kind);
-        if ssc.len() != block {
-            return Err(SmErrorKind::SscLength {
-                len: ssc.len(),
-                block,
+        let mut counter = [0u8; 16];
+        match counter.get_mut(..block) {
+            Some(c) if ssc.len() == block => c.copy_from_slice(ssc),
+            _ => {
+                return Err(SmErrorKind::SscLength {
+                    len: ssc.len(),
+                    block,
+                }
+                .into());
             }
-            .into());
         }
         Ok(Core {
-            keys,
-            ssc: ssc.to_vec(),
+            kind: keys.kind,
+            keyed: Box::new(Keyed::new(&keys)?),
+            ssc: counter,
             open: true,
         })
     }
 
     fn kind(&self) -> KeyKind {
-        self.keys.kind
+        self.kind
     }
 
     fn block(&self) -> usize {
-        block_len(self.keys.kind)
+        block_len(self.kind)
+    }
+
+    /// The counter's bytes.
+    fn ssc(&self) -> &[u8] {
+        self.ssc.get(..self.block()).unwrap_or_default()
     }
 
     /// Runs one protected step: refuses when closed, closes on any error.
@@ -438,7 +606,8 @@ impl Core {
 
     /// The one place where the send-sequence counter moves: +1, big-endian.
     fn increment_ssc(&mut self) -> Result<(), Error> {
-        for b in self.ssc.iter_mut().rev() {
+        let block = self.block();
+        for b in self.ssc.iter_mut().take(block).rev() {
             let (next, carry) = b.overflowing_add(1);
             *b = next;
             if !carry {
@@ -448,47 +617,38 @@ impl Core {
         Err(SmErrorKind::CounterExhausted.into())
     }
 
-    fn iv(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
-        let block = self.block();
-        let mut iv = Zeroizing::new(vec![0u8; block]);
-        if self.kind() != KeyKind::Tdes {
-            // IV = E(KSenc, SSC): one block of CBC with a zero IV is ECB.
-            iv.copy_from_slice(&self.ssc);
-            let zero = vec![0u8; block];
-            encrypt_cbc(self.kind(), self.keys.enc(), &zero, &mut iv)?;
-        }
-        Ok(iv)
+    /// Encrypts `buf` (whole blocks) in place with the message's IV.
+    fn encrypt_in_place(&self, buf: &mut [u8]) -> Result<(), Error> {
+        let (kind, ssc) = (self.kind, self.ssc());
+        with_keyed!(&*self.keyed, |enc, _mac| keyed_encrypt(enc, kind, ssc, buf))
     }
 
-    fn encrypt(&self, plain: &[u8]) -> Result<Vec<u8>, Error> {
-        let mut buf = pad(plain, self.block());
-        let iv = self.iv()?;
-        encrypt_cbc(self.kind(), self.keys.enc(), &iv, &mut buf)?;
-        Ok(buf)
-    }
-
+    /// Decrypts and unpads the cryptogram of DO'85 or DO'87 (`tag`).
     fn decrypt(&self, tag: Tag, cryptogram: &[u8]) -> Result<Vec<u8>, Error> {
         let block = self.block();
         if cryptogram.is_empty() || !cryptogram.len().is_multiple_of(block) {
             return Err(SmErrorKind::ObjectLength { tag }.into());
         }
         let mut buf = Zeroizing::new(cryptogram.to_vec());
-        let iv = self.iv()?;
-        decrypt_cbc(self.kind(), self.keys.enc(), &iv, &mut buf)?;
-        Ok(unpad(&buf, block)?.to_vec())
+        let (kind, ssc) = (self.kind, self.ssc());
+        with_keyed!(&*self.keyed, |enc, _mac| keyed_decrypt(
+            enc, kind, ssc, tag, &mut buf
+        ))?;
+        let len = unpad(&buf, block)?.len();
+        buf.truncate(len);
+        Ok(core::mem::take(&mut *buf))
     }
 
     /// MAC over `pad(SSC || parts...)`.
-    fn mac(&self, parts: &[&[u8]]) -> Result<[u8; MAC_LEN], Error> {
-        let mut n = self.ssc.clone();
-        for p in parts {
-            n.extend_from_slice(p);
-        }
-        pad_in_place(&mut n, self.block());
-        mac(self.kind(), self.keys.mac(), &n)
+    fn mac(&mut self, parts: &[&[u8]]) -> Result<[u8; MAC_LEN], Error> {
+        let block = block_len(self.kind);
+        let ssc = self.ssc.get(..block).unwrap_or_default();
+        with_keyed!(&mut *self.keyed, |_enc, mac| keyed_mac(
+            mac, ssc, parts, block
+        ))
     }
 
-    fn verify_mac(&self, parts: &[&[u8]], cc: &[u8]) -> Result<(), Error> {
+    fn verify_mac(&mut self, parts: &[&[u8]], cc: &[u8]) -> Result<(), Error> {
         let expected = self.mac(parts)?;
         if bool::from(expected.as_slice().ct_eq(cc)) {
             Ok(())
@@ -497,18 +657,29 @@ impl Core {
         }
     }
 
-    /// The cryptogram object for `data`: DO'85 for odd INS, DO'87 otherwise.
+    /// Appends the cryptogram object for `data` to `out`: DO'85 for odd INS,
+    /// DO'87 (with the padding-content indicator `01`) otherwise. The data
+    /// is padded and encrypted in place in `out`.
     fn cryptogram_object(&self, data: &[u8], odd: bool, out: &mut Vec<u8>) -> Result<(), Error> {
-        let c = self.encrypt(data)?;
+        let block = self.block();
+        let padded = (data.len() / block)
+            .checked_add(1)
+            .and_then(|n| n.checked_mul(block))
+            .ok_or(SmErrorKind::TooLong)?;
         if odd {
-            tlv::write(out, TAG_85, &c);
+            tlv::write_tag(out, TAG_85);
+            tlv::write_length(out, padded);
         } else {
-            let mut v = Vec::with_capacity(c.len().saturating_add(1));
-            v.push(0x01);
-            v.extend_from_slice(&c);
-            tlv::write(out, TAG_87, &v);
+            tlv::write_tag(out, TAG_87);
+            tlv::write_length(out, padded.saturating_add(1));
+            out.push(0x01);
         }
-        Ok(())
+        let start = out.len();
+        out.reserve(padded);
+        out.extend_from_slice(data);
+        out.extend_from_slice(PADDING.get(..padded - data.len()).unwrap_or_default());
+        let buf = out.get_mut(start..).ok_or(SmErrorKind::TooLong)?;
+        self.encrypt_in_place(buf)
     }
 
     /// Decrypts the value of a DO'85 or DO'87.
@@ -615,7 +786,7 @@ impl SecureMessaging {
     /// The current send-sequence counter (the one of the last protected
     /// command or response).
     pub fn send_sequence_counter(&self) -> &[u8] {
-        &self.core.ssc
+        self.core.ssc()
     }
 
     /// Whether the session still works (no failure so far).
@@ -644,19 +815,21 @@ impl SecureMessaging {
             let block = core.block();
             let cla = command.cla | CLA_SM;
             let header = [cla, command.ins, command.p1, command.p2];
-            let mut dos = Vec::new();
+            let mut dos = Vec::with_capacity(command.data.len().saturating_add(40));
             if !command.data.is_empty() {
                 core.cryptogram_object(&command.data, command.has_odd_ins(), &mut dos)?;
             }
             if let Some(ne) = command.ne {
+                let le = ((ne & 0xFFFF) as u16).to_be_bytes();
                 let le = if ne <= MAX_SHORT_NE {
-                    vec![(ne & 0xFF) as u8]
+                    le.get(1..)
                 } else {
-                    ((ne & 0xFFFF) as u16).to_be_bytes().to_vec()
+                    le.get(..)
                 };
-                tlv::write(&mut dos, TAG_97, &le);
+                tlv::write(&mut dos, TAG_97, le.unwrap_or_default());
             }
-            let cc = core.mac(&[&pad(&header, block), &dos])?;
+            let header_padding = PADDING.get(..block.saturating_sub(header.len()));
+            let cc = core.mac(&[&header, header_padding.unwrap_or_default(), &dos])?;
             tlv::write(&mut dos, TAG_8E, &cc);
             let extended = plain_encoding == LengthEncoding::Extended || dos.len() > MAX_SHORT_DATA;
             let ne = if extended { 65_536 } else { MAX_SHORT_NE };
@@ -680,24 +853,23 @@ impl SecureMessaging {
     /// DO'99 (and must equal the trailing one).
     pub fn unwrap(&mut self, response: &[u8]) -> Result<ResponseApdu, Error> {
         self.core.guarded(|core| {
-            let rsp = ResponseApdu::parse(response).map_err(|_| SmErrorKind::NotAnApdu)?;
+            let (data, outer) = match response.split_last_chunk::<2>() {
+                Some((data, [sw1, sw2])) => (data, StatusWord::from_bytes(*sw1, *sw2)),
+                None => return Err(SmErrorKind::NotAnApdu.into()),
+            };
             core.increment_ssc()?;
-            if rsp.data.is_empty() {
-                return Err(SmErrorKind::UnprotectedResponse { sw: rsp.sw }.into());
+            if data.is_empty() {
+                return Err(SmErrorKind::UnprotectedResponse { sw: outer }.into());
             }
-            let objs = split_objects(&rsp.data, TAG_99)?;
+            let objs = split_objects(data, TAG_99)?;
             let status = objs.le_or_status.ok_or(SmErrorKind::MissingStatus)?;
             core.verify_mac(&[objs.covered], objs.cc)?;
             let sw = match status.value() {
                 [sw1, sw2] => StatusWord::from_bytes(*sw1, *sw2),
                 _ => return Err(SmErrorKind::ObjectLength { tag: TAG_99 }.into()),
             };
-            if sw != rsp.sw {
-                return Err(SmErrorKind::StatusMismatch {
-                    inner: sw,
-                    outer: rsp.sw,
-                }
-                .into());
+            if sw != outer {
+                return Err(SmErrorKind::StatusMismatch { inner: sw, outer }.into());
             }
             let data = match &objs.cryptogram {
                 Some(obj) => core.open_cryptogram(obj)?,
@@ -767,7 +939,7 @@ impl CardSm {
 
     /// The current send-sequence counter.
     pub fn send_sequence_counter(&self) -> &[u8] {
-        &self.core.ssc
+        self.core.ssc()
     }
 
     /// Checks a protected command and returns the plain one (CLA without
@@ -783,7 +955,12 @@ impl CardSm {
             }
             *odd = cmd.has_odd_ins();
             let objs = split_objects(&cmd.data, TAG_97)?;
-            core.verify_mac(&[&pad(&cmd.header(), core.block()), objs.covered], objs.cc)?;
+            let header = cmd.header();
+            let header_padding = PADDING.get(..core.block().saturating_sub(header.len()));
+            core.verify_mac(
+                &[&header, header_padding.unwrap_or_default(), objs.covered],
+                objs.cc,
+            )?;
             let ne = match objs.le_or_status.map(|o| o.value()) {
                 None => None,
                 Some([0]) => Some(MAX_SHORT_NE),
@@ -814,7 +991,7 @@ impl CardSm {
         let odd = self.last_odd_ins;
         self.core.guarded(|core| {
             core.increment_ssc()?;
-            let mut dos = Vec::new();
+            let mut dos = Vec::with_capacity(response.data.len().saturating_add(40));
             if !response.data.is_empty() {
                 core.cryptogram_object(&response.data, odd, &mut dos)?;
             }

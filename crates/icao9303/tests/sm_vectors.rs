@@ -550,17 +550,27 @@ fn any_kind() -> impl Strategy<Value = KeyKind> {
     ]
 }
 
-fn pair(kind: KeyKind, seed: u8, ssc_seed: u8) -> (SecureMessaging, CardSm) {
+/// The keys of [`pair`].
+fn pair_keys(kind: KeyKind, seed: u8) -> SessionKeys {
     let enc: Vec<u8> = (0..kind.key_len())
         .map(|i| seed.wrapping_add(i as u8))
         .collect();
     let mac: Vec<u8> = (0..kind.key_len())
         .map(|i| seed.wrapping_mul(3).wrapping_add(i as u8))
         .collect();
-    let mut ssc = vec![0u8; sm::block_len(kind)];
-    if let Some(last) = ssc.last_mut() {
-        *last = ssc_seed;
-    }
+    SessionKeys::new(kind, &enc, &mac).unwrap()
+}
+
+/// The counter of [`pair`] after `steps` increments.
+fn pair_ssc(kind: KeyKind, ssc_seed: u8, steps: u128) -> Vec<u8> {
+    let value = (u128::from(ssc_seed) + steps).to_be_bytes();
+    value[16 - sm::block_len(kind)..].to_vec()
+}
+
+fn pair(kind: KeyKind, seed: u8, ssc_seed: u8) -> (SecureMessaging, CardSm) {
+    let keys = pair_keys(kind, seed);
+    let (enc, mac) = (keys.enc().to_vec(), keys.mac().to_vec());
+    let ssc = pair_ssc(kind, ssc_seed, 0);
     (
         SecureMessaging::new(SessionKeys::new(kind, &enc, &mac).unwrap(), &ssc).unwrap(),
         CardSm::new(SessionKeys::new(kind, &enc, &mac).unwrap(), &ssc).unwrap(),
@@ -615,6 +625,65 @@ proptest! {
         wrapped[i] ^= 1 << bit;
         prop_assert!(reader.unwrap(&wrapped).is_err());
         prop_assert!(!reader.is_open());
+    }
+
+    /// Both sides key their cipher and MAC once per session: every
+    /// message of a long session must still carry what the one-shot
+    /// primitives (keyed from the key bytes each time) compute for its
+    /// counter, and decrypt with them.
+    #[test]
+    fn session_macs_and_cryptograms_match_the_one_shot_primitives(
+        kind in any_kind(), seed in any::<u8>(), ssc in any::<u8>(),
+        sizes in proptest::collection::vec(0usize..300, 1..8)) {
+        let (mut reader, mut chip) = pair(kind, seed, ssc);
+        let keys = pair_keys(kind, seed);
+        let block = sm::block_len(kind);
+        for (i, size) in sizes.into_iter().enumerate() {
+            let protected = reader.wrap(&CommandApdu::read_binary(0, 256).unwrap()).unwrap();
+            chip.unwrap_command(&protected).unwrap();
+            let data: Vec<u8> = (0..size).map(|b| (b as u8) ^ seed).collect();
+            let wrapped = chip.wrap_response(&ResponseApdu::new(data.clone(), StatusWord::SUCCESS)).unwrap();
+            let counter = pair_ssc(kind, ssc, 2 * i as u128 + 2);
+            let n = wrapped.len();
+            prop_assert_eq!(macd(&keys, &counter, &wrapped[..n - 12], [0x90, 0x00]), wrapped.clone());
+            if size > 0 {
+                // DO'87: 87 L 01 || cryptogram, L on one or two bytes.
+                let (header, c_len) = if wrapped[1] == 0x81 {
+                    (4, usize::from(wrapped[2]) - 1)
+                } else if wrapped[1] == 0x82 {
+                    (5, usize::from(u16::from_be_bytes([wrapped[2], wrapped[3]])) - 1)
+                } else {
+                    (3, usize::from(wrapped[1]) - 1)
+                };
+                let mut plain = wrapped[header..header + c_len].to_vec();
+                let mut iv = vec![0u8; block];
+                if kind != KeyKind::Tdes {
+                    iv.copy_from_slice(&counter);
+                    sm::encrypt_cbc(kind, keys.enc(), &vec![0u8; block], &mut iv).unwrap();
+                }
+                sm::decrypt_cbc(kind, keys.enc(), &iv, &mut plain).unwrap();
+                prop_assert_eq!(sm::unpad(&plain, block).unwrap(), &data[..]);
+            }
+            prop_assert_eq!(reader.unwrap(&wrapped).unwrap().data, data);
+        }
+    }
+
+    /// Any single-bit flip in a protected command, except in the trailing
+    /// `Le` (outside the MAC by design: the card takes `Ne` from DO'97), is
+    /// refused by the card, which closes its session.
+    #[test]
+    fn any_bit_flip_of_a_command_is_refused(kind in any_kind(), seed in any::<u8>(),
+                                            cmd in any_command(),
+                                            flip in any::<prop::sample::Index>(), bit in 0u8..8) {
+        let (mut reader, mut chip) = pair(kind, seed, 9);
+        let mut protected = reader.wrap(&cmd).unwrap();
+        // Extended length (Lc = 00 XX XX) ends in a two-byte Le, short in one.
+        let le_len = if protected[4] == 0 { 2 } else { 1 };
+        let i = flip.index(protected.len() - le_len);
+        protected[i] ^= 1 << bit;
+        let err = chip.unwrap_command(&protected).unwrap_err();
+        prop_assert!(matches!(err, Error::SecureMessaging(_)), "{:?}", err);
+        prop_assert!(!chip.is_open());
     }
 
     #[test]
