@@ -233,6 +233,7 @@ pub(crate) fn key_and_profile(
     mrz: Option<&str>,
     cccd: Option<&str>,
     can: Option<&str>,
+    cccd_name: Option<&str>,
 ) -> Result<(Credential, Personalisation), Failure> {
     if let Some(s) = cccd {
         let [id, dob, exp] = three(s, "--cccd")?;
@@ -240,8 +241,11 @@ pub(crate) fn key_and_profile(
             cccd::IdNumber::parse(id).map_err(|e| Failure(format!("--cccd ID: {e}")))?;
         let key = cccd::mrz::access_key(&id_number, dob, exp)
             .map_err(|e| Failure(format!("--cccd: {e}")))?;
-        let profile =
-            Personalisation::cccd(id, dob, exp).map_err(|e| Failure(format!("--cccd: {e}")))?;
+        let profile = match cccd_name {
+            Some(name) => Personalisation::cccd_named(id, name, dob, exp),
+            None => Personalisation::cccd(id, dob, exp),
+        }
+        .map_err(|e| Failure(format!("--cccd: {e}")))?;
         Ok((Credential::Mrz(key), profile))
     } else if let Some(s) = mrz {
         let [doc, dob, exp] = three(s, "--mrz")?;
@@ -308,6 +312,7 @@ fn read(args: &ReadArgs) -> Result<Outcome, Failure> {
         args.mrz.as_deref(),
         args.cccd.as_deref(),
         args.can.as_deref(),
+        args.sim_name.as_deref(),
     )?;
     let options = ReaderOptions {
         chip_authentication: true,

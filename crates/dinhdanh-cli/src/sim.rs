@@ -47,6 +47,10 @@ pub(crate) struct ServeArgs {
     /// A CCCD: the 12-digit ID number, date of birth, date of expiry.
     #[arg(long, value_name = "ID,YYMMDD,YYMMDD")]
     cccd: Option<String>,
+    /// With `--cccd`: the holder's full name (DG13 as given, the MRZ
+    /// without diacritics) instead of a synthetic one.
+    #[arg(long, value_name = "NAME", requires = "cccd")]
+    name: Option<String>,
     /// A passport whose chip offers PACE with this Card Access Number.
     #[arg(long, value_name = "N")]
     can: Option<String>,
@@ -102,6 +106,7 @@ pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
         args.mrz.as_deref(),
         args.cccd.as_deref(),
         args.can.as_deref(),
+        args.name.as_deref(),
     )?;
     let pace = match (args.pace, &credential) {
         (Some(p), _) => Some(p),
