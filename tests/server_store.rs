@@ -15,7 +15,9 @@ mod app;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use app::store::{OutboxMessage, Storage, Store, StoreError, StoredSession};
+use app::store::{
+    OutboxMessage, Storage, Store, StoreError, StoredSession, VerdictRow, WithEvents,
+};
 use cccd::IdNumber;
 use eid_account::{EVENT_SCHEMA_VERSION, Event, EventKind, Phone};
 
@@ -64,6 +66,134 @@ fn sms(text: &str) -> OutboxMessage {
         kind: "otp:registration".into(),
         text: text.into(),
     }
+}
+
+/// A second connection to the store's database, to write behind its back.
+enum Raw {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl Raw {
+    /// A verdict row with no event (what the server no longer writes).
+    async fn plant_verdict(&self, account: &str, sequence: i64, body: &str) {
+        const SQL: &str = "INSERT INTO dossier_verdicts (id_number, sequence, at, body)
+                           VALUES ($1, $2, 0, $3)";
+        match self {
+            Raw::Sqlite(p) => {
+                sqlx::query(SQL)
+                    .bind(account)
+                    .bind(sequence)
+                    .bind(body)
+                    .execute(p)
+                    .await
+                    .unwrap();
+            }
+            Raw::Postgres(p) => {
+                sqlx::query(SQL)
+                    .bind(account)
+                    .bind(sequence)
+                    .bind(body)
+                    .execute(p)
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+
+    async fn close(&self) {
+        match self {
+            Raw::Sqlite(p) => p.close().await,
+            Raw::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// A level-1 dossier's verdict is written in the transaction of the
+/// dossier's event: both or neither (outbox included).
+async fn verdicts(store: &Store, raw: &Raw) {
+    let id = account();
+    let unsent = store.unsent_count().await.unwrap();
+    let good = r#"{"approvable":true}"#;
+    let bad = r#"{"approvable":false}"#;
+    let with = |sequence, body| WithEvents {
+        verdict: Some(VerdictRow { sequence, body }),
+        ..WithEvents::default()
+    };
+
+    // written with the events (and the outbox), keyed by its event
+    let outbox = [sms("verdict")];
+    let first = WithEvents {
+        outbox: &outbox,
+        ..with(2, good)
+    };
+    store
+        .append_with(&id, 0, &[event(&id, 1), event(&id, 2)], 20, &first)
+        .await
+        .unwrap();
+    assert_eq!(store.load(&id).await.unwrap().len(), 2);
+    assert_eq!(store.verdict(&id, 2).await.unwrap().as_deref(), Some(good));
+    assert_eq!(store.verdict(&id, 1).await.unwrap(), None);
+    assert_eq!(store.unsent_count().await.unwrap(), unsent + 1);
+
+    // a stale expected version: a conflict, and neither events, nor
+    // verdict, nor outbox
+    let conflict = WithEvents {
+        outbox: &outbox,
+        ..with(2, bad)
+    };
+    let stale = store
+        .append_with(&id, 1, &[event(&id, 2)], 21, &conflict)
+        .await;
+    assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
+    assert_eq!(store.verdict(&id, 2).await.unwrap().as_deref(), Some(good));
+    // an expected version ahead of the log: event 4 inserts, the check
+    // after it fails, the transaction is rolled back
+    let ahead = store
+        .append_with(&id, 3, &[event(&id, 4)], 21, &with(4, bad))
+        .await;
+    assert!(matches!(ahead, Err(StoreError::Conflict)), "{ahead:?}");
+    assert_eq!(store.verdict(&id, 4).await.unwrap(), None);
+    // a verdict keyed by an event not appended: refused before writing
+    let stray = store
+        .append_with(&id, 2, &[event(&id, 3)], 21, &with(5, bad))
+        .await;
+    assert!(matches!(stray, Err(StoreError::Encode(_))), "{stray:?}");
+    assert_eq!(store.verdict(&id, 5).await.unwrap(), None);
+    assert_eq!(store.load(&id).await.unwrap().len(), 2);
+    assert_eq!(store.unsent_count().await.unwrap(), unsent + 1);
+
+    // the verdict's own insert failing (a row already at its key) takes
+    // the events and the outbox down with it: one transaction
+    raw.plant_verdict(&id, 3, "planted").await;
+    let clash = store
+        .append_with(
+            &id,
+            2,
+            &[event(&id, 3)],
+            22,
+            &WithEvents {
+                outbox: &outbox,
+                ..with(3, good)
+            },
+        )
+        .await;
+    assert!(clash.is_err(), "{clash:?}");
+    assert_eq!(store.load(&id).await.unwrap().len(), 2);
+    assert_eq!(store.unsent_count().await.unwrap(), unsent + 1);
+    assert_eq!(
+        store.verdict(&id, 3).await.unwrap().as_deref(),
+        Some("planted")
+    );
+
+    // the next dossier at the next free sequence
+    store
+        .append_with(&id, 2, &[event(&id, 3), event(&id, 4)], 23, &with(4, bad))
+        .await
+        .unwrap();
+    assert_eq!(store.load(&id).await.unwrap().len(), 4);
+    assert_eq!(store.verdict(&id, 4).await.unwrap().as_deref(), Some(bad));
+    assert_eq!(store.verdict(&id, 2).await.unwrap().as_deref(), Some(good));
 }
 
 async fn suite(store: Store) {
@@ -205,6 +335,9 @@ async fn suite(store: Store) {
 async fn sqlite_store() {
     let url = sqlite_url();
     suite(Store::open(&url).await.unwrap()).await;
+    let raw = Raw::Sqlite(sqlx::SqlitePool::connect(&url).await.unwrap());
+    verdicts(&Store::open(&url).await.unwrap(), &raw).await;
+    raw.close().await;
     // the file exists, in WAL mode, and reopens with its data
     let path = url.trim_start_matches("sqlite://");
     assert!(std::path::Path::new(path).exists());
@@ -239,4 +372,7 @@ async fn postgres_store() {
     let store = Store::open(&url).await.unwrap();
     assert_eq!(store.backend(), "postgres");
     suite(store).await;
+    let raw = Raw::Postgres(sqlx::PgPool::connect(&url).await.unwrap());
+    verdicts(&Store::open(&url).await.unwrap(), &raw).await;
+    raw.close().await;
 }

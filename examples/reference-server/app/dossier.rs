@@ -488,8 +488,13 @@ pub(crate) async fn submit(
         }
     };
     let portrait = PhotoRef(format!("sha256:{}", hex::encode(Sha256::digest(&jpeg))));
-    let (account, decision) = state
-        .execute(
+    // The verdict is written in the same transaction as the dossier's event
+    // (keyed by its sequence): both or neither. A dossier whose verdict is
+    // missing (stored before this, or unreadable) can still only be
+    // rejected.
+    let text = serde_json::to_string(&verdict).map_err(|_| ApiError::internal())?;
+    let (account, _) = state
+        .execute_with_verdict(
             &id,
             Action::SubmitLevel1Dossier {
                 session,
@@ -497,22 +502,8 @@ pub(crate) async fn submit(
                 portrait,
                 email: b.email,
             },
-            None,
-            None,
+            &text,
         )
-        .await?;
-    let sequence = decision
-        .events
-        .iter()
-        .find(|e| matches!(e.kind, EventKind::Level1DossierSubmitted { .. }))
-        .map(|e| e.sequence)
-        .ok_or_else(ApiError::internal)?;
-    // Written after the dossier: a crash in between leaves a dossier with
-    // no verdict, which officers cannot approve (only reject).
-    let text = serde_json::to_string(&verdict).map_err(|_| ApiError::internal())?;
-    state
-        .store
-        .put_verdict(id.as_str(), sequence, &text, now())
         .await?;
     tracing::info!(
         account = %id.as_str(),

@@ -36,7 +36,9 @@ use tokio::sync::Notify;
 use error::ApiError;
 use registry::Registry;
 use sms::SmsSender;
-use store::{AccountIndex, OutboxMessage, Storage, Store, StoreError, StoredSession};
+use store::{
+    AccountIndex, OutboxMessage, Storage, Store, StoreError, StoredSession, VerdictRow, WithEvents,
+};
 
 /// The server's settings (flags and environment variables, see `main.rs`).
 /// No `Debug`: the database URL may hold a password.
@@ -383,6 +385,36 @@ impl AppState {
         device_use: Option<DeviceUse>,
         guard: impl FnOnce(&Account, &[Event], u64) -> Result<(), ApiError>,
     ) -> Result<(Account, Decision), ApiError> {
+        self.run(id, action, registry, device_use, guard, None)
+            .await
+    }
+
+    /// [`AppState::execute`] of a level-1 dossier submission, with the
+    /// dossier's `verdict` (JSON) written in the same transaction as the
+    /// event that submits it: a dossier is never stored without its
+    /// verdict. A decision without that event writes nothing (internal
+    /// error).
+    pub(crate) async fn execute_with_verdict(
+        &self,
+        id: &IdNumber,
+        action: Action,
+        verdict: &str,
+    ) -> Result<(Account, Decision), ApiError> {
+        self.run(id, action, None, None, |_, _, _| Ok(()), Some(verdict))
+            .await
+    }
+
+    /// The command loop behind the `execute` methods: `verdict`, when
+    /// given, is keyed by the decision's `Level1DossierSubmitted` event.
+    async fn run(
+        &self,
+        id: &IdNumber,
+        action: Action,
+        registry: Option<RegistryAnswer>,
+        device_use: Option<DeviceUse>,
+        guard: impl FnOnce(&Account, &[Event], u64) -> Result<(), ApiError>,
+        verdict: Option<&str>,
+    ) -> Result<(Account, Decision), ApiError> {
         let events = self.store.load(id.as_str()).await?;
         let account = fold(&events);
         let version = account.version();
@@ -403,17 +435,28 @@ impl AppState {
         });
         match outcome {
             Ok(decision) => {
+                let verdict = match verdict {
+                    None => None,
+                    Some(body) => Some(VerdictRow {
+                        sequence: decision
+                            .events
+                            .iter()
+                            .find(|e| matches!(e.kind, EventKind::Level1DossierSubmitted { .. }))
+                            .map(|e| e.sequence)
+                            .ok_or_else(ApiError::internal)?,
+                        body,
+                    }),
+                };
                 let outbox = outbox_messages(&decision.effects, t);
                 let after = decision.events.iter().fold(account, eid_account::apply);
+                let index = index_of(&after);
+                let with = WithEvents {
+                    outbox: &outbox,
+                    index: Some(&index),
+                    verdict,
+                };
                 self.store
-                    .append_indexed(
-                        id.as_str(),
-                        version,
-                        &decision.events,
-                        &outbox,
-                        t,
-                        Some(&index_of(&after)),
-                    )
+                    .append_with(id.as_str(), version, &decision.events, t, &with)
                     .await?;
                 if !outbox.is_empty() {
                     self.outbox_ready.notify_one();
@@ -428,16 +471,14 @@ impl AppState {
             Err(refusal) => {
                 if !refusal.events.is_empty() {
                     let after = refusal.events.iter().fold(account, eid_account::apply);
+                    let index = index_of(&after);
+                    let with = WithEvents {
+                        index: Some(&index),
+                        ..WithEvents::default()
+                    };
                     match self
                         .store
-                        .append_indexed(
-                            id.as_str(),
-                            version,
-                            &refusal.events,
-                            &[],
-                            t,
-                            Some(&index_of(&after)),
-                        )
+                        .append_with(id.as_str(), version, &refusal.events, t, &with)
                         .await
                     {
                         Ok(()) => {}

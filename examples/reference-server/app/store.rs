@@ -8,7 +8,7 @@
 //! device of each account, written in the same transaction as its events,
 //! so logins by phone and device checks need no scan), `dossier_verdicts`
 //! (what the checks of a level-1 submission found, keyed by the dossier's
-//! event).
+//! event and written in the same transaction as it).
 //! Everything lives in the database, so several servers can share one
 //! PostgreSQL.
 
@@ -63,6 +63,28 @@ impl std::fmt::Debug for OutboxMessage {
     }
 }
 
+/// The verdict of a level-1 dossier, keyed by the event that submits it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct VerdictRow<'a> {
+    /// The sequence of the dossier's event (one of the appended events).
+    pub(crate) sequence: u64,
+    /// The verdict, JSON.
+    pub(crate) body: &'a str,
+}
+
+/// What an append writes in the same transaction as its events: all of it
+/// or, with the events, none of it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct WithEvents<'a> {
+    /// SMS to send.
+    pub(crate) outbox: &'a [OutboxMessage],
+    /// The account's row of `account_index` (as of the last appended
+    /// event).
+    pub(crate) index: Option<&'a AccountIndex>,
+    /// The verdict of the dossier one of the events submits.
+    pub(crate) verdict: Option<VerdictRow<'a>>,
+}
+
 /// A claimed outbox row.
 #[derive(Clone)]
 pub(crate) struct Claimed {
@@ -114,16 +136,18 @@ pub(crate) trait Storage: Send + Sync {
         outbox: &[OutboxMessage],
         now: u64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// [`Storage::append`], and in the same transaction the account's row
-    /// of `account_index` (as of `expected_version + events.len()`).
-    fn append_indexed(
+    /// Appends `events` (whose first sequence must be `expected_version + 1`)
+    /// and everything in `with` in one transaction: on
+    /// [`StoreError::Conflict`] (another writer took a position first) or
+    /// any other error, nothing is written. A verdict must be keyed by one
+    /// of `events` (else [`StoreError::Encode`], nothing written).
+    fn append_with(
         &self,
         account: &str,
         expected_version: u64,
         events: &[Event],
-        outbox: &[OutboxMessage],
         now: u64,
-        index: Option<&AccountIndex>,
+        with: &WithEvents<'_>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Writes an account's index row unless a newer version is there (the
     /// start-up back-fill of accounts written before the index existed).
@@ -145,15 +169,6 @@ pub(crate) trait Storage: Send + Sync {
         &self,
         device: &str,
     ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
-    /// Stores the verdict (JSON) of the level-1 dossier submitted by event
-    /// `sequence` of `account`.
-    fn put_verdict(
-        &self,
-        account: &str,
-        sequence: u64,
-        body: &str,
-        now: u64,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The verdict of the dossier submitted by event `sequence`, if stored.
     fn verdict(
         &self,
@@ -464,18 +479,21 @@ macro_rules! storage_impl {
                 outbox: &[OutboxMessage],
                 now: u64,
             ) -> Result<(), StoreError> {
-                self.append_indexed(account, expected_version, events, outbox, now, None)
+                let with = WithEvents {
+                    outbox,
+                    ..WithEvents::default()
+                };
+                self.append_with(account, expected_version, events, now, &with)
                     .await
             }
 
-            async fn append_indexed(
+            async fn append_with(
                 &self,
                 account: &str,
                 expected_version: u64,
                 events: &[Event],
-                outbox: &[OutboxMessage],
                 now: u64,
-                index: Option<&AccountIndex>,
+                with: &WithEvents<'_>,
             ) -> Result<(), StoreError> {
                 let mut expected = expected_version;
                 for e in events {
@@ -483,6 +501,14 @@ macro_rules! storage_impl {
                     if e.sequence != expected {
                         return Err(StoreError::Conflict);
                     }
+                }
+                if let Some(v) = &with.verdict
+                    && !events.iter().any(|e| e.sequence == v.sequence)
+                {
+                    return Err(StoreError::Encode(format!(
+                        "a verdict for event {} not among the appended events",
+                        v.sequence
+                    )));
                 }
                 let mut tx = self.pool.begin().await?;
                 // The first statement writes, so SQLite takes its write lock
@@ -524,7 +550,7 @@ macro_rules! storage_impl {
                 if to_u64(last.unwrap_or(0)) != expected_version {
                     return Err(StoreError::Conflict);
                 }
-                for m in outbox {
+                for m in with.outbox {
                     sqlx::query(
                         "INSERT INTO outbox (id_number, phone, kind, body, created_at)
                          VALUES ($1, $2, $3, $4, $5)",
@@ -537,7 +563,7 @@ macro_rules! storage_impl {
                     .execute(&mut *tx)
                     .await?;
                 }
-                if let Some(index) = index {
+                if let Some(index) = with.index {
                     sqlx::query(INDEX_UPSERT)
                         .bind(account)
                         .bind(index.phone.as_deref())
@@ -545,6 +571,18 @@ macro_rules! storage_impl {
                         .bind(to_i64(expected))
                         .execute(&mut *tx)
                         .await?;
+                }
+                if let Some(v) = &with.verdict {
+                    sqlx::query(
+                        "INSERT INTO dossier_verdicts (id_number, sequence, at, body)
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(account)
+                    .bind(to_i64(v.sequence))
+                    .bind(to_i64(now))
+                    .bind(v.body)
+                    .execute(&mut *tx)
+                    .await?;
                 }
                 match tx.commit().await {
                     Ok(()) => Ok(()),
@@ -604,26 +642,6 @@ macro_rules! storage_impl {
                 rows.iter()
                     .map(|r| r.try_get::<String, _>(0).map_err(StoreError::from))
                     .collect()
-            }
-
-            async fn put_verdict(
-                &self,
-                account: &str,
-                sequence: u64,
-                body: &str,
-                now: u64,
-            ) -> Result<(), StoreError> {
-                sqlx::query(
-                    "INSERT INTO dossier_verdicts (id_number, sequence, at, body)
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(account)
-                .bind(to_i64(sequence))
-                .bind(to_i64(now))
-                .bind(body)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
             }
 
             async fn verdict(&self, account: &str, sequence: u64) -> Result<Option<String>, StoreError> {
@@ -845,16 +863,15 @@ impl Storage for Store {
     ) -> Result<(), StoreError> {
         delegate!(self, s => s.append(account, expected_version, events, outbox, now).await)
     }
-    async fn append_indexed(
+    async fn append_with(
         &self,
         account: &str,
         expected_version: u64,
         events: &[Event],
-        outbox: &[OutboxMessage],
         now: u64,
-        index: Option<&AccountIndex>,
+        with: &WithEvents<'_>,
     ) -> Result<(), StoreError> {
-        delegate!(self, s => s.append_indexed(account, expected_version, events, outbox, now, index).await)
+        delegate!(self, s => s.append_with(account, expected_version, events, now, with).await)
     }
     async fn put_index(
         &self,
@@ -872,15 +889,6 @@ impl Storage for Store {
     }
     async fn accounts_by_device(&self, device: &str) -> Result<Vec<String>, StoreError> {
         delegate!(self, s => s.accounts_by_device(device).await)
-    }
-    async fn put_verdict(
-        &self,
-        account: &str,
-        sequence: u64,
-        body: &str,
-        now: u64,
-    ) -> Result<(), StoreError> {
-        delegate!(self, s => s.put_verdict(account, sequence, body, now).await)
     }
     async fn verdict(&self, account: &str, sequence: u64) -> Result<Option<String>, StoreError> {
         delegate!(self, s => s.verdict(account, sequence).await)
