@@ -725,21 +725,23 @@ fn split_objects(data: &[u8], middle: Tag) -> Result<Objects<'_>, Error> {
             Error::Tlv { offset, .. } => Error::SecureMessaging(SmErrorKind::Malformed { offset }),
             other => other,
         })?;
-        let unexpected = Error::SecureMessaging(SmErrorKind::UnexpectedObject {
-            tag: obj.tag(),
-            offset: obj.offset(),
-        });
+        let unexpected = || {
+            Error::SecureMessaging(SmErrorKind::UnexpectedObject {
+                tag: obj.tag(),
+                offset: obj.offset(),
+            })
+        };
         if mac_seen {
-            return Err(unexpected);
+            return Err(unexpected());
         }
         let this_rank = match obj.tag() {
             t if t == TAG_85 || t == TAG_87 => 1,
             t if t == middle => 2,
             t if t == TAG_8E => 3,
-            _ => return Err(unexpected),
+            _ => return Err(unexpected()),
         };
         if this_rank <= rank {
-            return Err(unexpected);
+            return Err(unexpected());
         }
         rank = this_rank;
         match this_rank {
