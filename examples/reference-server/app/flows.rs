@@ -147,10 +147,7 @@ pub(crate) async fn start_device_change(
     let device = device_header(&headers)?;
     let l = state.limits;
     state
-        .limit(format!("login_ip:{}", peer.ip()), l.logins)
-        .await?;
-    state
-        .limit(format!("login_id:{}", id.as_str()), l.logins)
+        .limit_ip_and_id("login", peer.ip(), &id, l.logins)
         .await?;
     state
         .limit(format!("otp_send_id:{}", id.as_str()), l.otp_sends)
@@ -344,10 +341,7 @@ pub(crate) async fn unlock(
     let id = id_number(&b.id_number)?;
     let l = state.limits;
     state
-        .limit(format!("login_ip:{}", peer.ip()), l.logins)
-        .await?;
-    state
-        .limit(format!("login_id:{}", id.as_str()), l.logins)
+        .limit_ip_and_id("login", peer.ip(), &id, l.logins)
         .await?;
     let answer = match (b.question, b.answer) {
         (Some(q), Some(a)) => Some((q, SecretString::from(a))),

@@ -195,10 +195,7 @@ pub(crate) async fn otp_resend(
     let id = id_number(&b.id_number)?;
     let l = state.limits;
     state
-        .limit(format!("otp_send_ip:{}", peer.ip()), l.otp_sends)
-        .await?;
-    state
-        .limit(format!("otp_send_id:{}", id.as_str()), l.otp_sends)
+        .limit_ip_and_id("otp_send", peer.ip(), &id, l.otp_sends)
         .await?;
     let (account, _) = state.execute(&id, Action::ResendOtp, None, None).await?;
     let expires_at = account.otp().map(|c| c.expires_at());
@@ -223,10 +220,7 @@ pub(crate) async fn otp_verify(
     let id = id_number(&b.id_number)?;
     let l = state.limits;
     state
-        .limit(format!("otp_check_ip:{}", peer.ip()), l.otp_checks)
-        .await?;
-    state
-        .limit(format!("otp_check_id:{}", id.as_str()), l.otp_checks)
+        .limit_ip_and_id("otp_check", peer.ip(), &id, l.otp_checks)
         .await?;
     let code = SecretString::from(b.code);
     let (account, decision) = state

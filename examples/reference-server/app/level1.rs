@@ -157,10 +157,7 @@ pub(crate) async fn activate(
     let device = device_header(&headers)?;
     let l = state.limits;
     state
-        .limit(format!("activation_ip:{}", peer.ip()), l.activations)
-        .await?;
-    state
-        .limit(format!("activation_id:{}", id.as_str()), l.activations)
+        .limit_ip_and_id("activation", peer.ip(), &id, l.activations)
         .await?;
     let used = device_use(&state, id.as_str(), &device).await?;
     let cooldown = state.policies.otp.resend_cooldown_secs;

@@ -347,6 +347,19 @@ impl AppState {
         Ok(())
     }
 
+    /// The two limits of a step that names an account: per client address
+    /// (`{kind}_ip:`) and per ID number (`{kind}_id:`).
+    pub(crate) async fn limit_ip_and_id(
+        &self,
+        kind: &str,
+        ip: std::net::IpAddr,
+        id: &IdNumber,
+        max: u64,
+    ) -> Result<(), ApiError> {
+        self.limit(format!("{kind}_ip:{ip}"), max).await?;
+        self.limit(format!("{kind}_id:{}", id.as_str()), max).await
+    }
+
     /// Decides `action` on the account's current state and appends the
     /// outcome (events and SMS in one transaction). A concurrent writer makes
     /// this fail with `version_conflict` (409): nothing is retried, so two
