@@ -238,6 +238,26 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
+/// Migration 2, the same SQL on both back ends: the account index (phone,
+/// active device) written with the events.
+const MIGRATION_2_ACCOUNT_INDEX: &str = "CREATE TABLE IF NOT EXISTS account_index (
+        id_number TEXT PRIMARY KEY,
+        phone TEXT,
+        device TEXT,
+        version BIGINT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS account_index_phone ON account_index (phone);
+    CREATE INDEX IF NOT EXISTS account_index_device ON account_index (device);";
+
+/// Migration 3, the same SQL on both back ends: level-1 dossier verdicts.
+const MIGRATION_3_DOSSIER_VERDICTS: &str = "CREATE TABLE IF NOT EXISTS dossier_verdicts (
+        id_number TEXT NOT NULL,
+        sequence BIGINT NOT NULL,
+        at BIGINT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (id_number, sequence)
+    );";
+
 /// SQLite's schema, in order; each applied once.
 const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -276,27 +296,8 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         count INTEGER NOT NULL
     );",
     ),
-    (
-        2,
-        "CREATE TABLE IF NOT EXISTS account_index (
-        id_number TEXT PRIMARY KEY,
-        phone TEXT,
-        device TEXT,
-        version BIGINT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS account_index_phone ON account_index (phone);
-    CREATE INDEX IF NOT EXISTS account_index_device ON account_index (device);",
-    ),
-    (
-        3,
-        "CREATE TABLE IF NOT EXISTS dossier_verdicts (
-        id_number TEXT NOT NULL,
-        sequence BIGINT NOT NULL,
-        at BIGINT NOT NULL,
-        body TEXT NOT NULL,
-        PRIMARY KEY (id_number, sequence)
-    );",
-    ),
+    (2, MIGRATION_2_ACCOUNT_INDEX),
+    (3, MIGRATION_3_DOSSIER_VERDICTS),
 ];
 
 /// PostgreSQL's schema, in order; each applied once.
@@ -337,27 +338,8 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         count BIGINT NOT NULL
     );",
     ),
-    (
-        2,
-        "CREATE TABLE IF NOT EXISTS account_index (
-        id_number TEXT PRIMARY KEY,
-        phone TEXT,
-        device TEXT,
-        version BIGINT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS account_index_phone ON account_index (phone);
-    CREATE INDEX IF NOT EXISTS account_index_device ON account_index (device);",
-    ),
-    (
-        3,
-        "CREATE TABLE IF NOT EXISTS dossier_verdicts (
-        id_number TEXT NOT NULL,
-        sequence BIGINT NOT NULL,
-        at BIGINT NOT NULL,
-        body TEXT NOT NULL,
-        PRIMARY KEY (id_number, sequence)
-    );",
-    ),
+    (2, MIGRATION_2_ACCOUNT_INDEX),
+    (3, MIGRATION_3_DOSSIER_VERDICTS),
 ];
 
 /// The SQLite back end (the default: one file, WAL).
