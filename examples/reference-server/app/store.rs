@@ -590,61 +590,49 @@ macro_rules! storage_impl {
             }
 
             async fn unindexed(&self) -> Result<Vec<String>, StoreError> {
-                let rows = sqlx::query(
+                Ok(sqlx::query_scalar::<_, String>(
                     "SELECT DISTINCT e.id_number FROM events e
                      LEFT JOIN account_index i ON i.id_number = e.id_number
                      WHERE i.id_number IS NULL ORDER BY e.id_number",
                 )
                 .fetch_all(&self.pool)
-                .await?;
-                rows.iter()
-                    .map(|r| r.try_get::<String, _>(0).map_err(StoreError::from))
-                    .collect()
+                .await?)
             }
 
             async fn accounts_by_phone(&self, phone: &str) -> Result<Vec<String>, StoreError> {
-                let rows = sqlx::query(
+                Ok(sqlx::query_scalar::<_, String>(
                     "SELECT id_number FROM account_index WHERE phone = $1 ORDER BY id_number",
                 )
                 .bind(phone)
                 .fetch_all(&self.pool)
-                .await?;
-                rows.iter()
-                    .map(|r| r.try_get::<String, _>(0).map_err(StoreError::from))
-                    .collect()
+                .await?)
             }
 
             async fn accounts_by_device(&self, device: &str) -> Result<Vec<String>, StoreError> {
-                let rows = sqlx::query(
+                Ok(sqlx::query_scalar::<_, String>(
                     "SELECT id_number FROM account_index WHERE device = $1 ORDER BY id_number",
                 )
                 .bind(device)
                 .fetch_all(&self.pool)
-                .await?;
-                rows.iter()
-                    .map(|r| r.try_get::<String, _>(0).map_err(StoreError::from))
-                    .collect()
+                .await?)
             }
 
             async fn verdict(&self, account: &str, sequence: u64) -> Result<Option<String>, StoreError> {
-                let row = sqlx::query(
+                Ok(sqlx::query_scalar::<_, String>(
                     "SELECT body FROM dossier_verdicts WHERE id_number = $1 AND sequence = $2",
                 )
                 .bind(account)
                 .bind(to_i64(sequence))
                 .fetch_optional(&self.pool)
-                .await?;
-                row.map(|r| r.try_get::<String, _>(0).map_err(StoreError::from))
-                    .transpose()
+                .await?)
             }
 
             async fn accounts(&self) -> Result<Vec<String>, StoreError> {
-                let rows = sqlx::query("SELECT DISTINCT id_number FROM events ORDER BY id_number")
-                    .fetch_all(&self.pool)
-                    .await?;
-                rows.iter()
-                    .map(|r| r.try_get::<String, _>(0).map_err(StoreError::from))
-                    .collect()
+                Ok(sqlx::query_scalar::<_, String>(
+                    "SELECT DISTINCT id_number FROM events ORDER BY id_number",
+                )
+                .fetch_all(&self.pool)
+                .await?)
             }
 
             async fn claim_outbox(
