@@ -641,8 +641,21 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
             let cmd = self.read_command(kind, offset, want)?;
             let odd = cmd.ins == 0xB1;
             let by_sfi = cmd.p1 & 0x80 != 0 && cmd.ins == 0xB0;
-            let rsp = self.sm.transmit(&mut self.link, &cmd)?;
-            let sw = rsp.sw;
+            // The plain data goes straight into the file's buffer (even
+            // INS); past 32767 it comes inside a DO'53 (odd INS).
+            let sw = if odd {
+                let rsp = self.sm.transmit(&mut self.link, &cmd)?;
+                if matches!(rsp.sw.to_u16(), 0x9000 | 0x6282) {
+                    data.extend_from_slice(crate::apdu::read_binary_odd_data(&rsp.data)?);
+                }
+                rsp.sw
+            } else {
+                self.sm.transmit_into(&mut self.link, &cmd, &mut data)?
+            };
+            if !matches!(sw.to_u16(), 0x9000 | 0x6282) {
+                // Whatever came with a refusal is not file content.
+                data.truncate(offset);
+            }
             match sw.to_u16() {
                 0x9000 | 0x6282 => {}
                 0x6A82 | 0x6982 if offset == 0 => return Ok(None),
@@ -674,13 +687,7 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
             if by_sfi {
                 self.current = Some(kind);
             }
-            let bytes = if odd {
-                crate::apdu::read_binary_odd_data(&rsp.data)?.to_vec()
-            } else {
-                rsp.data
-            };
-            let got = bytes.len();
-            data.extend_from_slice(&bytes);
+            let got = data.len().saturating_sub(offset);
             if total.is_none() {
                 total = tlv_total_len(&data);
                 if total.is_none() && got < 4 {

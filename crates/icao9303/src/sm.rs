@@ -452,6 +452,11 @@ impl Keyed {
 /// block of zeros.
 const PADDING: [u8; 16] = [0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
+/// Up to this many bytes, the MAC input is gathered into one stack buffer
+/// and fed to the MAC in one call: for a short APDU (most of a session)
+/// the MAC's per-call buffering costs more than the copy.
+const MAC_GATHER: usize = 512;
+
 /// The MAC of `pad(ssc || parts...)` with a keyed instance, reset for the
 /// next use.
 fn keyed_mac<M: Mac + FixedOutputReset>(
@@ -460,14 +465,32 @@ fn keyed_mac<M: Mac + FixedOutputReset>(
     parts: &[&[u8]],
     block: usize,
 ) -> Result<[u8; MAC_LEN], Error> {
-    Mac::update(m, ssc);
-    let mut len = ssc.len();
-    for p in parts {
-        Mac::update(m, p);
-        len = len.wrapping_add(p.len());
-    }
+    let len = parts
+        .iter()
+        .fold(ssc.len(), |n, p| n.saturating_add(p.len()));
     let pad_len = block.saturating_sub(len % block.max(1));
-    Mac::update(m, PADDING.get(..pad_len).ok_or(SmErrorKind::BadPadding)?);
+    let padding = PADDING.get(..pad_len).ok_or(SmErrorKind::BadPadding)?;
+    let mut gathered = [0u8; MAC_GATHER];
+    match gathered.get_mut(..len.saturating_add(pad_len)) {
+        Some(buf) => {
+            let mut at = 0usize;
+            for p in core::iter::once(&ssc).chain(parts).chain([&padding]) {
+                let end = at.saturating_add(p.len());
+                if let Some(dst) = buf.get_mut(at..end) {
+                    dst.copy_from_slice(p);
+                }
+                at = end;
+            }
+            Mac::update(m, buf);
+        }
+        None => {
+            Mac::update(m, ssc);
+            for p in parts {
+                Mac::update(m, p);
+            }
+            Mac::update(m, padding);
+        }
+    }
     let full = m.finalize_reset().into_bytes();
     let mut out = [0u8; MAC_LEN];
     out.copy_from_slice(full.get(..MAC_LEN).ok_or(SmErrorKind::BadPadding)?);
@@ -623,20 +646,33 @@ impl Core {
         with_keyed!(&*self.keyed, |enc, _mac| keyed_encrypt(enc, kind, ssc, buf))
     }
 
-    /// Decrypts and unpads the cryptogram of DO'85 or DO'87 (`tag`).
-    fn decrypt(&self, tag: Tag, cryptogram: &[u8]) -> Result<Vec<u8>, Error> {
+    /// Decrypts and unpads the cryptogram of DO'85 or DO'87 (`tag`) and
+    /// appends the plain data to `out`. On any error `out` is left as it
+    /// was (what had been decrypted into it is zeroized first).
+    fn decrypt_into(&self, tag: Tag, cryptogram: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
         let block = self.block();
         if cryptogram.is_empty() || !cryptogram.len().is_multiple_of(block) {
             return Err(SmErrorKind::ObjectLength { tag }.into());
         }
-        let mut buf = Zeroizing::new(cryptogram.to_vec());
+        let start = out.len();
+        out.extend_from_slice(cryptogram);
         let (kind, ssc) = (self.kind, self.ssc());
-        with_keyed!(&*self.keyed, |enc, _mac| keyed_decrypt(
-            enc, kind, ssc, tag, &mut buf
-        ))?;
-        let len = unpad(&buf, block)?.len();
-        buf.truncate(len);
-        Ok(core::mem::take(&mut *buf))
+        let buf = out.get_mut(start..).unwrap_or_default();
+        let plain_len = with_keyed!(&*self.keyed, |enc, _mac| keyed_decrypt(
+            enc, kind, ssc, tag, buf
+        ))
+        .and_then(|()| unpad(buf, block).map(<[u8]>::len));
+        match plain_len {
+            Ok(len) => {
+                out.truncate(start.saturating_add(len));
+                Ok(())
+            }
+            Err(e) => {
+                buf.zeroize();
+                out.truncate(start);
+                Err(e)
+            }
+        }
     }
 
     /// MAC over `pad(SSC || parts...)`.
@@ -682,28 +718,90 @@ impl Core {
         self.encrypt_in_place(buf)
     }
 
-    /// Decrypts the value of a DO'85 or DO'87.
-    fn open_cryptogram(&self, obj: &Tlv<'_>) -> Result<Vec<u8>, Error> {
-        if obj.tag() == TAG_87 {
+    /// Decrypts the value of a DO'85 or DO'87 and appends the plain data
+    /// to `out` (left unchanged on error).
+    fn open_cryptogram_into(&self, obj: &Object<'_>, out: &mut Vec<u8>) -> Result<(), Error> {
+        if obj.tag == TAG_87 {
             let (&indicator, c) = obj
-                .value()
+                .value
                 .split_first()
                 .ok_or(SmErrorKind::ObjectLength { tag: TAG_87 })?;
             if indicator != 0x01 {
                 return Err(SmErrorKind::PaddingIndicator { found: indicator }.into());
             }
-            self.decrypt(TAG_87, c)
+            self.decrypt_into(TAG_87, c, out)
         } else {
-            self.decrypt(TAG_85, obj.value())
+            self.decrypt_into(TAG_85, obj.value, out)
         }
     }
 }
 
+/// One data object of a protected APDU.
+struct Object<'a> {
+    tag: Tag,
+    /// Where it starts in the APDU's data field.
+    offset: usize,
+    value: &'a [u8],
+}
+
+/// Reads the data object at `pos` of `data`; returns it and where the next
+/// one starts. Secure messaging objects have one-byte tags and lengths of
+/// at most three bytes: those are read here directly (this runs for every
+/// APDU of a session); anything else goes through [`Tlv::parse_prefix_at`]
+/// so that malformed input gets the general reader's errors.
+#[inline]
+fn read_object(data: &[u8], pos: usize) -> Result<(Object<'_>, usize), Error> {
+    let rest = data.get(pos..).unwrap_or_default();
+    let fast = match rest {
+        [t, l, tail @ ..] if t & 0x1F != 0x1F && *l < 0x80 => Some((*t, 2, usize::from(*l), tail)),
+        [t, 0x81, l, tail @ ..] if t & 0x1F != 0x1F => Some((*t, 3, usize::from(*l), tail)),
+        [t, 0x82, h, l, tail @ ..] if t & 0x1F != 0x1F => {
+            Some((*t, 4, usize::from(u16::from_be_bytes([*h, *l])), tail))
+        }
+        _ => None,
+    };
+    if let Some((tag, header, len, tail)) = fast
+        && let Some(value) = tail.get(..len)
+    {
+        let next = pos.saturating_add(header).saturating_add(len);
+        let tag = Tag::new(u32::from(tag));
+        return Ok((
+            Object {
+                tag,
+                offset: pos,
+                value,
+            },
+            next,
+        ));
+    }
+    read_object_general(data, pos)
+}
+
+/// [`read_object`] for what its fast path does not take.
+#[cold]
+#[inline(never)]
+fn read_object_general(data: &[u8], pos: usize) -> Result<(Object<'_>, usize), Error> {
+    let rest = data.get(pos..).unwrap_or_default();
+    let (tlv, after) = Tlv::parse_prefix_at(rest, pos).map_err(|e| match e {
+        Error::Tlv { offset, .. } => Error::SecureMessaging(SmErrorKind::Malformed { offset }),
+        other => other,
+    })?;
+    let next = data.len().saturating_sub(after.len());
+    Ok((
+        Object {
+            tag: tlv.tag(),
+            offset: pos,
+            value: tlv.value(),
+        },
+        next,
+    ))
+}
+
 /// The data objects of a protected APDU, split and checked for order.
 struct Objects<'a> {
-    cryptogram: Option<Tlv<'a>>,
+    cryptogram: Option<Object<'a>>,
     /// DO'97 in a command, DO'99 in a response.
-    le_or_status: Option<Tlv<'a>>,
+    le_or_status: Option<Object<'a>>,
     /// Everything the MAC covers (the bytes before DO'8E).
     covered: &'a [u8],
     cc: &'a [u8],
@@ -719,22 +817,16 @@ fn split_objects(data: &[u8], middle: Tag) -> Result<Objects<'_>, Error> {
         cc: &[],
     };
     let mut rank = 0u8;
-    let mut mac_seen = false;
-    for item in tlv::Reader::new(data) {
-        let obj = item.map_err(|e| match e {
-            Error::Tlv { offset, .. } => Error::SecureMessaging(SmErrorKind::Malformed { offset }),
-            other => other,
-        })?;
+    let mut pos = 0;
+    while pos < data.len() {
+        let (obj, next) = read_object(data, pos)?;
         let unexpected = || {
             Error::SecureMessaging(SmErrorKind::UnexpectedObject {
-                tag: obj.tag(),
-                offset: obj.offset(),
+                tag: obj.tag,
+                offset: obj.offset,
             })
         };
-        if mac_seen {
-            return Err(unexpected());
-        }
-        let this_rank = match obj.tag() {
+        let this_rank = match obj.tag {
             t if t == TAG_85 || t == TAG_87 => 1,
             t if t == middle => 2,
             t if t == TAG_8E => 3,
@@ -748,19 +840,26 @@ fn split_objects(data: &[u8], middle: Tag) -> Result<Objects<'_>, Error> {
             1 => objs.cryptogram = Some(obj),
             2 => objs.le_or_status = Some(obj),
             _ => {
-                if obj.value().len() != MAC_LEN {
+                if obj.value.len() != MAC_LEN {
                     return Err(SmErrorKind::ObjectLength { tag: TAG_8E }.into());
                 }
-                objs.covered = data.get(..obj.offset()).unwrap_or_default();
-                objs.cc = obj.value();
-                mac_seen = true;
+                objs.covered = data.get(..obj.offset).unwrap_or_default();
+                objs.cc = obj.value;
+                if next < data.len() {
+                    // Nothing may follow DO'8E.
+                    let (after, _) = read_object(data, next)?;
+                    return Err(SmErrorKind::UnexpectedObject {
+                        tag: after.tag,
+                        offset: after.offset,
+                    }
+                    .into());
+                }
+                return Ok(objs);
             }
         }
+        pos = next;
     }
-    if !mac_seen {
-        return Err(SmErrorKind::MissingMac.into());
-    }
-    Ok(objs)
+    Err(SmErrorKind::MissingMac.into())
 }
 
 // ---- the reader's side -----------------------------------------------------
@@ -854,6 +953,16 @@ impl SecureMessaging {
     /// the data is decrypted and unpadded; the status word is the one of
     /// DO'99 (and must equal the trailing one).
     pub fn unwrap(&mut self, response: &[u8]) -> Result<ResponseApdu, Error> {
+        let mut data = Vec::new();
+        let sw = self.unwrap_into(response, &mut data)?;
+        Ok(ResponseApdu { data, sw })
+    }
+
+    /// As [`SecureMessaging::unwrap`], appending the plain data to `out`
+    /// instead of allocating (a reader filling a file buffer, chunk after
+    /// chunk) and returning the status word. On error `out` is left as it
+    /// was: no partial data.
+    pub fn unwrap_into(&mut self, response: &[u8], out: &mut Vec<u8>) -> Result<StatusWord, Error> {
         self.core.guarded(|core| {
             let (data, outer) = match response.split_last_chunk::<2>() {
                 Some((data, [sw1, sw2])) => (data, StatusWord::from_bytes(*sw1, *sw2)),
@@ -866,18 +975,17 @@ impl SecureMessaging {
             let objs = split_objects(data, TAG_99)?;
             let status = objs.le_or_status.ok_or(SmErrorKind::MissingStatus)?;
             core.verify_mac(&[objs.covered], objs.cc)?;
-            let sw = match status.value() {
+            let sw = match status.value {
                 [sw1, sw2] => StatusWord::from_bytes(*sw1, *sw2),
                 _ => return Err(SmErrorKind::ObjectLength { tag: TAG_99 }.into()),
             };
             if sw != outer {
                 return Err(SmErrorKind::StatusMismatch { inner: sw, outer }.into());
             }
-            let data = match &objs.cryptogram {
-                Some(obj) => core.open_cryptogram(obj)?,
-                None => Vec::new(),
-            };
-            Ok(ResponseApdu { data, sw })
+            if let Some(obj) = &objs.cryptogram {
+                core.open_cryptogram_into(obj, out)?;
+            }
+            Ok(sw)
         })
     }
 
@@ -888,6 +996,28 @@ impl SecureMessaging {
         transport: &mut T,
         command: &CommandApdu,
     ) -> Result<ResponseApdu, Error> {
+        let raw = self.exchange(transport, command)?;
+        self.unwrap(&raw)
+    }
+
+    /// As [`SecureMessaging::transmit`], appending the answer's plain data
+    /// to `out` (left unchanged on error) and returning its status word.
+    pub fn transmit_into<T: Transport + ?Sized>(
+        &mut self,
+        transport: &mut T,
+        command: &CommandApdu,
+        out: &mut Vec<u8>,
+    ) -> Result<StatusWord, Error> {
+        let raw = self.exchange(transport, command)?;
+        self.unwrap_into(&raw, out)
+    }
+
+    /// Protects `command` and sends it; returns the protected answer.
+    fn exchange<T: Transport + ?Sized>(
+        &mut self,
+        transport: &mut T,
+        command: &CommandApdu,
+    ) -> Result<Vec<u8>, Error> {
         let bytes = self.wrap(command)?;
         if let Err(e) = transport::check_link(&transport.link_info(), &bytes) {
             // Refused without sending, but the counter has moved: the
@@ -895,14 +1025,10 @@ impl SecureMessaging {
             self.core.open = false;
             return Err(e);
         }
-        let raw = match transport.transmit(&bytes) {
-            Ok(raw) => raw,
-            Err(e) => {
-                self.core.open = false;
-                return Err(e.into());
-            }
-        };
-        self.unwrap(&raw)
+        transport.transmit(&bytes).map_err(|e| {
+            self.core.open = false;
+            e.into()
+        })
     }
 }
 
@@ -963,7 +1089,7 @@ impl CardSm {
                 &[&header, header_padding.unwrap_or_default(), objs.covered],
                 objs.cc,
             )?;
-            let ne = match objs.le_or_status.map(|o| o.value()) {
+            let ne = match objs.le_or_status.map(|o| o.value) {
                 None => None,
                 Some([0]) => Some(MAX_SHORT_NE),
                 Some([b]) => Some(u32::from(*b)),
@@ -971,10 +1097,10 @@ impl CardSm {
                 Some([hi, lo]) => Some(u32::from(u16::from_be_bytes([*hi, *lo]))),
                 Some(_) => return Err(SmErrorKind::ObjectLength { tag: TAG_97 }.into()),
             };
-            let data = match &objs.cryptogram {
-                Some(obj) => core.open_cryptogram(obj)?,
-                None => Vec::new(),
-            };
+            let mut data = Vec::new();
+            if let Some(obj) = &objs.cryptogram {
+                core.open_cryptogram_into(obj, &mut data)?;
+            }
             Ok(CommandApdu {
                 cla: cmd.cla & !CLA_SM,
                 ins: cmd.ins,

@@ -485,6 +485,53 @@ fn bad_padding_and_indicator_are_refused() {
     );
 }
 
+/// `unwrap_into` appends the plain data after what the buffer holds, and
+/// on every refusal leaves the buffer as it was: a bad padding is found
+/// only after decryption, so that path must take its bytes back out.
+#[test]
+fn unwrap_into_appends_or_leaves_the_buffer_alone() {
+    let ssc = hx(SSC_SELECT_RESPONSE);
+    let prefix = b"earlier chunks".to_vec();
+    let (mut good_padding, mut bad_padding, mut bad_mac) = (Vec::new(), Vec::new(), Vec::new());
+    {
+        let (_, _, keys) = d4_after_select();
+        let mut dos = do87_of(&keys, 0x01, &hx("0102038000000000"));
+        dos.extend_from_slice(&hx("99029000"));
+        good_padding.extend(macd(&keys, &ssc, &dos, [0x90, 0x00]));
+        let mut dos = do87_of(&keys, 0x01, &hx("0102030405060708"));
+        dos.extend_from_slice(&hx("99029000"));
+        bad_padding.extend(macd(&keys, &ssc, &dos, [0x90, 0x00]));
+        bad_mac.extend(&good_padding);
+        let n = bad_mac.len();
+        bad_mac[n - 3] ^= 1;
+    }
+    let (mut r, _, _) = d4_after_select();
+    let mut out = prefix.clone();
+    assert_eq!(
+        r.unwrap_into(&good_padding, &mut out),
+        Ok(StatusWord::SUCCESS)
+    );
+    assert_eq!(out, [&prefix[..], &[1, 2, 3]].concat());
+    for (response, kind) in [
+        (&bad_padding, SmErrorKind::BadPadding),
+        (&bad_mac, SmErrorKind::BadMac),
+    ] {
+        let (mut r, _, _) = d4_after_select();
+        let mut out = prefix.clone();
+        assert_eq!(
+            r.unwrap_into(response, &mut out),
+            Err(Error::SecureMessaging(kind))
+        );
+        assert_eq!(out, prefix);
+        assert!(!r.is_open());
+        assert_eq!(
+            r.unwrap_into(&good_padding, &mut out),
+            Err(Error::SecureMessaging(SmErrorKind::SessionClosed))
+        );
+        assert_eq!(out, prefix);
+    }
+}
+
 #[test]
 fn card_side_refuses_bad_commands() {
     let v = vectors();
@@ -684,6 +731,30 @@ proptest! {
         let err = chip.unwrap_command(&protected).unwrap_err();
         prop_assert!(matches!(err, Error::SecureMessaging(_)), "{:?}", err);
         prop_assert!(!chip.is_open());
+    }
+
+    /// The reader's buffer-filling path gives what `unwrap` gives, after
+    /// what the buffer held; a flipped bit leaves the buffer alone.
+    #[test]
+    fn unwrap_into_matches_unwrap(kind in any_kind(), seed in any::<u8>(),
+                                  chunks in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..300), 1..5),
+                                  flip in any::<prop::sample::Index>(), bit in 0u8..8) {
+        let (mut reader, mut chip) = pair(kind, seed, 3);
+        let mut file = Vec::new();
+        for data in &chunks {
+            let protected = reader.wrap(&CommandApdu::read_binary(0, 256).unwrap()).unwrap();
+            chip.unwrap_command(&protected).unwrap();
+            let wrapped = chip.wrap_response(&ResponseApdu::new(data.clone(), StatusWord::SUCCESS)).unwrap();
+            prop_assert_eq!(reader.unwrap_into(&wrapped, &mut file).unwrap(), StatusWord::SUCCESS);
+        }
+        prop_assert_eq!(&file, &chunks.concat());
+        let protected = reader.wrap(&CommandApdu::read_binary(0, 256).unwrap()).unwrap();
+        chip.unwrap_command(&protected).unwrap();
+        let mut wrapped = chip.wrap_response(&ResponseApdu::new(chunks[0].clone(), StatusWord::SUCCESS)).unwrap();
+        let i = flip.index(wrapped.len());
+        wrapped[i] ^= 1 << bit;
+        prop_assert!(reader.unwrap_into(&wrapped, &mut file).is_err());
+        prop_assert_eq!(&file, &chunks.concat());
     }
 
     #[test]
