@@ -363,23 +363,17 @@ fn sm_unwrap(c: &mut Criterion) {
 
         let mut g = c.benchmark_group(format!("chip/sm_unwrap/{kind:?}/{len}"));
         g.throughput(Throughput::Bytes(len as u64));
+        let session = || SecureMessaging::new(SessionKeys::new(kind, &enc, &mac).unwrap(), &ssc);
         g.bench_function("secure_messaging_unwrap", |b| {
             b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                let mut left = iters;
-                while left > 0 {
-                    let n = left.min(run as u64) as usize;
-                    let mut sm =
-                        SecureMessaging::new(SessionKeys::new(kind, &enc, &mac).unwrap(), &ssc)
-                            .unwrap();
+                in_runs(iters, run, |n| {
+                    let mut sm = session().unwrap();
                     let start = Instant::now();
                     for r in &responses[..n] {
                         black_box(sm.unwrap(black_box(r)).unwrap());
                     }
-                    total += start.elapsed();
-                    left -= n as u64;
-                }
-                total
+                    start.elapsed()
+                })
             })
         });
         // The reader's path: the plain data appended to a buffer it
@@ -387,45 +381,47 @@ fn sm_unwrap(c: &mut Criterion) {
         g.bench_function("secure_messaging_unwrap_into", |b| {
             let mut plain = Vec::with_capacity(c_len);
             b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                let mut left = iters;
-                while left > 0 {
-                    let n = left.min(run as u64) as usize;
-                    let mut sm =
-                        SecureMessaging::new(SessionKeys::new(kind, &enc, &mac).unwrap(), &ssc)
-                            .unwrap();
+                in_runs(iters, run, |n| {
+                    let mut sm = session().unwrap();
                     let start = Instant::now();
                     for r in &responses[..n] {
                         plain.clear();
                         black_box(sm.unwrap_into(black_box(r), &mut plain).unwrap());
                         black_box(&plain);
                     }
-                    total += start.elapsed();
-                    left -= n as u64;
-                }
-                total
+                    start.elapsed()
+                })
             })
         });
         g.bench_function("raw_cipher_and_mac", |b| {
             b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                let mut left = iters;
-                while left > 0 {
-                    let n = left.min(run as u64) as usize;
+                in_runs(iters, run, |n| {
                     let start = Instant::now();
                     for input in &inputs[..n] {
                         let tag = raw.mac(black_box(&input.mac_input));
                         raw.decrypt(&input.iv, black_box(&input.cryptogram), &mut out);
                         black_box((tag, &out));
                     }
-                    total += start.elapsed();
-                    left -= n as u64;
-                }
-                total
+                    start.elapsed()
+                })
             })
         });
         g.finish();
     }
+}
+
+/// Times `iters` iterations in runs of at most `run` (consecutive
+/// responses of one session): `batch(n)` does `n` of them and returns the
+/// time they took, its set-up excluded.
+fn in_runs(iters: u64, run: usize, mut batch: impl FnMut(usize) -> Duration) -> Duration {
+    let mut total = Duration::ZERO;
+    let mut left = iters;
+    while left > 0 {
+        let n = left.min(run as u64) as usize;
+        total += batch(n);
+        left -= n as u64;
+    }
+    total
 }
 
 fn cccd_read(c: &mut Criterion) {
