@@ -5,7 +5,9 @@ use core::fmt;
 use icao9303::apdu::{AID_LDS1, CommandApdu, ResponseApdu, StatusWord};
 use icao9303::bac::{CardBac, K_LEN, RND_LEN};
 use icao9303::lds::FileKind;
-use icao9303::pace::{CardPace, CardPaceStep, DomainParameters, PacePassword, PaceProtocol};
+use icao9303::pace::{
+    CardPace, CardPaceStep, DomainParameters, Mapping, PacePassword, PaceProtocol,
+};
 use icao9303::sm::{self, CardSm, SessionKeys};
 use icao9303::tlv::{self, Tag, Tlv};
 use icao9303::transport::{LinkInfo, Transport, TransportError};
@@ -366,20 +368,32 @@ impl VirtualChip {
         }
     }
 
-    /// The file `fid` as the current DF sees it.
+    /// The file `fid` as the current DF sees it: EF.CardAccess from
+    /// anywhere, EF.CardSecurity in the master file (its `011D` is
+    /// EF.SOD's in the LDS1 application), the rest in the application.
     fn file(&self, fid: u16) -> Option<&[u8]> {
         if fid == FileKind::CardAccess.fid() {
             return self.data.card_access.as_deref();
         }
         if self.app_selected {
             self.data.files.get(&fid).map(Vec::as_slice)
+        } else if fid == FileKind::CardSecurity.fid() {
+            self.data.card_security.as_deref()
         } else {
             None
         }
     }
 
+    /// EF.CardAccess always; EF.CardSecurity after PACE only; the rest
+    /// under secure messaging.
     fn readable(&self, fid: u16) -> bool {
-        fid == FileKind::CardAccess.fid() || self.sm.is_some()
+        if fid == FileKind::CardAccess.fid() {
+            return true;
+        }
+        if !self.app_selected && fid == FileKind::CardSecurity.fid() {
+            return self.sm.is_some() && self.access == Access::Pace;
+        }
+        self.sm.is_some()
     }
 
     fn read_binary(&mut self, cmd: &CommandApdu) -> ResponseApdu {
@@ -563,6 +577,19 @@ impl VirtualChip {
             Ok(p) => p,
             Err(_) => return sw(StatusWord::REFERENCE_DATA_NOT_USABLE),
         };
+        if offer.protocol.mapping == Mapping::ChipAuthentication {
+            // CAM: the static key of the curve, whose public half
+            // EF.CardSecurity lists.
+            let key = self
+                .data
+                .cam_keys
+                .iter()
+                .find(|k| k.parameters == offer.parameters);
+            match key {
+                Some(k) => pace = pace.with_chip_key(&k.private),
+                None => return sw(StatusWord::REFERENCE_DATA_NOT_USABLE),
+            }
+        }
         match pace.process(cmd, &mut self.rng) {
             Ok(CardPaceStep::Respond(rsp)) => {
                 self.pending = Pending::Pace(Box::new(pace));

@@ -6,9 +6,11 @@
 //! - [`Personalisation`]: a whole consistent document (passport or CCCD):
 //!   EF.COM, DG1, DG2 with a real JPEG, DG13 for a CCCD, DG14 (Chip
 //!   Authentication key, PACE), DG15 (Active Authentication key), EF.SOD,
-//!   EF.CardAccess when PACE is offered.
+//!   EF.CardAccess when PACE is offered, EF.CardSecurity when PACE is
+//!   offered with Chip Authentication Mapping.
 //! - [`VirtualChip`]: BAC, PACE (Generic and Integrated Mapping, ECDH and
-//!   DH, as [`PaceOffer`] says), secure messaging,
+//!   DH, and Chip Authentication Mapping, as [`PaceOffer`] says), secure
+//!   messaging,
 //!   Chip Authentication, Active Authentication, access control (`6982`
 //!   before authentication), the status words of real chips, a configurable
 //!   response size and extended-length support. It implements

@@ -4,7 +4,9 @@
 //! DG13 for a CCCD, whether the chip does Chip Authentication, Active
 //! Authentication and PACE) and [`Personalisation::build`] writes every
 //! file: EF.COM, DG1, DG2, DG13, DG14, DG15, EF.SOD signed by the
-//! [`TestPki`]'s Document Signer, and EF.CardAccess when PACE is offered.
+//! [`TestPki`]'s Document Signer, EF.CardAccess when PACE is offered, and
+//! EF.CardSecurity (signed by the same DS) when PACE is offered with Chip
+//! Authentication Mapping.
 
 use std::collections::BTreeMap;
 
@@ -80,6 +82,39 @@ pub struct ChipAuthKey {
     pub public: Vec<u8>,
 }
 
+impl ChipAuthKey {
+    /// A key on `parameters` drawn from `rng`.
+    fn generate<R: CryptoRng + ?Sized>(
+        rng: &mut R,
+        parameters: DomainParameters,
+        cipher: KeyKind,
+    ) -> Result<ChipAuthKey, Error> {
+        let private = parameters.random_private_key(rng)?;
+        let public = parameters.public_key(&private, None)?;
+        Ok(ChipAuthKey {
+            parameters,
+            cipher,
+            private,
+            public,
+        })
+    }
+
+    /// Its ChipAuthenticationPublicKeyInfo and ChipAuthenticationInfo
+    /// (id-CA-*-cipher, version 1), with `key_id` in both when given.
+    fn security_infos(&self, key_id: Option<u8>) -> [Vec<u8>; 2] {
+        let mut oid = ca_family(self.parameters.agreement()).to_vec();
+        oid.push(cipher_arc(self.cipher));
+        let mut ca = vec![Node::primitive(OID, oid), Node::primitive(INT, vec![1])];
+        if let Some(id) = key_id {
+            ca.push(Node::primitive(INT, crate::pki::der_uint(&[id])));
+        }
+        [
+            ca_public_key_info(self.parameters, &self.public, key_id),
+            Node::constructed(SEQ, ca).encode(),
+        ]
+    }
+}
+
 impl core::fmt::Debug for ChipAuthKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ChipAuthKey")
@@ -153,6 +188,15 @@ impl PaceOffer {
     /// for the MODP groups, id-PACE-ECDH-IM-* for the curves).
     pub fn integrated(parameters: DomainParameters, cipher: KeyKind) -> PaceOffer {
         PaceOffer::new(Mapping::Integrated, parameters, cipher)
+    }
+
+    /// Chip Authentication Mapping with `cipher` on the curve `parameters`
+    /// (id-PACE-ECDH-CAM-*). The chip's static key is its Chip
+    /// Authentication key when that is on the same curve, else one made
+    /// for the curve; EF.CardSecurity lists it. [`Personalisation::build`]
+    /// refuses CAM with DH (a MODP group) or 3DES, which do not exist.
+    pub fn chip_authentication_mapping(parameters: DomainParameters, cipher: KeyKind) -> PaceOffer {
+        PaceOffer::new(Mapping::ChipAuthentication, parameters, cipher)
     }
 
     /// The PACEInfo SEQUENCE.
@@ -398,27 +442,36 @@ impl Personalisation {
         let mut infos: Vec<Vec<u8>> = Vec::new();
         let chip_auth = match self.chip_auth {
             Some((parameters, cipher)) => {
-                let private = parameters.random_private_key(rng)?;
-                let public = parameters.public_key(&private, None)?;
-                infos.push(ca_public_key_info(parameters, &public));
-                let mut oid = ca_family(parameters.agreement()).to_vec();
-                oid.push(cipher_arc(cipher));
-                infos.push(
-                    Node::constructed(
-                        SEQ,
-                        vec![Node::primitive(OID, oid), Node::primitive(INT, vec![1])],
-                    )
-                    .encode(),
-                );
-                Some(ChipAuthKey {
-                    parameters,
-                    cipher,
-                    private,
-                    public,
-                })
+                let key = ChipAuthKey::generate(rng, parameters, cipher)?;
+                infos.extend(key.security_infos(None));
+                Some(key)
             }
             None => None,
         };
+        // The static keys of Chip Authentication Mapping, one per curve:
+        // the CA key when on the same curve.
+        let mut cam_keys: Vec<ChipAuthKey> = Vec::new();
+        for offer in &self.pace {
+            if offer.protocol.mapping != Mapping::ChipAuthentication {
+                continue;
+            }
+            if offer.parameters.agreement() != KeyAgreement::Ecdh
+                || offer.protocol.cipher == KeyKind::Tdes
+            {
+                return Err(Error::Profile(format!(
+                    "Chip Authentication Mapping exists for ECDH with AES only, not {:?} with {:?}",
+                    offer.parameters, offer.protocol.cipher
+                )));
+            }
+            if cam_keys.iter().any(|k| k.parameters == offer.parameters) {
+                continue;
+            }
+            let key = match &chip_auth {
+                Some(k) if k.parameters == offer.parameters => k.clone(),
+                _ => ChipAuthKey::generate(rng, offer.parameters, offer.protocol.cipher)?,
+            };
+            cam_keys.push(key);
+        }
         let active_auth = match self.active_auth {
             Some(ActiveAuthKind::EcdsaP256) => {
                 let key = crate::pki::random_p256_key(rng)?;
@@ -460,18 +513,33 @@ impl Personalisation {
             files.insert(dg.fid(), bytes);
         }
         files.insert(FileKind::Sod.fid(), sod);
+        let pace_infos: Vec<Vec<u8>> = self.pace.iter().map(PaceOffer::info).collect();
         let card_access = if self.pace.is_empty() {
             None
         } else {
-            let pace_infos: Vec<Vec<u8>> = self.pace.iter().map(PaceOffer::info).collect();
             Some(icao9303::tlv::encode(Tag::new(0x31), &pace_infos.concat()))
+        };
+        // EF.CardSecurity: the PACEInfos and the CAM keys (with key ids
+        // when there is more than one: the curve's parameter ID), signed.
+        let card_security = if cam_keys.is_empty() {
+            None
+        } else {
+            let many = cam_keys.len() > 1;
+            let mut set = pace_infos.concat();
+            for key in &cam_keys {
+                let id = many.then(|| key.parameters.id());
+                set.extend(key.security_infos(id).concat());
+            }
+            Some(pki.sign_card_security(&icao9303::tlv::encode(Tag::new(0x31), &set)))
         };
         Ok(ChipData {
             access_key: self.mrz.access_key(),
             can: self.can.clone().map(Zeroizing::new),
             files,
             card_access,
+            card_security,
             chip_auth,
+            cam_keys,
             active_auth,
             pace: self.pace.clone(),
             csca: pki.csca_certificate().to_vec(),
@@ -483,7 +551,9 @@ impl Personalisation {
 /// with the standardized-domain-parameters algorithm (BSI TR-03110), or
 /// for DH `{ id-PK-DH, SubjectPublicKeyInfo }` with `dhpublicnumber`
 /// (RFC 3279 §2.3.3: parameters `{ p, g, q }`, the key an INTEGER `y`).
-fn ca_public_key_info(parameters: DomainParameters, public: &[u8]) -> Vec<u8> {
+/// A `key_id` goes last, as an INTEGER.
+fn ca_public_key_info(parameters: DomainParameters, public: &[u8], key_id: Option<u8>) -> Vec<u8> {
+    let key_id = key_id.map(|id| Node::primitive(INT, crate::pki::der_uint(&[id])));
     if let Some(group) = parameters.dh_group() {
         let mut bits = vec![0u8];
         bits.extend_from_slice(&Node::primitive(INT, crate::pki::der_uint(public)).encode());
@@ -507,8 +577,9 @@ fn ca_public_key_info(parameters: DomainParameters, public: &[u8]) -> Vec<u8> {
                 Node::primitive(Tag::new(0x03), bits),
             ],
         );
-        return Node::constructed(SEQ, vec![Node::primitive(OID, ID_PK_DH.to_vec()), spki])
-            .encode();
+        let mut items = vec![Node::primitive(OID, ID_PK_DH.to_vec()), spki];
+        items.extend(key_id);
+        return Node::constructed(SEQ, items).encode();
     }
     let mut bits = vec![0u8];
     bits.extend_from_slice(public);
@@ -526,7 +597,9 @@ fn ca_public_key_info(parameters: DomainParameters, public: &[u8]) -> Vec<u8> {
             Node::primitive(Tag::new(0x03), bits),
         ],
     );
-    Node::constructed(SEQ, vec![Node::primitive(OID, ID_PK_ECDH.to_vec()), spki]).encode()
+    let mut items = vec![Node::primitive(OID, ID_PK_ECDH.to_vec()), spki];
+    items.extend(key_id);
+    Node::constructed(SEQ, items).encode()
 }
 
 /// The SubjectPublicKeyInfo of an RSA key.
@@ -574,8 +647,16 @@ pub struct ChipData {
     pub files: BTreeMap<u16, Vec<u8>>,
     /// EF.CardAccess (in the master file), when PACE is offered.
     pub card_access: Option<Vec<u8>>,
+    /// EF.CardSecurity (in the master file, readable after PACE), when
+    /// the chip offers Chip Authentication Mapping: the PACEInfos and the
+    /// CAM keys' ChipAuthenticationInfo and ChipAuthenticationPublicKeyInfo,
+    /// signed by the test DS.
+    pub card_security: Option<Vec<u8>>,
     /// The Chip Authentication key.
     pub chip_auth: Option<ChipAuthKey>,
+    /// The static keys of Chip Authentication Mapping, one per curve
+    /// offered with CAM (the Chip Authentication key when on that curve).
+    pub cam_keys: Vec<ChipAuthKey>,
     /// The Active Authentication key.
     pub active_auth: Option<ActiveAuthKey>,
     /// The PACE protocols offered.

@@ -1,6 +1,7 @@
 //! A test PKI made in code: a Country Signing CA (CSCA) and a Document
 //! Signer (DS) it certifies, both ECDSA on NIST P-256 with SHA-256, and the
-//! EF.SOD the DS signs (CMS SignedData over an LDSSecurityObject).
+//! EF.SOD the DS signs (CMS SignedData over an LDSSecurityObject), and
+//! EF.CardSecurity (the same SignedData over a SET OF SecurityInfo).
 //!
 //! Everything is derived from the caller's random number generator, so a
 //! seeded generator gives the same certificates every time (ECDSA signing
@@ -45,6 +46,9 @@ const SHA256: [u8; 9] = [0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01];
 const SIGNED_DATA: [u8; 9] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02];
 /// id-icao-mrtd-security-ldsSecurityObject, 2.23.136.1.1.1.
 const LDS_SECURITY_OBJECT: [u8; 6] = [0x67, 0x81, 0x08, 0x01, 0x01, 0x01];
+/// id-SecurityObject (BSI TR-03110), 0.4.0.127.0.7.3.2.1: the content type
+/// of EF.CardSecurity.
+const SECURITY_OBJECT: [u8; 8] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x03, 0x02, 0x01];
 /// id-contentType, 1.2.840.113549.1.9.3.
 const CONTENT_TYPE: [u8; 9] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x03];
 /// id-messageDigest, 1.2.840.113549.1.9.4.
@@ -324,13 +328,29 @@ impl TestPki {
 
     /// EF.SOD around an already encoded LDSSecurityObject.
     pub fn sign_lds_security_object(&self, lso: &[u8]) -> Vec<u8> {
-        let digest = sha2::Sha256::digest(lso).to_vec();
+        let content_info = self.signed_data(&LDS_SECURITY_OBJECT, lso);
+        cons(Tag::new(0x77), vec![content_info]).encode()
+    }
+
+    /// EF.CardSecurity (Doc 9303 Part 11 §9.2): a bare CMS ContentInfo
+    /// of SignedData with content type id-SecurityObject
+    /// (0.4.0.127.0.7.3.2.1) over `security_infos` (an encoded SET OF
+    /// SecurityInfo), signed by the DS like EF.SOD.
+    pub fn sign_card_security(&self, security_infos: &[u8]) -> Vec<u8> {
+        self.signed_data(&SECURITY_OBJECT, security_infos).encode()
+    }
+
+    /// A ContentInfo of SignedData over `econtent` of type `content_type`
+    /// (OID content octets), signed by the DS with signed attributes
+    /// (content-type, message-digest), the DS certificate included.
+    fn signed_data(&self, content_type: &[u8], econtent: &[u8]) -> Node {
+        let digest = sha2::Sha256::digest(econtent).to_vec();
         let attrs = vec![
             cons(
                 SEQ,
                 vec![
                     prim(OID, CONTENT_TYPE.to_vec()),
-                    cons(SET, vec![prim(OID, LDS_SECURITY_OBJECT.to_vec())]),
+                    cons(SET, vec![prim(OID, content_type.to_vec())]),
                 ],
             ),
             cons(
@@ -341,8 +361,8 @@ impl TestPki {
                 ],
             ),
         ];
-        // DER: the SET OF is sorted; contentType (30 15...) sorts before
-        // messageDigest (30 2F...).
+        // DER: the SET OF is sorted; contentType (30 15 for EF.SOD, 30 17
+        // for EF.CardSecurity) sorts before messageDigest (30 2F).
         let signed_set = cons(SET, attrs.clone()).encode();
         let signature = sign_der(&self.ds_key, &signed_set);
         let (issuer, serial) = issuer_and_serial(&self.ds_cert);
@@ -366,22 +386,21 @@ impl TestPki {
                 cons(
                     SEQ,
                     vec![
-                        prim(OID, LDS_SECURITY_OBJECT.to_vec()),
-                        cons(Tag::new(0xA0), vec![prim(OCTETS, lso.to_vec())]),
+                        prim(OID, content_type.to_vec()),
+                        cons(Tag::new(0xA0), vec![prim(OCTETS, econtent.to_vec())]),
                     ],
                 ),
                 cons(Tag::new(0xA0), vec![cert]),
                 cons(SET, vec![signer_info]),
             ],
         );
-        let content_info = cons(
+        cons(
             SEQ,
             vec![
                 prim(OID, SIGNED_DATA.to_vec()),
                 cons(Tag::new(0xA0), vec![signed_data]),
             ],
-        );
-        cons(Tag::new(0x77), vec![content_info]).encode()
+        )
     }
 }
 

@@ -175,8 +175,8 @@ fn dh_public_value(parameters: DomainParameters, key: &[u8]) -> Option<Vec<u8>> 
 }
 
 /// The group and public key of a ChipAuthenticationPublicKeyInfo this crate
-/// can use.
-fn usable_key(
+/// can use (also the reader's key for PACE-CAM, from EF.CardSecurity).
+pub fn usable_key(
     protocol: &ObjectIdentifier,
     public_key: &crate::lds::dg15::SubjectPublicKey<'_>,
 ) -> Option<(DomainParameters, Vec<u8>)> {

@@ -6,8 +6,11 @@
 //!    the other refusals of chips without it) mean "no PACE".
 //! 2. PACE when EF.CardAccess offers a variant this crate implements and a
 //!    password is at hand, then SELECT the LDS1 application under secure
-//!    messaging. Otherwise (or when PACE fails and the MRZ is known):
-//!    SELECT the application and BAC.
+//!    messaging. With Chip Authentication Mapping, EF.CardSecurity is read
+//!    first, still in the master file, and the chip's authentication data
+//!    checked against its key ([`ReaderErrorKind::ChipAuthenticationMapping`]
+//!    when it fails: no fallback to BAC). Otherwise (or when PACE fails and
+//!    the MRZ is known): SELECT the application and BAC.
 //! 3. EF.COM, EF.SOD, then every data group either lists (DG3/DG4 refused
 //!    with `6982` are skipped: they need Terminal Authentication).
 //!
@@ -71,6 +74,16 @@ pub enum ReaderErrorKind {
     NoChunkSize {
         /// The last status word.
         sw: StatusWord,
+    },
+    /// PACE with Chip Authentication Mapping ran, but the chip did not
+    /// prove it holds the private key of EF.CardSecurity's
+    /// ChipAuthenticationPublicKeyInfo (its authentication data does not
+    /// decrypt or does not match, or EF.CardSecurity lacks a usable key):
+    /// the chip may be a clone.
+    #[error("PACE-CAM: {detail}")]
+    ChipAuthenticationMapping {
+        /// What failed.
+        detail: String,
     },
 }
 
@@ -233,12 +246,18 @@ pub struct Document {
     pub access_control: AccessControl,
     /// EF.CardAccess, when the chip has one.
     pub card_access: Option<Vec<u8>>,
+    /// EF.CardSecurity, raw, when PACE ran with Chip Authentication
+    /// Mapping (read to check it).
+    pub card_security: Option<Vec<u8>>,
     /// EF.COM, EF.SOD and the data groups, raw, in reading order.
     pub files: Vec<(FileKind, Vec<u8>)>,
     /// Data groups listed but refused by the chip (DG3/DG4 need Terminal
     /// Authentication).
     pub refused: Vec<DataGroup>,
-    /// Chip Authentication's outcome, when asked for and DG14 offers it.
+    /// Chip Authentication's outcome: PACE-CAM's when PACE ran with Chip
+    /// Authentication Mapping (always passed: a failure fails the read),
+    /// else Chip Authentication with DG14's key, when asked for and DG14
+    /// offers it.
     pub chip_authentication: Option<AuthOutcome>,
     /// Active Authentication's outcome, when asked for and DG15 was read.
     pub active_authentication: Option<AuthOutcome>,
@@ -384,6 +403,15 @@ pub struct Reader<'t, T: Transport + ?Sized> {
     sfi_ok: bool,
     current: Option<FileKind>,
     open_counts: LinkCounts,
+    /// PACE-CAM: EF.CardSecurity, its read's counts, and the outcome.
+    cam: Option<CamResult>,
+}
+
+/// What Chip Authentication Mapping left for the document.
+struct CamResult {
+    card_security: Vec<u8>,
+    counts: FileCounts,
+    outcome: AuthOutcome,
 }
 
 impl<T: Transport + ?Sized> fmt::Debug for Reader<'_, T> {
@@ -477,17 +505,35 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
             };
             match pace::authenticate(&mut link, protocol, parameters, &password, rng) {
                 Ok(outcome) => {
-                    let mut sm = outcome.sm;
-                    let rsp = sm.transmit(&mut link, &CommandApdu::select_aid(&AID_LDS1))?;
-                    if !rsp.sw.is_success() {
-                        return Err(ReaderErrorKind::NoApplication { sw: rsp.sw }.into());
-                    }
                     let access_control = AccessControl::Pace {
                         protocol,
                         parameters,
                         password: password.kind(),
                     };
-                    return Ok(Reader::new(link, sm, options, access_control, card_access));
+                    let mut reader =
+                        Reader::new(link, outcome.sm, options, access_control, card_access);
+                    // CAM: EF.CardSecurity lives in the master file, where
+                    // PACE left us: read it before selecting the application.
+                    if let Some(cam) = &outcome.chip_authentication {
+                        reader.chip_authentication_mapping(cam, parameters)?;
+                    }
+                    let rsp = reader.transmit(&CommandApdu::select_aid(&AID_LDS1))?;
+                    if !rsp.sw.is_success() {
+                        return Err(ReaderErrorKind::NoApplication { sw: rsp.sw }.into());
+                    }
+                    reader.current = None;
+                    let select = reader.take_counts();
+                    reader.open_counts.merge(&select);
+                    return Ok(reader);
+                }
+                // A chip that fails CAM is refused, never read with BAC.
+                Err(Error::Pace(crate::pace::PaceErrorKind::ChipAuthentication)) => {
+                    return Err(ReaderErrorKind::ChipAuthenticationMapping {
+                        detail:
+                            "the chip authentication data (DO'8A) is missing or does not decrypt"
+                                .to_owned(),
+                    }
+                    .into());
                 }
                 Err(e) => pace_error = Some(e),
             }
@@ -544,7 +590,74 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
             card_access,
             current: None,
             open_counts,
+            cam: None,
         }
+    }
+
+    /// PACE-CAM's check: reads EF.CardSecurity (in the master file),
+    /// takes its ChipAuthenticationPublicKeyInfo on the PACE curve (the
+    /// one whose key id is the curve's parameter ID when there are
+    /// several) and checks `PK_Map,IC = CA_IC * PK_IC`.
+    fn chip_authentication_mapping(
+        &mut self,
+        cam: &pace::CamData,
+        parameters: DomainParameters,
+    ) -> Result<(), Error> {
+        let fail = |detail: String| -> Error {
+            ReaderErrorKind::ChipAuthenticationMapping { detail }.into()
+        };
+        let bytes = self
+            .read_file(FileKind::CardSecurity, &mut |_, _, _| {})?
+            .ok_or_else(|| fail("the chip has no readable EF.CardSecurity".to_owned()))?;
+        let counts = FileCounts {
+            file: FileKind::CardSecurity.name(),
+            size: bytes.len(),
+            counts: self.take_counts(),
+        };
+        let card_security = crate::lds::CardSecurity::parse(&bytes)
+            .map_err(|e| fail(format!("EF.CardSecurity: {e}")))?;
+        let keys: Vec<(Vec<u8>, Option<u64>)> = card_security
+            .security_infos
+            .infos
+            .iter()
+            .filter_map(|info| match info {
+                SecurityInfo::ChipAuthenticationPublicKey {
+                    protocol,
+                    public_key,
+                    key_id,
+                } => crate::ca::usable_key(protocol, public_key)
+                    .filter(|(p, _)| *p == parameters)
+                    .map(|(_, key)| (key, *key_id)),
+                _ => None,
+            })
+            .collect();
+        let wanted = Some(u64::from(parameters.id()));
+        let key = keys
+            .iter()
+            .find(|(_, id)| *id == wanted)
+            .or_else(|| keys.first())
+            .map(|(key, _)| key)
+            .ok_or_else(|| {
+                fail(format!(
+                    "EF.CardSecurity has no Chip Authentication key on {parameters:?}"
+                ))
+            })?;
+        cam.verify(parameters, key).map_err(|_| {
+            fail(format!(
+                "the chip's authentication data does not match EF.CardSecurity's key on {parameters:?} (a clone?)"
+            ))
+        })?;
+        self.cam = Some(CamResult {
+            card_security: bytes,
+            counts,
+            outcome: AuthOutcome {
+                passed: true,
+                detail: format!(
+                    "PACE-CAM on {parameters:?}: the chip proved EF.CardSecurity's Chip Authentication key"
+                ),
+            },
+        });
+        Ok(())
     }
 
     /// The access control used.
@@ -753,6 +866,10 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
         let mut files: Vec<(FileKind, Vec<u8>)> = Vec::new();
         let mut refused = Vec::new();
         let mut listed: Vec<DataGroup> = Vec::new();
+        let cam = self.cam.take();
+        if let Some(cam) = &cam {
+            stats.files.push(cam.counts.clone());
+        }
         for kind in [FileKind::Com, FileKind::Sod] {
             let bytes = self.read_file(kind, progress)?;
             stats.files.push(FileCounts {
@@ -793,10 +910,13 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
                 None => refused.push(dg),
             }
         }
-        let chip_authentication = if self.options.chip_authentication {
-            self.run_chip_authentication(&files, rng)
-        } else {
-            None
+        let (card_security, chip_authentication) = match cam {
+            // PACE-CAM authenticated the chip: no Chip Authentication v1.
+            Some(cam) => (Some(cam.card_security), Some(cam.outcome)),
+            None if self.options.chip_authentication => {
+                (None, self.run_chip_authentication(&files, rng))
+            }
+            None => (None, None),
         };
         let active_authentication = if self.options.active_authentication {
             self.run_active_authentication(&files, rng)
@@ -814,6 +934,7 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
         Ok(Document {
             access_control: self.access_control,
             card_access: self.card_access,
+            card_security,
             files,
             refused,
             chip_authentication,
