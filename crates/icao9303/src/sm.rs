@@ -452,11 +452,6 @@ impl Keyed {
 /// block of zeros.
 const PADDING: [u8; 16] = [0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
-/// Up to this many bytes, the MAC input is gathered into one stack buffer
-/// and fed to the MAC in one call: for a short APDU (most of a session)
-/// the MAC's per-call buffering costs more than the copy.
-const MAC_GATHER: usize = 512;
-
 /// The MAC of `pad(ssc || parts...)` with a keyed instance, reset for the
 /// next use.
 fn keyed_mac<M: Mac + FixedOutputReset>(
@@ -465,32 +460,14 @@ fn keyed_mac<M: Mac + FixedOutputReset>(
     parts: &[&[u8]],
     block: usize,
 ) -> Result<[u8; MAC_LEN], Error> {
-    let len = parts
-        .iter()
-        .fold(ssc.len(), |n, p| n.saturating_add(p.len()));
-    let pad_len = block.saturating_sub(len % block.max(1));
-    let padding = PADDING.get(..pad_len).ok_or(SmErrorKind::BadPadding)?;
-    let mut gathered = [0u8; MAC_GATHER];
-    match gathered.get_mut(..len.saturating_add(pad_len)) {
-        Some(buf) => {
-            let mut at = 0usize;
-            for p in core::iter::once(&ssc).chain(parts).chain([&padding]) {
-                let end = at.saturating_add(p.len());
-                if let Some(dst) = buf.get_mut(at..end) {
-                    dst.copy_from_slice(p);
-                }
-                at = end;
-            }
-            Mac::update(m, buf);
-        }
-        None => {
-            Mac::update(m, ssc);
-            for p in parts {
-                Mac::update(m, p);
-            }
-            Mac::update(m, padding);
-        }
+    Mac::update(m, ssc);
+    let mut len = ssc.len();
+    for p in parts {
+        Mac::update(m, p);
+        len = len.wrapping_add(p.len());
     }
+    let pad_len = block.saturating_sub(len % block.max(1));
+    Mac::update(m, PADDING.get(..pad_len).ok_or(SmErrorKind::BadPadding)?);
     let full = m.finalize_reset().into_bytes();
     let mut out = [0u8; MAC_LEN];
     out.copy_from_slice(full.get(..MAC_LEN).ok_or(SmErrorKind::BadPadding)?);
