@@ -18,7 +18,10 @@
 //! CSCA; `--mrz`: a passport; `--can`: a passport whose chip offers PACE
 //! with that CAN). Without `--csca`, a simulated chip's EF.SOD is checked
 //! against the simulator's own test CSCA (written as `csca.der` by
-//! `--out`). `--sim-pace CURVE` makes the virtual chip offer PACE.
+//! `--out`). `--sim-pace CURVE` makes the virtual chip offer PACE,
+//! `--sim-cam` with Chip Authentication Mapping (EF.CardSecurity is then
+//! read, listed among the files, written by `--out`, and the chip
+//! authentication outcome is PACE-CAM's).
 //!
 //! Exit 0 when read (whatever the verdict), 1 when the chip refused the key
 //! or the read failed (a lost card included), 2 on a usage or I/O error (no
@@ -119,6 +122,12 @@ pub(crate) struct ReadArgs {
     /// The cipher of the virtual chip's PACE: 3des, aes128, aes192, aes256.
     #[arg(long, value_name = "CIPHER", value_parser = parse_cipher, default_value = "aes128")]
     sim_cipher: KeyKind,
+    /// The virtual chip's PACE (on `--sim-pace`'s curve, P-256 for
+    /// `--can`) is Chip Authentication Mapping, with EF.CardSecurity: the
+    /// reader checks the chip with it instead of Chip Authentication (ECDH
+    /// and AES only).
+    #[arg(long)]
+    sim_cam: bool,
     /// The virtual chip takes short APDUs only (else extended length).
     #[arg(long)]
     sim_short: bool,
@@ -275,6 +284,8 @@ pub(crate) struct SimChip {
     pub(crate) pace: Option<DomainParameters>,
     /// PACE's cipher.
     pub(crate) cipher: KeyKind,
+    /// PACE with Chip Authentication Mapping instead of Generic Mapping.
+    pub(crate) cam: bool,
     /// Short APDUs only.
     pub(crate) short: bool,
     /// The longest response.
@@ -288,8 +299,17 @@ pub(crate) fn build_sim(
     sim: &SimChip,
 ) -> Result<(VirtualChip, TestPki), Failure> {
     let mut profile = profile;
-    if let Some(p) = sim.pace {
-        profile = profile.with_pace(PaceOffer::generic(p, sim.cipher));
+    match sim.pace {
+        Some(p) if sim.cam => {
+            profile = profile.with_pace(PaceOffer::chip_authentication_mapping(p, sim.cipher));
+        }
+        Some(p) => profile = profile.with_pace(PaceOffer::generic(p, sim.cipher)),
+        None if sim.cam => {
+            return Err(Failure(
+                "Chip Authentication Mapping needs PACE: --sim-pace CURVE or --can".into(),
+            ));
+        }
+        None => {}
     }
     let mut seed_rng = SimRng::from_seed_u64(SIM_SEED);
     let pki = TestPki::generate(&mut seed_rng, "VN").map_err(|e| Failure(e.to_string()))?;
@@ -331,6 +351,7 @@ fn read(args: &ReadArgs) -> Result<Outcome, Failure> {
     let sim = SimChip {
         pace,
         cipher: args.sim_cipher,
+        cam: args.sim_cam,
         short: args.sim_short,
         max_response: args.sim_max_response,
     };
@@ -650,6 +671,9 @@ fn write_out(dir: &Path, doc: &Document, csca: Option<&[u8]>) -> Result<String, 
     };
     if let Some(ca) = &doc.card_access {
         write("EF.CardAccess.bin", ca)?;
+    }
+    if let Some(cs) = &doc.card_security {
+        write("EF.CardSecurity.bin", cs)?;
     }
     for (kind, bytes) in &doc.files {
         write(&format!("{}.bin", kind.name()), bytes)?;

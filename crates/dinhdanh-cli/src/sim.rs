@@ -61,6 +61,10 @@ pub(crate) struct ServeArgs {
     /// PACE's cipher: 3des, aes128, aes192, aes256.
     #[arg(long, value_name = "CIPHER", value_parser = parse_cipher, default_value = "aes128")]
     cipher: KeyKind,
+    /// PACE with Chip Authentication Mapping (ECDH, AES) and
+    /// EF.CardSecurity, instead of Generic Mapping.
+    #[arg(long)]
+    cam: bool,
     /// Short APDUs only (else extended length, announced in the ATR).
     #[arg(long)]
     short: bool,
@@ -123,6 +127,7 @@ pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
     let sim = SimChip {
         pace,
         cipher: args.cipher,
+        cam: args.cam,
         short: args.short,
         max_response: Some(max),
     };
@@ -138,6 +143,7 @@ pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
         "passport"
     };
     let pace_note = match pace {
+        Some(p) if args.cam => format!("PACE-CAM on {p:?} and BAC"),
         Some(p) => format!("PACE on {p:?} and BAC"),
         None => "BAC".to_owned(),
     };
