@@ -54,7 +54,7 @@ const SIM_SEED: u64 = icao9303_sim::pki::DEMO_SEED;
 #[derive(Debug, Subcommand)]
 pub(crate) enum Cmd {
     /// Read a chip: authenticate, read every file, verify EF.SOD.
-    Read(ReadArgs),
+    Read(Box<ReadArgs>),
     /// List the PC/SC readers and whether a card is in each.
     Readers(ReadersArgs),
 }
