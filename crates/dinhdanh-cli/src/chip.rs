@@ -225,6 +225,9 @@ struct ReportJson {
     dg1: Option<serde_json::Value>,
     dg13: Option<serde_json::Value>,
     passive_authentication: Option<Verdict>,
+    /// After PACE-CAM: EF.CardSecurity's passive authentication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_security_authentication: Option<pa::CardSecurityVerdict>,
     trust: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     out: Option<String>,
@@ -545,6 +548,14 @@ fn report(
         }
         _ => None,
     };
+    // After PACE-CAM: EF.CardSecurity (which holds the key CAM checked)
+    // passes passive authentication too.
+    let card_security_verdict = match (store, &doc.card_security) {
+        (Some(store), Some(cs)) => {
+            Some(pa::verify_card_security(cs, store, &VerifyOptions::at(now)))
+        }
+        _ => None,
+    };
     let out = match &args.out {
         Some(dir) => Some(write_out(dir, doc, csca_out)?),
         None => None,
@@ -577,6 +588,7 @@ fn report(
         dg1: parsed_json(doc, DataGroup::Dg1)?,
         dg13: dg13_json(doc)?,
         passive_authentication: verdict,
+        card_security_authentication: card_security_verdict,
         trust,
         out,
     };
@@ -788,6 +800,26 @@ fn print_summary(r: &ReportJson) -> Result<(), Failure> {
             }
         }
         None => lines.push("passive auth.:   not run (give --csca)".to_owned()),
+    }
+    if let Some(v) = &r.card_security_authentication {
+        let failed: Vec<String> = [
+            ("EF.CardSecurity", &v.card_security),
+            ("signature", &v.signature),
+            ("chain", &v.chain),
+            ("validity", &v.validity),
+        ]
+        .iter()
+        .filter(|(_, c)| !c.is_passed())
+        .map(|(name, c)| format!("{name}: {}", c.reason))
+        .collect();
+        lines.push(format!(
+            "EF.CardSecurity: {}",
+            if v.is_valid() {
+                "valid".to_owned()
+            } else {
+                format!("NOT valid ({})", failed.join("; "))
+            }
+        ));
     }
     if let Some(out) = &r.out {
         lines.push(format!("files written to {out}"));

@@ -67,8 +67,14 @@ fn chip_read_sim_cam_reports_pace_cam() {
     let written = std::fs::read(out_dir.join("EF.CardSecurity.bin")).unwrap();
     assert_eq!(written.len() as u64, size);
     assert_eq!(written[0], 0x30);
-    // The data groups still pass passive authentication.
+    // The data groups still pass passive authentication, and so does
+    // EF.CardSecurity.
     assert_eq!(v["passive_authentication"]["valid"], true);
+    assert_eq!(v["card_security_authentication"]["valid"], true);
+    assert_eq!(
+        v["card_security_authentication"]["signature"]["status"],
+        v["passive_authentication"]["signature"]["status"]
+    );
     std::fs::remove_dir_all(&out_dir).unwrap();
 
     // Without CAM, the same chip is checked by Chip Authentication v1.
@@ -87,6 +93,7 @@ fn chip_read_sim_cam_reports_pace_cam() {
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["access_control"]["protocol"]["mapping"], "Generic");
     assert_eq!(v["files"][0]["file"], "EF.COM");
+    assert!(v.get("card_security_authentication").is_none());
     let detail = v["chip_authentication"]["detail"].as_str().unwrap();
     assert!(!detail.contains("PACE-CAM"), "{detail}");
 }

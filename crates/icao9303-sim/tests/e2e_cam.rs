@@ -473,3 +473,62 @@ fn cam_with_dh_or_3des_is_refused_at_build() {
         }
     }
 }
+
+#[test]
+fn ef_card_security_passes_passive_authentication() {
+    use icao9303::pa::{self, Certificate, TrustStore, VerifyOptions};
+    let pki = pki();
+    let mut store = TrustStore::new();
+    store.add_certificate(Certificate::from_der(pki.csca_certificate()).unwrap());
+    let options = VerifyOptions::at(pa::DateTime::new(2026, 1, 1, 0, 0, 0).unwrap());
+    let data = cam_chip(
+        5,
+        &[PaceOffer::chip_authentication_mapping(
+            DomainParameters::Secp384r1,
+            KeyKind::Aes256,
+        )],
+    );
+    let cs = data.card_security.clone().unwrap();
+    let v = pa::verify_card_security(&cs, &store, &options);
+    assert!(v.valid, "{v:?}");
+    assert!(v.is_valid());
+    assert!(
+        v.card_security.reason.contains("3 SecurityInfos"),
+        "{}",
+        v.card_security.reason
+    );
+    assert!(v.document_signer.is_some());
+    assert_eq!(v.chain_certificates.len(), 1);
+
+    // A byte of the CAM public key changed: the message digest breaks.
+    let key = &data.cam_keys[0].public;
+    let at = cs
+        .windows(key.len())
+        .position(|w| w == key.as_slice())
+        .unwrap();
+    let mut forged = cs.clone();
+    forged[at + 10] ^= 0x01;
+    let v = pa::verify_card_security(&forged, &store, &options);
+    assert!(!v.valid);
+    assert!(v.signed_attributes.is_failed(), "{v:?}");
+
+    // Another State's CSCA: no chain.
+    let other = TestPki::generate(&mut SimRng::from_seed_u64(999), "UT").unwrap();
+    let mut wrong = TrustStore::new();
+    wrong.add_certificate(Certificate::from_der(other.csca_certificate()).unwrap());
+    let v = pa::verify_card_security(&cs, &wrong, &options);
+    assert!(!v.valid);
+    assert!(v.signature.is_passed());
+    assert!(!v.chain.is_passed(), "{v:?}");
+
+    // EF.SOD's SignedData is not EF.CardSecurity's content type.
+    let sod = data.file(FileKind::Sod).unwrap();
+    let inner = icao9303::tlv::Tlv::parse(sod).unwrap().value().to_vec();
+    let v = pa::verify_card_security(&inner, &store, &options);
+    assert!(!v.valid);
+    assert_eq!(v.card_security.code, "wrong-content-type");
+    // Garbage.
+    let v = pa::verify_card_security(&[0x30, 0x00], &store, &options);
+    assert!(!v.valid);
+    assert_eq!(v.card_security.code, "malformed");
+}

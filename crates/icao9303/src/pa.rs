@@ -32,6 +32,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+mod card_security;
 mod cert;
 mod chain;
 mod cms;
@@ -43,6 +44,7 @@ mod signature;
 mod trust_store;
 mod verdict;
 
+pub use card_security::{CardSecurityVerdict, verify_card_security};
 pub use cert::Certificate;
 pub use crl::Crl;
 pub use master_list::{ID_CSCA_MASTER_LIST, MasterList, MasterListEntry};
