@@ -131,7 +131,8 @@ pub struct ReaderOptions {
     /// Data groups to read; `None`: every one EF.COM or EF.SOD lists.
     pub data_groups: Option<Vec<DataGroup>>,
     /// After reading, run Chip Authentication with DG14's key (when DG14
-    /// offers one) and switch to its session keys.
+    /// offers one) and switch to its session keys. Skipped after PACE with
+    /// Chip Authentication Mapping, which authenticated the chip already.
     pub chip_authentication: bool,
     /// After reading, run Active Authentication with DG15's key (when
     /// DG15 was read). Needs feature `pa`; ignored without it.
@@ -475,8 +476,9 @@ fn tlv_total_len(first: &[u8]) -> Option<usize> {
 }
 
 impl<'t, T: Transport + ?Sized> Reader<'t, T> {
-    /// Opens the chip: EF.CardAccess probe, PACE or BAC, the LDS1
-    /// application selected. Randomness from `rng`.
+    /// Opens the chip: EF.CardAccess probe, PACE or BAC (with PACE-CAM,
+    /// EF.CardSecurity read and the chip checked against its key), the
+    /// LDS1 application selected. Randomness from `rng`.
     pub fn open<R: CryptoRng + ?Sized>(
         transport: &'t mut T,
         credential: &Credential,
