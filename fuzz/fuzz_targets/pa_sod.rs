@@ -1,7 +1,7 @@
 //! Passive authentication on arbitrary bytes: EF.SOD parsed and verified
 //! against a fixed trust store (the OpenSSL-made test CSCAs and CRL), the
-//! same bytes as a data group, a certificate, a CRL, a master list and a
-//! trust-store file. Never panics; never says valid for a document the
+//! same bytes as EF.CardSecurity, a data group, a certificate, a CRL, a
+//! master list and a trust-store file. Never panics; never says valid for a document the
 //! fixed store cannot have signed.
 #![no_main]
 
@@ -47,6 +47,11 @@ fuzz_target!(|data: &[u8]| {
     if verdict.is_valid() {
         // Only a SOD signed under the test CSCAs can be valid.
         assert!(verdict.chain.is_passed());
+    }
+    let cs = pa::verify_card_security(data, store, options);
+    assert_eq!(cs.valid, cs.is_valid());
+    if cs.is_valid() {
+        assert!(cs.chain.is_passed());
     }
     let _ = Certificate::from_der(data).map(|c| (c.info(), c.is_self_issued()));
     let _ = Crl::from_der(data).map(|c| c.revoked_serials());
