@@ -199,8 +199,9 @@ impl PaceOffer {
         PaceOffer::new(Mapping::ChipAuthentication, parameters, cipher)
     }
 
-    /// The PACEInfo SEQUENCE.
-    fn info(&self) -> Vec<u8> {
+    /// The PACEInfo SEQUENCE this offer puts in EF.CardAccess and
+    /// EF.CardSecurity: `{ id-PACE-..., 2, parameterId }`, DER.
+    pub fn pace_info(&self) -> Vec<u8> {
         Node::constructed(
             SEQ,
             vec![
@@ -225,6 +226,7 @@ pub struct Personalisation {
     active_auth: Option<ActiveAuthKind>,
     pace: Vec<PaceOffer>,
     country: String,
+    card_access_override: Option<Vec<u8>>,
 }
 
 /// A synthetic TD3 passport MRZ with the given document number and dates.
@@ -278,6 +280,7 @@ impl Personalisation {
             active_auth: Some(ActiveAuthKind::EcdsaP256),
             pace: Vec::new(),
             country: "UT".into(),
+            card_access_override: None,
         }
     }
 
@@ -414,6 +417,20 @@ impl Personalisation {
         self
     }
 
+    /// Test and attack hook, for negative tests only: the chip serves
+    /// `bytes` as EF.CardAccess instead of the SET of its offers'
+    /// PACEInfos, while EF.CardSecurity (signed) and DG14 still list the
+    /// offers, and MSE:Set AT still accepts only them. It models an
+    /// EF.CardAccess rewritten in transit (e.g. a PACEInfo added or
+    /// changed to steer the reader to a weaker PACE variant), which a
+    /// reader detects by comparing EF.CardAccess with EF.CardSecurity
+    /// after PACE with Chip Authentication Mapping. No genuine chip has
+    /// it.
+    pub fn with_card_access_override(mut self, bytes: Vec<u8>) -> Personalisation {
+        self.card_access_override = Some(bytes);
+        self
+    }
+
     /// The MRZ.
     pub fn mrz(&self) -> &Mrz {
         &self.mrz
@@ -498,7 +515,7 @@ impl Personalisation {
             None => None,
         };
         for offer in &self.pace {
-            infos.push(offer.info());
+            infos.push(offer.pace_info());
         }
         if !infos.is_empty() {
             let refs: Vec<&[u8]> = infos.iter().map(Vec::as_slice).collect();
@@ -513,8 +530,11 @@ impl Personalisation {
             files.insert(dg.fid(), bytes);
         }
         files.insert(FileKind::Sod.fid(), sod);
-        let pace_infos: Vec<Vec<u8>> = self.pace.iter().map(PaceOffer::info).collect();
-        let card_access = if self.pace.is_empty() {
+        let pace_infos: Vec<Vec<u8>> = self.pace.iter().map(PaceOffer::pace_info).collect();
+        let card_access = if let Some(bytes) = &self.card_access_override {
+            // The attack hook: EF.CardAccess as given, whatever is signed.
+            Some(bytes.clone())
+        } else if self.pace.is_empty() {
             None
         } else {
             Some(icao9303::tlv::encode(Tag::new(0x31), &pace_infos.concat()))
@@ -645,7 +665,9 @@ pub struct ChipData {
     /// The files of the LDS1 application by file identifier (EF.COM,
     /// the data groups, EF.SOD), raw.
     pub files: BTreeMap<u16, Vec<u8>>,
-    /// EF.CardAccess (in the master file), when PACE is offered.
+    /// EF.CardAccess (in the master file), when PACE is offered: the SET
+    /// of the offers' PACEInfos, or the bytes of
+    /// [`Personalisation::with_card_access_override`] (an attack hook).
     pub card_access: Option<Vec<u8>>,
     /// EF.CardSecurity (in the master file, readable after PACE), when
     /// the chip offers Chip Authentication Mapping: the PACEInfos and the

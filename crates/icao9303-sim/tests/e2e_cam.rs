@@ -11,7 +11,7 @@
 
 use icao9303::apdu::{AID_LDS1, CommandApdu, StatusWord};
 use icao9303::kdf::KeyKind;
-use icao9303::lds::{CardSecurity, DataGroup, FileKind, SecurityInfo};
+use icao9303::lds::{CardAccess, CardSecurity, DataGroup, FileKind, SecurityInfo};
 use icao9303::pace::{DomainParameters, Mapping, PaceProtocol, PasswordKind};
 use icao9303::reader::{
     self, AccessControl, Credential, Document, ReaderErrorKind, ReaderOptions, max_chunk,
@@ -531,4 +531,263 @@ fn ef_card_security_passes_passive_authentication() {
     let v = pa::verify_card_security(&[0x30, 0x00], &store, &options);
     assert!(!v.valid);
     assert_eq!(v.card_security.code, "malformed");
+}
+
+// EF.CardAccess against the signed EF.CardSecurity (Doc 9303 Part 11
+// §9.2: EF.CardSecurity holds the SecurityInfos of EF.CardAccess).
+
+/// A CCCD chip with `offers`, serving `card_access` as EF.CardAccess
+/// (the attack hook) when given.
+fn chip_with_card_access(
+    seed: u64,
+    offers: &[PaceOffer],
+    card_access: Option<Vec<u8>>,
+) -> ChipData {
+    let mut p = Personalisation::cccd("001099012345", "990315", "240315")
+        .unwrap()
+        .with_can(CAN);
+    for offer in offers {
+        p = p.with_pace(*offer);
+    }
+    if let Some(bytes) = card_access {
+        p = p.with_card_access_override(bytes);
+    }
+    p.build(&mut SimRng::from_seed_u64(seed), &pki()).unwrap()
+}
+
+/// EF.CardAccess: a SET of these SecurityInfo encodings.
+fn card_access_of(infos: &[&[u8]]) -> Vec<u8> {
+    icao9303::tlv::encode(icao9303::tlv::Tag::new(0x31), &infos.concat())
+}
+
+fn assert_mismatch(r: Result<Document, icao9303::Error>, needle: &str) -> String {
+    match r {
+        Err(icao9303::Error::Reader(ReaderErrorKind::CardAccessMismatch { detail })) => {
+            assert!(detail.contains(needle), "{detail}");
+            assert!(detail.ends_with("EF.CardAccess was altered"), "{detail}");
+            detail
+        }
+        Err(e) => panic!("expected CardAccessMismatch, got {e:?}"),
+        Ok(doc) => panic!(
+            "expected CardAccessMismatch, the read passed: {:?}",
+            doc.chip_authentication
+        ),
+    }
+}
+
+fn cam_p256() -> PaceOffer {
+    PaceOffer::chip_authentication_mapping(DomainParameters::Secp256r1, KeyKind::Aes128)
+}
+
+#[test]
+fn a_genuine_ef_card_access_is_found_in_ef_card_security() {
+    let bp_gm = PaceOffer::generic(DomainParameters::BrainpoolP256r1, KeyKind::Aes128);
+    let p384_cam =
+        PaceOffer::chip_authentication_mapping(DomainParameters::Secp384r1, KeyKind::Aes256);
+    for offers in [
+        vec![cam_p256()],
+        vec![cam_p256(), bp_gm],
+        vec![cam_p256(), p384_cam, bp_gm],
+    ] {
+        let data = cam_chip(5, &offers);
+        let ca = CardAccess::parse(data.card_access.as_deref().unwrap()).unwrap();
+        // Every PACEInfo of EF.CardAccess is also in EF.CardSecurity.
+        let cs = CardSecurity::parse(data.card_security.as_deref().unwrap()).unwrap();
+        let signed = cs.security_info_encodings().unwrap();
+        let access = ca.security_info_encodings().unwrap();
+        assert_eq!(access.len(), offers.len());
+        assert!(access.iter().all(|e| signed.contains(e)));
+        for credential in [
+            Credential::can(CAN),
+            Credential::Mrz(data.access_key.clone()),
+        ] {
+            let mut chip = VirtualChip::new(
+                data.clone(),
+                ChipConfig::default(),
+                SimRng::from_seed_u64(1),
+            );
+            let doc = read(&mut chip, &credential).unwrap();
+            assert!(doc.card_access_verified, "{offers:?}");
+            assert_eq!(doc.card_access, data.card_access);
+            let outcome = doc.chip_authentication.unwrap();
+            assert!(outcome.passed);
+            assert!(
+                outcome.detail.ends_with(&format!(
+                    "; EF.CardAccess's {} SecurityInfos are all in EF.CardSecurity",
+                    offers.len()
+                )),
+                "{}",
+                outcome.detail
+            );
+        }
+    }
+}
+
+#[test]
+fn an_extra_pace_info_absent_from_ef_card_security_is_refused() {
+    let cam = cam_p256();
+    let extra = PaceOffer::generic(DomainParameters::Secp384r1, KeyKind::Aes256);
+    let genuine = cam_chip(5, &[cam]);
+    // The extra PACEInfo after the one the reader takes: PACE-CAM runs and
+    // passes, then EF.CardSecurity does not list it.
+    let forged = card_access_of(&[&cam.pace_info(), &extra.pace_info()]);
+    let data = chip_with_card_access(5, &[cam], Some(forged.clone()));
+    assert_eq!(data.card_access.as_deref(), Some(forged.as_slice()));
+    // Only EF.CardAccess differs from the genuine chip's.
+    assert_eq!(data.card_security, genuine.card_security);
+    assert_eq!(data.files, genuine.files);
+    for credential in [
+        Credential::can(CAN),
+        Credential::Mrz(data.access_key.clone()),
+    ] {
+        let mut chip = VirtualChip::new(
+            data.clone(),
+            ChipConfig::default(),
+            SimRng::from_seed_u64(1),
+        );
+        let detail = assert_mismatch(
+            read(&mut chip, &credential),
+            "PACEInfo (#2: 0.4.0.127.0.7.2.2.4.2.4, parameter 15) not among \
+             EF.CardSecurity's signed SecurityInfos (1 of EF.CardAccess's 2)",
+        );
+        assert!(!detail.contains("used for PACE"), "{detail}");
+        // PACE-CAM ran (the mismatch is found after it, in the master file).
+        assert_eq!(chip.access(), icao9303_sim::Access::Pace);
+    }
+    // Another kind of SecurityInfo added (TerminalAuthenticationInfo
+    // `{ id-TA, 2 }`) is refused the same way.
+    let ta: [u8; 15] = [
+        0x30, 0x0D, 0x06, 0x08, 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x02, 0x02, 0x01, 0x02,
+    ];
+    let data = chip_with_card_access(5, &[cam], Some(card_access_of(&[&cam.pace_info(), &ta])));
+    let mut chip = VirtualChip::new(data, ChipConfig::default(), SimRng::from_seed_u64(1));
+    assert_mismatch(
+        read(&mut chip, &Credential::can(CAN)),
+        "SecurityInfo #2 (0.4.0.127.0.7.2.2.2) not among",
+    );
+    // The genuine chip passes.
+    let mut chip = VirtualChip::new(genuine, ChipConfig::default(), SimRng::from_seed_u64(1));
+    assert!(
+        read(&mut chip, &Credential::can(CAN))
+            .unwrap()
+            .card_access_verified
+    );
+}
+
+#[test]
+fn a_pace_info_one_byte_off_is_refused() {
+    let cam = cam_p256();
+    let gm = PaceOffer::generic(DomainParameters::BrainpoolP256r1, KeyKind::Aes128);
+    let genuine = cam_chip(5, &[cam, gm]);
+    let cam_info = cam.pace_info();
+    let gm_info = gm.pace_info();
+    // The PACEInfo ends `02 01 02` (version 2) `02 01 <parameter id>`,
+    // after its OID whose last arc is the cipher.
+    let last = gm_info.len() - 1;
+    assert_eq!(gm_info[last], DomainParameters::BrainpoolP256r1.id());
+    let cipher_at = last - 6;
+    assert_eq!(gm_info[cipher_at], 2);
+    let version_at = last - 3;
+    assert_eq!(cam_info[version_at], 2);
+    let one_byte_off = |info: &[u8], at: usize, value: u8| {
+        let mut v = info.to_vec();
+        v[at] = value;
+        v
+    };
+    for (access, needle) in [
+        // The second PACEInfo's parameter id: brainpoolP256r1 (13) to P-256 (12).
+        (
+            card_access_of(&[&cam_info, &one_byte_off(&gm_info, last, 12)]),
+            "PACEInfo (#2: 0.4.0.127.0.7.2.2.4.2.2, parameter 12) not among",
+        ),
+        // Its cipher OID: AES-128 to AES-256.
+        (
+            card_access_of(&[&cam_info, &one_byte_off(&gm_info, cipher_at, 4)]),
+            "PACEInfo (#2: 0.4.0.127.0.7.2.2.4.2.4, parameter 13) not among",
+        ),
+        // The PACEInfo PACE ran with: its version (the chip and the reader
+        // ignore it, so PACE-CAM passes).
+        (
+            card_access_of(&[&one_byte_off(&cam_info, version_at, 1), &gm_info]),
+            "the PACEInfo used for PACE (#1: 0.4.0.127.0.7.2.2.4.6.2, parameter 12) not among",
+        ),
+    ] {
+        let data = chip_with_card_access(5, &[cam, gm], Some(access));
+        assert_eq!(data.card_security, genuine.card_security);
+        let mut chip = VirtualChip::new(data, ChipConfig::default(), SimRng::from_seed_u64(1));
+        assert_mismatch(read(&mut chip, &Credential::can(CAN)), needle);
+    }
+    // The PACEInfo PACE would run with, changed to a variant the chip does
+    // not have (P-256 to brainpoolP256r1): the chip refuses MSE:Set AT, so
+    // PACE fails before EF.CardSecurity; never a successful read.
+    let data = chip_with_card_access(
+        5,
+        &[cam, gm],
+        Some(card_access_of(&[
+            &one_byte_off(&cam_info, last, 13),
+            &gm_info,
+        ])),
+    );
+    let mut chip = VirtualChip::new(data, ChipConfig::default(), SimRng::from_seed_u64(1));
+    let r = read(&mut chip, &Credential::can(CAN));
+    assert!(r.is_err(), "{:?}", r.map(|d| d.access_control));
+    assert_ne!(chip.access(), icao9303_sim::Access::Pace);
+    // The genuine chip passes, both PACEInfos found.
+    let mut chip = VirtualChip::new(genuine, ChipConfig::default(), SimRng::from_seed_u64(1));
+    let doc = read(&mut chip, &Credential::can(CAN)).unwrap();
+    assert!(doc.card_access_verified);
+    assert!(
+        doc.chip_authentication
+            .unwrap()
+            .detail
+            .ends_with("EF.CardAccess's 2 SecurityInfos are all in EF.CardSecurity")
+    );
+}
+
+#[test]
+fn reads_without_cam_do_not_check_ef_card_access() {
+    // GM and IM have no EF.CardSecurity to check against: the read and its
+    // APDUs are as before, and the document says nothing was checked (an
+    // extra PACEInfo after the one taken goes unnoticed there).
+    for offer in [
+        PaceOffer::generic(DomainParameters::Secp256r1, KeyKind::Aes128),
+        PaceOffer::integrated(DomainParameters::BrainpoolP256r1, KeyKind::Aes128),
+    ] {
+        let genuine = cam_chip(5, &[offer]);
+        assert_eq!(genuine.card_security, None);
+        let mut chip = VirtualChip::new(
+            genuine.clone(),
+            ChipConfig::default(),
+            SimRng::from_seed_u64(1),
+        );
+        let doc = read(&mut chip, &Credential::can(CAN)).unwrap();
+        assert!(!doc.card_access_verified, "{offer:?}");
+        assert_eq!(doc.card_security, None);
+        assert_eq!(doc.stats.total.apdus, chip.stats().apdus);
+        // Probe, MSE:Set AT, four GENERAL AUTHENTICATE, SELECT.
+        assert_eq!(doc.stats.open.apdus, 7, "{offer:?}");
+
+        let extra = PaceOffer::generic(DomainParameters::Secp384r1, KeyKind::Aes256);
+        let forged = chip_with_card_access(
+            5,
+            &[offer],
+            Some(card_access_of(&[&offer.pace_info(), &extra.pace_info()])),
+        );
+        let mut chip = VirtualChip::new(forged, ChipConfig::default(), SimRng::from_seed_u64(1));
+        let forged_doc = read(&mut chip, &Credential::can(CAN)).unwrap();
+        assert!(!forged_doc.card_access_verified);
+        assert_eq!(forged_doc.files, doc.files);
+        assert_eq!(
+            forged_doc.stats.total.apdus, doc.stats.total.apdus,
+            "{offer:?}"
+        );
+    }
+    // BAC: nothing checked either.
+    let bac = cam_chip(5, &[]);
+    assert_eq!(bac.card_access, None);
+    let key = bac.access_key.clone();
+    let mut chip = VirtualChip::new(bac, ChipConfig::default(), SimRng::from_seed_u64(1));
+    let doc = read(&mut chip, &Credential::Mrz(key)).unwrap();
+    assert_eq!(doc.access_control, AccessControl::Bac);
+    assert!(!doc.card_access_verified);
 }

@@ -9,7 +9,11 @@
 //!    messaging. With Chip Authentication Mapping, EF.CardSecurity is read
 //!    first, still in the master file, and the chip's authentication data
 //!    checked against its key ([`ReaderErrorKind::ChipAuthenticationMapping`]
-//!    when it fails: no fallback to BAC). Otherwise (or when PACE fails and
+//!    when it fails: no fallback to BAC); then every SecurityInfo of the
+//!    unsigned EF.CardAccess, the PACEInfo used above all, must be among
+//!    EF.CardSecurity's (DER encodings compared, in any order), or the
+//!    read fails with [`ReaderErrorKind::CardAccessMismatch`] (a downgrade
+//!    through a rewritten EF.CardAccess). Otherwise (or when PACE fails and
 //!    the MRZ is known): SELECT the application and BAC.
 //! 3. EF.COM, EF.SOD, then every data group either lists (DG3/DG4 refused
 //!    with `6982` are skipped: they need Terminal Authentication).
@@ -83,6 +87,19 @@ pub enum ReaderErrorKind {
     #[error("PACE-CAM: {detail}")]
     ChipAuthenticationMapping {
         /// What failed.
+        detail: String,
+    },
+    /// EF.CardAccess (read in the clear, unsigned) lists a SecurityInfo
+    /// that EF.CardSecurity (signed by the Document Signer) does not
+    /// repeat, though Doc 9303 Part 11 §9.2 has EF.CardSecurity hold every
+    /// SecurityInfo of EF.CardAccess: EF.CardAccess was altered, e.g. to
+    /// steer the reader to a weaker PACE variant. Checked after PACE with
+    /// Chip Authentication Mapping, when EF.CardSecurity is read.
+    #[error("EF.CardAccess does not match EF.CardSecurity: {detail}")]
+    CardAccessMismatch {
+        /// Which SecurityInfos of EF.CardAccess are missing from
+        /// EF.CardSecurity (numbered from 1 in file order, with their
+        /// protocol OIDs), the PACEInfo used for PACE named as such.
         detail: String,
     },
 }
@@ -260,6 +277,14 @@ pub struct Document {
     /// else Chip Authentication with DG14's key, when asked for and DG14
     /// offers it.
     pub chip_authentication: Option<AuthOutcome>,
+    /// Whether every SecurityInfo of EF.CardAccess (the PACEInfo used
+    /// among them) was found in EF.CardSecurity's: checked after PACE
+    /// with Chip Authentication Mapping, where a mismatch fails the read
+    /// ([`ReaderErrorKind::CardAccessMismatch`]), so `true` then; `false`
+    /// when not checked (BAC, PACE without CAM: no EF.CardSecurity read).
+    /// EF.CardSecurity is authentic only once passive authentication of
+    /// it passes (`pa::verify_card_security`, feature `pa`).
+    pub card_access_verified: bool,
     /// Active Authentication's outcome, when asked for and DG15 was read.
     pub active_authentication: Option<AuthOutcome>,
     /// APDU and byte counts.
@@ -434,23 +459,80 @@ fn no_card_access(sw: StatusWord) -> bool {
     )
 }
 
-/// The first PACE variant of EF.CardAccess this crate implements.
-fn pace_offer(card_access: &[u8]) -> Option<(PaceProtocol, DomainParameters)> {
+/// The first PACE variant of EF.CardAccess this crate implements, and the
+/// index of its PACEInfo in the file.
+fn pace_offer(card_access: &[u8]) -> Option<(PaceProtocol, DomainParameters, usize)> {
     let ca = CardAccess::parse(card_access).ok()?;
-    ca.security_infos.infos.iter().find_map(|info| match info {
-        SecurityInfo::Pace {
-            protocol,
-            parameter_id: Some(id),
-            ..
-        } => {
-            let p = PaceProtocol::from_oid(protocol.as_bytes()).ok()?;
-            let d = DomainParameters::from_id(u8::try_from(*id).ok()?).ok()?;
-            // Only what the reader side implements.
-            pace::Pace::new(p, d, &PacePassword::can("0")).ok()?;
-            Some((p, d))
-        }
-        _ => None,
-    })
+    ca.security_infos
+        .infos
+        .iter()
+        .enumerate()
+        .find_map(|(index, info)| match info {
+            SecurityInfo::Pace {
+                protocol,
+                parameter_id: Some(id),
+                ..
+            } => {
+                let p = PaceProtocol::from_oid(protocol.as_bytes()).ok()?;
+                let d = DomainParameters::from_id(u8::try_from(*id).ok()?).ok()?;
+                // Only what the reader side implements.
+                pace::Pace::new(p, d, &PacePassword::can("0")).ok()?;
+                Some((p, d, index))
+            }
+            _ => None,
+        })
+}
+
+/// Doc 9303 Part 11 §9.2: EF.CardSecurity holds the SecurityInfos of
+/// EF.CardAccess. Checks that the encoding of each SecurityInfo of
+/// `card_access` is among `signed` (the encodings of EF.CardSecurity's
+/// SecurityInfos; in any order), the PACEInfo at index `used` (the one
+/// PACE ran with) named first when it is not. The number of SecurityInfos
+/// checked, or what is missing.
+fn check_card_access(card_access: &[u8], used: usize, signed: &[&[u8]]) -> Result<usize, String> {
+    let access = CardAccess::parse(card_access).map_err(|e| format!("EF.CardAccess: {e}"))?;
+    let encodings = access
+        .security_info_encodings()
+        .map_err(|e| format!("EF.CardAccess: {e}"))?;
+    let mut missing: Vec<(bool, String)> = encodings
+        .iter()
+        .zip(&access.security_infos.infos)
+        .enumerate()
+        .filter(|(_, (encoding, _))| !signed.contains(encoding))
+        .map(|(index, (_, info))| {
+            let number = index.saturating_add(1);
+            let what = match info {
+                SecurityInfo::Pace {
+                    protocol,
+                    parameter_id,
+                    ..
+                } => {
+                    let param = parameter_id.map_or(String::new(), |p| format!(", parameter {p}"));
+                    let role = if index == used {
+                        "the PACEInfo used for PACE"
+                    } else {
+                        "PACEInfo"
+                    };
+                    format!("{role} (#{number}: {protocol}{param})")
+                }
+                other => format!("SecurityInfo #{number} ({})", other.protocol()),
+            };
+            (index == used, what)
+        })
+        .collect();
+    // The PACEInfo used first (a stable sort keeps file order otherwise).
+    missing.sort_by_key(|(is_used, _)| !*is_used);
+    let missing: Vec<String> = missing.into_iter().map(|(_, what)| what).collect();
+    if missing.is_empty() {
+        Ok(encodings.len())
+    } else {
+        Err(format!(
+            "{} not among EF.CardSecurity's signed SecurityInfos ({} of EF.CardAccess's {}): EF.CardAccess was altered",
+            missing.join(", "),
+            missing.len(),
+            encodings.len()
+        ))
+    }
 }
 
 /// Reads the total length of a TLV file from its first bytes, when they
@@ -500,7 +582,7 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
         let offer = card_access.as_deref().and_then(pace_offer);
         // 2. PACE when offered.
         let mut pace_error = None;
-        if let Some((protocol, parameters)) = offer {
+        if let Some((protocol, parameters, used)) = offer {
             let password = match credential {
                 Credential::Mrz(key) => PacePassword::mrz(key),
                 Credential::Can(can) => PacePassword::can(can),
@@ -517,7 +599,7 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
                     // CAM: EF.CardSecurity lives in the master file, where
                     // PACE left us: read it before selecting the application.
                     if let Some(cam) = &outcome.chip_authentication {
-                        reader.chip_authentication_mapping(cam, parameters)?;
+                        reader.chip_authentication_mapping(cam, parameters, used)?;
                     }
                     let rsp = reader.transmit(&CommandApdu::select_aid(&AID_LDS1))?;
                     if !rsp.sw.is_success() {
@@ -599,11 +681,14 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
     /// PACE-CAM's check: reads EF.CardSecurity (in the master file),
     /// takes its ChipAuthenticationPublicKeyInfo on the PACE curve (the
     /// one whose key id is the curve's parameter ID when there are
-    /// several) and checks `PK_Map,IC = CA_IC * PK_IC`.
+    /// several) and checks `PK_Map,IC = CA_IC * PK_IC`; then checks that
+    /// EF.CardAccess's SecurityInfos (`used`: the index of the PACEInfo
+    /// PACE ran with) are all in EF.CardSecurity.
     fn chip_authentication_mapping(
         &mut self,
         cam: &pace::CamData,
         parameters: DomainParameters,
+        used: usize,
     ) -> Result<(), Error> {
         let fail = |detail: String| -> Error {
             ReaderErrorKind::ChipAuthenticationMapping { detail }.into()
@@ -649,13 +734,24 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
                 "the chip's authentication data does not match EF.CardSecurity's key on {parameters:?} (a clone?)"
             ))
         })?;
+        // EF.CardAccess came in the clear: EF.CardSecurity must repeat it.
+        let card_access = self.card_access.as_deref().ok_or_else(|| {
+            Error::from(ReaderErrorKind::CardAccessMismatch {
+                detail: "PACE ran without EF.CardAccess".to_owned(),
+            })
+        })?;
+        let signed = card_security
+            .security_info_encodings()
+            .map_err(|e| fail(format!("EF.CardSecurity: {e}")))?;
+        let checked = check_card_access(card_access, used, &signed)
+            .map_err(|detail| Error::from(ReaderErrorKind::CardAccessMismatch { detail }))?;
         self.cam = Some(CamResult {
             card_security: bytes,
             counts,
             outcome: AuthOutcome {
                 passed: true,
                 detail: format!(
-                    "PACE-CAM on {parameters:?}: the chip proved EF.CardSecurity's Chip Authentication key"
+                    "PACE-CAM on {parameters:?}: the chip proved EF.CardSecurity's Chip Authentication key; EF.CardAccess's {checked} SecurityInfos are all in EF.CardSecurity"
                 ),
             },
         });
@@ -912,6 +1008,8 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
                 None => refused.push(dg),
             }
         }
+        // PACE-CAM checked EF.CardAccess against EF.CardSecurity.
+        let card_access_verified = cam.is_some();
         let (card_security, chip_authentication) = match cam {
             // PACE-CAM authenticated the chip: no Chip Authentication v1.
             Some(cam) => (Some(cam.card_security), Some(cam.outcome)),
@@ -940,6 +1038,7 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
             files,
             refused,
             chip_authentication,
+            card_access_verified,
             active_authentication,
             stats,
         })
@@ -1116,6 +1215,83 @@ mod tests {
         let c = max_chunk(&ext, Some(8));
         assert!(protected_response_len(c, 8) <= 65_538);
         assert!(protected_response_len(c + 1, 8) > 65_538);
+    }
+
+    /// A PACEInfo `{ id-PACE.<mapping>.<cipher>, 2, parameter }`.
+    fn pace_info(mapping: u8, cipher: u8, parameter: u8) -> Vec<u8> {
+        let mut v = vec![
+            0x30, 0x12, 0x06, 0x0A, 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04,
+        ];
+        v.extend_from_slice(&[mapping, cipher, 0x02, 0x01, 0x02, 0x02, 0x01, parameter]);
+        v
+    }
+
+    /// ChipAuthenticationInfo `{ id-CA-ECDH-AES-CBC-CMAC-128, 1 }`.
+    const CA_INFO: [u8; 17] = [
+        0x30, 0x0F, 0x06, 0x0A, 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x02, 0x02,
+        0x01, 0x01,
+    ];
+
+    fn set(infos: &[&[u8]]) -> Vec<u8> {
+        crate::tlv::encode(crate::tlv::Tag::new(0x31), &infos.concat())
+    }
+
+    #[test]
+    fn card_access_checked_against_card_security() {
+        let ca_info = CA_INFO.to_vec();
+        let cam = pace_info(6, 2, 12);
+        let gm = pace_info(2, 2, 13);
+        let access = set(&[&cam, &gm]);
+        // The PACEInfo used is found and the offer reports its index.
+        assert_eq!(
+            pace_offer(&access).map(|(_, d, i)| (d, i)),
+            Some((DomainParameters::Secp256r1, 0))
+        );
+        // In any order, among other SecurityInfos: both found.
+        assert_eq!(check_card_access(&access, 0, &[&ca_info, &gm, &cam]), Ok(2));
+        // EF.CardAccess with only part of EF.CardSecurity's PACEInfos.
+        assert_eq!(check_card_access(&set(&[&cam]), 0, &[&gm, &cam]), Ok(1));
+
+        // An extra PACEInfo not in EF.CardSecurity.
+        let e = check_card_access(&access, 0, &[&cam, &ca_info]).unwrap_err();
+        assert_eq!(
+            e,
+            "PACEInfo (#2: 0.4.0.127.0.7.2.2.4.2.2, parameter 13) not among EF.CardSecurity's \
+             signed SecurityInfos (1 of EF.CardAccess's 2): EF.CardAccess was altered"
+        );
+        // The PACEInfo used, one byte off (the parameter id): named as such.
+        let e = check_card_access(&access, 0, &[&pace_info(6, 2, 13), &gm]).unwrap_err();
+        assert!(
+            e.starts_with(
+                "the PACEInfo used for PACE (#1: 0.4.0.127.0.7.2.2.4.6.2, parameter 12) not among"
+            ),
+            "{e}"
+        );
+        // The cipher arc changed (AES-256 signed, AES-128 in EF.CardAccess).
+        let e = check_card_access(&access, 0, &[&pace_info(6, 4, 12), &gm]).unwrap_err();
+        assert!(e.contains("used for PACE (#1"), "{e}");
+        // Both missing, the one used (here the second) first.
+        let e = check_card_access(&access, 1, &[&ca_info]).unwrap_err();
+        assert!(
+            e.starts_with(
+                "the PACEInfo used for PACE (#2: 0.4.0.127.0.7.2.2.4.2.2, parameter 13), \
+                 PACEInfo (#1: 0.4.0.127.0.7.2.2.4.6.2, parameter 12) not among"
+            ),
+            "{e}"
+        );
+        assert!(e.contains("(2 of EF.CardAccess's 2)"), "{e}");
+        // Another kind of SecurityInfo in EF.CardAccess is checked too.
+        let with_ca = set(&[&cam, &ca_info]);
+        assert_eq!(check_card_access(&with_ca, 0, &[&cam, &ca_info]), Ok(2));
+        let e = check_card_access(&with_ca, 0, &[&cam]).unwrap_err();
+        assert!(
+            e.starts_with("SecurityInfo #2 (0.4.0.127.0.7.2.2.3.2.2) not among"),
+            "{e}"
+        );
+        // Nothing signed: all missing. Garbage in EF.CardAccess: refused.
+        assert!(check_card_access(&access, 0, &[]).is_err());
+        let e = check_card_access(&[0x31, 0x03, 0x02, 0x01], 0, &[&cam]).unwrap_err();
+        assert!(e.starts_with("EF.CardAccess: "), "{e}");
     }
 
     #[test]

@@ -306,6 +306,11 @@ impl<'a> Dg14<'a> {
     }
 }
 
+/// The encoding of each SecurityInfo SEQUENCE of `set`, as in the file.
+fn info_encodings<'a>(set: &Tlv<'a>) -> Result<Vec<&'a [u8]>, Error> {
+    set.children().map(|c| c.map(|c| c.raw())).collect()
+}
+
 /// A parsed EF.CardAccess: a bare SET OF SecurityInfo.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -325,6 +330,13 @@ impl<'a> CardAccess<'a> {
             raw,
             security_infos: SecurityInfos::from_tlv(&set, "EF.CardAccess")?,
         })
+    }
+
+    /// The encoding of each SecurityInfo SEQUENCE, in file order (the
+    /// order of [`CardAccess::security_infos`]), borrowed from the file:
+    /// what EF.CardSecurity must repeat (Doc 9303 Part 11 §9.2).
+    pub fn security_info_encodings(&self) -> Result<Vec<&'a [u8]>, Error> {
+        info_encodings(&Tlv::parse(self.raw)?)
     }
 }
 
@@ -362,5 +374,14 @@ impl<'a> CardSecurity<'a> {
             signed,
             security_infos: SecurityInfos::from_tlv(&set, FILE)?,
         })
+    }
+
+    /// The encoding of each SecurityInfo SEQUENCE of the signed content,
+    /// in file order (the order of [`CardSecurity::security_infos`]),
+    /// borrowed from the file.
+    pub fn security_info_encodings(&self) -> Result<Vec<&'a [u8]>, Error> {
+        let ci = Tlv::parse(self.raw)?;
+        let (content, at) = crate::lds::sod::econtent(&ci, "EF.CardSecurity")?;
+        info_encodings(&Tlv::parse_at(content, at)?)
     }
 }
