@@ -225,33 +225,83 @@ pub fn verify(
         None => lso.hash_algorithm_oid.to_string(),
     });
 
-    // 1. Signature and signed attributes.
-    let outcome = cms::verify_signer(&raw, &options.document_signers);
-    verdict.signature = outcome.signature;
-    verdict.signed_attributes = outcome.signed_attributes;
-    verdict.signature_algorithm = outcome.scheme;
-    verdict.document_signer = outcome.signer.as_ref().map(Certificate::info);
-
-    // 2. Chain, validity, revocation.
-    match &outcome.signer {
-        Some(ds) => {
-            let c = chain::verify(ds, chain::Role::DocumentSigner, store, options.now);
-            verdict.chain = c.chain;
-            verdict.validity = c.validity;
-            verdict.revocation = c.revocation;
-            verdict.chain_certificates = c.path.iter().map(Certificate::info).collect();
-        }
-        None => {
-            let why = "no Document Signer certificate";
-            verdict.chain = Check::not_checked("no-signer-certificate", why);
-            verdict.validity = Check::not_checked("no-signer-certificate", why);
-            verdict.revocation = Check::not_checked("no-signer-certificate", why);
-        }
-    }
+    // 1. Signature and signed attributes; 2. chain, validity, revocation.
+    let s = SignerChecks::run(&raw, store, options);
+    verdict.signature = s.signature;
+    verdict.signed_attributes = s.signed_attributes;
+    verdict.signature_algorithm = s.signature_algorithm;
+    verdict.document_signer = s.document_signer;
+    verdict.chain = s.chain;
+    verdict.validity = s.validity;
+    verdict.revocation = s.revocation;
+    verdict.chain_certificates = s.chain_certificates;
 
     // 3. Data groups.
     check_data_groups(&mut verdict, &parsed, data_groups, options);
     finish(verdict)
+}
+
+/// The checks of a SignedData that EF.SOD and EF.CardSecurity share: the
+/// Document Signer's signature and signed attributes, then its chain to a
+/// CSCA of the store, validity and revocation.
+struct SignerChecks {
+    signature: Check,
+    signed_attributes: Check,
+    signature_algorithm: Option<String>,
+    document_signer: Option<CertificateInfo>,
+    chain: Check,
+    validity: Check,
+    revocation: Check,
+    chain_certificates: Vec<CertificateInfo>,
+}
+
+impl SignerChecks {
+    fn run(raw: &cms::RawSignedData<'_>, store: &TrustStore, options: &VerifyOptions) -> Self {
+        let outcome = cms::verify_signer(raw, &options.document_signers);
+        let (chain, validity, revocation, chain_certificates) = match &outcome.signer {
+            Some(ds) => {
+                let c = chain::verify(ds, chain::Role::DocumentSigner, store, options.now);
+                let path = c.path.iter().map(Certificate::info).collect();
+                (c.chain, c.validity, c.revocation, path)
+            }
+            None => {
+                let none = || {
+                    Check::not_checked("no-signer-certificate", "no Document Signer certificate")
+                };
+                (none(), none(), none(), Vec::new())
+            }
+        };
+        SignerChecks {
+            signature: outcome.signature,
+            signed_attributes: outcome.signed_attributes,
+            signature_algorithm: outcome.scheme,
+            document_signer: outcome.signer.as_ref().map(Certificate::info),
+            chain,
+            validity,
+            revocation,
+            chain_certificates,
+        }
+    }
+
+    /// Whether these checks let a verdict be valid: signature verified,
+    /// signed attributes verified (or absent), chain built, every
+    /// certificate valid, none revoked by a CRL supplied.
+    fn pass(
+        signature: &Check,
+        signed_attributes: &Check,
+        chain: &Check,
+        validity: &Check,
+        revocation: &Check,
+    ) -> bool {
+        signature.is_passed()
+            && matches!(
+                signed_attributes.status,
+                Status::Passed | Status::NotApplicable
+            )
+            && chain.is_passed()
+            && validity.is_passed()
+            && matches!(revocation.status, Status::Passed | Status::NotChecked)
+    }
 }
 
 fn finish(mut v: Verdict) -> Verdict {

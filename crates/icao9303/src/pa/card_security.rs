@@ -4,8 +4,8 @@
 //! SecurityInfo, content type id-SecurityObject. It authenticates the chip's
 //! Chip Authentication public key that PACE-CAM is checked against.
 
-use super::verdict::{CertificateInfo, Check, Status};
-use super::{Certificate, TrustStore, VerifyOptions, cert, chain, cms};
+use super::verdict::{CertificateInfo, Check};
+use super::{SignerChecks, TrustStore, VerifyOptions, cert, cms};
 use crate::lds::CardSecurity;
 use crate::lds::security_infos::ID_SECURITY_OBJECT;
 
@@ -50,14 +50,13 @@ impl CardSecurityVerdict {
     /// revoked one.
     pub fn is_valid(&self) -> bool {
         self.card_security.is_passed()
-            && self.signature.is_passed()
-            && matches!(
-                self.signed_attributes.status,
-                Status::Passed | Status::NotApplicable
+            && SignerChecks::pass(
+                &self.signature,
+                &self.signed_attributes,
+                &self.chain,
+                &self.validity,
+                &self.revocation,
             )
-            && self.chain.is_passed()
-            && self.validity.is_passed()
-            && matches!(self.revocation.status, Status::Passed | Status::NotChecked)
     }
 }
 
@@ -123,26 +122,15 @@ pub fn verify_card_security(
             return v;
         }
     }
-    let outcome = cms::verify_signer(&raw, &options.document_signers);
-    v.signature = outcome.signature;
-    v.signed_attributes = outcome.signed_attributes;
-    v.signature_algorithm = outcome.scheme;
-    v.document_signer = outcome.signer.as_ref().map(Certificate::info);
-    match &outcome.signer {
-        Some(ds) => {
-            let c = chain::verify(ds, chain::Role::DocumentSigner, store, options.now);
-            v.chain = c.chain;
-            v.validity = c.validity;
-            v.revocation = c.revocation;
-            v.chain_certificates = c.path.iter().map(Certificate::info).collect();
-        }
-        None => {
-            let why = "no Document Signer certificate";
-            v.chain = Check::not_checked("no-signer-certificate", why);
-            v.validity = Check::not_checked("no-signer-certificate", why);
-            v.revocation = Check::not_checked("no-signer-certificate", why);
-        }
-    }
+    let s = SignerChecks::run(&raw, store, options);
+    v.signature = s.signature;
+    v.signed_attributes = s.signed_attributes;
+    v.signature_algorithm = s.signature_algorithm;
+    v.document_signer = s.document_signer;
+    v.chain = s.chain;
+    v.validity = s.validity;
+    v.revocation = s.revocation;
+    v.chain_certificates = s.chain_certificates;
     v.valid = v.is_valid();
     v
 }

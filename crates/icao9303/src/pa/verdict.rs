@@ -185,14 +185,13 @@ impl Verdict {
     /// not list.
     pub fn is_valid(&self) -> bool {
         self.sod.is_passed()
-            && self.signature.is_passed()
-            && matches!(
-                self.signed_attributes.status,
-                Status::Passed | Status::NotApplicable
+            && super::SignerChecks::pass(
+                &self.signature,
+                &self.signed_attributes,
+                &self.chain,
+                &self.validity,
+                &self.revocation,
             )
-            && self.chain.is_passed()
-            && self.validity.is_passed()
-            && matches!(self.revocation.status, Status::Passed | Status::NotChecked)
             && !self.data_groups.is_empty()
             && self.data_groups.iter().all(|d| {
                 d.check.is_passed() || (d.check.status == Status::NotApplicable && !d.supplied)
