@@ -10,16 +10,11 @@
     clippy::indexing_slicing
 )]
 
-use std::process::{Command, Output};
+mod common;
+
+use common::run;
 
 use serde_json::Value;
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dinhdanh"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 #[test]
 fn chip_read_sim_cam_reports_pace_cam() {

@@ -10,16 +10,12 @@
     clippy::indexing_slicing
 )]
 
-use std::process::{Command, Output};
+mod common;
+
+use common::run;
+use std::process::Output;
 
 use serde_json::Value;
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dinhdanh"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn vectors() -> toml::Table {
     let path = concat!(
