@@ -43,17 +43,20 @@ pub enum LoginName {
 /// zeroized, and never copied into events (only their hashes are).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    /// Registration ①: the ID number and the carrier-registered phone.
-    /// May be repeated before the password is set (starting over).
-    StartRegistration {
+    /// Registration ①-④ in one decision: the ID number, the
+    /// carrier-registered phone, the details (QR or typed) and the terms,
+    /// checked against the registry answer in the context; sends the OTP to
+    /// that phone. One decision on purpose: a refused registration (registry
+    /// mismatch, terms not accepted) leaves nothing behind, and the phone
+    /// becomes the account's only once the OTP sent to it is verified.
+    /// While another registration's code is live, a new one is refused
+    /// ([`AccountError::FlowInProgress`](crate::AccountError::FlowInProgress)):
+    /// an unauthenticated request never destroys someone's pending flow.
+    Register {
         /// The personal identification number.
         id_number: IdNumber,
         /// The phone number.
         phone: Phone,
-    },
-    /// Registration ②-④: the details (QR or typed) and the terms; checked
-    /// against the registry answer in the context; sends the OTP.
-    SubmitDetails {
         /// The details.
         details: DetailsInput,
         /// "Tôi đồng ý với Điều khoản sử dụng ứng dụng và dịch vụ".
@@ -224,8 +227,7 @@ impl Action {
     pub fn kind(&self) -> CommandKind {
         use CommandKind as K;
         match self {
-            Action::StartRegistration { .. } => K::StartRegistration,
-            Action::SubmitDetails { .. } => K::SubmitDetails,
+            Action::Register { .. } => K::Register,
             Action::ResendOtp => K::ResendOtp,
             Action::VerifyOtp { .. } => K::VerifyOtp,
             Action::SetPassword { .. } => K::SetPassword,

@@ -16,8 +16,8 @@ use crate::event::{
 use crate::state::{Account, ActivationStep, Flow, RegistrationStep, ResetStep, apply};
 use crate::table::{CommandKind, allows};
 use crate::types::{
-    Actor, DetailsInput, DetailsSource, DeviceUse, DossierStatus, Level, LockReason,
-    PersonalDetails, RegistryAnswer, SessionId,
+    Actor, DetailsInput, DetailsSource, DeviceId, DeviceUse, DossierStatus, Level, LockReason,
+    PersonalDetails, Phone, RegistryAnswer, SessionId,
 };
 
 /// Failed logins before a lockout, and how long lockouts last. Defaults:
@@ -73,6 +73,11 @@ pub struct Policies {
     pub max_answer_failures: u32,
     /// Session lifetime in seconds (default 30 minutes).
     pub session_secs: u64,
+    /// How long the steps after a flow's OTP (password, passcode, questions,
+    /// answers) stay open, in seconds (default 10 minutes). While a flow is
+    /// live (its code pending, or verified less than this ago), an
+    /// unauthenticated request cannot start another one over it.
+    pub flow_secs: u64,
 }
 
 impl Default for Policies {
@@ -87,6 +92,7 @@ impl Default for Policies {
             max_passcode_failures: 5,
             max_answer_failures: 3,
             session_secs: 1800,
+            flow_secs: 600,
         }
     }
 }
@@ -306,7 +312,25 @@ fn issue_otp<R: TryCryptoRng + ?Sized>(
     out: &mut Out,
 ) -> Result<(), Rej> {
     let subject = subject(state)?;
-    let phone = state.phone.clone().ok_or(AccountError::NoAccount)?;
+    let phone = otp_phone(state).ok_or(AccountError::NoAccount)?;
+    issue_otp_to(state, &subject, phone, purpose, ctx, out)
+}
+
+/// Where the flow's codes go: the registration's pending phone, else the
+/// account's own.
+fn otp_phone(state: &Account) -> Option<Phone> {
+    state.pending_phone.clone().or_else(|| state.phone.clone())
+}
+
+/// Sends a code for `purpose` to `phone`, bound to `subject`.
+fn issue_otp_to<R: TryCryptoRng + ?Sized>(
+    state: &Account,
+    subject: &str,
+    phone: Phone,
+    purpose: Purpose,
+    ctx: &mut Context<'_, R>,
+    out: &mut Out,
+) -> Result<(), Rej> {
     // Starting a flow over while its code is still pending is a resend by
     // another name: it waits for the same cooldown, or a restart would send
     // a code a second.
@@ -327,7 +351,7 @@ fn issue_otp<R: TryCryptoRng + ?Sized>(
     let mut log = state.send_log.clone();
     let (challenge, code) = Challenge::issue(
         &ctx.keys.otp_key,
-        &subject,
+        subject,
         purpose,
         &ctx.policies.otp,
         &mut log,
@@ -347,6 +371,39 @@ fn issue_otp<R: TryCryptoRng + ?Sized>(
         send_log: log,
     });
     Ok(())
+}
+
+/// Seconds left of the flow in progress, if it is live: its code is
+/// pending and not expired, or it was verified less than
+/// [`Policies::flow_secs`] ago.
+fn flow_live(state: &Account, now: u64, policies: &Policies) -> Option<u64> {
+    let flow = state.flow.as_ref()?;
+    let until = if flow.awaits_otp() {
+        let ch = state.otp.as_ref()?;
+        if ch.status() != ChallengeStatus::Pending {
+            return None;
+        }
+        ch.expires_at()
+    } else {
+        state.otp_verified_at.saturating_add(policies.flow_secs)
+    };
+    until.checked_sub(now).filter(|left| *left > 0)
+}
+
+/// Refuses an unauthenticated start of a flow over a live one: nobody who
+/// knows an ID number (and a phone) can break its holder's flow in
+/// progress. `same` tells whether the live flow is this very request's
+/// (the same device restarting its own activation), which may go on.
+fn guard_live_flow(
+    state: &Account,
+    ctx_now: u64,
+    policies: &Policies,
+    same: bool,
+) -> Result<(), Rej> {
+    match flow_live(state, ctx_now, policies) {
+        Some(seconds_left) if !same => Err(AccountError::FlowInProgress { seconds_left }.into()),
+        _ => Ok(()),
+    }
 }
 
 fn hash<R: TryCryptoRng + ?Sized>(
@@ -373,48 +430,69 @@ fn session_ok(state: &Account, session: SessionId, now: u64) -> Result<(), Rej> 
     }
 }
 
-/// A failed credential check: counts it, and locks logins out at the limit.
+/// A failed credential check from `device` (`None`: a step with no device
+/// the account could know): counts it against that device group's
+/// [`LoginThrottle`](crate::LoginThrottle), and locks the group out at the limit.
 fn login_failure<R: TryCryptoRng + ?Sized>(
     state: &Account,
+    device: Option<&DeviceId>,
     ctx: &Context<'_, R>,
     error: AccountError,
 ) -> Rej {
-    let failures = state.login_failures.saturating_add(1);
+    let known_device = device.is_some_and(|d| state.knows_device(d));
+    let throttle = state.login_throttle(device);
+    let failures = throttle.failures.saturating_add(1);
     let policy = &ctx.policies.lockout;
     if failures >= policy.max_failures.max(1) {
-        let secs = policy.duration(state.lockouts);
+        let secs = policy.duration(throttle.lockouts);
         Rej {
             error: AccountError::LoginLockedOut { seconds_left: secs },
             kinds: vec![
-                EventKind::LoginFailed { failures },
+                EventKind::LoginFailed {
+                    failures,
+                    known_device,
+                },
                 EventKind::LoginLockedOut {
                     until: ctx.now.saturating_add(secs),
-                    lockouts: state.lockouts.saturating_add(1),
+                    lockouts: throttle.lockouts.saturating_add(1),
+                    known_device,
                 },
             ],
         }
     } else {
         Rej {
             error,
-            kinds: vec![EventKind::LoginFailed { failures }],
+            kinds: vec![EventKind::LoginFailed {
+                failures,
+                known_device,
+            }],
         }
     }
 }
 
-/// Checks the password (refusing during a lockout); `Ok` carries a rehash
+/// Checks the password from `device` (refusing during that device group's
+/// lockout, after the same Argon2 work as a check); `Ok` carries a rehash
 /// event when the stored hash is outdated.
 fn check_password<R: TryCryptoRng + ?Sized>(
     state: &Account,
     password: &SecretString,
+    device: Option<&DeviceId>,
     ctx: &mut Context<'_, R>,
 ) -> Result<Vec<EventKind>, Rej> {
-    if ctx.now < state.locked_out_until {
-        return Err(AccountError::LoginLockedOut {
-            seconds_left: state.locked_out_until.saturating_sub(ctx.now),
+    let until = state.login_throttle(device).locked_out_until;
+    let Some(stored) = state.password.as_ref().filter(|_| ctx.now >= until) else {
+        ctx.keys
+            .hasher
+            .dummy_verify(SecretKind::Password, password.expose_secret());
+        return Err(if ctx.now < until {
+            AccountError::LoginLockedOut {
+                seconds_left: until.saturating_sub(ctx.now),
+            }
+        } else {
+            AccountError::NoPassword
         }
         .into());
-    }
-    let stored = state.password.as_ref().ok_or(AccountError::NoPassword)?;
+    };
     let v = ctx
         .keys
         .hasher
@@ -425,7 +503,12 @@ fn check_password<R: TryCryptoRng + ?Sized>(
             hash: hash(ctx, SecretKind::Password, password)?,
         }]),
         Verification::Match { .. } => Ok(Vec::new()),
-        Verification::Mismatch => Err(login_failure(state, ctx, AccountError::WrongCredentials)),
+        Verification::Mismatch => Err(login_failure(
+            state,
+            device,
+            ctx,
+            AccountError::WrongCredentials,
+        )),
     }
 }
 
@@ -463,6 +546,72 @@ fn registrable(state: &Account) -> bool {
         && state.password.is_none()
 }
 
+/// [`Action::Register`]: the registry's answer first (whoever does not
+/// know the citizen's data learns nothing about the account either), then
+/// one decision that starts the registration, records the verified details
+/// and sends the OTP to the phone given, which stays pending until that
+/// code is verified.
+fn register<R: TryCryptoRng + ?Sized>(
+    state: &Account,
+    id_number: cccd::IdNumber,
+    phone: Phone,
+    details: DetailsInput,
+    terms_accepted: bool,
+    ctx: &mut Context<'_, R>,
+    out: &mut Out,
+) -> Result<(), Rej> {
+    if !terms_accepted {
+        return Err(AccountError::TermsNotAccepted.into());
+    }
+    let (details, source) = match details {
+        DetailsInput::Qr { qr, street_address } => {
+            if qr.id_number != id_number {
+                return Err(AccountError::CardMismatch.into());
+            }
+            let mut d = PersonalDetails::from_qr(&qr);
+            d.street_address = street_address;
+            (d, DetailsSource::Qr)
+        }
+        DetailsInput::Manual(d) => (d, DetailsSource::Manual),
+    };
+    text_field(&details.full_name, "full_name", 100)?;
+    text_field(&details.permanent_residence, "permanent_residence", 300)?;
+    if let Some(s) = &details.street_address {
+        text_field(s, "street_address", 200)?;
+    }
+    match &ctx.registry {
+        None => return Err(AccountError::RegistryUnavailable.into()),
+        Some(RegistryAnswer::NotFound) => return Err(AccountError::NotInRegistry.into()),
+        Some(RegistryAnswer::Mismatch(fields)) => {
+            return Err(AccountError::RegistryMismatch(fields.clone()).into());
+        }
+        Some(RegistryAnswer::Match) => {}
+    }
+    if let Some(existing) = &state.id_number {
+        if !registrable(state) {
+            return Err(AccountError::AlreadyRegistered.into());
+        }
+        if *existing != id_number {
+            return Err(AccountError::IdOrPhoneMismatch.into());
+        }
+    }
+    guard_live_flow(state, ctx.now, ctx.policies, false)?;
+    out.kinds.push(EventKind::RegistrationStarted {
+        id_number,
+        phone: phone.clone(),
+    });
+    out.kinds
+        .push(EventKind::DetailsVerified { details, source });
+    issue_otp_to(
+        state,
+        id_number.as_str(),
+        phone,
+        Purpose::Registration,
+        ctx,
+        out,
+    )
+}
+
 #[allow(clippy::too_many_lines)]
 fn handle<R: TryCryptoRng + ?Sized>(
     state: &Account,
@@ -475,60 +624,20 @@ fn handle<R: TryCryptoRng + ?Sized>(
     match action {
         // ---------------------------------------------------------------
         // 1. Registration
-        Action::StartRegistration { id_number, phone } => {
-            if let Some(existing) = &state.id_number {
-                if !registrable(state) {
-                    return Err(AccountError::AlreadyRegistered.into());
-                }
-                if *existing != id_number {
-                    return Err(AccountError::IdOrPhoneMismatch.into());
-                }
-            }
-            out.kinds
-                .push(EventKind::RegistrationStarted { id_number, phone });
-        }
-        Action::SubmitDetails {
+        Action::Register {
+            id_number,
+            phone,
             details,
             terms_accepted,
-        } => {
-            if state.flow
-                != Some(Flow::Registration {
-                    step: RegistrationStep::Details,
-                })
-            {
-                return Err(out_of_order(state, kind));
-            }
-            if !terms_accepted {
-                return Err(AccountError::TermsNotAccepted.into());
-            }
-            let (details, source) = match details {
-                DetailsInput::Qr { qr, street_address } => {
-                    if Some(qr.id_number) != state.id_number {
-                        return Err(AccountError::CardMismatch.into());
-                    }
-                    let mut d = PersonalDetails::from_qr(&qr);
-                    d.street_address = street_address;
-                    (d, DetailsSource::Qr)
-                }
-                DetailsInput::Manual(d) => (d, DetailsSource::Manual),
-            };
-            text_field(&details.full_name, "full_name", 100)?;
-            text_field(&details.permanent_residence, "permanent_residence", 300)?;
-            if let Some(s) = &details.street_address {
-                text_field(s, "street_address", 200)?;
-            }
-            match &ctx.registry {
-                None => return Err(AccountError::RegistryUnavailable.into()),
-                Some(RegistryAnswer::NotFound) => return Err(AccountError::NotInRegistry.into()),
-                Some(RegistryAnswer::Mismatch(fields)) => {
-                    return Err(AccountError::RegistryMismatch(fields.clone()).into());
-                }
-                Some(RegistryAnswer::Match) => {}
-            }
-            out.kinds
-                .push(EventKind::DetailsVerified { details, source });
-            issue_otp(state, Purpose::Registration, ctx, &mut out)?;
-        }
+        } => register(
+            state,
+            id_number,
+            phone,
+            details,
+            terms_accepted,
+            ctx,
+            &mut out,
+        )?,
         Action::ResendOtp => {
             let (Some(flow), Some(ch)) = (&state.flow, &state.otp) else {
                 return Err(out_of_order(state, kind));
@@ -536,7 +645,7 @@ fn handle<R: TryCryptoRng + ?Sized>(
             if !flow.awaits_otp() {
                 return Err(out_of_order(state, kind));
             }
-            let phone = state.phone.clone().ok_or(AccountError::NoAccount)?;
+            let phone = otp_phone(state).ok_or(AccountError::NoAccount)?;
             let mut ch = ch.clone();
             let mut log = state.send_log.clone();
             let code = ch
@@ -672,16 +781,23 @@ fn handle<R: TryCryptoRng + ?Sized>(
             password,
             device,
         } => {
-            if state.id_number.is_none() {
-                return Err(AccountError::NoAccount.into());
-            }
-            if !login_matches(state, &login) {
+            // No account, another login name, no password yet: the same
+            // answer as a wrong password, after the same Argon2 work, so
+            // neither the answer nor its time tells what an ID number holds.
+            if state.id_number.is_none() || !login_matches(state, &login) {
+                ctx.keys
+                    .hasher
+                    .dummy_verify(SecretKind::Password, password.expose_secret());
                 return Err(AccountError::WrongCredentials.into());
             }
-            if state.password.is_none() {
-                return Err(AccountError::NoPassword.into());
-            }
-            out.kinds.extend(check_password(state, &password, ctx)?);
+            out.kinds.extend(
+                check_password(state, &password, Some(&device), ctx).map_err(|r| {
+                    match r.error {
+                        AccountError::NoPassword => AccountError::WrongCredentials.into(),
+                        _ => r,
+                    }
+                })?,
+            );
             let session = ctx.rng.try_next_u64().map_err(|_| AccountError::Rng)?;
             out.kinds.push(EventKind::LoggedIn {
                 session: SessionId(session),
@@ -703,6 +819,7 @@ fn handle<R: TryCryptoRng + ?Sized>(
             if state.password.is_none() {
                 return Err(AccountError::NoPassword.into());
             }
+            guard_live_flow(state, now, ctx.policies, false)?;
             out.kinds.push(EventKind::PasswordResetStarted);
             issue_otp(state, Purpose::PasswordReset, ctx, &mut out)?;
         }
@@ -910,6 +1027,9 @@ fn handle<R: TryCryptoRng + ?Sized>(
             if state.active {
                 return Err(AccountError::AlreadyActivated.into());
             }
+            let restart =
+                matches!(&state.flow, Some(Flow::Activation { device: d, .. }) if *d == device);
+            guard_live_flow(state, now, ctx.policies, restart)?;
             let device_use = ctx.device_use.ok_or(AccountError::DeviceCheckUnavailable)?;
             out.notices.push(match device_use {
                 DeviceUse::Free => Notice::ActivateOnThisDevice,
@@ -993,6 +1113,13 @@ fn handle<R: TryCryptoRng + ?Sized>(
             if service.min_level() > level {
                 return Err(AccountError::ServiceNeedsLevel2.into());
             }
+            // A passcode confirms a service only from the device the
+            // identity is bound to: a session opened elsewhere (any
+            // `X-Device-Id` can log in) cannot use the identity.
+            let from = state.sessions.iter().find(|s| s.id == session);
+            if from.map(|s| &s.device) != state.device.as_ref() {
+                return Err(AccountError::NotBoundDevice.into());
+            }
             let stored = state.passcode.as_ref().ok_or(AccountError::NotActivated)?;
             let v = ctx
                 .keys
@@ -1030,7 +1157,8 @@ fn handle<R: TryCryptoRng + ?Sized>(
             if state.id_number != Some(id_number) {
                 return Err(AccountError::WrongCredentials.into());
             }
-            out.kinds.extend(check_password(state, &password, ctx)?);
+            out.kinds
+                .extend(check_password(state, &password, Some(&device), ctx)?);
             if state.device.as_ref() == Some(&device) {
                 return Err(AccountError::SameDevice.into());
             }
@@ -1058,7 +1186,8 @@ fn handle<R: TryCryptoRng + ?Sized>(
             if state.id_number != Some(id_number) {
                 return Err(AccountError::WrongCredentials.into());
             }
-            out.kinds.extend(check_password(state, &password, ctx)?);
+            out.kinds
+                .extend(check_password(state, &password, None, ctx)?);
             if let Some(questions) = &state.questions {
                 let ok = match &answer {
                     Some((q, a)) => questions
@@ -1068,11 +1197,12 @@ fn handle<R: TryCryptoRng + ?Sized>(
                     None => false,
                 };
                 if !ok {
-                    let failures = state.login_failures.saturating_add(1);
+                    let failures = state.login.failures.saturating_add(1);
                     let max = ctx.policies.lockout.max_failures.max(1);
                     // Counted as a failed login (a rehash found above is dropped).
                     return Err(login_failure(
                         state,
+                        None,
                         ctx,
                         AccountError::WrongAnswers {
                             tries_left: max.saturating_sub(failures),

@@ -182,6 +182,11 @@ pub enum AccountError {
     /// The account is locked.
     #[error("the account is locked: {}", .0.en())]
     Locked(LockReason),
+    /// The account is locked, said without the reason (what a caller who
+    /// has not proved who they are is told: see
+    /// [`AccountError::for_unauthenticated`]).
+    #[error("the account is locked")]
+    LockedWithoutReason,
     /// The account is not locked.
     #[error("the account is not locked")]
     NotLocked,
@@ -206,6 +211,19 @@ pub enum AccountError {
     /// The account is already bound to this device.
     #[error("the account is already active on this device")]
     SameDevice,
+    /// The session was not opened on the device the identity is bound to.
+    #[error("confirm this service on the device your electronic identity is activated on")]
+    NotBoundDevice,
+    /// Another flow of this account is in progress (its code pending, or
+    /// its later steps still open): an unauthenticated request cannot start
+    /// a new one over it.
+    #[error(
+        "a registration, activation or reset is in progress: finish it, or try again in {seconds_left} s"
+    )]
+    FlowInProgress {
+        /// Seconds until the flow in progress lapses.
+        seconds_left: u64,
+    },
     /// A field of the form is empty or too long.
     #[error("the field {0} is empty or too long")]
     InvalidField(&'static str),
@@ -326,6 +344,7 @@ impl AccountError {
             E::NoAppointment => "Bạn chưa đặt lịch hẹn.".into(),
             E::AppointmentInPast => "Thời gian hẹn phải sau thời điểm hiện tại.".into(),
             E::Locked(r) => format!("Tài khoản đã bị khóa: {}.", r.vi()),
+            E::LockedWithoutReason => "Tài khoản đã bị khóa.".into(),
             E::NotLocked => "Tài khoản không bị khóa.".into(),
             E::UnlockNeedsOfficer => "Tài khoản chỉ được mở khóa bởi cơ quan Công an.".into(),
             E::WrongPasscode { tries_left } => {
@@ -338,9 +357,36 @@ impl AccountError {
                 "Dịch vụ này dành cho tài khoản định danh điện tử mức 2.".into()
             }
             E::SameDevice => "Tài khoản đã được kích hoạt trên thiết bị này.".into(),
+            E::NotBoundDevice => {
+                "Vui lòng xác nhận trên thiết bị đã kích hoạt tài khoản định danh điện tử.".into()
+            }
+            E::FlowInProgress { seconds_left } => format!(
+                "Yêu cầu trước đó đang được xử lý, vui lòng hoàn tất hoặc thử lại sau {seconds_left} giây."
+            ),
             E::InvalidField(_) => "Thông tin nhập vào không hợp lệ.".into(),
             E::Rng => "Lỗi hệ thống (nguồn ngẫu nhiên).".into(),
             E::Internal(_) => "Lỗi hệ thống.".into(),
+        }
+    }
+
+    /// What may be said to a caller who has not proved who they are (no
+    /// session, no flow token): refusals that would tell what an ID number
+    /// or a phone number holds become one answer each. A login that finds no
+    /// account, no password, or a lockout answers [`AccountError::WrongCredentials`]
+    /// (the Argon2 work was done all the same); a registry mismatch, whatever
+    /// the fields, answers [`AccountError::NotInRegistry`] (the seeds' "Kiểm tra
+    /// lại thông tin..." notice, with no field list); an ID and phone that do not
+    /// fit, or no account, answer [`AccountError::IdOrPhoneMismatch`]. A lock's
+    /// reason is kept for the holder and officers: `Locked` becomes
+    /// [`AccountError::LockedWithoutReason`]. Everything else is unchanged.
+    pub fn for_unauthenticated(&self) -> AccountError {
+        use AccountError as E;
+        match self {
+            E::LoginLockedOut { .. } | E::NoPassword | E::WrongCredentials => E::WrongCredentials,
+            E::RegistryMismatch(_) | E::NotInRegistry => E::NotInRegistry,
+            E::NoAccount | E::IdOrPhoneMismatch => E::IdOrPhoneMismatch,
+            E::Locked(_) => E::LockedWithoutReason,
+            other => other.clone(),
         }
     }
 

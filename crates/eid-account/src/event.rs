@@ -116,13 +116,21 @@ pub enum EventKind {
     LoginFailed {
         /// Consecutive failures, this one included.
         failures: u32,
+        /// Counted against the devices the account knows (else against
+        /// every other device): see [`crate::LoginThrottle`].
+        #[serde(default)]
+        known_device: bool,
     },
-    /// Too many failures: logins refused until `until`.
+    /// Too many failures: logins refused until `until` (from the devices
+    /// the account knows, or from every other one).
     LoginLockedOut {
         /// End of the lockout (Unix seconds).
         until: u64,
         /// Lockouts so far (the next one lasts longer).
         lockouts: u32,
+        /// Which devices are locked out: see [`crate::LoginThrottle`].
+        #[serde(default)]
+        known_device: bool,
     },
     /// A session ended at the holder's request.
     LoggedOut {

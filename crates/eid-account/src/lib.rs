@@ -13,6 +13,18 @@
 //! - A [`Command`] carries the `expected_version` it was decided on: a stale
 //!   one is refused ([`AccountError::VersionConflict`]), which with the
 //!   store's unique key makes races such as a double activation impossible.
+//! - **The store's side of the contract.** A refusal that counts (a wrong
+//!   OTP, password, passcode or answer) carries events: append them before
+//!   the refusal is shown, and when the append loses a race (another writer
+//!   took the version), load the state again and decide the same command
+//!   again; never drop the events and answer anyway, and never answer a
+//!   conflict on a guess (a correct guess that lost a race would tell the
+//!   guesser it was right). Then N parallel guesses cost N tries, as they
+//!   must: `tests/concurrency.rs` drives 50 of each kind through a store
+//!   that does this.
+//! - Errors for callers who have not proved who they are go through
+//!   [`AccountError::for_unauthenticated`], so that answers do not tell what
+//!   an ID number holds.
 //! - The [`Context`] carries the clock, the random source, the population
 //!   registry's answer, the device index's answer, the [`Policies`] and the
 //!   [`Keys`] (Argon2id hasher with pepper, OTP key). Secrets arrive as
@@ -69,8 +81,9 @@
 //! )?;
 //! let id = qr.id_number;
 //! let phone = Phone::parse("0987654321")?;
-//! run(&mut account, now, Action::StartRegistration { id_number: id, phone: phone.clone() })?;
-//! let d = run(&mut account, now, Action::SubmitDetails {
+//! let d = run(&mut account, now, Action::Register {
+//!     id_number: id,
+//!     phone: phone.clone(),
 //!     details: DetailsInput::Qr { qr: qr.clone(), street_address: Some("22 Láng Hạ".into()) },
 //!     terms_accepted: true,
 //! })?;
@@ -159,7 +172,10 @@ pub use event::{
     EVENT_SCHEMA_VERSION, Effect, Event, EventKind, MSG_ACTIVATED, MSG_PASSWORD_SET_UP, Notice,
     OfficerNotice, PhcHash, SmsKind, approval_sms,
 };
-pub use state::{Account, ActivationStep, Flow, RegistrationStep, ResetStep, Session, apply, fold};
+pub use state::{
+    Account, ActivationStep, Flow, KNOWN_DEVICES, LoginThrottle, RegistrationStep, ResetStep,
+    Session, apply, fold,
+};
 pub use table::{CommandKind, Phase, Transition};
 pub use types::{
     AccountLevel, Actor, Appointment, CardData, ChipSource, DetailField, DetailsInput,

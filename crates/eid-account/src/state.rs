@@ -106,6 +106,25 @@ pub struct Session {
     pub expires_at: u64,
 }
 
+/// Failed logins counted against one group of devices, and its lockout.
+/// An account keeps two: one for the devices it knows (bound, or used for a
+/// successful login), one for every other device, so that guesses from
+/// unknown devices lock those out without locking the holder out of her own
+/// phone (NIST SP 800-63B §5.2.2: throttling must not be a weapon).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LoginThrottle {
+    /// Consecutive wrong passwords since the last success or lockout.
+    pub failures: u32,
+    /// Lockouts in a row (each one twice as long as the one before).
+    pub lockouts: u32,
+    /// Logins refused until this time (Unix seconds; 0 when not locked out).
+    pub locked_out_until: u64,
+}
+
+/// How many devices an account remembers for [`LoginThrottle`]s (the
+/// most recent ones).
+pub const KNOWN_DEVICES: usize = 5;
+
 /// One account (one per ID number): the fold of its events by [`apply`].
 /// [`Account::default`] is the state before any event. Serde gives a
 /// snapshot a store may keep beside the log (fold the events after it).
@@ -114,6 +133,10 @@ pub struct Account {
     pub(crate) version: u64,
     pub(crate) id_number: Option<IdNumber>,
     pub(crate) phone: Option<Phone>,
+    /// The phone of a registration in progress: it becomes `phone` only
+    /// once the OTP sent to it is verified.
+    #[serde(default)]
+    pub(crate) pending_phone: Option<Phone>,
     pub(crate) details: Option<PersonalDetails>,
     pub(crate) app_account: bool,
     pub(crate) password: Option<PhcHash>,
@@ -127,9 +150,18 @@ pub struct Account {
     pub(crate) flow: Option<Flow>,
     pub(crate) otp: Option<Challenge>,
     pub(crate) send_log: SendLog,
-    pub(crate) login_failures: u32,
-    pub(crate) lockouts: u32,
-    pub(crate) locked_out_until: u64,
+    /// When the flow's OTP was verified (its later steps have a deadline).
+    #[serde(default)]
+    pub(crate) otp_verified_at: u64,
+    /// Logins from devices the account does not know.
+    #[serde(default)]
+    pub(crate) login: LoginThrottle,
+    /// Logins from the devices it knows.
+    #[serde(default)]
+    pub(crate) known_login: LoginThrottle,
+    /// The devices it knows, most recent last (at most [`KNOWN_DEVICES`]).
+    #[serde(default)]
+    pub(crate) known_devices: Vec<DeviceId>,
     pub(crate) passcode_failures: u32,
     pub(crate) answer_failures: u32,
     pub(crate) lock: Option<Lock>,
@@ -147,9 +179,30 @@ impl Account {
         self.id_number.as_ref()
     }
 
-    /// The phone number, once known.
+    /// The account's phone number: one to which an OTP was verified, or
+    /// that an officer checked at a level-2 recording.
     pub fn phone(&self) -> Option<&Phone> {
         self.phone.as_ref()
+    }
+
+    /// The phone of a registration in progress, not yet verified (the
+    /// registration's OTP goes there).
+    pub fn pending_phone(&self) -> Option<&Phone> {
+        self.pending_phone.as_ref()
+    }
+
+    /// Whether `device` is one the account knows: bound to it, or used for
+    /// one of the last [`KNOWN_DEVICES`] successful logins.
+    pub fn knows_device(&self, device: &DeviceId) -> bool {
+        self.device.as_ref() == Some(device) || self.known_devices.contains(device)
+    }
+
+    /// The login throttle that applies to `device`.
+    pub fn login_throttle(&self, device: Option<&DeviceId>) -> &LoginThrottle {
+        match device {
+            Some(d) if self.knows_device(d) => &self.known_login,
+            _ => &self.login,
+        }
     }
 
     /// The verified registration details.
@@ -240,9 +293,15 @@ impl Account {
         &self.sessions
     }
 
-    /// Logins are refused until this time (Unix seconds; 0 when not locked out).
+    /// Logins from unknown devices are refused until this time (Unix
+    /// seconds; 0 when not locked out). See [`Account::login_throttle`].
     pub fn locked_out_until(&self) -> u64 {
-        self.locked_out_until
+        self.login.locked_out_until
+    }
+
+    /// When the pending flow's OTP was verified (Unix seconds; 0 before).
+    pub fn otp_verified_at(&self) -> u64 {
+        self.otp_verified_at
     }
 
     /// Where the account stands, as the transition table names it.
@@ -297,7 +356,7 @@ pub fn apply(mut s: Account, event: &Event) -> Account {
     match &event.kind {
         EventKind::RegistrationStarted { id_number, phone } => {
             s.id_number = Some(*id_number);
-            s.phone = Some(phone.clone());
+            s.pending_phone = Some(phone.clone());
             s.details = None;
             s.otp = None;
             s.flow = Some(Flow::Registration {
@@ -323,7 +382,13 @@ pub fn apply(mut s: Account, event: &Event) -> Account {
             s.send_log = send_log.clone();
         }
         EventKind::OtpVerified { next, .. } => {
+            if matches!(s.flow, Some(Flow::Registration { .. }))
+                && let Some(phone) = s.pending_phone.take()
+            {
+                s.phone = Some(phone);
+            }
             s.otp = None;
+            s.otp_verified_at = at;
             s.flow = next.clone();
         }
         EventKind::OtpRejected { challenge } => {
@@ -355,14 +420,27 @@ pub fn apply(mut s: Account, event: &Event) -> Account {
                 device: device.clone(),
                 expires_at: *expires_at,
             });
-            s.login_failures = 0;
-            s.lockouts = 0;
+            if s.knows_device(device) {
+                s.known_login = LoginThrottle::default();
+            } else {
+                s.login = LoginThrottle::default();
+            }
+            remember_device(&mut s, device);
         }
-        EventKind::LoginFailed { failures } => s.login_failures = *failures,
-        EventKind::LoginLockedOut { until, lockouts } => {
-            s.locked_out_until = *until;
-            s.lockouts = *lockouts;
-            s.login_failures = 0;
+        EventKind::LoginFailed {
+            failures,
+            known_device,
+        } => throttle_mut(&mut s, *known_device).failures = *failures,
+        EventKind::LoginLockedOut {
+            until,
+            lockouts,
+            known_device,
+        } => {
+            *throttle_mut(&mut s, *known_device) = LoginThrottle {
+                failures: 0,
+                lockouts: *lockouts,
+                locked_out_until: *until,
+            };
         }
         EventKind::LoggedOut { session } => s.sessions.retain(|x| x.id != *session),
         EventKind::PasswordResetStarted => {
@@ -387,9 +465,8 @@ pub fn apply(mut s: Account, event: &Event) -> Account {
         EventKind::PasswordResetCompleted => {
             s.flow = None;
             s.sessions.clear();
-            s.login_failures = 0;
-            s.lockouts = 0;
-            s.locked_out_until = 0;
+            s.login = LoginThrottle::default();
+            s.known_login = LoginThrottle::default();
         }
         EventKind::Level1DossierSubmitted {
             card,
@@ -416,16 +493,14 @@ pub fn apply(mut s: Account, event: &Event) -> Account {
             if s.id_number.is_none() {
                 s.id_number = Some(card.id_number);
             }
-            if s.phone.is_none() {
-                s.phone = Some(phone.clone());
-            }
-            if matches!(
-                s.flow,
-                Some(Flow::Registration { .. } | Flow::Activation { .. })
-            ) {
-                s.flow = None;
-                s.otp = None;
-            }
+            // The officer checked this phone with the citizen in person: it
+            // is the account's now, and nothing unverified survives (a
+            // registration or activation in progress, its code, a phone
+            // someone typed in a registration).
+            s.phone = Some(phone.clone());
+            s.pending_phone = None;
+            s.flow = None;
+            s.otp = None;
             s.appointment = None;
             s.dossier = Some(Dossier {
                 level: Level::Two,
@@ -477,11 +552,18 @@ pub fn apply(mut s: Account, event: &Event) -> Account {
         EventKind::SecurityQuestionsSet { questions } => {
             s.questions = Some(questions.clone());
         }
-        EventKind::DeviceBound { device } => s.device = Some(device.clone()),
+        EventKind::DeviceBound { device } => {
+            s.device = Some(device.clone());
+            remember_device(&mut s, device);
+        }
         EventKind::DeviceUnbound { device } => {
             if s.device.as_ref() == Some(device) {
                 s.device = None;
             }
+            // The old device's sessions end with its binding, and it is no
+            // longer a device the account knows.
+            s.sessions.retain(|x| x.device != *device);
+            s.known_devices.retain(|d| d != device);
         }
         EventKind::Activated { .. } => {
             s.active = true;
@@ -508,11 +590,28 @@ pub fn apply(mut s: Account, event: &Event) -> Account {
         EventKind::AccountUnlocked { .. } => {
             s.lock = None;
             s.passcode_failures = 0;
-            s.login_failures = 0;
-            s.locked_out_until = 0;
+            s.login = LoginThrottle::default();
+            s.known_login = LoginThrottle::default();
         }
     }
     s
+}
+
+fn throttle_mut(s: &mut Account, known_device: bool) -> &mut LoginThrottle {
+    if known_device {
+        &mut s.known_login
+    } else {
+        &mut s.login
+    }
+}
+
+/// Remembers `device` as the most recent known one.
+fn remember_device(s: &mut Account, device: &DeviceId) {
+    s.known_devices.retain(|d| d != device);
+    s.known_devices.push(device.clone());
+    if s.known_devices.len() > KNOWN_DEVICES {
+        s.known_devices.remove(0);
+    }
 }
 
 /// Folds a whole log from the empty state.

@@ -89,8 +89,7 @@ impl Phase {
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum CommandKind {
-    StartRegistration,
-    SubmitDetails,
+    Register,
     ResendOtp,
     VerifyOtp,
     SetPassword,
@@ -188,15 +187,12 @@ fn build() -> Vec<Transition> {
     let selfs = |v: &mut Vec<Transition>, phases: &[Phase], c: CommandKind| {
         v.extend(phases.iter().map(|&p| t(p, c, p)));
     };
-    // 1. Registration.
+    // 1. Registration: one decision from nothing (or from a registration
+    // whose code expired, or a log written before `Register` existed, which
+    // stops at RegistrationDetails) to the OTP.
     for p in [P::Unregistered].iter().chain(REGISTERING.iter()) {
-        v.push(t(*p, C::StartRegistration, P::RegistrationDetails));
+        v.push(t(*p, C::Register, P::RegistrationOtp));
     }
-    v.push(t(
-        P::RegistrationDetails,
-        C::SubmitDetails,
-        P::RegistrationOtp,
-    ));
     v.push(t(P::RegistrationOtp, C::ResendOtp, P::RegistrationOtp));
     v.push(t(P::RegistrationOtp, C::VerifyOtp, P::RegistrationOtp));
     v.push(t(P::RegistrationOtp, C::VerifyOtp, P::RegistrationPassword));

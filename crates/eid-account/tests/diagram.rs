@@ -85,12 +85,7 @@ fn every_phase_appears_in_the_diagram_and_the_table_is_consistent() {
     // The happy path is in the table.
     use table::{CommandKind as C, Phase as P};
     for (from, c, to) in [
-        (
-            P::Unregistered,
-            C::StartRegistration,
-            P::RegistrationDetails,
-        ),
-        (P::RegistrationDetails, C::SubmitDetails, P::RegistrationOtp),
+        (P::Unregistered, C::Register, P::RegistrationOtp),
         (P::RegistrationOtp, C::VerifyOtp, P::RegistrationPassword),
         (P::RegistrationPassword, C::SetPassword, P::AppAccount),
         (P::AppAccount, C::SubmitLevel1Dossier, P::DossierSubmitted),

@@ -282,10 +282,7 @@ fn level2_recorded_in_person_without_an_app_account_then_activated_with_a_passwo
         }]
     );
     // No app account: registering is refused, activation sets the password.
-    let r = w.refuse(Action::StartRegistration {
-        id_number: id(),
-        phone: phone(),
-    });
+    let r = w.refuse(register_action(qr_details(), true));
     assert_eq!(r.error, AccountError::AlreadyRegistered);
     w.start_activation("phone-a");
     let d = w.run(Action::VerifyOtp { code: w.code() });
@@ -771,8 +768,18 @@ fn activation_can_start_over_and_a_double_activation_loses_the_race() {
     w.approved_level1();
     w.start_activation("phone-a");
     w.run(Action::VerifyOtp { code: w.code() });
-    // Starting again (another device) restarts from the OTP.
+    // Another device cannot break the activation in progress: its later
+    // steps stay open for `flow_secs` (600 s) after the OTP.
     w.advance(60);
+    let r = w.refuse(Action::StartActivation {
+        id_number: id(),
+        phone: phone(),
+        device: device("phone-b"),
+    });
+    assert_eq!(r.error, AccountError::FlowInProgress { seconds_left: 540 });
+    assert!(r.events.is_empty());
+    // Once lapsed, starting again (another device) restarts from the OTP.
+    w.advance(540);
     w.start_activation("phone-b");
     assert_eq!(w.state.phase(), Phase::ActivationOtp);
     w.run(Action::VerifyOtp { code: w.code() });

@@ -18,21 +18,19 @@ use eid_otp::Purpose;
 #[test]
 fn registration_with_qr_creates_an_app_account_that_is_not_an_electronic_identity() {
     let mut w = World::new();
+    // One decision: started, details verified, code sent.
     let d = w.start_registration();
-    assert_eq!(
-        kinds(&d),
-        vec![EventKind::RegistrationStarted {
-            id_number: id(),
-            phone: phone()
-        }]
-    );
-    assert_eq!(w.state.phase(), Phase::RegistrationDetails);
-
-    let d = w.submit_qr_details();
     let mut details = PersonalDetails::from_qr(&qr());
     details.street_address = Some("22 Láng Hạ".into());
     assert_eq!(
         d.events[0].kind,
+        EventKind::RegistrationStarted {
+            id_number: id(),
+            phone: phone()
+        }
+    );
+    assert_eq!(
+        d.events[1].kind,
         EventKind::DetailsVerified {
             details: details.clone(),
             source: DetailsSource::Qr
@@ -40,13 +38,13 @@ fn registration_with_qr_creates_an_app_account_that_is_not_an_electronic_identit
     );
     let EventKind::OtpIssued {
         purpose, challenge, ..
-    } = &d.events[1].kind
+    } = &d.events[2].kind
     else {
-        panic!("{:?}", d.events[1]);
+        panic!("{:?}", d.events[2]);
     };
     assert_eq!(*purpose, Purpose::Registration);
     assert_eq!(challenge.expires_at(), T0 + 180);
-    assert_eq!(d.events.len(), 2);
+    assert_eq!(d.events.len(), 3);
     let [
         Effect::SendOtp {
             phone: to,
@@ -65,6 +63,9 @@ fn registration_with_qr_creates_an_app_account_that_is_not_an_electronic_identit
     assert_eq!(code.expose_secret().len(), 6);
     assert!(code.expose_secret().bytes().all(|b| b.is_ascii_digit()));
     assert_eq!(w.state.phase(), Phase::RegistrationOtp);
+    // The phone is the account's only once its code is verified.
+    assert_eq!(w.state.phone(), None);
+    assert_eq!(w.state.pending_phone(), Some(&phone()));
 
     w.advance(30);
     let d = w.run(Action::VerifyOtp { code: w.code() });
@@ -73,6 +74,8 @@ fn registration_with_qr_creates_an_app_account_that_is_not_an_electronic_identit
         EventKind::OtpVerified { next: Some(Flow::Registration { step: RegistrationStep::Password }), challenge }
             if challenge.status() == eid_otp::ChallengeStatus::Used
     ));
+    assert_eq!(w.state.phone(), Some(&phone()));
+    assert_eq!(w.state.pending_phone(), None);
 
     let d = w.run(Action::SetPassword {
         password: s(PASSWORD),
@@ -96,13 +99,12 @@ fn registration_with_qr_creates_an_app_account_that_is_not_an_electronic_identit
 #[test]
 fn registration_with_details_typed_by_hand() {
     let mut w = World::new();
-    w.start_registration();
-    let d = w.run(Action::SubmitDetails {
-        details: DetailsInput::Manual(manual_details()),
-        terms_accepted: true,
-    });
+    let d = w.run(register_action(
+        DetailsInput::Manual(manual_details()),
+        true,
+    ));
     assert_eq!(
-        d.events[0].kind,
+        d.events[1].kind,
         EventKind::DetailsVerified {
             details: manual_details(),
             source: DetailsSource::Manual
@@ -110,18 +112,22 @@ fn registration_with_details_typed_by_hand() {
     );
 }
 
+/// A refused registration leaves nothing behind: no event, no account.
+fn refused_registration(w: &mut World, details: DetailsInput, terms: bool) -> AccountError {
+    let r = w.refuse(register_action(details, terms));
+    assert!(r.events.is_empty(), "{:?}", r.events);
+    assert_eq!(w.state, Account::default());
+    assert!(w.log.is_empty());
+    r.error
+}
+
 #[test]
 fn registration_refuses_without_the_terms() {
     let mut w = World::new();
-    w.start_registration();
-    let r = w.refuse(Action::SubmitDetails {
-        details: DetailsInput::Manual(manual_details()),
-        terms_accepted: false,
-    });
-    assert_eq!(r.error, AccountError::TermsNotAccepted);
-    assert!(r.events.is_empty());
+    let e = refused_registration(&mut w, DetailsInput::Manual(manual_details()), false);
+    assert_eq!(e, AccountError::TermsNotAccepted);
     assert_eq!(
-        r.error.vi(),
+        e.vi(),
         "Bạn cần đồng ý với Điều khoản sử dụng ứng dụng và dịch vụ."
     );
 }
@@ -129,7 +135,6 @@ fn registration_refuses_without_the_terms() {
 #[test]
 fn registry_mismatch_names_the_fields_and_the_citizen_can_correct_them() {
     let mut w = World::new();
-    w.start_registration();
     w.registry = Some(RegistryAnswer::Mismatch(vec![
         FieldMismatch {
             field: DetailField::FullName,
@@ -138,74 +143,97 @@ fn registry_mismatch_names_the_fields_and_the_citizen_can_correct_them() {
             field: DetailField::DateOfBirth,
         },
     ]));
-    let r = w.refuse(Action::SubmitDetails {
-        details: DetailsInput::Manual(manual_details()),
-        terms_accepted: true,
-    });
-    assert!(r.events.is_empty());
-    assert!(matches!(&r.error, AccountError::RegistryMismatch(f) if f.len() == 2));
+    let e = refused_registration(&mut w, DetailsInput::Manual(manual_details()), true);
+    assert!(matches!(&e, AccountError::RegistryMismatch(f) if f.len() == 2));
     assert_eq!(
-        r.error.vi(),
+        e.vi(),
         "Thông tin không khớp với Cơ sở dữ liệu Quốc gia về Dân cư: Họ và tên, Ngày/Tháng/Năm sinh. Kiểm tra lại thông tin tài khoản so với thông tin trên giấy tờ tùy thân. Trường hợp thông tin tài khoản đã chính xác thì đề nghị bạn liên hệ Công an Xã/Phường/Thị trấn nơi đăng ký thường trú (hộ khẩu) để được cập nhật, bổ sung thông tin vào Cơ sở dữ liệu Quốc gia về Dân cư."
     );
-    assert!(r.error.en().contains("full name, date of birth"));
-    assert_eq!(w.state.phase(), Phase::RegistrationDetails);
+    assert!(e.en().contains("full name, date of birth"));
+    // An unauthenticated caller is told no field: one undifferentiated notice.
+    assert_eq!(e.for_unauthenticated(), AccountError::NotInRegistry);
+    assert_eq!(e.for_unauthenticated().vi(), MSG_REGISTRY_UPDATE);
     // Corrected: accepted.
     w.registry = Some(RegistryAnswer::Match);
-    w.submit_qr_details();
+    w.start_registration();
     assert_eq!(w.state.phase(), Phase::RegistrationOtp);
 }
 
 #[test]
 fn registry_not_found_asks_the_police_to_update_the_database() {
     let mut w = World::new();
-    w.start_registration();
     w.registry = Some(RegistryAnswer::NotFound);
-    let r = w.refuse(Action::SubmitDetails {
-        details: DetailsInput::Manual(manual_details()),
-        terms_accepted: true,
-    });
-    assert_eq!(r.error, AccountError::NotInRegistry);
-    assert_eq!(r.error.vi(), MSG_REGISTRY_UPDATE);
-    assert!(r.error.vi().contains("liên hệ Công an Xã/Phường/Thị trấn"));
+    let e = refused_registration(&mut w, DetailsInput::Manual(manual_details()), true);
+    assert_eq!(e, AccountError::NotInRegistry);
+    assert_eq!(e.vi(), MSG_REGISTRY_UPDATE);
+    assert!(e.vi().contains("liên hệ Công an Xã/Phường/Thị trấn"));
 }
 
 #[test]
 fn registry_without_an_answer_is_refused() {
     let mut w = World::new();
-    w.start_registration();
     w.registry = None;
-    let r = w.refuse(Action::SubmitDetails {
-        details: DetailsInput::Manual(manual_details()),
-        terms_accepted: true,
-    });
-    assert_eq!(r.error, AccountError::RegistryUnavailable);
+    let e = refused_registration(&mut w, DetailsInput::Manual(manual_details()), true);
+    assert_eq!(e, AccountError::RegistryUnavailable);
 }
 
 #[test]
 fn a_qr_code_of_another_card_is_refused() {
     let mut w = World::new();
-    w.start_registration();
     let other = cccd::qr::QrData::parse(
         "001099012345||Nguyễn Văn An|15031999|Nam|Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội|01072021"
             .as_bytes(),
     )
     .unwrap();
-    let r = w.refuse(Action::SubmitDetails {
-        details: DetailsInput::Qr {
+    let e = refused_registration(
+        &mut w,
+        DetailsInput::Qr {
             qr: other,
             street_address: None,
         },
+        true,
+    );
+    assert_eq!(e, AccountError::CardMismatch);
+}
+
+#[test]
+fn a_second_registration_never_breaks_the_one_in_progress() {
+    let mut w = World::new();
+    w.start_registration();
+    let code = w.code();
+    w.advance(30);
+    // Someone else (the same details, another phone) while her code is live.
+    let r = w.refuse(Action::Register {
+        id_number: id(),
+        phone: Phone::parse("0911111111").unwrap(),
+        details: qr_details(),
         terms_accepted: true,
     });
-    assert_eq!(r.error, AccountError::CardMismatch);
+    assert_eq!(r.error, AccountError::FlowInProgress { seconds_left: 150 });
+    assert!(r.events.is_empty());
+    // Her code still works, and her phone becomes the account's.
+    w.run(Action::VerifyOtp { code });
+    assert_eq!(w.state.phone(), Some(&phone()));
+    // Once her code has lapsed, a registration may start over.
+    let mut w = World::new();
+    w.start_registration();
+    w.advance(180);
+    w.run(Action::Register {
+        id_number: id(),
+        phone: Phone::parse("0911111111").unwrap(),
+        details: qr_details(),
+        terms_accepted: true,
+    });
+    assert_eq!(
+        w.state.pending_phone(),
+        Some(&Phone::parse("0911111111").unwrap())
+    );
 }
 
 #[test]
 fn resend_waits_for_the_cooldown_and_kills_the_old_code() {
     let mut w = World::new();
     w.start_registration();
-    w.submit_qr_details();
     let first = w.code();
     w.advance(30);
     let r = w.refuse(Action::ResendOtp);
@@ -235,7 +263,6 @@ fn resend_waits_for_the_cooldown_and_kills_the_old_code() {
 fn an_expired_code_is_refused_and_a_resend_gives_a_fresh_one() {
     let mut w = World::new();
     w.start_registration();
-    w.submit_qr_details();
     w.advance(180);
     let r = w.refuse(Action::VerifyOtp { code: w.code() });
     assert_eq!(r.error, AccountError::OtpExpired);
@@ -253,7 +280,6 @@ fn an_expired_code_is_refused_and_a_resend_gives_a_fresh_one() {
 fn five_wrong_codes_kill_the_challenge_and_registration_starts_again() {
     let mut w = World::new();
     w.start_registration();
-    w.submit_qr_details();
     for left in (0..5).rev() {
         let r = w.refuse(Action::VerifyOtp {
             code: w.wrong_code(),
@@ -265,9 +291,9 @@ fn five_wrong_codes_kill_the_challenge_and_registration_starts_again() {
     assert_eq!(r.error, AccountError::OtpExhausted);
     let r = w.refuse(Action::ResendOtp);
     assert_eq!(r.error, AccountError::OtpExhausted);
+    // A dead challenge leaves no live flow: registration starts again.
     w.start_registration();
-    assert_eq!(w.state.phase(), Phase::RegistrationDetails);
-    w.submit_qr_details();
+    assert_eq!(w.state.phase(), Phase::RegistrationOtp);
     w.run(Action::VerifyOtp { code: w.code() });
 }
 
@@ -275,7 +301,6 @@ fn five_wrong_codes_kill_the_challenge_and_registration_starts_again() {
 fn the_password_follows_the_vneid_rule_and_its_confirmation() {
     let mut w = World::new();
     w.start_registration();
-    w.submit_qr_details();
     w.run(Action::VerifyOtp { code: w.code() });
     let r = w.refuse(Action::SetPassword {
         password: s("ngoc123"),
@@ -313,27 +338,15 @@ fn the_password_follows_the_vneid_rule_and_its_confirmation() {
 #[test]
 fn registration_steps_cannot_be_skipped_or_repeated() {
     let mut w = World::new();
-    let r = w.refuse(Action::SubmitDetails {
-        details: DetailsInput::Manual(manual_details()),
-        terms_accepted: true,
-    });
-    assert_eq!(
-        r.error,
-        AccountError::StepOutOfOrder {
-            phase: Phase::Unregistered,
-            command: CommandKind::SubmitDetails
-        }
-    );
-    w.start_registration();
     let r = w.refuse(Action::VerifyOtp { code: s("123456") });
     assert_eq!(
         r.error,
         AccountError::StepOutOfOrder {
-            phase: Phase::RegistrationDetails,
+            phase: Phase::Unregistered,
             command: CommandKind::VerifyOtp
         }
     );
-    w.submit_qr_details();
+    w.start_registration();
     let r = w.refuse(Action::SetPassword {
         password: s(PASSWORD),
         confirmation: s(PASSWORD),
@@ -349,11 +362,11 @@ fn registration_steps_cannot_be_skipped_or_repeated() {
         r.error.vi(),
         "Bước này không thể thực hiện lúc này, vui lòng làm theo đúng thứ tự các bước."
     );
-    let r = w.refuse(Action::SubmitDetails {
-        details: DetailsInput::Manual(manual_details()),
-        terms_accepted: true,
-    });
-    assert!(matches!(r.error, AccountError::StepOutOfOrder { .. }));
+    let r = w.refuse(register_action(
+        DetailsInput::Manual(manual_details()),
+        true,
+    ));
+    assert!(matches!(r.error, AccountError::FlowInProgress { .. }));
     let code = w.code();
     w.run(Action::VerifyOtp { code: code.clone() });
     let r = w.refuse(Action::VerifyOtp { code });
@@ -379,10 +392,7 @@ fn registration_steps_cannot_be_skipped_or_repeated() {
             ..
         }
     ));
-    let r = w.refuse(Action::StartRegistration {
-        id_number: id(),
-        phone: phone(),
-    });
+    let r = w.refuse(register_action(qr_details(), true));
     assert_eq!(r.error, AccountError::AlreadyRegistered);
     assert_eq!(r.error.vi(), "Số định danh cá nhân đã đăng ký tài khoản.");
 }
@@ -392,19 +402,13 @@ fn a_stale_command_is_refused() {
     let mut w = World::new();
     w.start_registration();
     let r = w
-        .try_run_at(
-            0,
-            Action::StartRegistration {
-                id_number: id(),
-                phone: phone(),
-            },
-        )
+        .try_run_at(0, register_action(qr_details(), true))
         .unwrap_err();
     assert_eq!(
         r.error,
         AccountError::VersionConflict {
             expected: 0,
-            actual: 1
+            actual: 3
         }
     );
     assert!(r.events.is_empty());
@@ -472,7 +476,13 @@ fn failed_logins_lock_out_with_growing_backoff() {
     for n in 1..=4 {
         let r = w.refuse(wrong());
         assert_eq!(r.error, AccountError::WrongCredentials);
-        assert_eq!(rkinds(&r), vec![EventKind::LoginFailed { failures: n }]);
+        assert_eq!(
+            rkinds(&r),
+            vec![EventKind::LoginFailed {
+                failures: n,
+                known_device: false
+            }]
+        );
     }
     assert_eq!(
         AccountError::WrongCredentials.vi(),
@@ -483,10 +493,14 @@ fn failed_logins_lock_out_with_growing_backoff() {
     assert_eq!(
         rkinds(&r),
         vec![
-            EventKind::LoginFailed { failures: 5 },
+            EventKind::LoginFailed {
+                failures: 5,
+                known_device: false
+            },
             EventKind::LoginLockedOut {
                 until: w.now + 300,
-                lockouts: 1
+                lockouts: 1,
+                known_device: false
             }
         ]
     );
@@ -742,7 +756,10 @@ fn an_account_without_a_password_cannot_log_in() {
         password: s(PASSWORD),
         device: device("phone-a"),
     });
-    assert_eq!(r.error, AccountError::NoPassword);
+    // The same answer as a wrong password: a login tells nothing about
+    // what the account holds.
+    assert_eq!(r.error, AccountError::WrongCredentials);
+    assert!(r.events.is_empty());
     let r = w.refuse(Action::RequestPasswordReset {
         login: LoginName::IdNumber(id()),
         phone: phone(),

@@ -104,7 +104,13 @@ fn too_many_wrong_passcodes_lock_the_account_until_the_holder_unlocks_it() {
         answer: Some(("first_pet".into(), s("MỰC"))),
     });
     assert!(matches!(r.error, AccountError::WrongAnswers { .. }));
-    assert_eq!(rkinds(&r), vec![EventKind::LoginFailed { failures: 1 }]);
+    assert_eq!(
+        rkinds(&r),
+        vec![EventKind::LoginFailed {
+            failures: 1,
+            known_device: false
+        }]
+    );
     let d = w.run(Action::UnlockByHolder {
         id_number: id(),
         password: s(PASSWORD),
@@ -165,7 +171,13 @@ fn the_account_moves_to_another_device_after_an_otp() {
         device: device("phone-b"),
     });
     assert_eq!(r.error, AccountError::WrongCredentials);
-    assert_eq!(rkinds(&r), vec![EventKind::LoginFailed { failures: 1 }]);
+    assert_eq!(
+        rkinds(&r),
+        vec![EventKind::LoginFailed {
+            failures: 1,
+            known_device: false
+        }]
+    );
     let d = w.run(Action::StartDeviceChange {
         id_number: id(),
         password: s(PASSWORD),
@@ -324,10 +336,7 @@ fn an_officer_can_lock_an_account_at_any_stage() {
         officer: officer(),
         reason: LockReason::TermsViolation,
     });
-    let r = w.refuse(Action::SubmitDetails {
-        details: DetailsInput::Manual(manual_details()),
-        terms_accepted: true,
-    });
+    let r = w.refuse(Action::ResendOtp);
     assert_eq!(r.error, AccountError::Locked(LockReason::TermsViolation));
     w.run(Action::UnlockByOfficer { officer: officer() });
     // The registration in progress ended with the lock: start again.
@@ -449,13 +458,9 @@ fn inputs_are_validated() {
     };
     assert_eq!(CardData::from_dg13(&bad), Err(AccountError::CardMismatch));
     let mut w = World::new();
-    w.start_registration();
     let mut details = manual_details();
     details.full_name = "   ".into();
-    let r = w.refuse(Action::SubmitDetails {
-        details: DetailsInput::Manual(details),
-        terms_accepted: true,
-    });
+    let r = w.refuse(register_action(DetailsInput::Manual(details), true));
     assert_eq!(r.error, AccountError::InvalidField("full_name"));
 }
 

@@ -65,8 +65,9 @@ impl HashParams {
 }
 
 /// What kind of secret is hashed. Passcodes and answers are short or
-/// guessable, so they are always peppered; passwords only when
-/// [`Hasher::pepper_passwords`] is on.
+/// guessable, so they are always peppered; passwords too whenever the
+/// hasher has a pepper, unless [`Hasher::pepper_passwords`] turns it off
+/// (a stolen database then cannot be guessed at without the server's key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -177,7 +178,7 @@ pub struct Hasher {
 
 impl Hasher {
     /// A hasher with these parameters and no pepper yet (passwords can be
-    /// hashed; passcodes and answers need [`Hasher::with_pepper`]).
+    /// hashed, unpeppered; passcodes and answers need [`Hasher::with_pepper`]).
     pub fn new(params: HashParams) -> Result<Self, Error> {
         if params.m_cost_kib > MAX_M_COST_KIB
             || params.t_cost > MAX_T_COST
@@ -192,7 +193,7 @@ impl Hasher {
             params,
             pepper: None,
             retired: Vec::new(),
-            pepper_passwords: false,
+            pepper_passwords: true,
         })
     }
 
@@ -211,7 +212,9 @@ impl Hasher {
         self
     }
 
-    /// Pepper passwords too (off by default).
+    /// Pepper passwords too (on by default once a pepper is set; off keeps
+    /// password hashes verifiable without the pepper). Hashes made the other
+    /// way still verify and ask to be rehashed.
     #[must_use]
     pub fn pepper_passwords(mut self, on: bool) -> Self {
         self.pepper_passwords = on;
@@ -224,7 +227,36 @@ impl Hasher {
     }
 
     fn peppered(&self, kind: SecretKind) -> bool {
-        kind != SecretKind::Password || self.pepper_passwords
+        kind != SecretKind::Password || (self.pepper_passwords && self.pepper.is_some())
+    }
+
+    /// Spends what a [`Hasher::verify`] with the current parameters costs,
+    /// and checks nothing: for the answers that must take as long whether
+    /// or not there was a hash to check (a login for an unknown account),
+    /// so that timing tells nothing an error code would not.
+    pub fn dummy_verify(&self, kind: SecretKind, secret: &str) {
+        let normalised: Zeroizing<String> = Zeroizing::new(secret.nfc().collect());
+        // Without a pepper a passcode cannot be hashed at all: nothing to match.
+        if let Ok(argon) = self.current(kind) {
+            let mut out = Zeroizing::new([0u8; 32]);
+            let _ = argon.hash_password_into(normalised.as_bytes(), &[0u8; SALT_LEN], &mut *out);
+        }
+    }
+
+    /// The Argon2id instance new hashes of `kind` are made with: the
+    /// current parameters and, where `kind` is peppered, the current pepper.
+    fn current(&self, kind: SecretKind) -> Result<Argon2<'_>, Error> {
+        let pepper = if self.peppered(kind) {
+            Some(self.pepper.as_ref().ok_or(Error::PepperRequired)?)
+        } else {
+            None
+        };
+        let params = self.params.argon2_params(pepper.map(|p| p.id.as_slice()))?;
+        match pepper {
+            Some(p) => Argon2::new_with_secret(&p.key, Algorithm::Argon2id, Version::V0x13, params)
+                .map_err(|e| Error::Hashing(e.to_string())),
+            None => Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params)),
+        }
     }
 
     /// Hashes `secret` (NFC-normalised first) with a fresh 16-byte salt
@@ -240,17 +272,7 @@ impl Hasher {
         if normalised.len() > MAX_SECRET_BYTES {
             return Err(Error::SecretTooLong);
         }
-        let pepper = if self.peppered(kind) {
-            Some(self.pepper.as_ref().ok_or(Error::PepperRequired)?)
-        } else {
-            None
-        };
-        let params = self.params.argon2_params(pepper.map(|p| p.id.as_slice()))?;
-        let argon = match pepper {
-            Some(p) => Argon2::new_with_secret(&p.key, Algorithm::Argon2id, Version::V0x13, params)
-                .map_err(|e| Error::Hashing(e.to_string()))?,
-            None => Argon2::new(Algorithm::Argon2id, Version::V0x13, params),
-        };
+        let argon = self.current(kind)?;
         let mut salt = [0u8; SALT_LEN];
         rng.try_fill_bytes(&mut salt).map_err(|_| Error::Rng)?;
         let hash = argon

@@ -193,14 +193,16 @@ pub struct PasswordPolicy {
 impl PasswordPolicy {
     /// The VNeID rule set: 8 to 20 characters, at least one ASCII digit, one
     /// upper-case and one lower-case letter (any script), one character of
-    /// `!@#$^*()_`. The holder's own data are refused too.
+    /// `!@#$^*()_`. The holder's own data are refused too, and so is the
+    /// shipped blocklist of common passwords: composition rules alone let
+    /// `P@ssw0rd` through, and it is among the first guesses of any attack.
     pub fn vneid() -> Self {
         PasswordPolicy {
             rules: RuleSet::Vneid,
             min_len: 8,
             max_len: 20,
             specials: VNEID_SPECIALS.chars().collect(),
-            blocklist: false,
+            blocklist: true,
             extra_blocklist: HashSet::new(),
             personal_info: true,
         }
@@ -264,7 +266,7 @@ impl PasswordPolicy {
         Ok(self)
     }
 
-    /// Turns the shipped blocklist on or off (on by default for NIST).
+    /// Turns the shipped blocklist on or off (on by default in both rule sets).
     #[must_use]
     pub fn with_blocklist(mut self, on: bool) -> Self {
         self.blocklist = on;

@@ -77,15 +77,42 @@ fn passcodes_and_answers_need_a_pepper() {
     let phc = h.hash(K::Passcode, "480613", &mut rng()).unwrap();
     assert!(phc.contains(",keyid="), "{phc}");
     assert_eq!(h.verify(K::Passcode, "480613", &phc).unwrap(), MATCH);
-    // Passwords are not peppered unless asked.
-    let pw = h.hash(K::Password, "pw", &mut rng()).unwrap();
+    // Passwords are peppered too once there is a pepper, unless turned off.
+    let peppered = h.hash(K::Password, "pw", &mut rng()).unwrap();
+    assert!(peppered.contains(",keyid="), "{peppered}");
+    assert_eq!(h.verify(K::Password, "pw", &peppered).unwrap(), MATCH);
+    let plain_hasher = h.clone().pepper_passwords(false);
+    let pw = plain_hasher.hash(K::Password, "pw", &mut rng()).unwrap();
     assert!(!pw.contains("keyid"));
-    assert_eq!(h.verify(K::Password, "pw", &pw).unwrap(), MATCH);
-    let hp = h.clone().pepper_passwords(true);
-    assert_eq!(hp.verify(K::Password, "pw", &pw).unwrap(), REHASH);
-    let peppered = hp.hash(K::Password, "pw", &mut rng()).unwrap();
-    assert!(peppered.contains("keyid"));
-    assert_eq!(hp.verify(K::Password, "pw", &peppered).unwrap(), MATCH);
+    assert_eq!(plain_hasher.verify(K::Password, "pw", &pw).unwrap(), MATCH);
+    // Hashes made before passwords were peppered still verify, and ask to
+    // be rehashed (at the next login), and the other way round.
+    assert_eq!(h.verify(K::Password, "pw", &pw).unwrap(), REHASH);
+    assert_eq!(
+        plain_hasher.verify(K::Password, "pw", &peppered).unwrap(),
+        REHASH
+    );
+    // Without a pepper, passwords are hashed plain.
+    let unpeppered = Hasher::new(TINY).unwrap();
+    let pw = unpeppered.hash(K::Password, "pw", &mut rng()).unwrap();
+    assert!(!pw.contains("keyid"));
+}
+
+#[test]
+fn a_peppered_password_needs_the_pepper() {
+    let h = Hasher::new(TINY).unwrap().with_pepper(pepper(b"p1", 1));
+    let phc = h.hash(K::Password, "Ngọc@123456", &mut rng()).unwrap();
+    let other_key = Hasher::new(TINY).unwrap().with_pepper(pepper(b"p1", 2));
+    assert_eq!(
+        other_key.verify(K::Password, "Ngọc@123456", &phc).unwrap(),
+        Verification::Mismatch
+    );
+    assert_eq!(
+        Hasher::new(TINY)
+            .unwrap()
+            .verify(K::Password, "Ngọc@123456", &phc),
+        Err(Error::UnknownPepper)
+    );
 }
 
 #[test]

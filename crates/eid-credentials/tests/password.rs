@@ -70,7 +70,13 @@ fn vneid_refusals_list_every_reason() {
         ("Abcdefgh1)", vec![]),          // ) is (issue's default set)
         ("Abcdefgh1(", vec![]),          // ( is too
         ("Abcd\tfgh1!", vec![R::ControlCharacter]),
-        ("12345678", vec![R::NoUppercase, R::NoLowercase, special()]),
+        // On the shipped blocklist too (its line 2 is "12345678").
+        (
+            "12345678",
+            vec![R::NoUppercase, R::NoLowercase, special(), R::Common],
+        ),
+        // Composition rules alone let these through: the blocklist does not.
+        ("P@ssw0rd", vec![R::Common]),
         ("Ngọc123456", vec![special()]),
         ("Abcd١٢٣٤!x", vec![R::NoDigit]), // Arabic-Indic digits are not ASCII digits
     ];

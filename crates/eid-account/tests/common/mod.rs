@@ -101,6 +101,24 @@ pub fn manual_details() -> PersonalDetails {
     }
 }
 
+/// The details of the QR code, with a street address.
+pub fn qr_details() -> DetailsInput {
+    DetailsInput::Qr {
+        qr: qr(),
+        street_address: Some("22 Láng Hạ".into()),
+    }
+}
+
+/// A registration of [`ID`] and [`PHONE`] with these details.
+pub fn register_action(details: DetailsInput, terms_accepted: bool) -> Action {
+    Action::Register {
+        id_number: id(),
+        phone: phone(),
+        details,
+        terms_accepted,
+    }
+}
+
 #[derive(Clone)]
 pub struct World {
     pub keys: Keys,
@@ -227,27 +245,14 @@ impl World {
 
     // ---- builders of typical states ----
 
+    /// Registration with the QR code's details and the terms accepted.
     pub fn start_registration(&mut self) -> Decision {
-        self.run(Action::StartRegistration {
-            id_number: id(),
-            phone: phone(),
-        })
-    }
-
-    pub fn submit_qr_details(&mut self) -> Decision {
-        self.run(Action::SubmitDetails {
-            details: DetailsInput::Qr {
-                qr: qr(),
-                street_address: Some("22 Láng Hạ".into()),
-            },
-            terms_accepted: true,
-        })
+        self.run(register_action(qr_details(), true))
     }
 
     /// Registers an app account.
     pub fn registered(&mut self) {
         self.start_registration();
-        self.submit_qr_details();
         self.advance(20);
         let code = self.code();
         self.run(Action::VerifyOtp { code });
