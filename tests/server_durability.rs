@@ -226,7 +226,9 @@ async fn lost_registrations(store: &Store, acked: &[Citizen], otp_pending: bool)
         let events = store.load(&c.id).await.unwrap();
         let account = eid_account::fold(&events);
         let there = account.id_number().map(|i| i.as_str()) == Some(c.id.as_str())
-            && account.phone().map(|p| p.as_str()) == Some(c.phone.as_str())
+            // pending until the registration's OTP is verified
+            && account.phone().or(account.pending_phone()).map(|p| p.as_str())
+                == Some(c.phone.as_str())
             && account.details().is_some()
             && (!otp_pending || account.otp().is_some());
         if !there {

@@ -1177,17 +1177,22 @@ fn handle<R: TryCryptoRng + ?Sized>(
             password,
             answer,
         } => {
+            // The password first: whether and how the account is locked
+            // is told only to whoever knows it.
+            if state.id_number != Some(id_number) {
+                ctx.keys
+                    .hasher
+                    .dummy_verify(SecretKind::Password, password.expose_secret());
+                return Err(AccountError::WrongCredentials.into());
+            }
+            out.kinds
+                .extend(check_password(state, &password, None, ctx)?);
             let Some(lock) = &state.lock else {
                 return Err(AccountError::NotLocked.into());
             };
             if !lock.reason.holder_may_unlock() {
                 return Err(AccountError::UnlockNeedsOfficer.into());
             }
-            if state.id_number != Some(id_number) {
-                return Err(AccountError::WrongCredentials.into());
-            }
-            out.kinds
-                .extend(check_password(state, &password, None, ctx)?);
             if let Some(questions) = &state.questions {
                 let ok = match &answer {
                     Some((q, a)) => questions

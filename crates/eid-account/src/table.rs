@@ -287,6 +287,10 @@ fn build() -> Vec<Transition> {
         v.push(t(*p, C::LockByHolder, P::Locked));
     }
     v.push(t(P::Locked, C::UnlockByHolder, P::Locked));
+    // A wrong password to unlock an account that is not locked counts as
+    // a failed login (the password is checked before the lock is told).
+    selfs(&mut v, &SETTLED, C::UnlockByHolder);
+    selfs(&mut v, &ACTIVATING_WITH_PASSWORD, C::UnlockByHolder);
     for p in AFTER_UNLOCK {
         // The holder's locks need a password, so never an unregistered account.
         if p != P::Unregistered {

@@ -38,6 +38,8 @@ enum Op {
     StartDeviceChange { device: u8, right: bool },
     LockByHolder,
     UnlockByHolder { right: bool },
+    /// An unlock with a wrong password (counted as a failed login).
+    UnlockWrongPassword,
     LockByOfficer { reason: u8 },
     UnlockByOfficer,
     Advance { secs: u64 },
@@ -100,6 +102,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(device, right)| Op::StartDeviceChange { device, right }),
         1 => Just(Op::LockByHolder),
         2 => any::<bool>().prop_map(|right| Op::UnlockByHolder { right }),
+        1 => Just(Op::UnlockWrongPassword),
         1 => (0u8..3).prop_map(|reason| Op::LockByOfficer { reason }),
         1 => Just(Op::UnlockByOfficer),
         2 => (0u64..400).prop_map(|secs| Op::Advance { secs }),
@@ -282,6 +285,11 @@ impl Driver {
                 id_number: id(),
                 password: s(self.password),
                 answer: Some(("first_pet".into(), s(if *right { "Mực" } else { "Vàng" }))),
+            },
+            Op::UnlockWrongPassword => Action::UnlockByHolder {
+                id_number: id(),
+                password: s("Sai@Matkhau1"),
+                answer: None,
             },
             Op::LockByOfficer { reason } => Action::LockByOfficer {
                 officer: officer(),
@@ -528,6 +536,7 @@ fn exploration_ops() -> Vec<Vec<Op>> {
         one(Op::LockByHolder),
         one(Op::UnlockByHolder { right: true }),
         one(Op::UnlockByHolder { right: false }),
+        one(Op::UnlockWrongPassword),
         one(Op::LockByOfficer { reason: 0 }),
         one(Op::UnlockByOfficer),
         one(Op::Advance { secs: 61 }),

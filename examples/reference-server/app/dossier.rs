@@ -184,6 +184,7 @@ fn malformed(file: &str, why: &str) -> ApiError {
         vi: format!("Tệp dữ liệu chip {file} không hợp lệ."),
         en: format!("the chip file {file} is malformed: {why}"),
         extra: json!({ "file": file }),
+        refusal: None,
     }
 }
 
@@ -231,6 +232,7 @@ fn pa_refusal(v: &pa::Verdict) -> ApiError {
             ),
             en: format!("the chip file {file} differs from what EF.SOD signs: it was altered"),
             extra: json!({ "file": file, "failures": failures }),
+            refusal: None,
         };
     }
     ApiError {
@@ -239,6 +241,7 @@ fn pa_refusal(v: &pa::Verdict) -> ApiError {
         vi: "Không xác thực được dữ liệu chip (xác thực thụ động không đạt).".to_owned(),
         en: format!("passive authentication failed: {}", v.summary()),
         extra: json!({ "failures": failures }),
+        refusal: None,
     }
 }
 
@@ -582,6 +585,7 @@ pub(crate) async fn check_approvable(
         vi: "Hồ sơ không đạt kiểm tra dữ liệu: chỉ có thể từ chối.".to_owned(),
         en: "the dossier failed its checks on submission: it can only be rejected".to_owned(),
         extra: json!({ "verdict": reasons }),
+        refusal: None,
     })
 }
 

@@ -22,6 +22,8 @@ pub(crate) struct ApiError {
     pub(crate) en: String,
     /// Extra fields (tries_left, seconds_left, fields...).
     pub(crate) extra: Value,
+    /// The account's refusal it was made from, if any (not sent).
+    pub(crate) refusal: Option<AccountError>,
 }
 
 impl ApiError {
@@ -33,6 +35,16 @@ impl ApiError {
             vi: vi.to_owned(),
             en: en.to_owned(),
             extra: Value::Null,
+            refusal: None,
+        }
+    }
+
+    /// What a caller who has not proved who they are may be told
+    /// ([`AccountError::for_unauthenticated`]): nothing an ID number holds.
+    pub(crate) fn for_unauthenticated(self) -> ApiError {
+        match &self.refusal {
+            Some(e) => ApiError::from(e.for_unauthenticated()),
+            None => self,
         }
     }
 
@@ -44,6 +56,7 @@ impl ApiError {
             vi: "Yêu cầu không hợp lệ.".to_owned(),
             en: en.into(),
             extra: Value::Null,
+            refusal: None,
         }
     }
 
@@ -65,6 +78,7 @@ impl ApiError {
             vi: format!("Bạn đã thao tác quá nhiều lần, vui lòng thử lại sau {seconds_left} giây."),
             en: format!("too many requests: try again in {seconds_left} seconds"),
             extra: json!({ "seconds_left": seconds_left }),
+            refusal: None,
         }
     }
 
@@ -118,6 +132,19 @@ impl ApiError {
             "Phiên xác thực không dành cho tài khoản này.",
             "the flow token was issued for another account",
         )
+    }
+
+    /// The account is too busy to decide now (its appends kept losing
+    /// races to other servers): try again shortly. Never says more.
+    pub(crate) fn busy() -> ApiError {
+        let mut e = ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "Hệ thống đang bận, vui lòng thử lại sau ít phút.",
+            "busy: try again shortly",
+        );
+        e.extra = json!({ "retry_after": 1 });
+        e
     }
 
     /// A storage failure (details logged, not sent).
@@ -279,6 +306,13 @@ impl From<AccountError> for ApiError {
             ),
             E::ServiceNeedsLevel2 => (StatusCode::FORBIDDEN, "service_needs_level2", Value::Null),
             E::SameDevice => (StatusCode::CONFLICT, "same_device", Value::Null),
+            E::NotBoundDevice => (StatusCode::FORBIDDEN, "not_bound_device", Value::Null),
+            E::FlowInProgress { seconds_left } => (
+                StatusCode::CONFLICT,
+                "flow_in_progress",
+                json!({ "seconds_left": seconds_left }),
+            ),
+            E::LockedWithoutReason => (StatusCode::LOCKED, "locked", Value::Null),
             E::InvalidField(field) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_field",
@@ -296,6 +330,7 @@ impl From<AccountError> for ApiError {
             vi: e.vi(),
             en: e.en(),
             extra,
+            refusal: Some(e),
         }
     }
 }

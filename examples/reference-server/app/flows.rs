@@ -163,7 +163,8 @@ pub(crate) async fn start_device_change(
             None,
             None,
         )
-        .await?;
+        .await
+        .map_err(ApiError::for_unauthenticated)?;
     tracing::info!(account = %id.as_str(), "device change: OTP sent");
     let expires_at = account.otp().map(|c| c.expires_at());
     Ok((
@@ -358,7 +359,8 @@ pub(crate) async fn unlock(
             None,
             None,
         )
-        .await?;
+        .await
+        .map_err(ApiError::for_unauthenticated)?;
     tracing::info!(account = %id.as_str(), "unlocked by the holder");
     Ok(Json(json!({ "phase": phase(&account) })).into_response())
 }

@@ -15,7 +15,7 @@ use eid_account::{
     Account, AccountError, AccountLevel, Action, DetailsInput, DeviceId, LoginName, Notice,
     PersonalDetails, Phone, SessionId,
 };
-use eid_credentials::SecretString;
+use eid_credentials::{SecretKind, SecretString};
 use icao9303::date::Date;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -148,29 +148,24 @@ pub(crate) async fn register(
     state
         .limit(format!("otp_send_id:{}", id.as_str()), l.otp_sends)
         .await?;
-    state
-        .execute(
-            &id,
-            Action::StartRegistration {
-                id_number: id,
-                phone: phone.clone(),
-            },
-            None,
-            None,
-        )
-        .await?;
+    // One decision, one transaction: a registration the registry refuses
+    // leaves nothing behind, and the answer to this unauthenticated caller
+    // names no field (the registry is no oracle of a citizen's data).
     let answer = state.registry.check(id.as_str(), Some(&phone), &details);
     let (account, _) = state
         .execute(
             &id,
-            Action::SubmitDetails {
+            Action::Register {
+                id_number: id,
+                phone,
                 details: input,
                 terms_accepted: b.terms_accepted,
             },
             Some(answer),
             None,
         )
-        .await?;
+        .await
+        .map_err(ApiError::for_unauthenticated)?;
     tracing::info!(account = %id.as_str(), "registration: OTP sent");
     let expires_at = account.otp().map(|c| c.expires_at());
     Ok((
@@ -197,14 +192,23 @@ pub(crate) async fn otp_resend(
     state
         .limit_ip_and_id("otp_send", peer.ip(), &id, l.otp_sends)
         .await?;
-    let (account, _) = state.execute(&id, Action::ResendOtp, None, None).await?;
+    let (account, _) = state
+        .execute(&id, Action::ResendOtp, None, None)
+        .await
+        .map_err(ApiError::for_unauthenticated)?;
     let expires_at = account.otp().map(|c| c.expires_at());
     Ok(Json(json!({ "phase": phase(&account), "otp_expires_at": expires_at })).into_response())
 }
 
 #[derive(Deserialize)]
 struct VerifyBody {
-    id_number: String,
+    /// The ID number, or
+    #[serde(default)]
+    id_number: Option<String>,
+    /// the phone number or ID number the flow was started with (a password
+    /// reset started with a phone number tells the caller no ID number).
+    #[serde(default)]
+    login: Option<String>,
     code: String,
 }
 
@@ -217,7 +221,22 @@ pub(crate) async fn otp_verify(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let b: VerifyBody = parse(&body)?;
-    let id = id_number(&b.id_number)?;
+    let id = match (b.id_number, b.login) {
+        (Some(id), None) => id_number(&id)?,
+        // A phone of no account answers as an ID with no flow pending does.
+        (None, Some(login)) => {
+            let missing = AccountError::StepOutOfOrder {
+                phase: eid_account::Phase::Unregistered,
+                command: eid_account::CommandKind::VerifyOtp,
+            };
+            super::flows::resolve(&state, &login, missing).await?.0
+        }
+        _ => {
+            return Err(ApiError::bad_request(
+                "either id_number or login is required",
+            ));
+        }
+    };
     let l = state.limits;
     state
         .limit_ip_and_id("otp_check", peer.ip(), &id, l.otp_checks)
@@ -225,7 +244,8 @@ pub(crate) async fn otp_verify(
     let code = SecretString::from(b.code);
     let (account, decision) = state
         .execute(&id, Action::VerifyOtp { code }, None, None)
-        .await?;
+        .await
+        .map_err(ApiError::for_unauthenticated)?;
     let mut out = json!({ "verified": true, "phase": phase(&account), "notices": notices(&decision.notices) });
     if let (Some(o), Some((token, expires_at))) = (
         out.as_object_mut(),
@@ -315,6 +335,7 @@ pub(crate) async fn login(
     state
         .limit(format!("login_ip:{}", peer.ip()), l.logins)
         .await?;
+    let password = SecretString::from(b.password);
     let (id, login) = match (b.id_number, b.phone) {
         (Some(id), None) => {
             let id = id_number(&id)?;
@@ -325,7 +346,20 @@ pub(crate) async fn login(
             state
                 .limit(format!("login_phone:{}", phone.as_str()), l.logins)
                 .await?;
-            super::flows::resolve(&state, phone.as_str(), AccountError::WrongCredentials).await?
+            match super::flows::resolve(&state, phone.as_str(), AccountError::WrongCredentials)
+                .await
+            {
+                Ok(found) => found,
+                // A phone of no account: the answer, and the Argon2 work, of
+                // a wrong password.
+                Err(e) => {
+                    let hasher = &state.keys.hasher;
+                    tokio::task::block_in_place(|| {
+                        hasher.dummy_verify(SecretKind::Password, password.expose_secret())
+                    });
+                    return Err(e);
+                }
+            }
         }
         _ => {
             return Err(ApiError::bad_request(
@@ -341,13 +375,14 @@ pub(crate) async fn login(
             &id,
             Action::Login {
                 login,
-                password: SecretString::from(b.password),
+                password,
                 device,
             },
             None,
             None,
         )
-        .await?;
+        .await
+        .map_err(ApiError::for_unauthenticated)?;
     let session = decision.session().ok_or_else(ApiError::internal)?;
     let expires_at = account
         .sessions()

@@ -173,7 +173,8 @@ pub(crate) async fn activate(
             Some(used),
             |a, now| activation_cooldown(a, now, cooldown),
         )
-        .await?;
+        .await
+        .map_err(ApiError::for_unauthenticated)?;
     let expires_at = account.otp().map(|c| c.expires_at());
     Ok(Json(json!({ "phase": phase(&account), "otp_expires_at": expires_at, "notices": notices(&decision.notices) }))
         .into_response())

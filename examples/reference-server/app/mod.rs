@@ -108,7 +108,42 @@ pub(crate) struct AppState {
     /// The CSCAs of passive authentication (`--csca`; the simulator's
     /// demonstration CSCA by default).
     pub(crate) trust: dossier::Trust,
+    /// Commands on one account run one at a time in this server.
+    pub(crate) account_locks: AccountLocks,
 }
+
+/// One lock per shard of accounts: commands on the same account queue here
+/// instead of racing to the store, so parallel guesses are decided one
+/// after the other (each on the state the one before left) without each
+/// losing its append and redoing Argon2. Across servers sharing a database
+/// the store's unique (account, sequence) key and the retry of
+/// [`AppState::run`] keep the same rule.
+pub(crate) struct AccountLocks(Vec<tokio::sync::Mutex<()>>);
+
+impl AccountLocks {
+    const SHARDS: usize = 256;
+
+    fn new() -> AccountLocks {
+        AccountLocks(
+            (0..Self::SHARDS)
+                .map(|_| tokio::sync::Mutex::new(()))
+                .collect(),
+        )
+    }
+
+    /// The lock of `id`'s shard.
+    pub(crate) fn of(&self, id: &IdNumber) -> &tokio::sync::Mutex<()> {
+        let h = Sha256::digest(id.as_str().as_bytes());
+        let i = usize::from(u16::from_be_bytes([h[0], h[1]])) % self.0.len().max(1);
+        &self.0[i]
+    }
+}
+
+/// How many times a command is decided again after losing the race for
+/// its append (another server wrote the account meanwhile) before the
+/// request gives up with 503: never with a conflict that would tell a
+/// guesser anything.
+const MAX_DECISIONS: usize = 32;
 
 /// How long a flow token lives: the steps after an OTP take minutes.
 pub(crate) const DEFAULT_FLOW_TOKEN_SECS: u64 = 600;
@@ -326,6 +361,7 @@ impl AppState {
                 .collect(),
             flow_token_secs: AtomicU64::new(DEFAULT_FLOW_TOKEN_SECS),
             trust: dossier::Trust::demo()?,
+            account_locks: AccountLocks::new(),
         })
     }
 
@@ -361,9 +397,8 @@ impl AppState {
     }
 
     /// Decides `action` on the account's current state and appends the
-    /// outcome (events and SMS in one transaction). A concurrent writer makes
-    /// this fail with `version_conflict` (409): nothing is retried, so two
-    /// racing commands never both succeed.
+    /// outcome (events and SMS in one transaction); see [`AppState::run`]
+    /// for what happens when another writer gets there first.
     pub(crate) async fn execute(
         &self,
         id: &IdNumber,
@@ -383,7 +418,7 @@ impl AppState {
         action: Action,
         registry: Option<RegistryAnswer>,
         device_use: Option<DeviceUse>,
-        guard: impl FnOnce(&Account, u64) -> Result<(), ApiError>,
+        guard: impl Fn(&Account, u64) -> Result<(), ApiError>,
     ) -> Result<(Account, Decision), ApiError> {
         self.execute_checked(id, action, registry, device_use, |a, _, t| guard(a, t))
             .await
@@ -396,7 +431,7 @@ impl AppState {
         action: Action,
         registry: Option<RegistryAnswer>,
         device_use: Option<DeviceUse>,
-        guard: impl FnOnce(&Account, &[Event], u64) -> Result<(), ApiError>,
+        guard: impl Fn(&Account, &[Event], u64) -> Result<(), ApiError>,
     ) -> Result<(Account, Decision), ApiError> {
         self.run(id, action, registry, device_use, guard, None)
             .await
@@ -419,90 +454,127 @@ impl AppState {
 
     /// The command loop behind the `execute` methods: `verdict`, when
     /// given, is keyed by the decision's `Level1DossierSubmitted` event.
+    ///
+    /// Keeps `eid-account`'s store contract: the events of a decision or of
+    /// a refusal that counts (a wrong OTP, password, passcode, answer) are
+    /// appended before anything is answered, and an append that loses the
+    /// race to another writer decides the command again on the new state.
+    /// So N parallel guesses cost N tries, and a right guess that lost a
+    /// race is decided again rather than answered `version_conflict` (which
+    /// would tell the guesser it was right). Two racing commands still
+    /// never both succeed: the second is decided on the first's outcome.
     async fn run(
         &self,
         id: &IdNumber,
         action: Action,
         registry: Option<RegistryAnswer>,
         device_use: Option<DeviceUse>,
-        guard: impl FnOnce(&Account, &[Event], u64) -> Result<(), ApiError>,
+        guard: impl Fn(&Account, &[Event], u64) -> Result<(), ApiError>,
         verdict: Option<&str>,
     ) -> Result<(Account, Decision), ApiError> {
-        let events = self.store.load(id.as_str()).await?;
-        let account = fold(&events);
-        let version = account.version();
-        let t = now();
-        guard(&account, &events, t)?;
+        let _serial = self.account_locks.of(id).lock().await;
+        for _ in 0..MAX_DECISIONS {
+            let events = self.store.load(id.as_str()).await?;
+            let account = fold(&events);
+            let t = now();
+            guard(&account, &events, t)?;
+            let outcome = self.decide_on(&account, action.clone(), t, &registry, device_use);
+            let (written, appended) = match outcome {
+                Ok(decision) => {
+                    let verdict = verdict_row(&decision, verdict)?;
+                    let outbox = outbox_messages(&decision.effects, t);
+                    let after = decision.events.iter().fold(account.clone(), eid_account::apply);
+                    let with = WithEvents {
+                        outbox: &outbox,
+                        index: Some(&index_of(&after)),
+                        verdict,
+                    };
+                    let appended = self
+                        .store
+                        .append_with(id.as_str(), account.version(), &decision.events, t, &with)
+                        .await;
+                    if appended.is_ok() {
+                        self.after_append(&outbox, &decision.effects);
+                    }
+                    (Ok((after, decision)), appended)
+                }
+                Err(refusal) if refusal.events.is_empty() => return Err(refusal.error.into()),
+                Err(refusal) => {
+                    let after = refusal.events.iter().fold(account.clone(), eid_account::apply);
+                    let with = WithEvents {
+                        index: Some(&index_of(&after)),
+                        ..WithEvents::default()
+                    };
+                    let appended = self
+                        .store
+                        .append_with(id.as_str(), account.version(), &refusal.events, t, &with)
+                        .await;
+                    (Err(refusal.error.into()), appended)
+                }
+            };
+            match appended {
+                Ok(()) => return written,
+                Err(StoreError::Conflict) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        tracing::warn!("an account's appends kept losing races");
+        Err(ApiError::busy())
+    }
+
+    /// `decide` off the async threads (Argon2 hashing happens in it).
+    fn decide_on(
+        &self,
+        account: &Account,
+        action: Action,
+        t: u64,
+        registry: &Option<RegistryAnswer>,
+        device_use: Option<DeviceUse>,
+    ) -> Result<Decision, eid_account::Refusal> {
         let mut rng = getrandom::SysRng;
-        // Argon2 hashing happens in decide: off the async threads.
-        let outcome = tokio::task::block_in_place(|| {
+        tokio::task::block_in_place(|| {
             let mut ctx = Context {
                 now: t,
                 rng: &mut rng,
-                registry,
+                registry: registry.clone(),
                 device_use,
                 policies: &self.policies,
                 keys: &self.keys,
             };
-            decide(&account, Command::new(version, action), &mut ctx)
-        });
-        match outcome {
-            Ok(decision) => {
-                let verdict = match verdict {
-                    None => None,
-                    Some(body) => Some(VerdictRow {
-                        sequence: decision
-                            .events
-                            .iter()
-                            .find(|e| matches!(e.kind, EventKind::Level1DossierSubmitted { .. }))
-                            .map(|e| e.sequence)
-                            .ok_or_else(ApiError::internal)?,
-                        body,
-                    }),
-                };
-                let outbox = outbox_messages(&decision.effects, t);
-                let after = decision.events.iter().fold(account, eid_account::apply);
-                let index = index_of(&after);
-                let with = WithEvents {
-                    outbox: &outbox,
-                    index: Some(&index),
-                    verdict,
-                };
-                self.store
-                    .append_with(id.as_str(), version, &decision.events, t, &with)
-                    .await?;
-                if !outbox.is_empty() {
-                    self.outbox_ready.notify_one();
-                }
-                for e in &decision.effects {
-                    if let Effect::NotifyOfficers { notice, .. } = e {
-                        tracing::info!(?notice, "officers notified");
-                    }
-                }
-                Ok((after, decision))
-            }
-            Err(refusal) => {
-                if !refusal.events.is_empty() {
-                    let after = refusal.events.iter().fold(account, eid_account::apply);
-                    let index = index_of(&after);
-                    let with = WithEvents {
-                        index: Some(&index),
-                        ..WithEvents::default()
-                    };
-                    match self
-                        .store
-                        .append_with(id.as_str(), version, &refusal.events, t, &with)
-                        .await
-                    {
-                        Ok(()) => {}
-                        Err(StoreError::Conflict) => {}
-                        Err(e) => return Err(e.into()),
-                    }
-                }
-                Err(refusal.error.into())
+            decide(account, Command::new(account.version(), action), &mut ctx)
+        })
+    }
+
+    /// What follows a decision's append: wake the SMS dispatcher, log the
+    /// officers' notices.
+    fn after_append(&self, outbox: &[OutboxMessage], effects: &[Effect]) {
+        if !outbox.is_empty() {
+            self.outbox_ready.notify_one();
+        }
+        for e in effects {
+            if let Effect::NotifyOfficers { notice, .. } = e {
+                tracing::info!(?notice, "officers notified");
             }
         }
     }
+}
+
+/// The verdict row of a level-1 submission: keyed by the decision's
+/// `Level1DossierSubmitted` event (internal error without one).
+fn verdict_row<'a>(
+    decision: &Decision,
+    verdict: Option<&'a str>,
+) -> Result<Option<VerdictRow<'a>>, ApiError> {
+    let Some(body) = verdict else {
+        return Ok(None);
+    };
+    let sequence = decision
+        .events
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::Level1DossierSubmitted { .. }))
+        .map(|e| e.sequence)
+        .ok_or_else(ApiError::internal)?;
+    Ok(Some(VerdictRow { sequence, body }))
 }
 
 impl AppState {
