@@ -12,6 +12,7 @@
 #[path = "../examples/reference-server/app/mod.rs"]
 mod app;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -376,7 +377,11 @@ async fn registration_otp_password_login_lockout(backend: Backend) {
         .account(&cccd::IdNumber::parse(ID).unwrap())
         .await
         .unwrap();
-    assert_eq!(unregistered.version(), 0, "a refused registration leaves no account");
+    assert_eq!(
+        unregistered.version(),
+        0,
+        "a refused registration leaves no account"
+    );
 
     // a citizen the registry does not know
     let (st, v) = s
@@ -2150,4 +2155,285 @@ async fn registry_mismatch_is_stored_not_approvable(backend: Backend) {
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(v["dossier"]["status"]["status"], "not_accepted");
     s.stop().await;
+}
+
+// ---------------------------------------------------------------------------
+// Issue 13: the takeover knowing only the ID number, and guesses in parallel
+// against two servers sharing one database (docs/SECURITY-MODEL.md).
+
+on_both!(
+    level2_takeover_by_an_unverified_phone_fails,
+    takeover_sqlite,
+    takeover_postgres
+);
+on_both!(
+    parallel_guesses_cost_one_try_each,
+    parallel_guesses_sqlite,
+    parallel_guesses_postgres
+);
+
+const ATTACKER_PHONE: &str = "0911111111";
+
+async fn level2_takeover_by_an_unverified_phone_fails(backend: Backend) {
+    let s = start(app::Limits::default(), &backend).await;
+    // The attacker knows her QR code, not her phone: refused, nothing kept.
+    let (st, v) = s
+        .post(
+            "/v1/registrations",
+            json!({ "id_number": ID2, "phone": ATTACKER_PHONE, "qr": QR2, "terms_accepted": true }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(error(&v).0, "not_in_registry");
+    let id = cccd::IdNumber::parse(ID2).unwrap();
+    assert_eq!(s.state.account(&id).await.unwrap().version(), 0);
+    // The officer records her level-2 dossier with the phone checked at the
+    // counter, and approves it: the SMS goes to her.
+    let (st, v) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/officer/level2-dossiers", s.base))
+                .bearer_auth(OFFICER_TOKEN)
+                .json(&json!({ "qr": QR2, "phone": PHONE2 })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let (st, _) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/officer/dossiers/{ID2}/approve", s.base))
+                .bearer_auth(OFFICER_TOKEN),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(
+        s.sms_to(PHONE2, 1).await,
+        eid_account::approval_sms("Phan Mai Hương")
+    );
+    // The attacker's activation is refused; hers gets the code on her phone.
+    let activate = |phone: &str, device: &str| {
+        s.http
+            .post(format!("{}/v1/activations", s.base))
+            .header("X-Device-Id", device)
+            .json(&json!({ "id_number": ID2, "phone": phone }))
+    };
+    let (st, v) = s.send(activate(ATTACKER_PHONE, "attacker")).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(error(&v).0, "id_or_phone_mismatch");
+    let (st, v) = s.send(activate(PHONE2, "her-phone")).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let code = code_of(&s.sms_to(PHONE2, 2).await);
+    s.verify(ID2, &code).await;
+    assert!(s.sms.sent().iter().all(|(to, _)| to != ATTACKER_PHONE));
+    s.stop().await;
+}
+
+/// Sends `n` copies of a request at once, alternating between two servers
+/// on one database; returns the answers.
+async fn at_once(
+    servers: [&Server; 2],
+    n: usize,
+    req: impl Fn(&Server) -> reqwest::RequestBuilder,
+) -> Vec<(StatusCode, Value)> {
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let r = req(servers[i % 2]);
+            tokio::spawn(async move {
+                let resp = r.send().await.unwrap();
+                (resp.status(), resp.json::<Value>().await.unwrap())
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
+/// How many answers carry each error code (`ok` for a success).
+fn codes(answers: &[(StatusCode, Value)]) -> BTreeMap<String, usize> {
+    let mut m = BTreeMap::new();
+    for (st, v) in answers {
+        let code = if st.is_success() {
+            "ok".to_owned()
+        } else {
+            error(v).0.to_owned()
+        };
+        *m.entry(code).or_insert(0) += 1;
+    }
+    m
+}
+
+/// The failures the log of `id` recorded, by event type.
+async fn recorded(s: &Server, id: &str, kind: &str) -> usize {
+    let events = app::store::Storage::load(&s.state.store, id).await.unwrap();
+    events
+        .iter()
+        .filter(|e| serde_json::to_value(&e.kind).unwrap()["type"] == kind)
+        .count()
+}
+
+const GUESSES: usize = 50;
+
+async fn parallel_guesses_cost_one_try_each(backend: Backend) {
+    let limits = app::Limits {
+        otp_checks: 1000,
+        logins: 1000,
+        activations: 1000,
+        otp_sends: 1000,
+        ..app::Limits::default()
+    };
+    let settings = settings_for(limits, &backend).await;
+    let a = start_on(&settings).await;
+    let b = start_on(&settings).await;
+
+    // Wrong OTPs (limit 5 per code): five judged, the rest exhausted.
+    let (st, _) = a.post("/v1/registrations", register_body()).await;
+    assert_eq!(st, StatusCode::CREATED);
+    let code = code_of(&a.sms(1).await.1);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let answers = at_once([&a, &b], GUESSES, |s| {
+        s.http
+            .post(format!("{}/v1/otp/verify", s.base))
+            .json(&json!({ "id_number": ID, "code": wrong }))
+    })
+    .await;
+    let c = codes(&answers);
+    assert_eq!(c.get("wrong_otp"), Some(&5), "{c:?}");
+    assert_eq!(c.get("otp_exhausted"), Some(&(GUESSES - 5)), "{c:?}");
+    assert_eq!(recorded(&a, ID, "otp_rejected").await, 5);
+    let (st, v) = a
+        .post("/v1/otp/verify", json!({ "id_number": ID, "code": code }))
+        .await;
+    assert_eq!(error(&v).0, "otp_exhausted", "{st} {v}");
+
+    // Wrong passwords (limit 5): every answer the same, five counted.
+    let s = start_on(&settings_for(limits, &backend).await).await;
+    registered(&s).await;
+    let answers = at_once([&s, &s], GUESSES, |s| {
+        s.http
+            .post(format!("{}/v1/login", s.base))
+            .header("X-Device-Id", "attacker")
+            .json(&json!({ "id_number": ID, "password": "Sai@Matkhau1" }))
+    })
+    .await;
+    let c = codes(&answers);
+    assert_eq!(c.get("wrong_credentials"), Some(&GUESSES), "{c:?}");
+    assert_eq!(recorded(&s, ID, "login_failed").await, 5);
+    assert_eq!(recorded(&s, ID, "login_locked_out").await, 1);
+    s.stop().await;
+
+    // Wrong passcodes (limit 5): five judged, then the account is locked.
+    active_level2(&a).await;
+    let session = login_on(&a, "her-phone").await;
+    let answers = at_once([&a, &b], GUESSES, |s| {
+        s.http
+            .post(format!("{}/v1/passcode/confirm", s.base))
+            .bearer_auth(&session)
+            .json(&json!({ "service": "card_data", "passcode": "111111" }))
+    })
+    .await;
+    let c = codes(&answers);
+    assert_eq!(c.get("wrong_passcode"), Some(&5), "{c:?}");
+    // the rest: the lock, or the session it ended
+    let rest = c.get("locked").unwrap_or(&0) + c.get("unauthorized").unwrap_or(&0);
+    assert_eq!(rest, GUESSES - 5, "{c:?}");
+    assert_eq!(recorded(&a, ID2, "passcode_failed").await, 5);
+    a.stop().await;
+    b.stop().await;
+
+    // Wrong security answers (limit 3): three judged, then the reset ends.
+    let settings = settings_for(limits, &backend).await;
+    let (a, b) = (start_on(&settings).await, start_on(&settings).await);
+    active_level2(&a).await;
+    let (st, v) = a
+        .post(
+            "/v1/password-resets",
+            json!({ "login": PHONE2, "phone": PHONE2 }),
+        )
+        .await;
+    assert!(st.is_success(), "{st} {v}");
+    let flow = a.verify(ID2, &code_of(&a.sms_to(PHONE2, 3).await)).await;
+    let answers = at_once([&a, &b], GUESSES, |s| {
+        s.http
+            .post(format!("{}/v1/password-resets/answers", s.base))
+            .bearer_auth(&flow)
+            .json(&json!({ "answers": [
+                { "question": "first_pet", "answer": "Mèo" },
+                { "question": "favourite_food", "answer": "Phở bò" } ] }))
+    })
+    .await;
+    let c = codes(&answers);
+    assert_eq!(c.get("wrong_answers"), Some(&3), "{c:?}");
+    let rest = c.get("flow_token_invalid").unwrap_or(&0) + c.get("step_out_of_order").unwrap_or(&0);
+    assert_eq!(rest, GUESSES - 3, "{c:?}");
+    assert_eq!(recorded(&a, ID2, "security_answers_rejected").await, 3);
+    a.stop().await;
+    b.stop().await;
+}
+
+/// The second citizen, recorded at level 2 by an officer and activated on
+/// `her-phone` (password PASSWORD2, passcode 480613, two questions).
+async fn active_level2(s: &Server) {
+    let (st, v) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/officer/level2-dossiers", s.base))
+                .bearer_auth(OFFICER_TOKEN)
+                .json(&json!({ "qr": QR2, "phone": PHONE2 })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let (st, _) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/officer/dossiers/{ID2}/approve", s.base))
+                .bearer_auth(OFFICER_TOKEN),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, v) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/activations", s.base))
+                .header("X-Device-Id", "her-phone")
+                .json(&json!({ "id_number": ID2, "phone": PHONE2 })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let flow = s.verify(ID2, &code_of(&s.sms_to(PHONE2, 2).await)).await;
+    for (path, body) in [
+        (
+            "/v1/password",
+            json!({ "password": PASSWORD2, "confirmation": PASSWORD2 }),
+        ),
+        (
+            "/v1/passcode",
+            json!({ "passcode": "480613", "confirmation": "480613" }),
+        ),
+        (
+            "/v1/security-questions",
+            json!({ "answers": [
+                { "question": "first_pet", "answer": "Mực" },
+                { "question": "favourite_food", "answer": "Phở bò" } ] }),
+        ),
+    ] {
+        let (st, v) = s.post_bearer(path, &flow, body).await;
+        assert_eq!(st, StatusCode::OK, "{path}: {v}");
+    }
+}
+
+/// Logs the second citizen in from `device`; returns the session token.
+async fn login_on(s: &Server, device: &str) -> String {
+    let (st, v) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/login", s.base))
+                .header("X-Device-Id", device)
+                .json(&json!({ "phone": PHONE2, "password": PASSWORD2 })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    v["token"].as_str().unwrap().to_owned()
 }

@@ -17,32 +17,64 @@ use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
 enum Op {
-    Register { registry: u8, terms: bool, qr: bool },
+    Register {
+        registry: u8,
+        terms: bool,
+        qr: bool,
+    },
     ResendOtp,
-    VerifyOtp { right: bool },
-    SetPassword { good: bool },
-    Login { right: bool, by_phone: bool },
+    VerifyOtp {
+        right: bool,
+    },
+    SetPassword {
+        good: bool,
+    },
+    Login {
+        right: bool,
+        by_phone: bool,
+    },
     Logout,
     RequestPasswordReset,
-    AnswerQuestions { right: bool },
+    AnswerQuestions {
+        right: bool,
+    },
     SubmitLevel1,
     BookAppointment,
     CancelAppointment,
     RecordLevel2,
     Approve,
     Reject,
-    StartActivation { device: u8, in_use: bool },
-    SetPasscode { good: bool },
-    SetQuestions { good: bool },
-    ConfirmPasscode { right: bool, level2: bool },
-    StartDeviceChange { device: u8, right: bool },
+    StartActivation {
+        device: u8,
+        in_use: bool,
+    },
+    SetPasscode {
+        good: bool,
+    },
+    SetQuestions {
+        good: bool,
+    },
+    ConfirmPasscode {
+        right: bool,
+        level2: bool,
+    },
+    StartDeviceChange {
+        device: u8,
+        right: bool,
+    },
     LockByHolder,
-    UnlockByHolder { right: bool },
+    UnlockByHolder {
+        right: bool,
+    },
     /// An unlock with a wrong password (counted as a failed login).
     UnlockWrongPassword,
-    LockByOfficer { reason: u8 },
+    LockByOfficer {
+        reason: u8,
+    },
     UnlockByOfficer,
-    Advance { secs: u64 },
+    Advance {
+        secs: u64,
+    },
 }
 
 fn happy_path() -> Vec<Op> {

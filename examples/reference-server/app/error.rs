@@ -23,7 +23,7 @@ pub(crate) struct ApiError {
     /// Extra fields (tries_left, seconds_left, fields...).
     pub(crate) extra: Value,
     /// The account's refusal it was made from, if any (not sent).
-    pub(crate) refusal: Option<AccountError>,
+    pub(crate) refusal: Option<Box<AccountError>>,
 }
 
 impl ApiError {
@@ -330,7 +330,7 @@ impl From<AccountError> for ApiError {
             vi: e.vi(),
             en: e.en(),
             extra,
-            refusal: Some(e),
+            refusal: Some(Box::new(e)),
         }
     }
 }

@@ -131,11 +131,14 @@ impl AccountLocks {
         )
     }
 
-    /// The lock of `id`'s shard.
+    /// The lock of `id`'s shard (by the first byte of its SHA-256, so the
+    /// shards are evenly used whatever the ID numbers share).
     pub(crate) fn of(&self, id: &IdNumber) -> &tokio::sync::Mutex<()> {
         let h = Sha256::digest(id.as_str().as_bytes());
-        let i = usize::from(u16::from_be_bytes([h[0], h[1]])) % self.0.len().max(1);
-        &self.0[i]
+        let i = h.first().map_or(0, |b| usize::from(*b));
+        // 256 shards, a byte's 256 values: `i` is always in range.
+        static SPARE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+        self.0.get(i).unwrap_or(&SPARE)
     }
 }
 
@@ -483,7 +486,10 @@ impl AppState {
                 Ok(decision) => {
                     let verdict = verdict_row(&decision, verdict)?;
                     let outbox = outbox_messages(&decision.effects, t);
-                    let after = decision.events.iter().fold(account.clone(), eid_account::apply);
+                    let after = decision
+                        .events
+                        .iter()
+                        .fold(account.clone(), eid_account::apply);
                     let with = WithEvents {
                         outbox: &outbox,
                         index: Some(&index_of(&after)),
@@ -500,7 +506,10 @@ impl AppState {
                 }
                 Err(refusal) if refusal.events.is_empty() => return Err(refusal.error.into()),
                 Err(refusal) => {
-                    let after = refusal.events.iter().fold(account.clone(), eid_account::apply);
+                    let after = refusal
+                        .events
+                        .iter()
+                        .fold(account.clone(), eid_account::apply);
                     let with = WithEvents {
                         index: Some(&index_of(&after)),
                         ..WithEvents::default()
