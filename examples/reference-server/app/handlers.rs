@@ -220,7 +220,7 @@ pub(crate) async fn otp_verify(
     let id = id_number(&b.id_number)?;
     let l = state.limits;
     state
-        .limit_ip_and_id("otp_check", peer.ip(), &id, l.otp_checks)
+        .limit_guess("otp_check", peer.ip(), &id, l.otp_checks)
         .await?;
     let code = SecretString::from(b.code);
     let (account, decision) = state
@@ -434,6 +434,8 @@ pub(crate) async fn account(
         "version": a.version(),
         "full_name": a.details().map(|d| d.full_name.clone()),
         "phone": a.phone().map(|p| p.as_str().to_owned()),
+        // Why it is locked, to its holder only (errors do not say).
+        "lock": a.lock(),
     });
     if let (Some(o), Value::Object(l)) = (out.as_object_mut(), level_json(&a)) {
         o.extend(l);
