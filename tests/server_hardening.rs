@@ -636,6 +636,18 @@ async fn json_only_no_store_and_no_internal_phase(backend: Backend) {
     for internal in ["AppAccount", "ResendOtp", " in "] {
         assert!(!text.contains(internal), "{internal}: {text}");
     }
+    // the document says so
+    let (_, doc) = s.send(s.http.get(format!("{}/openapi.json", s.base))).await;
+    let responses = |path: &str, op: &str| doc["paths"][path][op]["responses"].clone();
+    assert!(responses("/v1/login", "post").get("503").is_some());
+    assert!(responses("/v1/registrations", "post").get("415").is_some());
+    assert!(
+        responses("/v1/password-resets", "post")
+            .get("202")
+            .is_some()
+    );
+    assert!(responses("/v1/admin/report", "get").get("403").is_some());
+    assert!(responses("/healthz", "get").get("415").is_none());
     s.stop().await;
 }
 
