@@ -317,9 +317,13 @@ impl From<AccountError> for ApiError {
         if status == StatusCode::INTERNAL_SERVER_ERROR {
             tracing::error!(error = %e, "internal refusal");
         }
-        // The account's phase and lock reason stay out of the message.
+        // The account's phase and lock reason stay out of the message, and
+        // so do the transitions an internal error names (it is logged).
         let (vi, en) = match &e {
             E::StepOutOfOrder { .. } => (e.vi(), "this step cannot be taken now".to_owned()),
+            E::TransitionNotInTable { .. } | E::Internal(_) => {
+                ("Lỗi hệ thống.".to_owned(), "internal error".to_owned())
+            }
             E::Locked(_) => (
                 "Tài khoản đã bị khóa.".to_owned(),
                 "the account is locked".to_owned(),

@@ -23,8 +23,8 @@
 //! `Cache-Control: no-store` on every response (they carry tokens or
 //! personal data, or say whether an account exists), the client address
 //! (`X-Forwarded-For` believed only from `--trusted-proxy` addresses), the
-//! authentication-failure log (every `401` and `403` with the client
-//! address and the route, never the ID number in the path), and `415` for a
+//! authentication-failure log (every `401`, `403` and `429` with the
+//! client address and the route, never the ID number in the path), and `415` for a
 //! body not declared `application/json`.
 
 use std::net::{IpAddr, SocketAddr};
@@ -177,8 +177,8 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// Logs every `401` and `403` with the client address, the route (its
-/// pattern: the path may hold an ID number) and the error code.
+/// Logs every `401` and `403` (and `429`) with the client address, the
+/// route (its pattern: the path may hold an ID number) and the error code.
 async fn log_refusals(req: Request, next: Next) -> Response {
     let client = req
         .extensions()
@@ -189,19 +189,19 @@ async fn log_refusals(req: Request, next: Next) -> Response {
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned());
     let response = next.run(req).await;
-    if matches!(
-        response.status(),
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
-    ) {
-        let code = response.extensions().get::<ErrorCode>().map_or("", |c| c.0);
-        tracing::warn!(
-            client = %client.map(|ip| ip.to_string()).unwrap_or_default(),
-            route = %route.unwrap_or_default(),
-            status = response.status().as_u16(),
-            code,
-            "authentication failure"
-        );
-    }
+    let what = match response.status() {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => "authentication failure",
+        StatusCode::TOO_MANY_REQUESTS => "refused: too many attempts",
+        _ => return response,
+    };
+    let code = response.extensions().get::<ErrorCode>().map_or("", |c| c.0);
+    tracing::warn!(
+        client = %client.map(|ip| ip.to_string()).unwrap_or_default(),
+        route = %route.unwrap_or_default(),
+        status = response.status().as_u16(),
+        code,
+        "{what}"
+    );
     response
 }
 
