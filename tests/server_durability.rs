@@ -91,8 +91,10 @@ fn server_child() {
                 otp_checks: many,
                 logins: many,
                 activations: many,
+                guesses_per_day: many,
+                ..app::Limits::default()
             },
-            officers: Vec::new(),
+            ..app::Settings::default()
         };
         let state = Arc::new(app::AppState::open(&settings).await.unwrap());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -301,31 +301,69 @@ async fn suite(store: Store) {
     store.delete_session(&hash).await.unwrap();
     assert_eq!(store.get_session(&hash).await.unwrap(), None);
 
-    // rate-limit counters: per key, per fixed window
+    // rate limits: token buckets (GCRA), 3 per minute: three at once, then
+    // one every 20 s; a refusal says when and takes nothing
     let key = format!("test:{id}");
-    assert_eq!(store.hit(&key, 3_600, 60).await.unwrap(), 1);
-    assert_eq!(store.hit(&key, 3_601, 60).await.unwrap(), 2);
-    assert_eq!(store.hit(&key, 3_659, 60).await.unwrap(), 3);
-    assert_eq!(store.hit(&key, 3_660, 60).await.unwrap(), 1);
+    let t = 3_659_000; // a second before a fixed minute ends
+    for _ in 0..3 {
+        assert_eq!(store.take(&key, t, 60_000, 3).await.unwrap(), None);
+    }
+    assert_eq!(store.take(&key, t, 60_000, 3).await.unwrap(), Some(20_000));
+    // no second burst where a fixed window would have started a new count
     assert_eq!(
-        store.hit(&format!("{key}:other"), 3_660, 60).await.unwrap(),
-        1
+        store.take(&key, t + 1_000, 60_000, 3).await.unwrap(),
+        Some(19_000)
     );
-    // concurrent hits all count
+    assert_eq!(store.take(&key, t + 20_000, 60_000, 3).await.unwrap(), None);
+    assert!(
+        store
+            .take(&key, t + 20_000, 60_000, 3)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        store
+            .take(&format!("{key}:other"), t, 60_000, 3)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        store
+            .take("test:zero", t, 60_000, 0)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // concurrent takes: exactly the limit gets through
     let mut tasks = Vec::new();
     for _ in 0..20 {
         let store = store.clone();
-        let key = key.clone();
+        let key = format!("{key}:race");
         tasks.push(tokio::spawn(async move {
-            store.hit(&key, 3_661, 60).await.unwrap()
+            store.take(&key, t, 60_000, 5).await.unwrap()
         }));
     }
-    let mut counts = Vec::new();
-    for t in tasks {
-        counts.push(t.await.unwrap());
+    let mut through = 0;
+    for task in tasks {
+        through += usize::from(task.await.unwrap().is_none());
     }
-    counts.sort_unstable();
-    assert_eq!(counts, (2..=21).collect::<Vec<u64>>());
+    assert_eq!(through, 5);
+    // full buckets are forgotten; an empty one is kept
+    assert_eq!(store.purge_rate_limits(t + 30_000).await.unwrap(), 1); // :other
+    assert!(
+        store
+            .take(&key, t + 40_000, 60_000, 3)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(store.purge_rate_limits(t + 600_000).await.unwrap() >= 2);
+    assert_eq!(
+        store.take(&key, t + 600_000, 60_000, 1).await.unwrap(),
+        None
+    );
 
     // migrations run again without harm
     store.migrate().await.unwrap();

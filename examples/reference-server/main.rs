@@ -8,10 +8,13 @@
 
 mod app;
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser};
 
 /// Command-line flags; each also read from an environment variable.
 #[derive(Parser)]
@@ -57,17 +60,118 @@ struct Flags {
     /// Activation requests per ID and per client IP in a window.
     #[arg(long, env = "DINHDANH_LIMIT_ACTIVATIONS", default_value_t = 10)]
     limit_activations: u64,
+    /// Guesses at one account's secrets (password, OTP, passcode, security
+    /// answers, all together) per ID number and day.
+    #[arg(long, env = "DINHDANH_LIMIT_GUESSES_PER_DAY", default_value_t = 100)]
+    limit_guesses_per_day: u64,
+    /// Failed officer or reporter authentications per client address in a
+    /// window.
+    #[arg(long, env = "DINHDANH_LIMIT_OFFICER_FAILURES", default_value_t = 10)]
+    limit_officer_failures: u64,
     /// Trusted CSCAs for the passive authentication of level-1 dossiers: a
     /// DER or PEM certificate, a CSCA master list, or a directory of them
-    /// (repeatable; the variable takes a comma-separated list). Default: the
-    /// simulator's demonstration CSCA, the one `dinhdanh chip read --sim`
-    /// signs under (for the tour; never in production).
+    /// (repeatable; the variable takes a comma-separated list). Without it
+    /// (and without `--demo-csca`) chip dossiers are refused.
     #[arg(long, env = "DINHDANH_CSCA", value_delimiter = ',')]
     csca: Vec<PathBuf>,
+    /// Trust the simulator's demonstration CSCA, the one `dinhdanh chip
+    /// read --sim` signs under, when no `--csca` is given: anyone can mint
+    /// chips under it. For the tour; never in production.
+    #[arg(long, env = "DINHDANH_DEMO_CSCA")]
+    demo_csca: bool,
+    /// Officers and reporters, one per line: `ID:TOKEN` (an officer) or
+    /// `ID:TOKEN:ROLES` with ROLES `officer`, `reporter` or
+    /// `officer+reporter`; `#` starts a comment. Keep it 0600.
+    #[arg(long, env = "DINHDANH_OFFICERS_FILE")]
+    officers_file: Option<PathBuf>,
     /// An officer and the bearer token for the officer endpoints, as
     /// `ID:TOKEN` (repeatable; the variable takes a comma-separated list).
+    /// On the command line the token is visible to every user (`ps`):
+    /// prefer `--officers-file` or the variable.
     #[arg(long = "officer", env = "DINHDANH_OFFICERS", value_delimiter = ',')]
     officers: Vec<String>,
+    /// A reporter, who may read the personal-data report
+    /// (`/v1/admin/report`), as `ID:TOKEN` (repeatable; the variable takes
+    /// a comma-separated list). Same caveat as `--officer`.
+    #[arg(long = "reporter", env = "DINHDANH_REPORTERS", value_delimiter = ',')]
+    reporters: Vec<String>,
+    /// A reverse proxy whose `X-Forwarded-For` names the client (repeatable;
+    /// the variable takes a comma-separated list). From any other peer the
+    /// header is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "DINHDANH_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<IpAddr>,
+    /// Argon2 hashes at once (default: a quarter of the memory over the
+    /// Argon2 memory, at most four per core).
+    #[arg(long, env = "DINHDANH_ARGON2_PERMITS")]
+    argon2_permits: Option<usize>,
+    /// How long a request waits for an Argon2 permit before `503`, ms.
+    #[arg(long, env = "DINHDANH_ARGON2_WAIT_MS", default_value_t = 2000)]
+    argon2_wait_ms: u64,
+    /// Seconds a client has to send a request's head (also the idle
+    /// timeout of a keep-alive connection).
+    #[arg(long, env = "DINHDANH_HEADER_READ_TIMEOUT", default_value_t = 10)]
+    header_read_timeout: u64,
+    /// Seconds a request may take, its body included (then `408`).
+    #[arg(long, env = "DINHDANH_REQUEST_TIMEOUT", default_value_t = 30)]
+    request_timeout: u64,
+    /// Connections open at once; more are closed at once.
+    #[arg(long, env = "DINHDANH_MAX_CONNECTIONS", default_value_t = 1024)]
+    max_connections: usize,
+    /// Seconds requests in flight get at shutdown (SIGTERM, Ctrl-C).
+    #[arg(long, env = "DINHDANH_SHUTDOWN_GRACE", default_value_t = 10)]
+    shutdown_grace: u64,
+}
+
+/// `ID:TOKEN`, with a token of 16 characters or more.
+fn id_token(flag: &str, s: &str) -> Result<(String, String), String> {
+    match s.trim().split_once(':') {
+        Some((id, token)) if !id.is_empty() && token.len() >= 16 && !token.contains(':') => {
+            Ok((id.to_owned(), token.to_owned()))
+        }
+        _ => Err(format!(
+            "{flag}: ID:TOKEN with a token of 16 characters or more (no colon)"
+        )),
+    }
+}
+
+/// The officers and reporters of `--officers-file`.
+type Staff = (Vec<(String, String)>, Vec<(String, String)>);
+
+fn officers_file(path: &PathBuf) -> Result<Staff, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("--officers-file {}: {e}", path.display()))?;
+    #[cfg(unix)]
+    if let Ok(m) = std::fs::metadata(path) {
+        use std::os::unix::fs::PermissionsExt;
+        if m.permissions().mode() & 0o077 != 0 {
+            tracing::warn!(path = %path.display(), "the officers file is readable by others: chmod 600 it");
+        }
+    }
+    let (mut officers, mut reporters) = (Vec::new(), Vec::new());
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let flag = format!("--officers-file line {}", n + 1);
+        let (pair, roles) = match line.split(':').collect::<Vec<_>>().as_slice() {
+            [id, token] => (id_token(&flag, &format!("{id}:{token}"))?, "officer"),
+            [id, token, roles] => (id_token(&flag, &format!("{id}:{token}"))?, *roles),
+            _ => return Err(format!("{flag}: ID:TOKEN or ID:TOKEN:ROLES")),
+        };
+        for role in roles.split('+') {
+            match role.trim() {
+                "officer" => officers.push(pair.clone()),
+                "reporter" => reporters.push(pair.clone()),
+                other => return Err(format!("{flag}: unknown role {other:?}")),
+            }
+        }
+    }
+    Ok((officers, reporters))
 }
 
 async fn shutdown_signal() {
@@ -100,7 +204,25 @@ async fn main() -> Result<(), String> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    let flags = Flags::parse();
+    let matches = Flags::command().get_matches();
+    let flags = Flags::from_arg_matches(&matches).map_err(|e| e.to_string())?;
+    for (id, flag) in [("officers", "--officer"), ("reporters", "--reporter")] {
+        if matches.value_source(id) == Some(ValueSource::CommandLine) {
+            tracing::warn!(
+                "{flag} on the command line: its token is visible to every user of this machine (ps); use --officers-file or the environment"
+            );
+        }
+    }
+    let (mut officers, mut reporters) = match &flags.officers_file {
+        Some(path) => officers_file(path)?,
+        None => (Vec::new(), Vec::new()),
+    };
+    for o in &flags.officers {
+        officers.push(id_token("--officer", o)?);
+    }
+    for r in &flags.reporters {
+        reporters.push(id_token("--reporter", r)?);
+    }
     let settings = app::Settings {
         database_url: flags.database_url,
         registry: flags.registry,
@@ -112,23 +234,36 @@ async fn main() -> Result<(), String> {
             otp_checks: flags.limit_otp_checks,
             logins: flags.limit_logins,
             activations: flags.limit_activations,
+            guesses_per_day: flags.limit_guesses_per_day,
+            officer_failures: flags.limit_officer_failures,
         },
-        officers: flags
-            .officers
-            .iter()
-            .map(|o| match o.split_once(':') {
-                Some((id, token)) if !id.is_empty() && token.len() >= 16 => {
-                    Ok((id.to_owned(), token.to_owned()))
-                }
-                _ => Err("--officer: ID:TOKEN with a token of 16 characters or more".to_owned()),
-            })
-            .collect::<Result<Vec<_>, String>>()?,
+        officers,
+        reporters,
+        demo_csca: flags.demo_csca && flags.csca.is_empty(),
+        argon2_permits: flags.argon2_permits,
+        argon2_wait: Duration::from_millis(flags.argon2_wait_ms),
+        http: app::http::HttpSettings {
+            header_read_timeout: Duration::from_secs(flags.header_read_timeout.max(1)),
+            request_timeout: Duration::from_secs(flags.request_timeout.max(1)),
+            max_connections: flags.max_connections.max(1),
+            shutdown_grace: Duration::from_secs(flags.shutdown_grace),
+            trusted_proxies: flags.trusted_proxies,
+        },
     };
     let mut state = app::AppState::open(&settings).await?;
     if !flags.csca.is_empty() {
         state.trust = app::dossier::Trust::load(&flags.csca)?;
+    } else if settings.demo_csca {
+        tracing::warn!(
+            "--demo-csca: trusting the simulator's demonstration CSCA; anyone can mint chip files that pass under it. Never in production"
+        );
     }
     tracing::info!(trust = %state.trust.source, "passive authentication CSCAs");
+    tracing::info!(
+        permits = state.hashing.count,
+        m_kib = settings.argon2_m_kib,
+        "Argon2 hashes at once"
+    );
     let state = Arc::new(state);
     let listener = tokio::net::TcpListener::bind(&flags.listen)
         .await

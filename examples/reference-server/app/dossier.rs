@@ -9,8 +9,9 @@
 //! 1. decodes and parses every file: a malformed one is refused
 //!    (`malformed_chip_file`, with `file`: `DG1`, `DG2`, `DG13`, `EF.SOD`);
 //! 2. runs passive authentication of EF.SOD against the configured CSCAs
-//!    (`--csca`; by default the simulator's demonstration CSCA, see
-//!    [`Trust::demo`]), DG1, DG2 and DG13 required and hashed. A failure is
+//!    (`--csca`, or with `--demo-csca` the simulator's demonstration CSCA,
+//!    see [`Trust::demo`]; with neither, chip dossiers are refused,
+//!    `503 no_csca_configured`), DG1, DG2 and DG13 required and hashed. A failure is
 //!    refused outright: `chip_file_hash_mismatch` (with `file`) when a file
 //!    differs from what the SOD signs, `passive_authentication_failed` (with
 //!    the failed checks) otherwise. Refused rather than stored as failed:
@@ -86,6 +87,15 @@ impl Trust {
             store,
             source: "simulator demonstration CSCA".to_owned(),
         })
+    }
+
+    /// No CSCA: chip dossiers are refused (`no_csca_configured`) until the
+    /// server is started with `--csca` (or `--demo-csca`).
+    pub(crate) fn none() -> Trust {
+        Trust {
+            store: TrustStore::new(),
+            source: "none (chip dossiers refused: give --csca)".to_owned(),
+        }
     }
 
     /// CSCAs from files: DER or PEM certificates, CSCA master lists, or
@@ -350,7 +360,7 @@ fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipCh
     let pa_verdict = pa::verify(&sod_raw, &files, &state.trust.store, &options);
     if !pa_verdict.is_valid() {
         tracing::warn!(
-            account = %id.as_str(),
+            account = %state.log_id(id),
             failures = %pa_verdict.summary(),
             "level-1 dossier refused: passive authentication failed"
         );
@@ -484,6 +494,15 @@ pub(crate) async fn submit(
             };
             (card, jpeg, verdict)
         }
+        None if state.trust.store.is_empty() => {
+            // Passive authentication against nothing would prove nothing.
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "no_csca_configured",
+                "Hệ thống chưa thể xác thực chip của thẻ, vui lòng thử lại sau.",
+                "no CSCA is configured (--csca): chip dossiers cannot be checked",
+            ));
+        }
         None => {
             // Signature checks and hashing: off the async threads.
             let c = tokio::task::block_in_place(|| check_chip(&state, &id, &b))?;
@@ -509,7 +528,7 @@ pub(crate) async fn submit(
         )
         .await?;
     tracing::info!(
-        account = %id.as_str(),
+        account = %state.log_id(&id),
         source = %verdict.source,
         approvable = verdict.approvable,
         "level-1 dossier submitted"
@@ -546,7 +565,7 @@ pub(crate) async fn current_verdict(
     match serde_json::from_str(&text) {
         Ok(v) => Ok(Some(Some(v))),
         Err(e) => {
-            tracing::error!(account = %id.as_str(), sequence, error = %e, "unreadable dossier verdict");
+            tracing::error!(account = %state.log_id(id), sequence, error = %e, "unreadable dossier verdict");
             Ok(Some(None))
         }
     }

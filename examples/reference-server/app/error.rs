@@ -1,8 +1,14 @@
 //! Errors as JSON: `{"error": {"code", "vi", "en", ...}}` with a stable
 //! snake_case code and the HTTP status that fits.
+//!
+//! The messages name no internal state: a refused step does not say which
+//! phase the account is in (`VerifyOtp in AppAccount`), a lock does not
+//! say why ("the holder died"): any caller may see an error, only the
+//! authenticated holder (`GET /v1/account`: `phase`, `lock`) and officers
+//! may see the account. A `429` or `503` with a wait carries `Retry-After`.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use eid_account::AccountError;
 use serde_json::{Value, json};
@@ -82,6 +88,27 @@ impl ApiError {
         }
     }
 
+    /// A known token without the role the endpoint needs (an officer's on
+    /// the report, a reporter's on a dossier).
+    pub(crate) fn forbidden() -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Bạn không có quyền thực hiện chức năng này.",
+            "this token does not have the role this endpoint needs",
+        )
+    }
+
+    /// A request body that is not declared JSON.
+    pub(crate) fn unsupported_media_type() -> ApiError {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Yêu cầu không hợp lệ.",
+            "the body must be sent with Content-Type: application/json",
+        )
+    }
+
     /// A step after an OTP without its flow token (`Authorization: Bearer`).
     pub(crate) fn flow_token_missing() -> ApiError {
         ApiError::new(
@@ -132,19 +159,6 @@ impl ApiError {
             "Phiên xác thực không dành cho tài khoản này.",
             "the flow token was issued for another account",
         )
-    }
-
-    /// The account is too busy to decide now (its appends kept losing
-    /// races to other servers): try again shortly. Never says more.
-    pub(crate) fn busy() -> ApiError {
-        let mut e = ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "busy",
-            "Hệ thống đang bận, vui lòng thử lại sau ít phút.",
-            "busy: try again shortly",
-        );
-        e.extra = json!({ "retry_after": 1 });
-        e
     }
 
     /// A storage failure (details logged, not sent).
@@ -324,23 +338,55 @@ impl From<AccountError> for ApiError {
         if status == StatusCode::INTERNAL_SERVER_ERROR {
             tracing::error!(error = %e, "internal refusal");
         }
+        // The account's phase and lock reason stay out of the message, and
+        // so do the transitions an internal error names (it is logged).
+        let (vi, en) = match &e {
+            E::StepOutOfOrder { .. } => (e.vi(), "this step cannot be taken now".to_owned()),
+            E::TransitionNotInTable { .. } | E::Internal(_) => {
+                ("Lỗi hệ thống.".to_owned(), "internal error".to_owned())
+            }
+            E::Locked(_) => (
+                "Tài khoản đã bị khóa.".to_owned(),
+                "the account is locked".to_owned(),
+            ),
+            _ => (e.vi(), e.en()),
+        };
         ApiError {
             status,
             code,
-            vi: e.vi(),
-            en: e.en(),
+            vi,
+            en,
             extra,
             refusal: Some(Box::new(e)),
         }
     }
 }
 
+/// The code of an error response, in its extensions: what the
+/// authentication-failure log names (`http.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ErrorCode(pub(crate) &'static str);
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // A wait the client should honour, as HTTP says it (RFC 9110 §10.2.3).
+        let retry_after = match self.status {
+            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => {
+                self.extra.get("seconds_left").and_then(Value::as_u64)
+            }
+            _ => None,
+        };
         let mut body = json!({ "code": self.code, "vi": self.vi, "en": self.en });
         if let (Some(obj), Value::Object(extra)) = (body.as_object_mut(), self.extra) {
             obj.extend(extra);
         }
-        (self.status, Json(json!({ "error": body }))).into_response()
+        let mut response = (self.status, Json(json!({ "error": body }))).into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response.extensions_mut().insert(ErrorCode(self.code));
+        response
     }
 }

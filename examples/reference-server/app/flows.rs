@@ -24,6 +24,7 @@ use serde_json::json;
 use super::error::ApiError;
 use super::handlers::{citizen, device_header, id_number, notices, parse, phase};
 use super::level1::{QuestionsBody, officer};
+use super::limits::ip_key;
 use super::store::Storage;
 use super::{AppState, FlowKind};
 
@@ -70,9 +71,14 @@ struct ResetBody {
 }
 
 /// `POST /v1/password-resets`: "Quên mật khẩu": the ID number or phone,
-/// and the registered phone; sends an OTP. Its verification returns a
-/// `flow:reset` token for `/v1/password-resets/answers` and
-/// `/v1/password`.
+/// and the registered phone. The answer is the same `202` whatever the
+/// account's existence and state, with no ID number and no hint whether
+/// security questions are set; the OTP is sent only when the login names
+/// one account whose phone is `phone`. The client learns nothing until the
+/// OTP, whose verification (`/v1/otp/verify`) returns a `flow:reset` token
+/// for `/v1/password-resets/answers` and `/v1/password`. The limits are
+/// keyed by what the caller sent (address, phone, login), never by whether
+/// it resolved, so a `429` says nothing either.
 pub(crate) async fn start_reset(
     State(state): Shared,
     ConnectInfo(peer): Peer,
@@ -82,43 +88,60 @@ pub(crate) async fn start_reset(
     let phone = Phone::parse(&b.phone)?;
     let l = state.limits;
     state
-        .limit(format!("otp_send_ip:{}", peer.ip()), l.otp_sends)
+        .limit(format!("otp_send_ip:{}", ip_key(peer.ip())), l.otp_sends)
         .await?;
     state
         .limit(format!("otp_send_phone:{}", phone.as_str()), l.otp_sends)
         .await?;
-    let (id, login) = resolve(&state, &b.login, AccountError::IdOrPhoneMismatch).await?;
     state
-        .limit(format!("otp_send_id:{}", id.as_str()), l.otp_sends)
+        .limit(format!("otp_send_login:{}", b.login.trim()), l.otp_sends)
         .await?;
-    let (account, _) = state
-        .execute(
-            &id,
-            Action::RequestPasswordReset { login, phone },
-            None,
-            None,
-        )
-        .await?;
-    tracing::info!(account = %id.as_str(), "password reset: OTP sent");
-    let expires_at = account.otp().map(|c| c.expires_at());
+    let outcome = match resolve(&state, &b.login, AccountError::IdOrPhoneMismatch).await {
+        Ok((id, login)) => state
+            .execute(
+                &id,
+                Action::RequestPasswordReset { login, phone },
+                None,
+                None,
+            )
+            .await
+            .map(|_| id),
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(id) => tracing::info!(account = %state.log_id(&id), "password reset: OTP sent"),
+        // The storage failed: say so (it tells nothing of the account).
+        Err(e) if e.status == StatusCode::INTERNAL_SERVER_ERROR => return Err(e),
+        Err(e) => tracing::info!(refusal = e.code, "password reset: no OTP sent"),
+    }
     Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id_number": id.as_str(), "phase": phase(&account), "otp_expires_at": expires_at,
-            "security_questions": account.has_security_questions() })),
+        StatusCode::ACCEPTED,
+        Json(json!({
+            "status": "accepted",
+            "vi": "Nếu thông tin trùng khớp với một tài khoản, mã OTP đã được gửi đến số điện thoại đã đăng ký.",
+            "en": "if these details match an account, an OTP was sent to its registered phone",
+        })),
     )
         .into_response())
 }
 
 /// `POST /v1/password-resets/answers`: the answers to both security
-/// questions (accounts that have them), with the reset's flow token.
+/// questions (accounts that have them), with the reset's flow token; a
+/// guess, limited per client address and per ID number (and the ID's
+/// daily cap).
 pub(crate) async fn reset_answers(
     State(state): Shared,
+    ConnectInfo(peer): Peer,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let b: QuestionsBody = parse(&body)?;
     let token = state
         .flow_token(&headers, b.id_number(), &[FlowKind::Reset])
+        .await?;
+    let l = state.limits;
+    state
+        .limit_guess("answers", peer.ip(), &token.id, l.logins)
         .await?;
     let answers = b.secrets();
     let (account, _) = state
@@ -146,9 +169,7 @@ pub(crate) async fn start_device_change(
     let id = id_number(&b.id_number)?;
     let device = device_header(&headers)?;
     let l = state.limits;
-    state
-        .limit_ip_and_id("login", peer.ip(), &id, l.logins)
-        .await?;
+    state.limit_guess("login", peer.ip(), &id, l.logins).await?;
     state
         .limit(format!("otp_send_id:{}", id.as_str()), l.otp_sends)
         .await?;
@@ -165,7 +186,7 @@ pub(crate) async fn start_device_change(
         )
         .await
         .map_err(ApiError::for_unauthenticated)?;
-    tracing::info!(account = %id.as_str(), "device change: OTP sent");
+    tracing::info!(account = %state.log_id(&id), "device change: OTP sent");
     let expires_at = account.otp().map(|c| c.expires_at());
     Ok((
         StatusCode::CREATED,
@@ -181,14 +202,20 @@ struct ConfirmBody {
 }
 
 /// `POST /v1/passcode/confirm`: confirm the use of a service with the
-/// passcode (logged in, active identity).
+/// passcode (logged in, active identity); a guess, limited per client
+/// address and per ID number (and the ID's daily cap).
 pub(crate) async fn confirm_passcode(
     State(state): Shared,
+    ConnectInfo(peer): Peer,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let (_, id, session) = citizen(&state, &headers).await?;
     let b: ConfirmBody = parse(&body)?;
+    let l = state.limits;
+    state
+        .limit_guess("passcode", peer.ip(), &id, l.logins)
+        .await?;
     let service = b.service;
     state
         .execute(
@@ -300,7 +327,7 @@ pub(crate) async fn record_level2(
             None,
         )
         .await?;
-    tracing::info!(account = %id.as_str(), "level-2 dossier recorded");
+    tracing::info!(account = %state.log_id(&id), "level-2 dossier recorded");
     Ok((
         StatusCode::CREATED,
         Json(json!({ "id_number": id.as_str(), "phase": phase(&account), "dossier": account.dossier() })),
@@ -316,7 +343,7 @@ pub(crate) async fn lock(State(state): Shared, headers: HeaderMap) -> Result<Res
         .execute(&id, Action::LockByHolder { session }, None, None)
         .await?;
     state.store.delete_session(&hash).await?;
-    tracing::info!(account = %id.as_str(), "locked by the holder");
+    tracing::info!(account = %state.log_id(&id), "locked by the holder");
     Ok(Json(json!({ "phase": phase(&account), "lock": account.lock() })).into_response())
 }
 
@@ -341,9 +368,7 @@ pub(crate) async fn unlock(
     let b: UnlockBody = parse(&body)?;
     let id = id_number(&b.id_number)?;
     let l = state.limits;
-    state
-        .limit_ip_and_id("login", peer.ip(), &id, l.logins)
-        .await?;
+    state.limit_guess("login", peer.ip(), &id, l.logins).await?;
     let answer = match (b.question, b.answer) {
         (Some(q), Some(a)) => Some((q, SecretString::from(a))),
         _ => None,
@@ -361,7 +386,7 @@ pub(crate) async fn unlock(
         )
         .await
         .map_err(ApiError::for_unauthenticated)?;
-    tracing::info!(account = %id.as_str(), "unlocked by the holder");
+    tracing::info!(account = %state.log_id(&id), "unlocked by the holder");
     Ok(Json(json!({ "phase": phase(&account) })).into_response())
 }
 
@@ -391,7 +416,7 @@ pub(crate) async fn officer_lock(
             None,
         )
         .await?;
-    tracing::info!(account = %id.as_str(), "locked by an officer");
+    tracing::info!(account = %state.log_id(&id), "locked by an officer");
     Ok(Json(json!({ "phase": phase(&account), "lock": account.lock() })).into_response())
 }
 
@@ -406,7 +431,7 @@ pub(crate) async fn officer_unlock(
     let (account, decision) = state
         .execute(&id, Action::UnlockByOfficer { officer }, None, None)
         .await?;
-    tracing::info!(account = %id.as_str(), "unlocked by an officer");
+    tracing::info!(account = %state.log_id(&id), "unlocked by an officer");
     Ok(
         Json(json!({ "phase": phase(&account), "notices": notices(&decision.notices) }))
             .into_response(),

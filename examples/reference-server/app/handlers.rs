@@ -239,7 +239,7 @@ pub(crate) async fn otp_verify(
     };
     let l = state.limits;
     state
-        .limit_ip_and_id("otp_check", peer.ip(), &id, l.otp_checks)
+        .limit_guess("otp_check", peer.ip(), &id, l.otp_checks)
         .await?;
     let code = SecretString::from(b.code);
     let (account, decision) = state
@@ -353,6 +353,7 @@ pub(crate) async fn login(
                 // A phone of no account: the answer, and the Argon2 work, of
                 // a wrong password.
                 Err(e) => {
+                    let _argon2 = state.hashing.acquire().await?;
                     let hasher = &state.keys.hasher;
                     tokio::task::block_in_place(|| {
                         hasher.dummy_verify(SecretKind::Password, password.expose_secret())
@@ -469,6 +470,8 @@ pub(crate) async fn account(
         "version": a.version(),
         "full_name": a.details().map(|d| d.full_name.clone()),
         "phone": a.phone().map(|p| p.as_str().to_owned()),
+        // Why it is locked, to its holder only (errors do not say).
+        "lock": a.lock(),
     });
     if let (Some(o), Value::Object(l)) = (out.as_object_mut(), level_json(&a)) {
         o.extend(l);

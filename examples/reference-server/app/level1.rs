@@ -21,22 +21,28 @@ use serde_json::json;
 use super::error::ApiError;
 use super::handlers::{device_header, id_number, notices, parse, phase};
 use super::store::Storage;
-use super::{AppState, FlowKind, token_hash};
+use super::{AppState, FlowKind};
 
 type Shared = State<Arc<AppState>>;
 
-/// The officer of the `Authorization: Bearer` token.
+/// The officer of the `Authorization: Bearer` token: `401` for no known
+/// token, `403` for a token without the officer role (a reporter's).
 pub(crate) fn officer(state: &AppState, headers: &HeaderMap) -> Result<OfficerId, ApiError> {
-    let token = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(ApiError::unauthorized)?;
-    state
-        .officers
-        .get(&token_hash(token.trim()))
-        .map(|id| OfficerId(id.clone()))
-        .ok_or_else(ApiError::unauthorized)
+    let staff = state.staff(headers).ok_or_else(ApiError::unauthorized)?;
+    if !staff.officer {
+        return Err(ApiError::forbidden());
+    }
+    Ok(OfficerId(staff.id.clone()))
+}
+
+/// The reporter of the `Authorization: Bearer` token (the personal-data
+/// report): `401` for no known token, `403` without the reporter role.
+pub(crate) fn reporter(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
+    let staff = state.staff(headers).ok_or_else(ApiError::unauthorized)?;
+    if !staff.reporter {
+        return Err(ApiError::forbidden());
+    }
+    Ok(staff.id.clone())
 }
 
 /// `GET /v1/officer/dossiers`: dossiers waiting for review.
@@ -76,7 +82,7 @@ pub(crate) async fn approve(
             |a, _| super::dossier::same_dossier(a, seen.as_ref()),
         )
         .await?;
-    tracing::info!(account = %id.as_str(), "dossier approved");
+    tracing::info!(account = %state.log_id(&id), "dossier approved");
     Ok(Json(json!({ "phase": phase(&account), "dossier": account.dossier() })).into_response())
 }
 

@@ -6,14 +6,15 @@ pub(crate) mod dossier;
 pub(crate) mod error;
 pub(crate) mod flows;
 pub(crate) mod handlers;
+pub(crate) mod http;
 pub(crate) mod level1;
+pub(crate) mod limits;
 pub(crate) mod openapi;
 pub(crate) mod registry;
 pub(crate) mod report;
 pub(crate) mod sms;
 pub(crate) mod store;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -55,11 +56,47 @@ pub(crate) struct Settings {
     pub(crate) argon2_m_kib: u32,
     /// Rate limits: requests per window per key.
     pub(crate) limits: Limits,
-    /// Officers: (officer id, bearer token).
+    /// Officers: (officer id, bearer token): the dossier, level-2 and lock
+    /// endpoints.
     pub(crate) officers: Vec<(String, String)>,
+    /// Reporters: (id, bearer token): the personal-data report
+    /// (`/v1/admin/report`). A token in both lists has both roles.
+    pub(crate) reporters: Vec<(String, String)>,
+    /// Trust the simulator's demonstration CSCA (`--demo-csca`) when no
+    /// `--csca` is given; without either, chip dossiers are refused.
+    pub(crate) demo_csca: bool,
+    /// Argon2 permits (`--argon2-permits`); `None`: sized from the memory.
+    pub(crate) argon2_permits: Option<usize>,
+    /// How long a request waits for an Argon2 permit before `503`.
+    pub(crate) argon2_wait: Duration,
+    /// The transport: timeouts, connection cap, shutdown grace, proxies.
+    pub(crate) http: http::HttpSettings,
 }
 
-/// Rate limits (fixed windows, counted in the database).
+/// How long a request waits for an Argon2 permit by default.
+pub(crate) const DEFAULT_ARGON2_WAIT: Duration = Duration::from_secs(2);
+
+/// The defaults of `main.rs`'s flags, but no database, registry, key file
+/// or staff (the tests fill them in).
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: String::new(),
+            registry: PathBuf::new(),
+            key_file: PathBuf::new(),
+            argon2_m_kib: 19 * 1024,
+            limits: Limits::default(),
+            officers: Vec::new(),
+            reporters: Vec::new(),
+            demo_csca: false,
+            argon2_permits: None,
+            argon2_wait: DEFAULT_ARGON2_WAIT,
+            http: http::HttpSettings::default(),
+        }
+    }
+}
+
+/// Rate limits (token buckets counted in the database, see `limits.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Limits {
     /// The window, seconds.
@@ -72,6 +109,13 @@ pub(crate) struct Limits {
     pub(crate) logins: u64,
     /// Activation requests per ID and per IP.
     pub(crate) activations: u64,
+    /// Guesses at an account's secrets (password, OTP, passcode, security
+    /// answers) per ID number and day, all kinds together: the long-term
+    /// cap on top of each kind's window.
+    pub(crate) guesses_per_day: u64,
+    /// Failed officer or reporter authentications per client address in a
+    /// window.
+    pub(crate) officer_failures: u64,
 }
 
 impl Default for Limits {
@@ -82,6 +126,8 @@ impl Default for Limits {
             otp_checks: 30,
             logins: 30,
             activations: 10,
+            guesses_per_day: 100,
+            officer_failures: 10,
         }
     }
 }
@@ -100,13 +146,20 @@ pub(crate) struct AppState {
     pub(crate) limits: Limits,
     /// Wakes the outbox dispatcher.
     pub(crate) outbox_ready: Notify,
-    /// Officer id by SHA-256 of the officer's token.
-    pub(crate) officers: std::collections::HashMap<String, String>,
+    /// Officers and reporters by SHA-256 of their token.
+    pub(crate) staff: std::collections::HashMap<String, Staff>,
+    /// The Argon2 permits.
+    pub(crate) hashing: limits::HashingPermits,
+    /// The transport's settings.
+    pub(crate) http: http::HttpSettings,
+    /// The key of the ID numbers' pseudonyms in the logs.
+    log_key: [u8; 32],
     /// Lifetime of a flow token, seconds ([`DEFAULT_FLOW_TOKEN_SECS`]; the
     /// tests shorten it).
     pub(crate) flow_token_secs: AtomicU64,
-    /// The CSCAs of passive authentication (`--csca`; the simulator's
-    /// demonstration CSCA by default).
+    /// The CSCAs of passive authentication (`--csca`, or the simulator's
+    /// demonstration CSCA with `--demo-csca`; none by default, and chip
+    /// dossiers are then refused).
     pub(crate) trust: dossier::Trust,
     /// Commands on one account run one at a time in this server.
     pub(crate) account_locks: AccountLocks,
@@ -147,6 +200,38 @@ impl AccountLocks {
 /// request gives up with 503: never with a conflict that would tell a
 /// guesser anything.
 const MAX_DECISIONS: usize = 32;
+
+/// A staff token's holder and roles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Staff {
+    /// The officer's or reporter's id.
+    pub(crate) id: String,
+    /// May review dossiers, record level 2, lock and unlock accounts.
+    pub(crate) officer: bool,
+    /// May read the personal-data report.
+    pub(crate) reporter: bool,
+}
+
+/// The staff table of `settings`, by token hash.
+fn staff_of(settings: &Settings) -> std::collections::HashMap<String, Staff> {
+    let mut staff = std::collections::HashMap::<String, Staff>::new();
+    let roles = [(&settings.officers, true), (&settings.reporters, false)];
+    for (list, officer) in roles {
+        for (id, token) in list {
+            let s = staff.entry(token_hash(token)).or_insert_with(|| Staff {
+                id: id.clone(),
+                officer: false,
+                reporter: false,
+            });
+            if officer {
+                s.officer = true;
+            } else {
+                s.reporter = true;
+            }
+        }
+    }
+    staff
+}
 
 /// How long a flow token lives: the steps after an OTP take minutes.
 pub(crate) const DEFAULT_FLOW_TOKEN_SECS: u64 = 600;
@@ -357,46 +442,45 @@ impl AppState {
             keys: Keys { hasher, otp_key },
             limits: settings.limits,
             outbox_ready: Notify::new(),
-            officers: settings
-                .officers
-                .iter()
-                .map(|(id, token)| (token_hash(token), id.clone()))
-                .collect(),
+            staff: staff_of(settings),
+            hashing: limits::HashingPermits::new(
+                settings
+                    .argon2_permits
+                    .unwrap_or_else(|| limits::HashingPermits::sized(settings.argon2_m_kib)),
+                settings.argon2_wait,
+            ),
+            http: settings.http.clone(),
+            log_key: derive(&secret, "log"),
             flow_token_secs: AtomicU64::new(DEFAULT_FLOW_TOKEN_SECS),
-            trust: dossier::Trust::demo()?,
+            trust: if settings.demo_csca {
+                dossier::Trust::demo()?
+            } else {
+                dossier::Trust::none()
+            },
             account_locks: AccountLocks::new(),
         })
+    }
+
+    /// The pseudonym of an ID number in the logs: keyed (an unkeyed hash of
+    /// a 12-digit number is reversed by trying them all), stable for one
+    /// server key, so one account's lines can be followed.
+    pub(crate) fn log_id(&self, id: &IdNumber) -> String {
+        let mut h = Sha256::new();
+        h.update(self.log_key);
+        h.update(id.as_str().as_bytes());
+        let digest = h.finalize();
+        format!("id-{}", hex::encode(digest.get(..8).unwrap_or_default()))
+    }
+
+    /// The staff member of the request's `Authorization: Bearer` token.
+    pub(crate) fn staff(&self, headers: &HeaderMap) -> Option<&Staff> {
+        self.staff.get(&token_hash(bearer(headers)?))
     }
 
     /// The account of an ID number (the fold of its log).
     pub(crate) async fn account(&self, id: &IdNumber) -> Result<Account, ApiError> {
         let events = self.store.load(id.as_str()).await?;
         Ok(fold(&events))
-    }
-
-    /// Counts a hit against a limit; refuses past it.
-    pub(crate) async fn limit(&self, key: String, max: u64) -> Result<(), ApiError> {
-        let t = now();
-        let w = self.limits.window_secs.max(1);
-        let n = self.store.hit(&key, t, w).await?;
-        if n > max {
-            tracing::warn!(limit = %key.split(':').next().unwrap_or(""), "rate limit hit");
-            return Err(ApiError::rate_limited(w - t % w));
-        }
-        Ok(())
-    }
-
-    /// The two limits of a step that names an account: per client address
-    /// (`{kind}_ip:`) and per ID number (`{kind}_id:`).
-    pub(crate) async fn limit_ip_and_id(
-        &self,
-        kind: &str,
-        ip: std::net::IpAddr,
-        id: &IdNumber,
-        max: u64,
-    ) -> Result<(), ApiError> {
-        self.limit(format!("{kind}_ip:{ip}"), max).await?;
-        self.limit(format!("{kind}_id:{}", id.as_str()), max).await
     }
 
     /// Decides `action` on the account's current state and appends the
@@ -476,6 +560,9 @@ impl AppState {
         verdict: Option<&str>,
     ) -> Result<(Account, Decision), ApiError> {
         let _serial = self.account_locks.of(id).lock().await;
+        // Argon2's memory is bounded: a command that hashes waits for a
+        // permit (503 server_busy past the wait), held until it is decided.
+        let _argon2 = self.hashing.permit(&action).await?;
         for _ in 0..MAX_DECISIONS {
             let events = self.store.load(id.as_str()).await?;
             let account = fold(&events);
@@ -528,7 +615,7 @@ impl AppState {
             }
         }
         tracing::warn!("an account's appends kept losing races");
-        Err(ApiError::busy())
+        Err(limits::server_busy())
     }
 
     /// `decide` off the async threads (Argon2 hashing happens in it).
@@ -723,9 +810,25 @@ fn outbox_messages(effects: &[Effect], now: u64) -> Vec<OutboxMessage> {
         .collect()
 }
 
-/// The router over a shared state.
+/// The router over a shared state, with the layers of `http.rs`. The
+/// officer and report endpoints sit behind [`http::officer_gate`].
 pub(crate) fn router(state: Arc<AppState>) -> Router {
-    Router::new()
+    let staff = Router::new()
+        .route("/v1/officer/dossiers", get(level1::list))
+        .route("/v1/officer/dossiers/{id}/approve", post(level1::approve))
+        .route("/v1/officer/dossiers/{id}/reject", post(level1::reject))
+        .route("/v1/admin/report", get(report::report))
+        .route("/v1/officer/level2-dossiers", post(flows::record_level2))
+        .route("/v1/officer/accounts/{id}/lock", post(flows::officer_lock))
+        .route(
+            "/v1/officer/accounts/{id}/unlock",
+            post(flows::officer_unlock),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::officer_gate,
+        ));
+    let routes = Router::new()
         .route("/healthz", get(handlers::healthz))
         .route("/openapi.json", get(openapi::document))
         .route("/v1/registrations", post(handlers::register))
@@ -737,11 +840,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/account", get(handlers::account))
         .route("/v1/dossiers", post(dossier::submit))
         .route("/v1/dossiers/current", get(dossier::status))
-        .route("/v1/officer/dossiers", get(level1::list))
-        .route("/v1/officer/dossiers/{id}/approve", post(level1::approve))
-        .route("/v1/officer/dossiers/{id}/reject", post(level1::reject))
         .route("/v1/activations", post(level1::activate))
-        .route("/v1/admin/report", get(report::report))
         .route("/v1/passcode", post(level1::set_passcode))
         .route("/v1/security-questions", post(level1::set_questions))
         .route("/v1/password-resets", post(flows::start_reset))
@@ -752,20 +851,17 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             "/v1/appointments",
             post(flows::book_appointment).delete(flows::cancel_appointment),
         )
-        .route("/v1/officer/level2-dossiers", post(flows::record_level2))
         .route("/v1/lock", post(flows::lock))
         .route("/v1/unlock", post(flows::unlock))
-        .route("/v1/officer/accounts/{id}/lock", post(flows::officer_lock))
-        .route(
-            "/v1/officer/accounts/{id}/unlock",
-            post(flows::officer_unlock),
-        )
-        .with_state(state)
+        .merge(staff)
+        .with_state(state.clone());
+    http::layered(routes, &state)
 }
 
 /// Sends the outbox until `shutdown` fires: wakes on new messages or every
 /// second; a message not confirmed within 30 s is claimed again (at least
-/// once). Once a minute, forgets expired sessions and flow tokens.
+/// once). Once a minute, forgets expired sessions and flow tokens, and the
+/// rate-limit buckets that are full again.
 pub(crate) async fn dispatch_outbox(
     state: Arc<AppState>,
     sender: Arc<dyn SmsSender>,
@@ -780,6 +876,11 @@ pub(crate) async fn dispatch_outbox(
                 Ok(0) => {}
                 Ok(n) => tracing::info!(sessions = n, "expired sessions forgotten"),
                 Err(e) => tracing::error!(error = %e, "session purge"),
+            }
+            match state.store.purge_rate_limits(limits::now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(buckets = n, "full rate-limit buckets forgotten"),
+                Err(e) => tracing::error!(error = %e, "rate-limit purge"),
             }
         }
         match state.store.claim_outbox(now(), 30, 32).await {
@@ -811,7 +912,8 @@ pub(crate) async fn dispatch_outbox(
 }
 
 /// Serves on `listener` until `shutdown` resolves, with the outbox
-/// dispatcher; drains in-flight requests, then stops the dispatcher.
+/// dispatcher; drains in-flight requests for at most the shutdown grace
+/// (`http.rs`), then stops the dispatcher.
 pub(crate) async fn serve(
     state: Arc<AppState>,
     listener: TcpListener,
@@ -820,13 +922,9 @@ pub(crate) async fn serve(
 ) -> Result<(), String> {
     let (tx, rx) = tokio::sync::watch::channel(false);
     let dispatcher = tokio::spawn(dispatch_outbox(state.clone(), sender, rx));
-    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| format!("serve: {e}"));
+    http::accept_loop(router(state.clone()), &state.http, listener, shutdown).await;
     let _ = tx.send(true);
     let _ = dispatcher.await;
     state.store.close().await;
-    result
+    Ok(())
 }

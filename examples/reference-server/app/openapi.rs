@@ -28,15 +28,13 @@ fn flow_paths(id: &Value, services: &[Value]) -> Vec<(&'static str, Value)> {
         (
             "/v1/password-resets",
             json!({ "post": {
-                "summary": "Quên mật khẩu: start a password reset with the ID number or the phone number (login) and the registered phone; sends an OTP. Its verification returns a flow token (flow:reset) for /v1/password-resets/answers (accounts with security questions) and /v1/password",
+                "summary": "Quên mật khẩu: start a password reset with the ID number or the phone number (login) and the registered phone. The answer is the same whatever the account's existence or state (no ID number, no hint whether questions are set); the OTP is sent only when the login names an account with that phone. Its verification returns a flow token (flow:reset) for /v1/password-resets/answers (accounts with security questions) and /v1/password",
                 "requestBody": body(json!({ "type": "object", "required": ["login", "phone"],
                     "properties": { "login": { "type": "string", "description": "ID number or phone number" }, "phone": { "type": "string" } } })),
                 "responses": {
-                    "201": { "description": "OTP sent; id_number, phase, otp_expires_at, security_questions (whether the answers step follows)" },
-                    "409": error_response("no_password, version_conflict"),
-                    "422": error_response("id_or_phone_mismatch, invalid_phone, invalid_field"),
-                    "423": error_response("locked"),
-                    "429": error_response("otp_cooldown, otp_rate_limited, rate_limited")
+                    "202": { "description": "accepted: {status, vi, en}, the same for every login and phone" },
+                    "422": error_response("invalid_phone (the phone field is not a phone number)"),
+                    "429": error_response("rate_limited (per client address, phone and login as sent)")
                 }
             } }),
         ),
@@ -51,7 +49,8 @@ fn flow_paths(id: &Value, services: &[Value]) -> Vec<(&'static str, Value)> {
                     "200": { "description": "accepted; next: password" },
                     "401": error_response("wrong_answers (tries_left; the reset ends at the limit), flow_token_missing, flow_token_invalid, flow_token_expired"),
                     "403": error_response("flow_token_wrong_flow, flow_token_wrong_account"),
-                    "409": error_response("step_out_of_order (no questions on this account)")
+                    "409": error_response("step_out_of_order (no questions on this account)"),
+                    "429": error_response("rate_limited (per client address, per ID number, and the ID's daily cap on guesses)")
                 }
             } }),
         ),
@@ -84,7 +83,8 @@ fn flow_paths(id: &Value, services: &[Value]) -> Vec<(&'static str, Value)> {
                     "401": error_response("unauthorized, not_logged_in, wrong_passcode (tries_left)"),
                     "403": error_response("service_needs_level2"),
                     "409": error_response("not_activated"),
-                    "423": error_response("locked")
+                    "423": error_response("locked"),
+                    "429": error_response("rate_limited (per client address, per ID number, and the ID's daily cap on guesses)")
                 }
             } }),
         ),
@@ -172,6 +172,66 @@ fn flow_paths(id: &Value, services: &[Value]) -> Vec<(&'static str, Value)> {
     ]
 }
 
+/// The endpoints whose command runs Argon2id: `503 server_busy` when no
+/// permit frees up in time (`limits.rs`).
+const HASHING: &[&str] = &[
+    "/v1/password",
+    "/v1/login",
+    "/v1/passcode",
+    "/v1/security-questions",
+    "/v1/password-resets/answers",
+    "/v1/passcode/confirm",
+    "/v1/device-changes",
+    "/v1/unlock",
+];
+
+/// The answers every operation of a kind shares: `415` where a body is
+/// taken, `408` past the request timeout, `503` where Argon2 runs, `403`
+/// and `429` behind the officer gate (`http.rs`).
+fn shared_responses(paths: &mut serde_json::Map<String, Value>) {
+    for (path, item) in paths.iter_mut() {
+        let Some(ops) = item.as_object_mut() else {
+            continue;
+        };
+        for op in ops.values_mut() {
+            let has_body = op.get("requestBody").is_some();
+            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            responses.entry("408".to_owned()).or_insert_with(
+                || json!({ "description": "the request (its body included) took longer than --request-timeout; no body" }),
+            );
+            let mut add = |status: &str, description: &str| {
+                responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| error_response(description));
+            };
+            if has_body {
+                add(
+                    "415",
+                    "unsupported_media_type: a body without Content-Type: application/json",
+                );
+            }
+            if HASHING.contains(&path.as_str()) {
+                add(
+                    "503",
+                    "server_busy: no Argon2 permit freed up in time; Retry-After says when to try again",
+                );
+            }
+            if path.starts_with("/v1/officer/") || path == "/v1/admin/report" {
+                add(
+                    "403",
+                    "forbidden: the token lacks this endpoint's role (officer or reporter)",
+                );
+                add(
+                    "429",
+                    "rate_limited: too many failed staff authentications from this address",
+                );
+            }
+        }
+    }
+}
+
 /// The document.
 pub(crate) fn spec() -> Value {
     let mut doc = spec_core();
@@ -184,6 +244,7 @@ pub(crate) fn spec() -> Value {
         for (path, item) in flow_paths(&id, &services) {
             paths.insert(path.to_owned(), item);
         }
+        shared_responses(paths);
     }
     doc
 }
@@ -195,7 +256,7 @@ fn spec_core() -> Value {
         "info": {
             "title": "dinhdanh reference server",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Electronic identity accounts (VNeID style) over eid-account. Errors: {\"error\": {\"code\", \"vi\", \"en\", ...}}. Two kinds of bearer token: a login session (POST /v1/login) and a flow token: a successful POST /v1/otp/verify returns `flow_token`, valid 10 minutes, bound to that account and that flow (registration, activation or password reset); every step after the OTP in that flow (password, passcode, security questions, security answers) needs it as `Authorization: Bearer`, and it is consumed when the flow ends. Refusals: flow_token_missing, flow_token_invalid (unknown, used, or superseded by a restart), flow_token_expired (401); flow_token_wrong_flow, flow_token_wrong_account (403)."
+            "description": "Electronic identity accounts (VNeID style) over eid-account. Errors: {\"error\": {\"code\", \"vi\", \"en\", ...}}. Two kinds of bearer token: a login session (POST /v1/login) and a flow token: a successful POST /v1/otp/verify returns `flow_token`, valid 10 minutes, bound to that account and that flow (registration, activation or password reset); every step after the OTP in that flow (password, passcode, security questions, security answers) needs it as `Authorization: Bearer`, and it is consumed when the flow ends. Refusals: flow_token_missing, flow_token_invalid (unknown, used, or superseded by a restart), flow_token_expired (401); flow_token_wrong_flow, flow_token_wrong_account (403). Every response carries Cache-Control: no-store; a 429 or 503 with a wait (error.seconds_left) carries Retry-After. A body must be sent with Content-Type: application/json (else 415)."
         },
         "components": {
             "securitySchemes": {
@@ -330,7 +391,8 @@ fn spec_core() -> Value {
                     "201": { "description": "submitted: phase, dossier, verdict (source nfc|qr, approvable, checks, mismatches, passive_authentication, trust, portrait_from)" },
                     "401": error_response("unauthorized, not_logged_in"),
                     "409": error_response("dossier_pending, level_already_held, step_out_of_order"),
-                    "422": error_response("malformed_chip_file (error.file: DG1, DG2, DG13, EF.SOD), chip_file_hash_mismatch (error.file, error.failures), passive_authentication_failed (error.failures), card_mismatch (error.file), invalid_field")
+                    "422": error_response("malformed_chip_file (error.file: DG1, DG2, DG13, EF.SOD), chip_file_hash_mismatch (error.file, error.failures), passive_authentication_failed (error.failures), card_mismatch (error.file), invalid_field"),
+                    "503": error_response("no_csca_configured: chip files sent to a server started with neither --csca nor --demo-csca")
                 }
             } },
             "/v1/dossiers/current": { "get": {
@@ -396,7 +458,7 @@ fn spec_core() -> Value {
                 }
             } },
             "/v1/admin/report": { "get": {
-                "summary": "The weekly list for enterprises (officer token): ID number, name, date of birth, residence, phone, level (app_account, level1, level2), activated",
+                "summary": "The weekly list for enterprises (a reporter's token: --reporter or the role reporter in --officers-file; an officer's is refused 403): ID number, name, date of birth, residence, phone, level (app_account, level1, level2), activated",
                 "security": [ { "bearer": [] } ],
                 "parameters": [
                     { "name": "since", "in": "query", "required": false, "schema": { "type": "integer" }, "description": "Unix seconds; default: 7 days ago" },

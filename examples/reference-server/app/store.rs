@@ -4,7 +4,9 @@
 //! (id_number, sequence) the primary key), `outbox` (SMS to send, written in
 //! the same transaction as the events), `sessions` (SHA-256 of opaque
 //! tokens, never the tokens; login sessions and short-lived flow tokens),
-//! `rate_limits` (fixed-window counters), `account_index` (phone and bound
+//! `rate_limits` (token buckets: one theoretical arrival time per key, see
+//! `limits.rs`; a row is forgotten once its bucket is full again),
+//! `account_index` (phone and bound
 //! device of each account, written in the same transaction as its events,
 //! so logins by phone and device checks need no scan), `dossier_verdicts`
 //! (what the checks of a level-1 submission found, keyed by the dossier's
@@ -207,13 +209,22 @@ pub(crate) trait Storage: Send + Sync {
     /// Forgets the sessions and flow tokens expired at `now`; returns how
     /// many.
     fn purge_sessions(&self, now: u64) -> impl Future<Output = Result<u64, StoreError>> + Send;
-    /// Counts one hit on `key` in a fixed window of `window` seconds; returns
-    /// the count in the current window (this hit included).
-    fn hit(
+    /// Takes one request from the token bucket of `key` at `now_ms`: `max`
+    /// requests at once, refilled at `max` per `window_ms` (GCRA), in one
+    /// atomic statement. `None` when taken; else the milliseconds until
+    /// one can be (a refusal takes nothing). `max` 0 refuses everything.
+    fn take(
         &self,
         key: &str,
-        now: u64,
-        window: u64,
+        now_ms: u64,
+        window_ms: u64,
+        max: u64,
+    ) -> impl Future<Output = Result<Option<u64>, StoreError>> + Send;
+    /// Forgets the buckets full again at `now_ms` (they hold nothing);
+    /// returns how many.
+    fn purge_rate_limits(
+        &self,
+        now_ms: u64,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
@@ -258,6 +269,28 @@ const MIGRATION_3_DOSSIER_VERDICTS: &str = "CREATE TABLE IF NOT EXISTS dossier_v
         PRIMARY KEY (id_number, sequence)
     );";
 
+/// Migration 4, the same SQL on both back ends: the fixed-window counters
+/// become token buckets (`tat`: the theoretical arrival time, Unix ms). The
+/// old counters are dropped: they only held the current window.
+const MIGRATION_4_TOKEN_BUCKETS: &str = "DROP TABLE IF EXISTS rate_limits;
+    CREATE TABLE rate_limits (
+        key TEXT PRIMARY KEY,
+        tat BIGINT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS rate_limits_tat ON rate_limits (tat);";
+
+/// GCRA in one statement: `$2` now, `$3` the emission interval (the window
+/// over the limit), `$4` the limit times it. A request is let through when
+/// the bucket's arrival time, moved to now if past and advanced by one
+/// interval, is at most `$4` ahead of now; else the row is left as it is
+/// and nothing is returned. One row, updated atomically by both back ends
+/// (PostgreSQL locks it for `ON CONFLICT DO UPDATE`, SQLite has one writer).
+const BUCKET_TAKE: &str = "INSERT INTO rate_limits (key, tat) VALUES ($1, $2 + $3)
+     ON CONFLICT (key) DO UPDATE SET
+         tat = (CASE WHEN rate_limits.tat > $2 THEN rate_limits.tat ELSE $2 END) + $3
+     WHERE (CASE WHEN rate_limits.tat > $2 THEN rate_limits.tat ELSE $2 END) + $3 <= $2 + $4
+     RETURNING tat";
+
 /// SQLite's schema, in order; each applied once.
 const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -298,6 +331,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     ),
     (2, MIGRATION_2_ACCOUNT_INDEX),
     (3, MIGRATION_3_DOSSIER_VERDICTS),
+    (4, MIGRATION_4_TOKEN_BUCKETS),
 ];
 
 /// PostgreSQL's schema, in order; each applied once.
@@ -340,6 +374,7 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     ),
     (2, MIGRATION_2_ACCOUNT_INDEX),
     (3, MIGRATION_3_DOSSIER_VERDICTS),
+    (4, MIGRATION_4_TOKEN_BUCKETS),
 ];
 
 /// The SQLite back end (the default: one file, WAL).
@@ -350,13 +385,19 @@ pub(crate) struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating it when missing) the database at `url`
-    /// (`sqlite://path` or `sqlite:path`), in WAL mode.
+    /// (`sqlite://path` or `sqlite:path`), in WAL mode with
+    /// `synchronous=FULL`: a transaction acknowledged is on disk even after
+    /// a power cut (with `NORMAL`, WAL only survives a process crash, and
+    /// an acknowledged registration, OTP or counted failure could vanish).
+    /// The file, and the `-wal` and `-shm` files SQLite creates with the
+    /// main file's mode, are its owner's only (0600).
     pub(crate) async fn open(url: &str) -> Result<SqliteStore, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+            .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10));
+        private_files(options.get_filename())?;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
@@ -365,6 +406,42 @@ impl SqliteStore {
         store.migrate().await?;
         Ok(store)
     }
+}
+
+/// Creates the database file owner-only before SQLite does (SQLite gives
+/// its `-wal` and `-shm` files the main file's mode), and takes group and
+/// other access away from the files of an existing one.
+fn private_files(db: &std::path::Path) -> Result<(), StoreError> {
+    if db.as_os_str().is_empty() || db.as_os_str() == ":memory:" {
+        return Ok(());
+    }
+    let io = |e: std::io::Error| StoreError::Db(sqlx::Error::Io(e));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        options.open(db).map_err(io)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = db.as_os_str().to_owned();
+            name.push(suffix);
+            let path = std::path::PathBuf::from(name);
+            match std::fs::metadata(&path) {
+                Ok(m) if m.permissions().mode() & 0o077 != 0 => {
+                    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                        .map_err(io)?;
+                    tracing::warn!(path = %path.display(), "database file was readable by others: now 0600");
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io(e)),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    options.open(db).map_err(io)?;
+    Ok(())
 }
 
 /// The PostgreSQL back end (for several servers sharing one database).
@@ -742,22 +819,44 @@ macro_rules! storage_impl {
                 Ok(done.rows_affected())
             }
 
-            async fn hit(&self, key: &str, now: u64, window: u64) -> Result<u64, StoreError> {
-                let start = to_i64(now - now % window.max(1));
-                let n: i64 = sqlx::query(
-                    "INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
-                     ON CONFLICT (key) DO UPDATE SET
-                         count = CASE WHEN rate_limits.window_start = $2
-                                      THEN rate_limits.count + 1 ELSE 1 END,
-                         window_start = $2
-                     RETURNING count",
-                )
-                .bind(key)
-                .bind(start)
-                .fetch_one(&self.pool)
-                .await?
-                .try_get(0)?;
-                Ok(to_u64(n))
+            async fn take(
+                &self,
+                key: &str,
+                now_ms: u64,
+                window_ms: u64,
+                max: u64,
+            ) -> Result<Option<u64>, StoreError> {
+                if max == 0 {
+                    return Ok(Some(window_ms));
+                }
+                let interval = window_ms.div_ceil(max).max(1);
+                let depth = interval.saturating_mul(max);
+                let taken = sqlx::query(BUCKET_TAKE)
+                    .bind(key)
+                    .bind(to_i64(now_ms))
+                    .bind(to_i64(interval))
+                    .bind(to_i64(depth))
+                    .fetch_optional(&self.pool)
+                    .await?;
+                if taken.is_some() {
+                    return Ok(None);
+                }
+                // Refused: when the next one is let through (informative
+                // only; a concurrent take may move it).
+                let tat: Option<i64> = sqlx::query_scalar("SELECT tat FROM rate_limits WHERE key = $1")
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                let ready = to_u64(tat.unwrap_or(0)).saturating_add(interval);
+                Ok(Some(ready.saturating_sub(now_ms.saturating_add(depth)).max(1)))
+            }
+
+            async fn purge_rate_limits(&self, now_ms: u64) -> Result<u64, StoreError> {
+                let done = sqlx::query("DELETE FROM rate_limits WHERE tat <= $1")
+                    .bind(to_i64(now_ms))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected())
             }
         }
     };
@@ -896,7 +995,16 @@ impl Storage for Store {
     async fn purge_sessions(&self, now: u64) -> Result<u64, StoreError> {
         delegate!(self, s => s.purge_sessions(now).await)
     }
-    async fn hit(&self, key: &str, now: u64, window: u64) -> Result<u64, StoreError> {
-        delegate!(self, s => s.hit(key, now, window).await)
+    async fn take(
+        &self,
+        key: &str,
+        now_ms: u64,
+        window_ms: u64,
+        max: u64,
+    ) -> Result<Option<u64>, StoreError> {
+        delegate!(self, s => s.take(key, now_ms, window_ms, max).await)
+    }
+    async fn purge_rate_limits(&self, now_ms: u64) -> Result<u64, StoreError> {
+        delegate!(self, s => s.purge_rate_limits(now_ms).await)
     }
 }

@@ -1,0 +1,343 @@
+//! The in-process server harness of the `tests/server_*.rs` suites: a
+//! server on 127.0.0.1:0 over a fresh SQLite file or PostgreSQL schema,
+//! an HTTP client, the SMS it sent, the shipped registry's citizens.
+//! Each suite includes the server (`mod app`) and then this module.
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::app;
+use crate::app::sms::MemorySender;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+pub(crate) static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// The first citizen of the shipped registry.csv.
+pub(crate) const ID: &str = "038174739054";
+pub(crate) const PHONE: &str = "0703513109";
+pub(crate) const QR: &str = "038174739054||Trần Ngọc Ngọc|07031974|Nữ|Phường Điện Biên, Thành phố Thanh Hóa, Tỉnh Thanh Hóa|21072021";
+/// The second citizen of registry.csv.
+pub(crate) const ID2: &str = "001179600965";
+pub(crate) const PHONE2: &str = "0960335398";
+pub(crate) const QR2: &str = "001179600965||Phan Mai Hương|16071979|Nữ|Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội|09122021";
+pub(crate) const OFFICER_TOKEN: &str = "officer-token-for-tests-0001";
+pub(crate) const PASSWORD: &str = "Sao@Mai2024";
+/// For the second citizen (whose name holds "Mai").
+pub(crate) const PASSWORD2: &str = "Sen@Vang2024";
+
+pub(crate) struct Server {
+    pub(crate) base: String,
+    pub(crate) state: Arc<app::AppState>,
+    pub(crate) http: reqwest::Client,
+    pub(crate) sms: Arc<MemorySender>,
+    pub(crate) stop: Option<tokio::sync::oneshot::Sender<()>>,
+    pub(crate) task: tokio::task::JoinHandle<Result<(), String>>,
+}
+
+pub(crate) fn temp_dir() -> PathBuf {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!(
+        "dinhdanh-http-{}-{n}-{}",
+        std::process::id(),
+        app::now()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Where a case runs.
+#[derive(Clone)]
+pub(crate) enum Backend {
+    Sqlite,
+    /// A PostgreSQL URL; each case gets a schema of its own.
+    Postgres(String),
+}
+
+pub(crate) static SCHEMA: AtomicU64 = AtomicU64::new(0);
+
+pub(crate) async fn database_url(backend: &Backend, dir: &std::path::Path) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}", dir.join("server.db").display()),
+        Backend::Postgres(url) => {
+            let schema = format!(
+                "http_{}_{}_{}",
+                std::process::id(),
+                app::now(),
+                SCHEMA.fetch_add(1, Ordering::SeqCst)
+            );
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}options=-c%20search_path%3D{schema}")
+        }
+    }
+}
+
+/// Runs a case on SQLite, and on PostgreSQL when
+/// `DINHDANH_TEST_POSTGRES_URL` is set.
+#[macro_export]
+macro_rules! on_both {
+    ($case:ident, $sqlite:ident, $postgres:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $sqlite() {
+            $case(Backend::Sqlite).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $postgres() {
+            match std::env::var("DINHDANH_TEST_POSTGRES_URL") {
+                Ok(url) => $case(Backend::Postgres(url)).await,
+                Err(_) => println!(
+                    "{}: skipped (DINHDANH_TEST_POSTGRES_URL is not set)",
+                    stringify!($postgres)
+                ),
+            }
+        }
+    };
+}
+
+pub(crate) async fn start(limits: app::Limits, backend: &Backend) -> Server {
+    start_on(&settings_for(limits, backend).await).await
+}
+
+/// The settings of a test server: a fresh database, the shipped registry,
+/// small Argon2 parameters, one officer, and the simulator's demonstration
+/// CSCA trusted (`--demo-csca`, as in the README's tour: the suites submit
+/// chips made by `icao9303-sim`).
+pub(crate) async fn settings_for(limits: app::Limits, backend: &Backend) -> app::Settings {
+    let dir = temp_dir();
+    let url = database_url(backend, &dir).await;
+    app::Settings {
+        limits,
+        ..settings_on(url, &dir, shipped_registry())
+    }
+}
+
+/// A server on `settings`.
+pub(crate) async fn start_on(settings: &app::Settings) -> Server {
+    serve_state(app::AppState::open(settings).await.unwrap()).await
+}
+
+impl Server {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(self.http.post(format!("{}{path}", self.base)).json(&body))
+            .await
+    }
+
+    /// POST with `Authorization: Bearer token`.
+    pub(crate) async fn post_bearer(
+        &self,
+        path: &str,
+        token: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .bearer_auth(token)
+                .json(&body),
+        )
+        .await
+    }
+
+    /// Waits for the `n`-th SMS (from 1) sent to `phone`; returns its text.
+    pub(crate) async fn sms_to(&self, phone: &str, n: usize) -> String {
+        for _ in 0..200 {
+            let sent: Vec<_> = self
+                .sms
+                .sent()
+                .into_iter()
+                .filter(|(to, _)| to == phone)
+                .collect();
+            if sent.len() >= n {
+                return sent[n - 1].1.clone();
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("SMS {n} to {phone} never sent");
+    }
+
+    /// Verifies `code` for `id`; returns the flow token.
+    pub(crate) async fn verify(&self, id: &str, code: &str) -> String {
+        let (st, v) = self
+            .post("/v1/otp/verify", json!({ "id_number": id, "code": code }))
+            .await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+        assert_eq!(v["verified"], true);
+        let token = v["flow_token"].as_str().unwrap().to_owned();
+        assert_eq!(token.len(), 64);
+        token
+    }
+
+    pub(crate) async fn send(&self, req: reqwest::RequestBuilder) -> (StatusCode, Value) {
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+        };
+        (status, value)
+    }
+
+    /// Waits for the `n`-th SMS (from 1) and returns its text.
+    pub(crate) async fn sms(&self, n: usize) -> (String, String) {
+        for _ in 0..200 {
+            let sent = self.sms.sent();
+            if sent.len() >= n {
+                return sent[n - 1].clone();
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("SMS {n} never sent: {:?}", self.sms.sent().len());
+    }
+
+    pub(crate) async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        self.task.await.unwrap().unwrap();
+    }
+}
+
+/// The 6-digit code in an OTP SMS.
+pub(crate) fn code_of(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("no code in {text}"))
+        .to_owned()
+}
+
+pub(crate) fn error(v: &Value) -> (&str, &str) {
+    (
+        v["error"]["code"].as_str().unwrap(),
+        v["error"]["vi"].as_str().unwrap(),
+    )
+}
+
+pub(crate) fn register_body() -> Value {
+    json!({ "id_number": ID, "phone": PHONE, "qr": QR, "terms_accepted": true })
+}
+
+/// Registration, OTP, password and login; returns the session token.
+pub(crate) async fn registered(s: &Server) -> String {
+    let (st, v) = s.post("/v1/registrations", register_body()).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let code = code_of(&s.sms(1).await.1);
+    let flow = s.verify(ID, &code).await;
+    let (st, _) = s
+        .post_bearer(
+            "/v1/password",
+            &flow,
+            json!({ "password": PASSWORD, "confirmation": PASSWORD }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, v) = s
+        .post(
+            "/v1/login",
+            json!({ "id_number": ID, "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    v["token"].as_str().unwrap().to_owned()
+}
+
+/// The settings of [`start`] on database `url`, with `registry`.
+pub(crate) fn settings_on(url: String, dir: &std::path::Path, registry: PathBuf) -> app::Settings {
+    app::Settings {
+        database_url: url,
+        registry,
+        key_file: dir.join("server.key"),
+        argon2_m_kib: 64,
+        officers: vec![("CA-01".into(), OFFICER_TOKEN.into())],
+        reporters: vec![("CA-01".into(), OFFICER_TOKEN.into())],
+        demo_csca: true,
+        ..app::Settings::default()
+    }
+}
+
+pub(crate) fn shipped_registry() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/reference-server/registry.csv")
+}
+
+/// Serves `state` as [`start`] does.
+pub(crate) async fn serve_state(state: app::AppState) -> Server {
+    let state = Arc::new(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let sms = Arc::new(MemorySender::default());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(app::serve(state.clone(), listener, sms.clone(), async {
+        let _ = stopped.await;
+    }));
+    Server {
+        base: format!("http://{addr}"),
+        state,
+        http: reqwest::Client::new(),
+        sms,
+        stop: Some(stop),
+        task,
+    }
+}
+
+/// The raw files of a virtual CCCD, made the way `dinhdanh chip read --sim`
+/// makes them: personalised by `icao9303-sim`, EF.SOD signed under `pki`.
+pub(crate) struct ChipFiles {
+    pub(crate) dg1: Vec<u8>,
+    pub(crate) dg2: Vec<u8>,
+    pub(crate) dg13: Vec<u8>,
+    pub(crate) sod: Vec<u8>,
+}
+
+impl ChipFiles {
+    pub(crate) fn new(
+        rng: &mut icao9303_sim::SimRng,
+        pki: &icao9303_sim::pki::TestPki,
+        id: &str,
+        name: &str,
+        dob: &str,
+        expiry: &str,
+    ) -> ChipFiles {
+        use icao9303::lds::{DataGroup, FileKind};
+        let data = icao9303_sim::Personalisation::cccd_named(id, name, dob, expiry)
+            .unwrap()
+            .build(rng, pki)
+            .unwrap();
+        let file = |k: FileKind| data.file(k).unwrap().to_vec();
+        ChipFiles {
+            dg1: file(FileKind::Dg(DataGroup::Dg1)),
+            dg2: file(FileKind::Dg(DataGroup::Dg2)),
+            dg13: file(FileKind::Dg(DataGroup::Dg13)),
+            sod: file(FileKind::Sod),
+        }
+    }
+
+    /// The JSON body of `POST /v1/dossiers` (no portrait: DG2's face).
+    pub(crate) fn body(&self) -> Value {
+        let b64 = |b: &[u8]| data_encoding::BASE64.encode(b);
+        json!({
+            "dg1": b64(&self.dg1),
+            "dg2": b64(&self.dg2),
+            "dg13": b64(&self.dg13),
+            "sod": b64(&self.sod),
+            "email": "ngoc@example.vn",
+        })
+    }
+}
+
+/// The demonstration PKI the CLI's `--sim` uses (and the server trusts by
+/// default) and the tour citizen's card under it (registry row 1: Trần
+/// Ngọc Ngọc, born 1974-03-07).
+pub(crate) fn demo_card() -> ChipFiles {
+    let mut rng = icao9303_sim::SimRng::from_seed_u64(icao9303_sim::pki::DEMO_SEED);
+    let pki = icao9303_sim::pki::TestPki::generate(&mut rng, "VN").unwrap();
+    ChipFiles::new(&mut rng, &pki, ID, "Trần Ngọc Ngọc", "740307", "340307")
+}
