@@ -118,9 +118,10 @@ struct Flags {
     /// Seconds a request may take, its body included (then `408`).
     #[arg(long, env = "DINHDANH_REQUEST_TIMEOUT", default_value_t = 30)]
     request_timeout: u64,
-    /// Connections open at once; more are closed at once.
-    #[arg(long, env = "DINHDANH_MAX_CONNECTIONS", default_value_t = 1024)]
-    max_connections: usize,
+    /// Connections open at once; more are closed at once (default: 1024,
+    /// or the open-file limit less 64 when that is lower).
+    #[arg(long, env = "DINHDANH_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
     /// Seconds requests in flight get at shutdown (SIGTERM, Ctrl-C).
     #[arg(long, env = "DINHDANH_SHUTDOWN_GRACE", default_value_t = 10)]
     shutdown_grace: u64,
@@ -245,7 +246,10 @@ async fn main() -> Result<(), String> {
         http: app::http::HttpSettings {
             header_read_timeout: Duration::from_secs(flags.header_read_timeout.max(1)),
             request_timeout: Duration::from_secs(flags.request_timeout.max(1)),
-            max_connections: flags.max_connections.max(1),
+            max_connections: flags
+                .max_connections
+                .unwrap_or_else(app::http::default_max_connections)
+                .max(1),
             shutdown_grace: Duration::from_secs(flags.shutdown_grace),
             trusted_proxies: flags.trusted_proxies,
         },
@@ -263,6 +267,12 @@ async fn main() -> Result<(), String> {
         permits = state.hashing.count,
         m_kib = settings.argon2_m_kib,
         "Argon2 hashes at once"
+    );
+    tracing::info!(
+        connections = settings.http.max_connections,
+        header_read_timeout_s = settings.http.header_read_timeout.as_secs(),
+        trusted_proxies = settings.http.trusted_proxies.len(),
+        "transport limits"
     );
     let state = Arc::new(state);
     let listener = tokio::net::TcpListener::bind(&flags.listen)
