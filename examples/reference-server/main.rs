@@ -127,54 +127,6 @@ struct Flags {
     shutdown_grace: u64,
 }
 
-/// `ID:TOKEN`, with a token of 16 characters or more.
-fn id_token(flag: &str, s: &str) -> Result<(String, String), String> {
-    match s.trim().split_once(':') {
-        Some((id, token)) if !id.is_empty() && token.len() >= 16 && !token.contains(':') => {
-            Ok((id.to_owned(), token.to_owned()))
-        }
-        _ => Err(format!(
-            "{flag}: ID:TOKEN with a token of 16 characters or more (no colon)"
-        )),
-    }
-}
-
-/// The officers and reporters of `--officers-file`.
-type Staff = (Vec<(String, String)>, Vec<(String, String)>);
-
-fn officers_file(path: &PathBuf) -> Result<Staff, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("--officers-file {}: {e}", path.display()))?;
-    #[cfg(unix)]
-    if let Ok(m) = std::fs::metadata(path) {
-        use std::os::unix::fs::PermissionsExt;
-        if m.permissions().mode() & 0o077 != 0 {
-            tracing::warn!(path = %path.display(), "the officers file is readable by others: chmod 600 it");
-        }
-    }
-    let (mut officers, mut reporters) = (Vec::new(), Vec::new());
-    for (n, line) in text.lines().enumerate() {
-        let line = line.split('#').next().unwrap_or("").trim();
-        if line.is_empty() {
-            continue;
-        }
-        let flag = format!("--officers-file line {}", n + 1);
-        let (pair, roles) = match line.split(':').collect::<Vec<_>>().as_slice() {
-            [id, token] => (id_token(&flag, &format!("{id}:{token}"))?, "officer"),
-            [id, token, roles] => (id_token(&flag, &format!("{id}:{token}"))?, *roles),
-            _ => return Err(format!("{flag}: ID:TOKEN or ID:TOKEN:ROLES")),
-        };
-        for role in roles.split('+') {
-            match role.trim() {
-                "officer" => officers.push(pair.clone()),
-                "reporter" => reporters.push(pair.clone()),
-                other => return Err(format!("{flag}: unknown role {other:?}")),
-            }
-        }
-    }
-    Ok((officers, reporters))
-}
-
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -215,14 +167,14 @@ async fn main() -> Result<(), String> {
         }
     }
     let (mut officers, mut reporters) = match &flags.officers_file {
-        Some(path) => officers_file(path)?,
+        Some(path) => app::staff::read_file(path)?,
         None => (Vec::new(), Vec::new()),
     };
     for o in &flags.officers {
-        officers.push(id_token("--officer", o)?);
+        officers.push(app::staff::id_token("--officer", o)?);
     }
     for r in &flags.reporters {
-        reporters.push(id_token("--reporter", r)?);
+        reporters.push(app::staff::id_token("--reporter", r)?);
     }
     let settings = app::Settings {
         database_url: flags.database_url,
