@@ -568,6 +568,28 @@ async fn staff_roles_and_the_officer_gate(backend: Backend) {
     let (st, _) = get("/v1/officer/dossiers", OFFICER_ONLY).await;
     assert_eq!(st, StatusCode::OK);
     s.stop().await;
+
+    // the officers file: roles per line, comments; malformed lines refused
+    let text = "# staff\nCA-07:officer-token-0000001\n\nBC-01:reporter-token-000001:reporter # BC\nCA-08:both-roles-token-00001:officer+reporter\n";
+    let (officers, reporters) = app::staff::parse(text).unwrap();
+    let ids = |v: &Vec<(String, String)>| v.iter().map(|p| p.0.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&officers), ["CA-07", "CA-08"]);
+    assert_eq!(ids(&reporters), ["BC-01", "CA-08"]);
+    let table = app::staff::table(&officers, &reporters);
+    let both = &table[&app::token_hash("both-roles-token-00001")];
+    assert!(both.officer && both.reporter);
+    let reporter = &table[&app::token_hash("reporter-token-000001")];
+    assert!(!reporter.officer && reporter.reporter);
+    for bad in [
+        "CA-07:short",
+        ":officer-token-0000001",
+        "CA-07:officer-token-0000001:admin",
+        "CA-07:officer-token-0000001:officer:x",
+        "no-colon-at-all-here",
+    ] {
+        assert!(app::staff::parse(bad).is_err(), "{bad}");
+    }
+    assert!(app::staff::id_token("--officer", "CA-01:a-long-officer-token").is_ok());
 }
 
 async fn json_only_no_store_and_no_internal_phase(backend: Backend) {

@@ -118,60 +118,13 @@ struct Flags {
     /// Seconds a request may take, its body included (then `408`).
     #[arg(long, env = "DINHDANH_REQUEST_TIMEOUT", default_value_t = 30)]
     request_timeout: u64,
-    /// Connections open at once; more are closed at once.
-    #[arg(long, env = "DINHDANH_MAX_CONNECTIONS", default_value_t = 1024)]
-    max_connections: usize,
+    /// Connections open at once; more are closed at once (default: 1024,
+    /// or the open-file limit less 64 when that is lower).
+    #[arg(long, env = "DINHDANH_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
     /// Seconds requests in flight get at shutdown (SIGTERM, Ctrl-C).
     #[arg(long, env = "DINHDANH_SHUTDOWN_GRACE", default_value_t = 10)]
     shutdown_grace: u64,
-}
-
-/// `ID:TOKEN`, with a token of 16 characters or more.
-fn id_token(flag: &str, s: &str) -> Result<(String, String), String> {
-    match s.trim().split_once(':') {
-        Some((id, token)) if !id.is_empty() && token.len() >= 16 && !token.contains(':') => {
-            Ok((id.to_owned(), token.to_owned()))
-        }
-        _ => Err(format!(
-            "{flag}: ID:TOKEN with a token of 16 characters or more (no colon)"
-        )),
-    }
-}
-
-/// The officers and reporters of `--officers-file`.
-type Staff = (Vec<(String, String)>, Vec<(String, String)>);
-
-fn officers_file(path: &PathBuf) -> Result<Staff, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("--officers-file {}: {e}", path.display()))?;
-    #[cfg(unix)]
-    if let Ok(m) = std::fs::metadata(path) {
-        use std::os::unix::fs::PermissionsExt;
-        if m.permissions().mode() & 0o077 != 0 {
-            tracing::warn!(path = %path.display(), "the officers file is readable by others: chmod 600 it");
-        }
-    }
-    let (mut officers, mut reporters) = (Vec::new(), Vec::new());
-    for (n, line) in text.lines().enumerate() {
-        let line = line.split('#').next().unwrap_or("").trim();
-        if line.is_empty() {
-            continue;
-        }
-        let flag = format!("--officers-file line {}", n + 1);
-        let (pair, roles) = match line.split(':').collect::<Vec<_>>().as_slice() {
-            [id, token] => (id_token(&flag, &format!("{id}:{token}"))?, "officer"),
-            [id, token, roles] => (id_token(&flag, &format!("{id}:{token}"))?, *roles),
-            _ => return Err(format!("{flag}: ID:TOKEN or ID:TOKEN:ROLES")),
-        };
-        for role in roles.split('+') {
-            match role.trim() {
-                "officer" => officers.push(pair.clone()),
-                "reporter" => reporters.push(pair.clone()),
-                other => return Err(format!("{flag}: unknown role {other:?}")),
-            }
-        }
-    }
-    Ok((officers, reporters))
 }
 
 async fn shutdown_signal() {
@@ -214,14 +167,14 @@ async fn main() -> Result<(), String> {
         }
     }
     let (mut officers, mut reporters) = match &flags.officers_file {
-        Some(path) => officers_file(path)?,
+        Some(path) => app::staff::read_file(path)?,
         None => (Vec::new(), Vec::new()),
     };
     for o in &flags.officers {
-        officers.push(id_token("--officer", o)?);
+        officers.push(app::staff::id_token("--officer", o)?);
     }
     for r in &flags.reporters {
-        reporters.push(id_token("--reporter", r)?);
+        reporters.push(app::staff::id_token("--reporter", r)?);
     }
     let settings = app::Settings {
         database_url: flags.database_url,
@@ -245,7 +198,10 @@ async fn main() -> Result<(), String> {
         http: app::http::HttpSettings {
             header_read_timeout: Duration::from_secs(flags.header_read_timeout.max(1)),
             request_timeout: Duration::from_secs(flags.request_timeout.max(1)),
-            max_connections: flags.max_connections.max(1),
+            max_connections: flags
+                .max_connections
+                .unwrap_or_else(app::http::default_max_connections)
+                .max(1),
             shutdown_grace: Duration::from_secs(flags.shutdown_grace),
             trusted_proxies: flags.trusted_proxies,
         },
@@ -263,6 +219,12 @@ async fn main() -> Result<(), String> {
         permits = state.hashing.count,
         m_kib = settings.argon2_m_kib,
         "Argon2 hashes at once"
+    );
+    tracing::info!(
+        connections = settings.http.max_connections,
+        header_read_timeout_s = settings.http.header_read_timeout.as_secs(),
+        trusted_proxies = settings.http.trusted_proxies.len(),
+        "transport limits"
     );
     let state = Arc::new(state);
     let listener = tokio::net::TcpListener::bind(&flags.listen)

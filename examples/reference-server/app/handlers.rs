@@ -22,6 +22,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::error::ApiError;
+use super::limits::ip_key;
 use super::store::{Storage, StoredSession};
 use super::{AppState, FlowKind, new_token, now, token_hash};
 
@@ -140,7 +141,7 @@ pub(crate) async fn register(
     };
     let l = state.limits;
     state
-        .limit(format!("otp_send_ip:{}", peer.ip()), l.otp_sends)
+        .limit(format!("otp_send_ip:{}", ip_key(peer.ip())), l.otp_sends)
         .await?;
     state
         .limit(format!("otp_send_phone:{}", phone.as_str()), l.otp_sends)
@@ -166,7 +167,7 @@ pub(crate) async fn register(
         )
         .await
         .map_err(ApiError::for_unauthenticated)?;
-    tracing::info!(account = %id.as_str(), "registration: OTP sent");
+    tracing::info!(account = %state.log_id(&id), "registration: OTP sent");
     let expires_at = account.otp().map(|c| c.expires_at());
     Ok((
         StatusCode::CREATED,
@@ -333,7 +334,7 @@ pub(crate) async fn login(
     let device = device_header(&headers)?;
     let l = state.limits;
     state
-        .limit(format!("login_ip:{}", peer.ip()), l.logins)
+        .limit(format!("login_ip:{}", ip_key(peer.ip())), l.logins)
         .await?;
     let password = SecretString::from(b.password);
     let (id, login) = match (b.id_number, b.phone) {
@@ -371,6 +372,7 @@ pub(crate) async fn login(
     state
         .limit(format!("login_id:{}", id.as_str()), l.logins)
         .await?;
+    state.limit_daily(&id).await?;
     let (account, decision) = state
         .execute(
             &id,
@@ -404,7 +406,7 @@ pub(crate) async fn login(
             },
         )
         .await?;
-    tracing::info!(account = %id.as_str(), "login");
+    tracing::info!(account = %state.log_id(&id), "login");
     let mut out = json!({ "token": token, "expires_at": expires_at });
     if let (Some(o), Value::Object(l)) = (out.as_object_mut(), level_json(&account)) {
         o.extend(l);

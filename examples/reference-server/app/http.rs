@@ -73,10 +73,29 @@ impl Default for HttpSettings {
         HttpSettings {
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
-            max_connections: 1024,
+            max_connections: default_max_connections(),
             shutdown_grace: Duration::from_secs(10),
             trusted_proxies: Vec::new(),
         }
+    }
+}
+
+/// The default connection cap: 1024, or fewer when the process may open
+/// fewer files (`/proc/self/limits`): 64 descriptors are kept for the
+/// listener, the database and the logs, so a flood meets the cap, never
+/// `EMFILE`.
+pub(crate) fn default_max_connections() -> usize {
+    let soft = std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("Max open files"))
+                .and_then(|l| l.split_whitespace().nth(3))
+                .and_then(|n| n.parse::<usize>().ok())
+        });
+    match soft {
+        Some(n) => n.saturating_sub(64).clamp(1, 1024),
+        None => 1024,
     }
 }
 

@@ -13,6 +13,7 @@ pub(crate) mod openapi;
 pub(crate) mod registry;
 pub(crate) mod report;
 pub(crate) mod sms;
+pub(crate) mod staff;
 pub(crate) mod store;
 
 use std::path::PathBuf;
@@ -147,7 +148,7 @@ pub(crate) struct AppState {
     /// Wakes the outbox dispatcher.
     pub(crate) outbox_ready: Notify,
     /// Officers and reporters by SHA-256 of their token.
-    pub(crate) staff: std::collections::HashMap<String, Staff>,
+    pub(crate) staff: std::collections::HashMap<String, staff::Staff>,
     /// The Argon2 permits.
     pub(crate) hashing: limits::HashingPermits,
     /// The transport's settings.
@@ -200,38 +201,6 @@ impl AccountLocks {
 /// request gives up with 503: never with a conflict that would tell a
 /// guesser anything.
 const MAX_DECISIONS: usize = 32;
-
-/// A staff token's holder and roles.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Staff {
-    /// The officer's or reporter's id.
-    pub(crate) id: String,
-    /// May review dossiers, record level 2, lock and unlock accounts.
-    pub(crate) officer: bool,
-    /// May read the personal-data report.
-    pub(crate) reporter: bool,
-}
-
-/// The staff table of `settings`, by token hash.
-fn staff_of(settings: &Settings) -> std::collections::HashMap<String, Staff> {
-    let mut staff = std::collections::HashMap::<String, Staff>::new();
-    let roles = [(&settings.officers, true), (&settings.reporters, false)];
-    for (list, officer) in roles {
-        for (id, token) in list {
-            let s = staff.entry(token_hash(token)).or_insert_with(|| Staff {
-                id: id.clone(),
-                officer: false,
-                reporter: false,
-            });
-            if officer {
-                s.officer = true;
-            } else {
-                s.reporter = true;
-            }
-        }
-    }
-    staff
-}
 
 /// How long a flow token lives: the steps after an OTP take minutes.
 pub(crate) const DEFAULT_FLOW_TOKEN_SECS: u64 = 600;
@@ -442,7 +411,7 @@ impl AppState {
             keys: Keys { hasher, otp_key },
             limits: settings.limits,
             outbox_ready: Notify::new(),
-            staff: staff_of(settings),
+            staff: staff::table(&settings.officers, &settings.reporters),
             hashing: limits::HashingPermits::new(
                 settings
                     .argon2_permits
@@ -473,7 +442,7 @@ impl AppState {
     }
 
     /// The staff member of the request's `Authorization: Bearer` token.
-    pub(crate) fn staff(&self, headers: &HeaderMap) -> Option<&Staff> {
+    pub(crate) fn staff(&self, headers: &HeaderMap) -> Option<&staff::Staff> {
         self.staff.get(&token_hash(bearer(headers)?))
     }
 
