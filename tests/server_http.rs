@@ -1853,23 +1853,7 @@ async fn level2_takeover_by_an_unverified_phone_fails(backend: Backend) {
     assert_eq!(s.state.account(&id).await.unwrap().version(), 0);
     // The officer records her level-2 dossier with the phone checked at the
     // counter, and approves it: the SMS goes to her.
-    let (st, v) = s
-        .send(
-            s.http
-                .post(format!("{}/v1/officer/level2-dossiers", s.base))
-                .bearer_auth(OFFICER_TOKEN)
-                .json(&json!({ "qr": QR2, "phone": PHONE2 })),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{v}");
-    let (st, _) = s
-        .send(
-            s.http
-                .post(format!("{}/v1/officer/dossiers/{ID2}/approve", s.base))
-                .bearer_auth(OFFICER_TOKEN),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
+    record_and_approve_level2(&s).await;
     assert_eq!(
         s.sms_to(PHONE2, 1).await,
         eid_account::approval_sms("Phan Mai Hương")
@@ -2037,9 +2021,9 @@ async fn parallel_guesses_cost_one_try_each(backend: Backend) {
     b.stop().await;
 }
 
-/// The second citizen, recorded at level 2 by an officer and activated on
-/// `her-phone` (password PASSWORD2, passcode 480613, two questions).
-async fn active_level2(s: &Server) {
+/// An officer records the second citizen's level-2 dossier with her phone
+/// (checked at the counter) and approves it.
+async fn record_and_approve_level2(s: &Server) {
     let (st, v) = s
         .send(
             s.http
@@ -2057,6 +2041,12 @@ async fn active_level2(s: &Server) {
         )
         .await;
     assert_eq!(st, StatusCode::OK);
+}
+
+/// The second citizen, recorded at level 2 by an officer and activated on
+/// `her-phone` (password PASSWORD2, passcode 480613, two questions).
+async fn active_level2(s: &Server) {
+    record_and_approve_level2(s).await;
     let (st, v) = s
         .send(
             s.http
