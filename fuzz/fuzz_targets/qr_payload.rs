@@ -1,7 +1,8 @@
 //! The CCCD QR payload parser on arbitrary bytes: never panics; what it
 //! accepts writes back to a payload that parses to the same data, and
 //! parses upper-cased too (as scanner apps give it); its UTF-8 and
-//! field-count errors name the right field and offset.
+//! field-count errors name the right field and offset; the access keys
+//! derived from an accepted payload (expiry from the law) never fail.
 #![no_main]
 
 use cccd::Error;
@@ -20,6 +21,9 @@ fuzz_target!(|data: &[u8]| {
                 (up.id_number, up.date_of_birth, up.sex, up.issue_date),
                 (owned.id_number, owned.date_of_birth, owned.sex, owned.issue_date)
             );
+            let keys = cccd::access_key_from_qr(&qr).expect("keys from a parsed payload");
+            assert!(keys.len() <= 3);
+            assert_eq!(keys.candidates().count(), keys.len());
         }
         Err(Error::QrUtf8 { field, offset }) => {
             assert!(core::str::from_utf8(&data[..offset]).is_ok());

@@ -63,6 +63,9 @@ fn qr_parse_seven_fields() {
             "sex": "male",
             "address": "Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội",
             "issue_date": "2021-07-01",
+            "expiry_date": "2024-03-15",
+            "expiry_date_candidates": ["2024-03-15"],
+            "expiry_law": "59/2014/QH13",
             "extra_fields": [],
             "id_info": {
                 "province_code": "001",
