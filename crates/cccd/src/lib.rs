@@ -9,7 +9,10 @@
 //!   ([`access_key_from_qr`]);
 //! - [`ascii_name`]: names without diacritics, as SMS messages write them;
 //! - [`dg13`]: the chip's Vietnamese data group and its cross-check against
-//!   the QR code and the MRZ.
+//!   the QR code and the MRZ;
+//! - `ekyc` (feature `ekyc`): one call for an eKYC back end: passive
+//!   authentication of the uploaded chip files, DG13 vs QR vs DG1, the ID
+//!   number's warnings, the face image, in one verdict.
 //!
 //! The chip itself is an ICAO Doc 9303 eMRTD: see the `icao9303` crate.
 //!
@@ -40,6 +43,8 @@
 
 pub mod ascii_name;
 pub mod dg13;
+#[cfg(feature = "ekyc")]
+pub mod ekyc;
 mod error;
 pub mod expiry;
 pub mod id_number;
