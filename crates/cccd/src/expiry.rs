@@ -41,9 +41,12 @@
 //! identification card issued before this Law takes effect is valid until
 //! the end of the term printed on it). So the issue date picks the law.
 //!
-//! The texts are quoted as the public legal databases reproduce them
-//! (thuvienphapluat.vn and others agree word for word), not from the
-//! Official Gazette.
+//! The texts are quoted as public legal sites reproduce them, not from the
+//! Official Gazette: for the 2014 law thuvienphapluat.vn, thuviennhadat.vn
+//! and lawnet.vn agree word for word; for the 2023 law the press
+//! (cafef.vn, giadinh.suckhoedoisong.vn, plo.vn) quotes paragraph 1 alike
+//! and paragraph 2 with one word more in some copies ("Thẻ căn cước đã
+//! được cấp..."), the same rule.
 //!
 //! # What follows, and what the law leaves open
 //!
@@ -73,9 +76,11 @@
 //!    that way), then 1 March.
 //! 2. Issued exactly 2 years before an exchange age (on the 23rd, 38th or
 //!    58th birthday; the 12th under the 2023 law): "trong thời hạn 2 năm
-//!    trước" read as including that day first (as official explanations
-//!    put it, "từ đủ 23 tuổi đến dưới 25 tuổi"), so valid to the next age,
-//!    then as excluding it.
+//!    trước" read as including that day first, so valid to the next age
+//!    (the Ministry of Public Security's answers, as the provincial press
+//!    reprints them, say "được cấp, đổi, cấp lại khi công dân đủ 23 tuổi,
+//!    38 tuổi, 58 tuổi thì vẫn có giá trị sử dụng đến tuổi đổi thẻ tiếp
+//!    theo": issued at 23, 38, 58 full years), then as excluding it.
 //!
 //! A card issued on the birthday of an exchange age itself is the
 //! exchanged card: the holder has reached that age ("đủ"), so it runs to
