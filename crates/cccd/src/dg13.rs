@@ -30,6 +30,8 @@
 
 use std::borrow::Cow;
 
+use core::fmt;
+
 use icao9303::Date;
 use icao9303::mrz::{Mrz, MrzDate};
 use icao9303::tlv::{MAX_DEPTH, Tag, Tlv};
@@ -568,6 +570,85 @@ pub enum Field {
     Sex,
 }
 
+// Labels: Vietnamese, then English, as the card itself prints them
+// ("Họ và tên / Full name"), so a message reads to the citizen and to the
+// operator alike.
+impl Source {
+    /// The stable code, as serde writes it: `dg13`, `qr`, `mrz`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Source::Dg13 => "dg13",
+            Source::Qr => "qr",
+            Source::Mrz => "mrz",
+        }
+    }
+
+    /// The Vietnamese label.
+    pub fn vi(self) -> &'static str {
+        match self {
+            Source::Dg13 => "chip (DG13)",
+            Source::Qr => "mã QR",
+            Source::Mrz => "vùng đọc máy (MRZ)",
+        }
+    }
+
+    /// The English label.
+    pub fn en(self) -> &'static str {
+        match self {
+            Source::Dg13 => "chip (DG13)",
+            Source::Qr => "QR code",
+            Source::Mrz => "machine readable zone (MRZ)",
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    /// `vi / en`, e.g. `mã QR / QR code`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} / {}", self.vi(), self.en())
+    }
+}
+
+impl Field {
+    /// The stable code, as serde writes it: `id_number`, `full_name`,
+    /// `date_of_birth`, `sex`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Field::IdNumber => "id_number",
+            Field::FullName => "full_name",
+            Field::DateOfBirth => "date_of_birth",
+            Field::Sex => "sex",
+        }
+    }
+
+    /// The Vietnamese label, as on the card.
+    pub fn vi(self) -> &'static str {
+        match self {
+            Field::IdNumber => "Số định danh cá nhân",
+            Field::FullName => "Họ và tên",
+            Field::DateOfBirth => "Ngày sinh",
+            Field::Sex => "Giới tính",
+        }
+    }
+
+    /// The English label, as on the card.
+    pub fn en(self) -> &'static str {
+        match self {
+            Field::IdNumber => "Personal identification number",
+            Field::FullName => "Full name",
+            Field::DateOfBirth => "Date of birth",
+            Field::Sex => "Sex",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    /// `vi / en`, e.g. `Họ và tên / Full name`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} / {}", self.vi(), self.en())
+    }
+}
+
 /// One disagreement between two sources.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -578,6 +659,39 @@ pub struct Mismatch {
     pub left: (Source, String),
     /// The second source and what it says.
     pub right: (Source, String),
+}
+
+impl Mismatch {
+    /// In Vietnamese: `Họ và tên không khớp: chip (DG13) "A", mã QR "B"`.
+    pub fn vi(&self) -> String {
+        format!(
+            "{} không khớp: {} \"{}\", {} \"{}\"",
+            self.field.vi(),
+            self.left.0.vi(),
+            self.left.1,
+            self.right.0.vi(),
+            self.right.1
+        )
+    }
+
+    /// In English: `Full name differs: chip (DG13) "A", QR code "B"`.
+    pub fn en(&self) -> String {
+        format!(
+            "{} differs: {} \"{}\", {} \"{}\"",
+            self.field.en(),
+            self.left.0.en(),
+            self.left.1,
+            self.right.0.en(),
+            self.right.1
+        )
+    }
+}
+
+impl fmt::Display for Mismatch {
+    /// The Vietnamese message, ` / `, the English one.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} / {}", self.vi(), self.en())
+    }
 }
 
 /// A date as a source writes it: complete, or with a two-digit year (MRZ).

@@ -9,16 +9,26 @@ use crate::qr::QrField;
 #[non_exhaustive]
 pub enum Error {
     /// The QR payload is not valid UTF-8.
-    #[error("QR payload: byte {offset}: not valid UTF-8")]
+    #[error("QR payload: {field} at byte {offset}: not valid UTF-8")]
     QrUtf8 {
+        /// The field the first invalid byte lies in.
+        field: QrField,
         /// Byte offset of the first invalid byte.
         offset: usize,
     },
     /// The QR payload has fewer fields than a CCCD writes.
-    #[error("QR payload: {found} fields separated by '|', expected at least 7")]
+    #[error(
+        "QR payload: {found} {} separated by '|', expected at least 7: {missing} missing at byte {offset} (the end)",
+        field_or_fields(.found)
+    )]
     QrFieldCount {
         /// How many fields were found.
         found: usize,
+        /// The first field missing.
+        missing: QrField,
+        /// Where it would have started: the payload's length (trailing
+        /// CR/LF left out).
+        offset: usize,
     },
     /// A field of the QR payload does not hold what it should.
     #[error("QR payload: {field} at byte {offset}: {problem}")]
@@ -53,4 +63,9 @@ pub enum Error {
     /// An error from the ICAO 9303 layer (MRZ syntax, check digits...).
     #[error(transparent)]
     Icao(#[from] icao9303::Error),
+}
+
+/// "field" or "fields" after a count.
+fn field_or_fields(n: &usize) -> &'static str {
+    if *n == 1 { "field" } else { "fields" }
 }

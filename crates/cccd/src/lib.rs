@@ -4,9 +4,15 @@
 //! - [`qr`]: the QR payload on the front;
 //! - [`id_number`]: the 12-digit personal identification number;
 //! - [`mrz`]: the TD1 MRZ on the back and the chip's access key;
+//! - [`expiry`]: the card's date of expiry as the law sets it from the date
+//!   of birth and the issue date, so that the QR code alone gives the key
+//!   ([`access_key_from_qr`]);
 //! - [`ascii_name`]: names without diacritics, as SMS messages write them;
 //! - [`dg13`]: the chip's Vietnamese data group and its cross-check against
-//!   the QR code and the MRZ.
+//!   the QR code and the MRZ;
+//! - `ekyc` (feature `ekyc`): one call for an eKYC back end: passive
+//!   authentication of the uploaded chip files, DG13 vs QR vs DG1, the ID
+//!   number's warnings, the face image, in one verdict.
 //!
 //! The chip itself is an ICAO Doc 9303 eMRTD: see the `icao9303` crate.
 //!
@@ -25,13 +31,22 @@
 //! // The chip's BAC key from the ID number, date of birth and expiry.
 //! let key = cccd::mrz::access_key(&qr.id_number, "990315", "240315")?;
 //! assert_eq!(key.mrz_information(), b"099012345999031592403155");
+//!
+//! // Or from the QR code alone: issued at 22, the card runs to the 25th
+//! // birthday (Luật Căn cước công dân 2014, Điều 21).
+//! let keys = cccd::access_key_from_qr(&qr)?;
+//! assert_eq!(keys.key().mrz_information(), b"099012345999031592403155");
+//! assert_eq!(keys.len(), 1);
 //! # Ok::<(), cccd::Error>(())
 //! ```
 #![forbid(unsafe_code)]
 
 pub mod ascii_name;
 pub mod dg13;
+#[cfg(feature = "ekyc")]
+pub mod ekyc;
 mod error;
+pub mod expiry;
 pub mod id_number;
 pub mod mrz;
 pub mod qr;
@@ -40,6 +55,22 @@ use core::fmt;
 
 pub use error::Error;
 pub use id_number::IdNumber;
+pub use mrz::{AccessKeys, KeyCandidate};
+
+/// The chip's access keys from the QR code alone: the ID number and the
+/// date of birth it holds, and the date of expiry the law gives a card of
+/// that issue date (see [`expiry`]). [`AccessKeys::key`] is the one to use;
+/// where the law leaves the day open, [`AccessKeys::candidates`] lists the
+/// others, to be tried in order (the chip answers a wrong key with `6300`
+/// and does not lock).
+pub fn access_key_from_qr(qr: &qr::QrPayload<'_>) -> Result<AccessKeys, Error> {
+    mrz::access_keys(&qr.id_number, qr.date_of_birth, qr.issue_date)
+}
+
+/// [`access_key_from_qr`] on the owned QR data.
+pub fn access_key_from_qr_data(qr: &qr::QrData) -> Result<AccessKeys, Error> {
+    mrz::access_keys(&qr.id_number, qr.date_of_birth, qr.issue_date)
+}
 
 /// Sex as the CCCD records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -60,3 +91,8 @@ impl fmt::Display for Sex {
         })
     }
 }
+
+// The README's examples run as doctests, so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -8,10 +8,18 @@
 //!
 //! BAC and PACE use the 9-digit document number, so the access key comes
 //! straight from the ID number, the date of birth and the date of expiry.
+//! The QR code has the first two but not the expiry: [`access_keys`] (and
+//! [`crate::access_key_from_qr`]) take the issue date instead and derive
+//! the expiry from the law ([`crate::expiry`]), with the few candidates the
+//! law leaves open on boundary days, to be tried in order (a wrong key is
+//! answered `6300` and does not lock the chip).
+
+use core::fmt;
 
 use icao9303::Date;
 use icao9303::mrz::{Mrz, MrzDate, MrzFormat, MrzKey, check_digit};
 
+use crate::expiry::{CardExpiry, card_expiry};
 use crate::id_number::IdNumber;
 use crate::{Error, Sex};
 
@@ -119,6 +127,100 @@ pub fn access_key(
         date_of_birth,
         date_of_expiry,
     )?)
+}
+
+/// One access key of a card whose expiry was derived, not read: the date
+/// of expiry it stands for and the key.
+#[derive(Clone)]
+pub struct KeyCandidate {
+    /// The date of expiry; `None` for a card without expiry (`991231`).
+    pub date_of_expiry: Option<Date>,
+    /// The BAC/PACE key with that expiry.
+    pub key: MrzKey,
+}
+
+impl fmt::Debug for KeyCandidate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The key prints redacted; the date alone does not open the chip.
+        f.debug_struct("KeyCandidate")
+            .field("date_of_expiry", &self.date_of_expiry)
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+/// The access keys of a CCCD known by its ID number, date of birth and
+/// issue date (what its QR code holds): one per date of expiry the law
+/// allows, most likely first.
+#[derive(Debug, Clone)]
+pub struct AccessKeys {
+    expiry: CardExpiry,
+    first: KeyCandidate,
+    others: Vec<KeyCandidate>,
+}
+
+impl AccessKeys {
+    /// The most likely key: the one to read the chip with.
+    pub fn key(&self) -> &MrzKey {
+        &self.first.key
+    }
+
+    /// Every candidate, most likely first (one, unless the law leaves the
+    /// expiry's day open): try them in order until the chip accepts one.
+    pub fn candidates(&self) -> impl Iterator<Item = &KeyCandidate> {
+        core::iter::once(&self.first).chain(&self.others)
+    }
+
+    /// How many candidates there are (at least one).
+    pub fn len(&self) -> usize {
+        self.others.len().saturating_add(1)
+    }
+
+    /// Always false: there is at least one candidate.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The expiry the keys were made for, and the law it follows.
+    pub fn expiry(&self) -> &CardExpiry {
+        &self.expiry
+    }
+}
+
+/// The `YYMMDD` of an expiry, `991231` for none.
+fn expiry_yymmdd(expiry: Option<Date>) -> [u8; 6] {
+    expiry.map_or(NO_EXPIRY, MrzDate::from_date).to_yymmdd()
+}
+
+/// The access keys of a CCCD from its ID number, date of birth and issue
+/// date, the date of expiry following from the law (see
+/// [`crate::expiry`]).
+pub fn access_keys(
+    id_number: &IdNumber,
+    date_of_birth: Date,
+    issue_date: Date,
+) -> Result<AccessKeys, Error> {
+    let expiry = card_expiry(date_of_birth, issue_date);
+    let dob = MrzDate::from_date(date_of_birth).to_yymmdd();
+    let dob = core::str::from_utf8(&dob).unwrap_or("");
+    let mut keys = Vec::with_capacity(expiry.candidates.len());
+    for &date_of_expiry in &expiry.candidates {
+        let doe = expiry_yymmdd(date_of_expiry);
+        let key = access_key(id_number, dob, core::str::from_utf8(&doe).unwrap_or(""))?;
+        keys.push(KeyCandidate {
+            date_of_expiry,
+            key,
+        });
+    }
+    let mut keys = keys.into_iter();
+    let first = keys.next().ok_or(Error::CccdMrz {
+        problem: "no date of expiry follows from the dates",
+    })?;
+    Ok(AccessKeys {
+        expiry,
+        first,
+        others: keys.collect(),
+    })
 }
 
 #[cfg(test)]

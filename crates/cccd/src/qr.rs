@@ -14,6 +14,13 @@
 //! [`QrPayload::parse`] gives a view that borrows from the input; text that
 //! is not in Unicode NFC (some scanners give decomposed `Nữ`) is normalised
 //! into an owned string, and only then. [`QrData`] is the owned form.
+//!
+//! Input is taken as scanners give it: some scanner apps upper-case the
+//! whole payload, so the sex reads `NAM` or `NỮ` (the name and address are
+//! then kept upper-cased, as given). Every error names the field and the
+//! byte offset: a byte that is not UTF-8 is reported with the field it lies
+//! in, a payload cut short with the first field missing and where it
+//! would have started.
 
 use std::borrow::Cow;
 
@@ -30,6 +37,7 @@ use crate::id_number::IdNumber;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum QrField {
     /// 1: the 12-digit personal identification number.
     IdNumber,
@@ -45,6 +53,41 @@ pub enum QrField {
     Address,
     /// 7: the issue date.
     IssueDate,
+    /// A field after the seventh (see [`QrPayload::extra_fields`]), by its
+    /// number counted from 1 (8, 9, ...).
+    Extra(usize),
+}
+
+impl QrField {
+    /// The seven fields every CCCD writes, in payload order.
+    pub const REQUIRED: [QrField; 7] = [
+        QrField::IdNumber,
+        QrField::OldIdNumber,
+        QrField::FullName,
+        QrField::DateOfBirth,
+        QrField::Sex,
+        QrField::Address,
+        QrField::IssueDate,
+    ];
+
+    /// The field at `index` (0 for the first).
+    pub fn from_index(index: usize) -> QrField {
+        QrField::REQUIRED
+            .get(index)
+            .copied()
+            .unwrap_or(QrField::Extra(index.saturating_add(1)))
+    }
+
+    /// The field's number in the payload, counted from 1.
+    pub fn number(self) -> usize {
+        match self {
+            QrField::Extra(n) => n,
+            known => QrField::REQUIRED
+                .iter()
+                .position(|f| *f == known)
+                .map_or(0, |i| i + 1),
+        }
+    }
 }
 
 impl fmt::Display for QrField {
@@ -57,6 +100,7 @@ impl fmt::Display for QrField {
             QrField::Sex => "sex",
             QrField::Address => "address",
             QrField::IssueDate => "issue_date",
+            QrField::Extra(n) => return write!(f, "field {n}"),
         })
     }
 }
@@ -109,15 +153,15 @@ impl<'a> QrPayload<'a> {
     /// Parses the payload's bytes as the QR code gives them.
     ///
     /// The bytes must be UTF-8; trailing CR and LF are ignored; text is
-    /// normalised to NFC. Errors name the field, its byte offset and the
-    /// problem.
+    /// normalised to NFC; the sex may be upper-cased (`NAM`, `NỮ`). Errors
+    /// name the field, its byte offset and the problem.
     pub fn parse(bytes: &'a [u8]) -> Result<QrPayload<'a>, Error> {
         // SIMD validation first; the standard library finds the offset of a fault.
         let text = match simdutf8::basic::from_utf8(bytes) {
             Ok(t) => t,
-            Err(_) => core::str::from_utf8(bytes).map_err(|e| Error::QrUtf8 {
-                offset: e.valid_up_to(),
-            })?,
+            Err(_) => {
+                core::str::from_utf8(bytes).map_err(|e| utf8_error(bytes, e.valid_up_to()))?
+            }
         };
         let text = text.trim_end_matches(['\r', '\n']);
 
@@ -128,7 +172,9 @@ impl<'a> QrPayload<'a> {
         };
         let mut next = |field: QrField| {
             fields.next().ok_or(Error::QrFieldCount {
-                found: field as usize,
+                found: field.number().saturating_sub(1),
+                missing: field,
+                offset: text.len(),
             })
         };
         let (id, id_at, _) = next(QrField::IdNumber)?;
@@ -172,18 +218,11 @@ impl<'a> QrPayload<'a> {
             offset: dob_at,
             problem: "must be a valid date ddmmyyyy",
         })?;
-        let sex = match sex {
-            "Nam" => Sex::Male,
-            "Nữ" => Sex::Female,
-            s if nfc(s, false) == "Nữ" => Sex::Female,
-            _ => {
-                return Err(Error::QrField {
-                    field: QrField::Sex,
-                    offset: sex_at,
-                    problem: "must be \"Nam\" or \"Nữ\"",
-                });
-            }
-        };
+        let sex = parse_sex(sex).ok_or(Error::QrField {
+            field: QrField::Sex,
+            offset: sex_at,
+            problem: "must be \"Nam\" or \"Nữ\" (or upper-cased: \"NAM\", \"NỮ\")",
+        })?;
         let issue_date = ddmmyyyy(issue).ok_or(Error::QrField {
             field: QrField::IssueDate,
             offset: issue_at,
@@ -303,6 +342,33 @@ fn field_end(b: &[u8], start: usize) -> (usize, bool) {
         };
     }
     (i.min(b.len()), fast)
+}
+
+/// The error for a payload that is not UTF-8 from byte `offset`: the field
+/// is found by counting the `|` before it (a `|` byte is never inside a
+/// multi-byte sequence, so the count is right whatever the bad bytes).
+fn utf8_error(bytes: &[u8], offset: usize) -> Error {
+    let before = bytes.get(..offset).unwrap_or(bytes);
+    let index = before.iter().filter(|&&b| b == b'|').count();
+    Error::QrUtf8 {
+        field: QrField::from_index(index),
+        offset,
+    }
+}
+
+/// The sex as the card prints it (`Nam`, `Nữ`) or as an upper-casing
+/// scanner gives it (`NAM`, `NỮ`), composed or decomposed. Mixed or lower
+/// case is no scanner's output and stays refused.
+fn parse_sex(s: &str) -> Option<Sex> {
+    match s {
+        "Nam" | "NAM" => Some(Sex::Male),
+        "Nữ" | "NỮ" => Some(Sex::Female),
+        s if s.is_ascii() => None,
+        s => match nfc(s, false).as_ref() {
+            "Nữ" | "NỮ" => Some(Sex::Female),
+            _ => None,
+        },
+    }
 }
 
 /// The text in NFC, borrowed when it already is. `always_nfc` is the fast

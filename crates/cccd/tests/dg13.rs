@@ -304,6 +304,50 @@ fn cross_check_lists_every_mismatch() {
 }
 
 #[test]
+fn mismatches_fields_and_sources_display_in_vietnamese_and_english() {
+    let raw = sample_file("Nguyễn Văn An", vec![]);
+    let g = Dg13::parse(&raw).unwrap();
+    let qr = QrData::parse("001099012345||Nguyễn Văn Anh|15031999|Nam|Số 1|01072021".as_bytes())
+        .unwrap();
+    let m = cross_check_data(&g, Some(&qr), None);
+    assert_eq!(m.len(), 1);
+    assert_eq!(
+        m[0].to_string(),
+        "Họ và tên không khớp: chip (DG13) \"Nguyễn Văn An\", mã QR \"Nguyễn Văn Anh\" / \
+         Full name differs: chip (DG13) \"Nguyễn Văn An\", QR code \"Nguyễn Văn Anh\""
+    );
+    assert_eq!(Field::FullName.to_string(), "Họ và tên / Full name");
+    assert_eq!(
+        Field::IdNumber.to_string(),
+        "Số định danh cá nhân / Personal identification number"
+    );
+    assert_eq!(Field::DateOfBirth.to_string(), "Ngày sinh / Date of birth");
+    assert_eq!(Field::Sex.to_string(), "Giới tính / Sex");
+    assert_eq!(Source::Qr.to_string(), "mã QR / QR code");
+    assert_eq!(
+        Source::Mrz.to_string(),
+        "vùng đọc máy (MRZ) / machine readable zone (MRZ)"
+    );
+    assert_eq!(Source::Dg13.to_string(), "chip (DG13) / chip (DG13)");
+    // The codes are serde's names.
+    for (f, code) in [
+        (Field::IdNumber, "id_number"),
+        (Field::FullName, "full_name"),
+        (Field::DateOfBirth, "date_of_birth"),
+        (Field::Sex, "sex"),
+    ] {
+        assert_eq!(f.code(), code);
+    }
+    for (src, code) in [
+        (Source::Dg13, "dg13"),
+        (Source::Qr, "qr"),
+        (Source::Mrz, "mrz"),
+    ] {
+        assert_eq!(src.code(), code);
+    }
+}
+
+#[test]
 fn data_roundtrip_example() {
     let data = Dg13Data {
         id_number: "001099012345".into(),

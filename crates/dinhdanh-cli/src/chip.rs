@@ -1,5 +1,6 @@
 //! `dinhdanh chip read (--sim | --reader NAME) (--mrz DOC,YYMMDD,YYMMDD |
-//! --cccd ID,YYMMDD,YYMMDD | --can N) [--csca PATH]... [--out DIR] [--json]`:
+//! --cccd ID,YYMMDD,YYMMDD | --qr PAYLOAD | --can N) [--csca PATH]...
+//! [--out DIR] [--json]`:
 //! reads a chip and reports the access control used, every file read with
 //! its size and APDU/byte counts, DG1, the DG13 fields of a CCCD and the
 //! passive authentication verdict. `dinhdanh chip readers` (also
@@ -22,6 +23,14 @@
 //! `--sim-cam` with Chip Authentication Mapping (EF.CardSecurity is then
 //! read, listed among the files, written by `--out`, and the chip
 //! authentication outcome is PACE-CAM's).
+//!
+//! `--qr` reads a CCCD with the key its QR code gives: the ID number and
+//! date of birth it holds, the date of expiry the law gives its issue date
+//! (`cccd::access_key_from_qr`). Where the law leaves the day open, the
+//! candidates are tried in order, one `read_document` each: a chip answers
+//! a wrong BAC key with 6300 and does not lock. With `--sim` the virtual
+//! chip is that card (`--sim-expiry` gives it another expiry, to exercise
+//! the candidates).
 //!
 //! Exit 0 when read (whatever the verdict), 1 when the chip refused the key
 //! or the read failed (a lost card included), 2 on a usage or I/O error (no
@@ -68,7 +77,7 @@ pub(crate) struct ReadersArgs {
 
 #[derive(Debug, clap::Args)]
 #[command(group(ArgGroup::new("source").required(true).args(["sim", "reader"])))]
-#[command(group(ArgGroup::new("key").required(true).args(["mrz", "cccd", "can"])))]
+#[command(group(ArgGroup::new("key").required(true).args(["mrz", "cccd", "qr", "can"])))]
 pub(crate) struct ReadArgs {
     /// Read the in-process virtual chip, personalised from the key given.
     #[arg(long)]
@@ -83,13 +92,22 @@ pub(crate) struct ReadArgs {
     /// (991231 for none).
     #[arg(long, value_name = "ID,YYMMDD,YYMMDD")]
     cccd: Option<String>,
+    /// A CCCD's QR payload: the key from its ID number, its date of birth
+    /// and the date of expiry the law gives its issue date (each candidate
+    /// in turn where the law leaves the day open).
+    #[arg(long, value_name = "PAYLOAD")]
+    qr: Option<String>,
+    /// With `--sim --qr`: the virtual chip's date of expiry (YYMMDD,
+    /// 991231 for none) instead of the law's first candidate.
+    #[arg(long, value_name = "YYMMDD", requires = "qr")]
+    sim_expiry: Option<String>,
     /// The Card Access Number (PACE only).
     #[arg(long, value_name = "N")]
     can: Option<String>,
-    /// With `--sim --cccd`: the holder's full name on the virtual chip
-    /// (DG13 as given, the MRZ without diacritics) instead of a synthetic
-    /// one.
-    #[arg(long, value_name = "NAME", requires = "cccd")]
+    /// With `--sim --cccd` (or `--qr`): the holder's full name on the
+    /// virtual chip (DG13 as given, the MRZ without diacritics) instead of
+    /// a synthetic one (the QR's name with `--qr`).
+    #[arg(long, value_name = "NAME")]
     sim_name: Option<String>,
     /// Trusted CSCAs for passive authentication: a certificate, a
     /// directory of them, or a master list. Repeatable.
@@ -229,8 +247,63 @@ struct ReportJson {
     #[serde(skip_serializing_if = "Option::is_none")]
     card_security_authentication: Option<pa::CardSecurityVerdict>,
     trust: &'static str,
+    /// With `--qr`: the keys the QR code gave and the one the chip took.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    qr_key: Option<QrKeyJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     out: Option<String>,
+}
+
+/// What `--qr` tried.
+#[derive(Serialize, Clone)]
+struct QrKeyJson {
+    /// How many keys the law allows (more than one on boundary days).
+    candidates: usize,
+    /// Which one the chip accepted, from 1.
+    accepted: usize,
+    /// Its date of expiry, null for none.
+    date_of_expiry: Option<String>,
+    /// The law the expiry follows.
+    law: &'static str,
+}
+
+/// The keys to try, in order, each with the date of expiry it stands for.
+pub(crate) struct Keys {
+    list: Vec<(Credential, Option<String>)>,
+    /// Set with `--qr`: the law of the expiry.
+    law: Option<&'static str>,
+}
+
+impl Keys {
+    fn one(credential: Credential) -> Keys {
+        Keys {
+            list: vec![(credential, None)],
+            law: None,
+        }
+    }
+
+    fn first(&self) -> Option<&Credential> {
+        self.list.first().map(|(c, _)| c)
+    }
+
+    /// Why the read failed; with `--qr`, a refused key means every
+    /// candidate was refused.
+    fn failure(&self, e: &icao9303::Error) -> String {
+        match (e, self.law) {
+            (
+                icao9303::Error::Reader(reader::ReaderErrorKind::AccessDenied { method }),
+                Some(law),
+            ) => {
+                format!(
+                    "chip read: wrong key: the chip answered 6300 to {method} with each of the {} \
+                     key(s) the QR code gives (dates of expiry by {law}); check the payload, or \
+                     read with --cccd ID,YYMMDD,YYMMDD from the card's back",
+                    self.list.len()
+                )
+            }
+            _ => read_failure(e),
+        }
+    }
 }
 
 pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
@@ -279,6 +352,99 @@ pub(crate) fn key_and_profile(
     } else {
         Err(Failure("one of --mrz, --cccd, --can is required".into()))
     }
+}
+
+/// The keys of `--qr PAYLOAD` and the virtual chip of that card: named as
+/// the QR (or `--sim-name`) says, expiring on the law's first candidate
+/// (or `--sim-expiry`).
+fn qr_keys_and_profile(
+    payload: &str,
+    sim_name: Option<&str>,
+    sim_expiry: Option<&str>,
+) -> Result<(Keys, Personalisation), Failure> {
+    let qr = cccd::qr::QrPayload::parse(payload.as_bytes())
+        .map_err(|e| Failure(format!("--qr: {e}")))?;
+    let keys = cccd::access_key_from_qr(&qr).map_err(|e| Failure(format!("--qr: {e}")))?;
+    let yymmdd = |d: Option<icao9303::Date>| -> String {
+        let m = d.map_or(cccd::mrz::NO_EXPIRY, icao9303::mrz::MrzDate::from_date);
+        String::from_utf8_lossy(&m.to_yymmdd()).into_owned()
+    };
+    let dob = yymmdd(Some(qr.date_of_birth));
+    let expiry = match sim_expiry {
+        Some(e) => e.trim().to_owned(),
+        None => yymmdd(keys.expiry().date()),
+    };
+    let name = sim_name.unwrap_or(&qr.full_name);
+    let profile = Personalisation::cccd_named(qr.id_number.as_str(), name, &dob, &expiry)
+        .map_err(|e| Failure(format!("--qr: the virtual chip: {e}")))?;
+    let list = keys
+        .candidates()
+        .map(|c| {
+            (
+                Credential::Mrz(c.key.clone()),
+                Some(
+                    c.date_of_expiry
+                        .map_or_else(|| "none".to_owned(), |d| d.to_string()),
+                ),
+            )
+        })
+        .collect();
+    Ok((
+        Keys {
+            list,
+            law: Some(keys.expiry().law.number()),
+        },
+        profile,
+    ))
+}
+
+/// Reads the chip with each key in turn until one is accepted: a refused
+/// key (6300, `AccessDenied`) moves on to the next, any other failure ends
+/// the read. Returns the document and which key (from 0) opened it.
+fn read_with_keys<T: icao9303::transport::Transport + ?Sized>(
+    transport: &mut T,
+    keys: &Keys,
+    options: ReaderOptions,
+    progress: &mut Progress,
+) -> Result<Result<(Document, usize), icao9303::Error>, Failure> {
+    let mut last = None;
+    for (i, (credential, _)) in keys.list.iter().enumerate() {
+        if i > 0 {
+            progress.say(&format!(
+                "the chip refused key {i} of {}: trying the next date of expiry",
+                keys.list.len()
+            ));
+        }
+        let result = reader::read_document(
+            transport,
+            credential,
+            options.clone(),
+            &mut random_rng()?,
+            &mut |k, d, t| progress.update(k, d, t),
+        );
+        progress.finish();
+        match result {
+            Ok(doc) => return Ok(Ok((doc, i))),
+            Err(e @ icao9303::Error::Reader(reader::ReaderErrorKind::AccessDenied { .. })) => {
+                last = Some(e);
+            }
+            Err(e) => return Ok(Err(e)),
+        }
+    }
+    // `keys` is never empty; were it, the chip was given no key it took.
+    Ok(Err(last.unwrap_or(icao9303::Error::Reader(
+        reader::ReaderErrorKind::AccessDenied { method: "BAC" },
+    ))))
+}
+
+/// What the report says of the keys of `--qr`.
+fn qr_key_json(keys: &Keys, accepted: usize) -> Option<QrKeyJson> {
+    Some(QrKeyJson {
+        candidates: keys.list.len(),
+        accepted: accepted.saturating_add(1),
+        date_of_expiry: keys.list.get(accepted)?.1.clone().filter(|d| d != "none"),
+        law: keys.law?,
+    })
 }
 
 /// How the virtual chip is built.
@@ -331,12 +497,21 @@ pub(crate) fn build_sim(
 }
 
 fn read(args: &ReadArgs) -> Result<Outcome, Failure> {
-    let (credential, profile) = key_and_profile(
-        args.mrz.as_deref(),
-        args.cccd.as_deref(),
-        args.can.as_deref(),
-        args.sim_name.as_deref(),
-    )?;
+    let (keys, profile) = match &args.qr {
+        Some(qr) => qr_keys_and_profile(qr, args.sim_name.as_deref(), args.sim_expiry.as_deref())?,
+        None => {
+            if args.sim_name.is_some() && args.cccd.is_none() {
+                return Err(Failure("--sim-name needs --cccd or --qr".into()));
+            }
+            let (credential, profile) = key_and_profile(
+                args.mrz.as_deref(),
+                args.cccd.as_deref(),
+                args.can.as_deref(),
+                args.sim_name.as_deref(),
+            )?;
+            (Keys::one(credential), profile)
+        }
+    };
     let options = ReaderOptions {
         chip_authentication: true,
         active_authentication: true,
@@ -344,12 +519,12 @@ fn read(args: &ReadArgs) -> Result<Outcome, Failure> {
     };
     let mut progress = Progress::new(args.quiet);
     if let Some(name) = &args.reader {
-        return read_pcsc(name, &credential, options, args, &mut progress);
+        return read_pcsc(name, &keys, options, args, &mut progress);
     }
-    let pace = match (args.sim_pace, &credential) {
+    let pace = match (args.sim_pace, keys.first()) {
         (Some(p), _) => Some(p),
-        (None, Credential::Can(_)) => Some(DomainParameters::Secp256r1),
-        (None, Credential::Mrz(_)) => None,
+        (None, Some(Credential::Can(_))) => Some(DomainParameters::Secp256r1),
+        (None, _) => None,
     };
     let sim = SimChip {
         pace,
@@ -359,17 +534,9 @@ fn read(args: &ReadArgs) -> Result<Outcome, Failure> {
         max_response: args.sim_max_response,
     };
     let (mut chip, pki) = build_sim(profile, &sim)?;
-    let result = reader::read_document(
-        &mut chip,
-        &credential,
-        options,
-        &mut random_rng()?,
-        &mut |k, d, t| progress.update(k, d, t),
-    );
-    progress.finish();
-    let doc = match result {
+    let (doc, accepted) = match read_with_keys(&mut chip, &keys, options, &mut progress)? {
         Ok(d) => d,
-        Err(e) => return Ok(Outcome::Refused(read_failure(&e))),
+        Err(e) => return Ok(Outcome::Refused(keys.failure(&e))),
     };
     let (store, trust) = if args.csca.is_empty() {
         let mut store = TrustStore::new();
@@ -387,18 +554,29 @@ fn read(args: &ReadArgs) -> Result<Outcome, Failure> {
     report(
         args,
         &doc,
-        "simulator",
-        None,
+        Source {
+            name: "simulator",
+            reader: None,
+            qr_key: qr_key_json(&keys, accepted),
+        },
         store.as_ref(),
         trust,
         Some(pki.csca_certificate()),
     )
 }
 
+/// Where the document came from, for the report.
+struct Source {
+    /// `simulator` or `pcsc`.
+    name: &'static str,
+    reader: Option<ReaderJson>,
+    qr_key: Option<QrKeyJson>,
+}
+
 #[cfg(feature = "pcsc")]
 fn read_pcsc(
     name: &str,
-    credential: &Credential,
+    keys: &Keys,
     options: ReaderOptions,
     args: &ReadArgs,
     progress: &mut Progress,
@@ -445,17 +623,9 @@ fn read_pcsc(
             "short"
         }
     ));
-    let result = reader::read_document(
-        &mut transport,
-        credential,
-        options,
-        &mut random_rng()?,
-        &mut |k, d, t| progress.update(k, d, t),
-    );
-    progress.finish();
-    let doc = match result {
+    let (doc, accepted) = match read_with_keys(&mut transport, keys, options, progress)? {
         Ok(d) => d,
-        Err(e) => return Ok(Outcome::Refused(read_failure(&e))),
+        Err(e) => return Ok(Outcome::Refused(keys.failure(&e))),
     };
     let store = if args.csca.is_empty() {
         None
@@ -467,8 +637,11 @@ fn read_pcsc(
     report(
         args,
         &doc,
-        "pcsc",
-        Some(reader_json),
+        Source {
+            name: "pcsc",
+            reader: Some(reader_json),
+            qr_key: qr_key_json(keys, accepted),
+        },
         store.as_ref(),
         trust,
         None,
@@ -478,7 +651,7 @@ fn read_pcsc(
 #[cfg(not(feature = "pcsc"))]
 fn read_pcsc(
     name: &str,
-    _credential: &Credential,
+    _keys: &Keys,
     _options: ReaderOptions,
     _args: &ReadArgs,
     _progress: &mut Progress,
@@ -533,8 +706,7 @@ fn read_failure(e: &icao9303::Error) -> String {
 fn report(
     args: &ReadArgs,
     doc: &Document,
-    source: &'static str,
-    reader: Option<ReaderJson>,
+    source: Source,
     store: Option<&TrustStore>,
     trust: &'static str,
     csca_out: Option<&[u8]>,
@@ -561,8 +733,8 @@ fn report(
         None => None,
     };
     let report = ReportJson {
-        source,
-        reader,
+        source: source.name,
+        reader: source.reader,
         access_control: doc.access_control,
         files: doc
             .stats
@@ -590,6 +762,7 @@ fn report(
         passive_authentication: verdict,
         card_security_authentication: card_security_verdict,
         trust,
+        qr_key: source.qr_key,
         out,
     };
     if args.json {
@@ -736,6 +909,15 @@ fn print_summary(r: &ReportJson) -> Result<(), Failure> {
         ));
     }
     lines.push(format!("access control:  {ac}"));
+    if let Some(q) = &r.qr_key {
+        lines.push(format!(
+            "key:             from the QR code: {} of {} (expiry {}, {})",
+            q.accepted,
+            q.candidates,
+            q.date_of_expiry.as_deref().unwrap_or("none"),
+            q.law
+        ));
+    }
     // Who the document is for: DG13 (a CCCD) in full, else DG1's MRZ.
     if let Some(name) = field(&r.dg13, "/full_name") {
         lines.push(format!("name:            {name}"));

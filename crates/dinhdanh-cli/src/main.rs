@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod chip;
+mod ekyc;
 mod input;
 mod lds;
 mod masterlist;
@@ -53,6 +54,9 @@ enum Command {
     /// ICAO CSCA master lists.
     #[command(subcommand)]
     Masterlist(masterlist::Cmd),
+    /// What an eKYC back end checks of a CCCD's chip files and QR code.
+    #[command(subcommand)]
+    Ekyc(ekyc::Cmd),
     /// eMRTD chips: read one (or the in-process virtual chip).
     #[command(subcommand)]
     Chip(chip::Cmd),
@@ -91,6 +95,7 @@ fn main() -> ExitCode {
         Command::Otp(cmd) => otp::run(cmd),
         Command::Pa(cmd) => pa::run(cmd),
         Command::Masterlist(cmd) => masterlist::run(cmd),
+        Command::Ekyc(cmd) => ekyc::run(cmd),
         Command::Chip(cmd) => chip::run(cmd),
         Command::Readers(args) => chip::readers(&args),
         Command::Sim(cmd) => sim::run(cmd),

@@ -52,7 +52,8 @@ pub(crate) struct VerifyArgs {
     at: Option<DateTime>,
 }
 
-fn parse_dg_number(s: &str) -> Result<DataGroup, String> {
+/// A data group number, `13` or `DG13`.
+pub(crate) fn parse_dg_number(s: &str) -> Result<DataGroup, String> {
     let t = s.trim();
     let t = t
         .strip_prefix("DG")

@@ -1,4 +1,6 @@
-//! `dinhdanh qr parse [PAYLOAD|-]`: the CCCD's QR payload as JSON.
+//! `dinhdanh qr parse [PAYLOAD|-]`: the CCCD's QR payload as JSON, with the
+//! date of expiry the law gives a card of that issue date
+//! (`cccd::expiry`).
 
 use cccd::qr::QrPayload;
 use clap::Subcommand;
@@ -27,6 +29,13 @@ struct QrJson<'a> {
     sex: cccd::Sex,
     address: &'a str,
     issue_date: String,
+    /// From the law: `None` (null) for a card without expiry.
+    expiry_date: Option<String>,
+    /// Every date the law allows, the first being `expiry_date`: more than
+    /// one only on the boundary days it leaves open.
+    expiry_date_candidates: Vec<Option<String>>,
+    /// The law followed: `59/2014/QH13` or `26/2023/QH15`.
+    expiry_law: &'static str,
     extra_fields: Vec<&'a str>,
     id_info: IdInfo,
     warnings: Vec<String>,
@@ -48,6 +57,7 @@ pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
         Err(e) => return Ok(Outcome::Refused(e.to_string())),
     };
     let id = qr.id_number;
+    let expiry = cccd::expiry::card_expiry(qr.date_of_birth, qr.issue_date);
     let json = QrJson {
         id_number: id.as_str(),
         old_id_number: qr.old_id_number,
@@ -56,6 +66,13 @@ pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
         sex: qr.sex,
         address: &qr.address,
         issue_date: qr.issue_date.to_string(),
+        expiry_date: expiry.date().map(|d| d.to_string()),
+        expiry_date_candidates: expiry
+            .candidates
+            .iter()
+            .map(|c| c.map(|d| d.to_string()))
+            .collect(),
+        expiry_law: expiry.law.number(),
         extra_fields: qr.extra_fields.iter().map(|f| f.as_ref()).collect(),
         id_info: IdInfo {
             province_code: format!("{:03}", id.province_code()),

@@ -63,6 +63,9 @@ fn qr_parse_seven_fields() {
             "sex": "male",
             "address": "Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội",
             "issue_date": "2021-07-01",
+            "expiry_date": "2024-03-15",
+            "expiry_date_candidates": ["2024-03-15"],
+            "expiry_law": "59/2014/QH13",
             "extra_fields": [],
             "id_info": {
                 "province_code": "001",
@@ -124,9 +127,36 @@ fn qr_parse_refuses_each_bad_field_naming_it() {
         assert!(err.contains(field), "{field}: {err}");
     }
     let err = refusal(&run(&["qr", "parse", "001099012345|only|three"], None));
-    assert!(err.contains("fields"), "{err}");
+    assert_eq!(
+        err.trim_end(),
+        "QR payload: 3 fields separated by '|', expected at least 7: date_of_birth missing at byte 23 (the end)"
+    );
+    let err = refusal(&run(&["qr", "parse", "001099012345"], None));
+    assert!(err.contains(": 1 field separated"), "{err}");
     let err = refusal(&run(&["qr", "parse"], Some(b"\xff\xfe")));
-    assert!(err.contains("UTF-8"), "{err}");
+    assert_eq!(
+        err.trim_end(),
+        "QR payload: id_number at byte 0: not valid UTF-8"
+    );
+    let mut bytes = SEVEN.as_bytes().to_vec();
+    bytes[16] = 0xC0;
+    let err = refusal(&run(&["qr", "parse", "-"], Some(&bytes)));
+    assert_eq!(
+        err.trim_end(),
+        "QR payload: full_name at byte 16: not valid UTF-8"
+    );
+}
+
+#[test]
+fn qr_parse_takes_an_upper_cased_payload() {
+    // As some scanner apps give it.
+    let upper = SEVEN.replace("|Nam|", "|Nữ|").to_uppercase();
+    let v = json_of(&run(&["qr", "parse", &upper], None));
+    assert_eq!(v["sex"], "female");
+    assert_eq!(v["full_name"], "NGUYỄN VĂN AN");
+    assert_eq!(v["date_of_birth"], "1999-03-15");
+    let v = json_of(&run(&["qr", "parse", &SEVEN.to_uppercase()], None));
+    assert_eq!(v["sex"], "male");
 }
 
 #[test]

@@ -142,3 +142,56 @@ fn layouts_that_are_not_a_cccd_are_refused() {
     };
     assert!(matches!(CccdMrz::from_mrz(mrz), Err(Error::CccdMrz { .. })));
 }
+
+#[test]
+fn keys_from_the_qr_fields_follow_the_law() {
+    let v = vector();
+    let id = IdNumber::parse("001099012345").unwrap();
+    // Born 1999-03-15, issued at 22: the vector's expiry, 2024-03-15.
+    let keys = access_keys(
+        &id,
+        Date::new(1999, 3, 15).unwrap(),
+        Date::new(2021, 7, 1).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(keys.len(), 1);
+    assert!(!keys.is_empty());
+    assert_eq!(
+        keys.key().mrz_information(),
+        get(&v, "bac", "mrz_information").as_bytes()
+    );
+    assert_eq!(keys.expiry().date(), Some(Date::new(2024, 3, 15).unwrap()));
+    // Issued at 59: no expiry, 991231.
+    let keys = access_keys(
+        &id,
+        Date::new(1962, 1, 1).unwrap(),
+        Date::new(2021, 5, 9).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(keys.key().mrz_information(), b"099012345962010169912315");
+    // The 58th birthday: no expiry first, then the 60th birthday (check
+    // digits by hand, 7-3-1: 640901 -> 118 -> 8, 240901 -> 90 -> 0).
+    let keys = access_keys(
+        &id,
+        Date::new(1964, 9, 1).unwrap(),
+        Date::new(2022, 9, 1).unwrap(),
+    )
+    .unwrap();
+    let infos: Vec<(Option<Date>, Vec<u8>)> = keys
+        .candidates()
+        .map(|c| (c.date_of_expiry, c.key.mrz_information().to_vec()))
+        .collect();
+    assert_eq!(
+        infos,
+        vec![
+            (None, b"099012345964090189912315".to_vec()),
+            (
+                Some(Date::new(2024, 9, 1).unwrap()),
+                b"099012345964090182409010".to_vec()
+            ),
+        ]
+    );
+    // The key stays out of Debug.
+    let shown = format!("{keys:?}");
+    assert!(!shown.contains("099012345"), "{shown}");
+}

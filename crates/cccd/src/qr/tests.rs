@@ -123,15 +123,137 @@ fn each_invalid_field_is_named_with_its_offset() {
 }
 
 #[test]
-fn too_few_fields_and_bad_utf8() {
+fn too_few_fields_name_the_first_missing_one_and_where() {
+    let six = b"001099012345||Nguyen Van An|15031999|Nam|Ha Noi";
     assert_eq!(
-        QrPayload::parse(b"001099012345||Nguyen Van An|15031999|Nam|Ha Noi"),
-        Err(Error::QrFieldCount { found: 6 })
+        QrPayload::parse(six),
+        Err(Error::QrFieldCount {
+            found: 6,
+            missing: QrField::IssueDate,
+            offset: six.len(),
+        })
     );
-    assert_eq!(QrPayload::parse(b""), Err(Error::QrFieldCount { found: 1 }));
+    // A trailing line end is not part of the payload.
+    let mut six_crlf = six.to_vec();
+    six_crlf.extend_from_slice(b"\r\n");
+    assert_eq!(
+        QrPayload::parse(&six_crlf),
+        Err(Error::QrFieldCount {
+            found: 6,
+            missing: QrField::IssueDate,
+            offset: six.len(),
+        })
+    );
+    assert_eq!(
+        QrPayload::parse(b""),
+        Err(Error::QrFieldCount {
+            found: 1,
+            missing: QrField::OldIdNumber,
+            offset: 0,
+        })
+    );
+    assert_eq!(
+        QrPayload::parse(b"001099012345|").unwrap_err().to_string(),
+        "QR payload: 2 fields separated by '|', expected at least 7: full_name missing at byte 13 (the end)"
+    );
+    // One field, in the singular.
+    assert_eq!(
+        QrPayload::parse(b"001099012345").unwrap_err().to_string(),
+        "QR payload: 1 field separated by '|', expected at least 7: old_id_number missing at byte 12 (the end)"
+    );
+}
+
+#[test]
+fn bad_utf8_names_the_field_it_lies_in() {
     let mut bytes = SEVEN.as_bytes().to_vec();
     bytes[30] = 0xFF;
-    assert_eq!(QrPayload::parse(&bytes), Err(Error::QrUtf8 { offset: 30 }));
+    assert_eq!(
+        QrPayload::parse(&bytes),
+        Err(Error::QrUtf8 {
+            field: QrField::FullName,
+            offset: 30,
+        })
+    );
+    assert_eq!(
+        QrPayload::parse(&bytes).unwrap_err().to_string(),
+        "QR payload: full_name at byte 30: not valid UTF-8"
+    );
+    // The first byte of the payload, and a byte right after a '|'.
+    assert_eq!(
+        QrPayload::parse(b"\xC3|x"),
+        Err(Error::QrUtf8 {
+            field: QrField::IdNumber,
+            offset: 0,
+        })
+    );
+    assert_eq!(
+        QrPayload::parse(b"a|\xFF"),
+        Err(Error::QrUtf8 {
+            field: QrField::OldIdNumber,
+            offset: 2,
+        })
+    );
+    // In the extra fields of a card from July 2024: named by number (the
+    // 'x' is field 9: 8 is empty).
+    let mut eleven = format!("{SEVEN}||x|").into_bytes();
+    let at = eleven.len() - 2;
+    eleven[at] = 0x80;
+    assert_eq!(
+        QrPayload::parse(&eleven),
+        Err(Error::QrUtf8 {
+            field: QrField::Extra(9),
+            offset: at,
+        })
+    );
+    assert_eq!(
+        QrPayload::parse(&eleven).unwrap_err().to_string(),
+        format!("QR payload: field 9 at byte {at}: not valid UTF-8")
+    );
+}
+
+#[test]
+fn field_numbers() {
+    for (i, f) in QrField::REQUIRED.iter().enumerate() {
+        assert_eq!(f.number(), i + 1);
+        assert_eq!(QrField::from_index(i), *f);
+    }
+    assert_eq!(QrField::from_index(7), QrField::Extra(8));
+    assert_eq!(QrField::Extra(8).number(), 8);
+}
+
+#[test]
+fn upper_cased_payloads_from_scanner_apps_are_accepted() {
+    // Some scanner apps upper-case the whole payload.
+    let upper = SEVEN.to_uppercase();
+    assert!(upper.contains("|NAM|"), "{upper}");
+    let qr = QrPayload::parse(upper.as_bytes()).unwrap();
+    assert_eq!(qr.sex, Sex::Male);
+    assert_eq!(qr.full_name, "NGUYỄN VĂN AN");
+    assert_eq!(qr.address, "SỐ 1 TRÀNG TIỀN, HOÀN KIẾM, HÀ NỘI");
+    let female = SEVEN.replace("|Nam|", "|Nữ|").to_uppercase();
+    assert!(female.contains("|NỮ|"), "{female}");
+    assert_eq!(
+        QrPayload::parse(female.as_bytes()).unwrap().sex,
+        Sex::Female
+    );
+    // Decomposed upper case too.
+    let nfd: String = female.nfd().collect();
+    assert_ne!(nfd, female);
+    assert_eq!(QrPayload::parse(nfd.as_bytes()).unwrap().sex, Sex::Female);
+    // Lower or mixed case is no scanner's output.
+    for bad in ["|nam|", "|nữ|", "|nAm|", "|NỮa|", "|Nu|"] {
+        let payload = SEVEN.replace("|Nam|", bad);
+        assert!(
+            matches!(
+                QrPayload::parse(payload.as_bytes()),
+                Err(Error::QrField {
+                    field: QrField::Sex,
+                    ..
+                })
+            ),
+            "{bad}"
+        );
+    }
 }
 
 #[test]
@@ -192,7 +314,58 @@ prop_compose! {
     }
 }
 
+/// `data` as a scanner that upper-cases the payload gives it.
+fn upper_cased(data: &QrData) -> QrData {
+    let up = |s: &str| -> String { s.to_uppercase().nfc().collect() };
+    QrData {
+        full_name: up(&data.full_name),
+        address: up(&data.address),
+        extra_fields: data.extra_fields.iter().map(|f| up(f)).collect(),
+        ..data.clone()
+    }
+}
+
 proptest! {
+    #[test]
+    fn upper_cased_payloads_parse_to_the_upper_cased_data(data in any_data()) {
+        let upper = data.to_payload().to_uppercase();
+        prop_assert_eq!(QrData::parse(upper.as_bytes()), Ok(upper_cased(&data)));
+    }
+
+    #[test]
+    fn a_bad_byte_is_reported_in_its_field_at_its_offset(
+        data in any_data(),
+        pick in any::<proptest::sample::Index>(),
+        bad in prop_oneof![Just(0xFFu8), Just(0xC0), Just(0x80), Just(0xF8)],
+    ) {
+        let payload = data.to_payload();
+        let at = pick.index(payload.len() + 1);
+        // Only at a character boundary, so the bytes before stay valid.
+        prop_assume!(payload.is_char_boundary(at));
+        let mut bytes = payload.as_bytes().to_vec();
+        bytes.insert(at, bad);
+        let field = payload[..at].matches('|').count();
+        prop_assert_eq!(
+            QrPayload::parse(&bytes),
+            Err(Error::QrUtf8 { field: QrField::from_index(field), offset: at })
+        );
+    }
+
+    #[test]
+    fn a_payload_cut_at_a_separator_names_the_missing_field(data in any_data(), keep in 1usize..7) {
+        let payload = data.to_payload();
+        let cut: Vec<&str> = payload.split('|').take(keep).collect();
+        let text = cut.join("|");
+        prop_assert_eq!(
+            QrPayload::parse(text.as_bytes()),
+            Err(Error::QrFieldCount {
+                found: keep,
+                missing: QrField::from_index(keep),
+                offset: text.len(),
+            })
+        );
+    }
+
     #[test]
     fn format_then_parse_is_the_identity(data in any_data()) {
         let payload = data.to_payload();
