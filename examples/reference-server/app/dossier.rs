@@ -9,6 +9,7 @@
 //! 1. decodes and parses every file: a malformed one is refused
 //!    (`malformed_chip_file`, with `file`: `DG1`, `DG2`, `DG13`, `EF.SOD`);
 //! 2. runs passive authentication of EF.SOD against the configured CSCAs
+//!    (`cccd::ekyc::verify`, the same call an eKYC back end makes)
 //!    (`--csca`, or with `--demo-csca` the simulator's demonstration CSCA,
 //!    see [`Trust::demo`]; with neither, chip dossiers are refused,
 //!    `503 no_csca_configured`), DG1, DG2 and DG13 required and hashed. A failure is
@@ -43,12 +44,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cccd::IdNumber;
-use cccd::dg13::{Dg13, Dg13Data};
+use cccd::ekyc::{self, ChipFiles, EkycOptions, Reason};
 use cccd::qr::QrData;
 use eid_account::{Account, AccountError, Action, CardData, Dossier, EventKind, PhotoRef};
+use icao9303::lds::DataGroup;
 use icao9303::lds::image::ImageFormat;
-use icao9303::lds::{DataGroup, Dg1, Dg2, Sod};
-use icao9303::pa::{self, TrustStore, VerifyOptions};
+use icao9303::pa::{self, TrustStore};
 use icao9303_sim::SimRng;
 use icao9303_sim::pki::{DEMO_SEED, TestPki};
 use serde::{Deserialize, Serialize};
@@ -329,42 +330,31 @@ struct ChipChecked {
     verdict: DossierVerdict,
 }
 
-/// Parses and checks the chip's files of a submission by `id`.
+/// Parses and checks the chip's files of a submission by `id`: one call of
+/// `cccd::ekyc::verify` (passive authentication with DG1, DG2 and DG13
+/// required and the other groups EF.SOD lists reported, DG13 against the
+/// MRZ, the face image), then what only the server knows: the account's ID
+/// number and the population registry.
 fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipChecked, ApiError> {
     let dg1_raw = decode("DG1", b.dg1.as_ref())?;
     let dg2_raw = decode("DG2", b.dg2.as_ref())?;
     let dg13_raw = decode("DG13", b.dg13.as_ref())?;
     let sod_raw = decode("EF.SOD", b.sod.as_ref())?;
-    let dg1 = Dg1::parse(&dg1_raw).map_err(|e| malformed("DG1", &e.to_string()))?;
-    let dg2 = Dg2::parse(&dg2_raw).map_err(|e| malformed("DG2", &e.to_string()))?;
-    let dg13 = Dg13::parse(&dg13_raw).map_err(|e| malformed("DG13", &e.to_string()))?;
-    let data: Dg13Data = dg13
-        .to_data()
-        .ok_or_else(|| malformed("DG13", "a required record is missing"))?;
-    Sod::parse(&sod_raw).map_err(|e| malformed("EF.SOD", &e.to_string()))?;
-
-    // Passive authentication: DG1, DG2 and DG13 required, the others the
-    // SOD lists (DG14, DG15...) need not be sent.
     let at = pa::DateTime::from_system_time(std::time::SystemTime::now())
         .map_err(|_| ApiError::internal())?;
-    let mut options = VerifyOptions::at(at);
-    options.optional_data_groups = (1..=16u8)
-        .filter(|n| ![1, 2, 13].contains(n))
-        .filter_map(DataGroup::from_number)
-        .collect();
-    let files: [(DataGroup, &[u8]); 3] = [
-        (DataGroup::Dg1, &dg1_raw),
-        (DataGroup::Dg2, &dg2_raw),
-        (DataGroup::Dg13, &dg13_raw),
-    ];
-    let pa_verdict = pa::verify(&sod_raw, &files, &state.trust.store, &options);
-    if !pa_verdict.is_valid() {
+    let files = ChipFiles::new(&sod_raw)
+        .with(DataGroup::Dg1, &dg1_raw)
+        .with(DataGroup::Dg2, &dg2_raw)
+        .with(DataGroup::Dg13, &dg13_raw);
+    let v = ekyc::verify(&files, None, &state.trust.store, &EkycOptions::at(at));
+    refuse_malformed(&v)?;
+    if !v.genuine {
         tracing::warn!(
             account = %state.log_id(id),
-            failures = %pa_verdict.summary(),
+            failures = %v.passive_authentication.summary(),
             "level-1 dossier refused: passive authentication failed"
         );
-        return Err(pa_refusal(&pa_verdict));
+        return Err(pa_refusal(&v.passive_authentication));
     }
     let mut checks = vec![CheckResult {
         check: "passive_authentication".into(),
@@ -372,12 +362,12 @@ fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipCh
     }];
 
     // The card is the account holder's.
-    let mrz = cccd::mrz::CccdMrz::from_mrz(dg1.mrz.clone())
-        .map_err(|e| malformed("DG1", &format!("not a CCCD's MRZ: {e}")))?;
+    let mrz = v.mrz.as_ref().ok_or_else(|| missing("DG1"))?;
     if mrz.id_number != *id {
         return Err(card_mismatch("DG1"));
     }
-    let card = CardData::from_dg13(&data).map_err(|_| malformed("DG13", "bad ID number"))?;
+    let data = v.holder.as_ref().ok_or_else(|| missing("DG13"))?;
+    let card = CardData::from_dg13(data).map_err(|_| malformed("DG13", "bad ID number"))?;
     if card.id_number != *id {
         return Err(card_mismatch("DG13"));
     }
@@ -386,14 +376,18 @@ fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipCh
         status: "passed".into(),
     });
 
-    // DG13 against the MRZ, then against the registry.
-    let mut mismatches: Vec<FieldMismatch> = cccd::dg13::cross_check(&dg13, None, Some(&dg1.mrz))
-        .into_iter()
-        .map(|m| FieldMismatch {
-            between: (source_name(m.left.0), source_name(m.right.0)),
-            field: field_name(m.field),
-            left: m.left.1,
-            right: m.right.1,
+    // DG13 against the MRZ (the verdict's mismatches), then the registry.
+    let mut mismatches: Vec<FieldMismatch> = v
+        .reasons
+        .iter()
+        .filter_map(|r| match r {
+            Reason::Mismatch(m) => Some(FieldMismatch {
+                between: (m.left.0.code().to_owned(), m.right.0.code().to_owned()),
+                field: m.field.code().to_owned(),
+                left: m.left.1.clone(),
+                right: m.right.1.clone(),
+            }),
+            _ => None,
         })
         .collect();
     let mrz_ok = mismatches.is_empty();
@@ -406,13 +400,9 @@ fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipCh
     // The portrait: as sent, or DG2's face when it is a JPEG.
     let (jpeg, portrait_from) = match &b.portrait_jpeg {
         Some(p) => (portrait(p)?, "request"),
-        None => match dg2.face_image() {
-            Some(face) if ImageFormat::detect(face.data) == ImageFormat::Jpeg => {
-                (face.data.to_vec(), "dg2")
-            }
-            _ => {
-                return Err(AccountError::InvalidField("portrait_jpeg").into());
-            }
+        None => match &v.face {
+            Some(face) if face.format == ImageFormat::Jpeg => (face.data.to_vec(), "dg2"),
+            _ => return Err(AccountError::InvalidField("portrait_jpeg").into()),
         },
     };
     Ok(ChipChecked {
@@ -423,7 +413,7 @@ fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipCh
             approvable: mrz_ok && registry_ok,
             checks,
             mismatches,
-            passive_authentication: Some(pa_verdict),
+            passive_authentication: Some(v.passive_authentication),
             trust: Some(state.trust.source.clone()),
             portrait_from: portrait_from.into(),
             checked_at: now(),
@@ -431,23 +421,23 @@ fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipCh
     })
 }
 
-fn source_name(s: cccd::dg13::Source) -> String {
-    match s {
-        cccd::dg13::Source::Dg13 => "dg13",
-        cccd::dg13::Source::Qr => "qr",
-        cccd::dg13::Source::Mrz => "mrz",
+/// A file that does not parse (or EF.SOD that does not) is refused as
+/// malformed, before anything about its authenticity is said.
+fn refuse_malformed(v: &ekyc::EkycVerdict<'_>) -> Result<(), ApiError> {
+    for r in &v.reasons {
+        match r {
+            Reason::Malformed { file, problem } => return Err(malformed(file, problem)),
+            Reason::PassiveAuthentication {
+                check,
+                code,
+                reason,
+            } if check == "sod" && code == "malformed" => {
+                return Err(malformed("EF.SOD", reason));
+            }
+            _ => {}
+        }
     }
-    .to_owned()
-}
-
-fn field_name(f: cccd::dg13::Field) -> String {
-    match f {
-        cccd::dg13::Field::IdNumber => "id_number",
-        cccd::dg13::Field::FullName => "full_name",
-        cccd::dg13::Field::DateOfBirth => "date_of_birth",
-        cccd::dg13::Field::Sex => "sex",
-    }
-    .to_owned()
+    Ok(())
 }
 
 /// A portrait JPEG sent in base64.
