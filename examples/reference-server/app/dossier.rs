@@ -8,8 +8,8 @@
 //!
 //! 1. decodes and parses every file: a malformed one is refused
 //!    (`malformed_chip_file`, with `file`: `DG1`, `DG2`, `DG13`, `EF.SOD`);
-//! 2. runs passive authentication of EF.SOD against the configured CSCAs
-//!    (`cccd::ekyc::verify`, the same call an eKYC back end makes)
+//! 2. runs passive authentication of EF.SOD through `cccd::ekyc::verify`
+//!    (the one call an eKYC back end makes) against the configured CSCAs
 //!    (`--csca`, or with `--demo-csca` the simulator's demonstration CSCA,
 //!    see [`Trust::demo`]; with neither, chip dossiers are refused,
 //!    `503 no_csca_configured`), DG1, DG2 and DG13 required and hashed. A failure is
