@@ -64,7 +64,7 @@ fn flow_paths(id: &Value, services: &[Value]) -> Vec<(&'static str, Value)> {
                 "responses": {
                     "201": { "description": "OTP sent" },
                     "401": error_response("wrong_credentials"),
-                    "409": error_response("not_activated, same_device, version_conflict"),
+                    "409": error_response("not_activated, same_device, flow_in_progress"),
                     "423": error_response("locked"),
                     "429": error_response("login_locked_out, otp_cooldown, rate_limited")
                 }
@@ -312,7 +312,7 @@ fn spec_core() -> Value {
                 "responses": {
                     "201": { "description": "OTP sent" },
                     "400": error_response("malformed request"),
-                    "409": error_response("already_registered, version_conflict"),
+                    "409": error_response("already_registered, flow_in_progress"),
                     "422": error_response("registry_mismatch, not_in_registry, terms_not_accepted, invalid_field, card_mismatch"),
                     "429": error_response("rate_limited")
                 }
@@ -328,12 +328,13 @@ fn spec_core() -> Value {
             } },
             "/v1/otp/verify": { "post": {
                 "summary": "Check the OTP of the flow in progress; returns the flow token for the steps that follow (none for a device change, which is done here)",
-                "requestBody": body(json!({ "type": "object", "required": ["id_number", "code"],
-                    "properties": { "id_number": id, "code": { "type": "string" } } })),
+                "requestBody": body(json!({ "type": "object", "required": ["code"],
+                    "description": "id_number, or login: the phone number (or ID number) the flow was started with",
+                    "properties": { "id_number": id, "login": { "type": "string" }, "code": { "type": "string" } } })),
                 "responses": {
                     "200": { "description": "verified, phase, notices, flow_token and flow_token_expires_at (registration, activation, password reset)" },
                     "401": error_response("wrong_otp (tries_left)"),
-                    "409": error_response("step_out_of_order, version_conflict"),
+                    "409": error_response("step_out_of_order"),
                     "410": error_response("otp_expired"),
                     "429": error_response("otp_exhausted, rate_limited")
                 }
@@ -347,7 +348,7 @@ fn spec_core() -> Value {
                     "200": { "description": "password set; phase, level, notices; the token is consumed when the flow ends" },
                     "401": error_response("flow_token_missing, flow_token_invalid, flow_token_expired"),
                     "403": error_response("flow_token_wrong_flow, flow_token_wrong_account"),
-                    "409": error_response("step_out_of_order, version_conflict"),
+                    "409": error_response("step_out_of_order"),
                     "422": error_response("password_refused")
                 }
             } },
@@ -360,11 +361,9 @@ fn spec_core() -> Value {
                 "responses": {
                     "200": { "description": "token, expires_at, level" },
                     "400": error_response("bad_request (neither or both of id_number and phone)"),
-                    "401": error_response("wrong_credentials"),
-                    "404": error_response("no_account"),
-                    "409": error_response("no_password, version_conflict"),
+                    "401": error_response("wrong_credentials: also for an ID or phone of no account, an account without a password, and a lockout of unknown devices (a login tells nothing about the account; the devices the account knows have their own count)"),
                     "423": error_response("locked"),
-                    "429": error_response("login_locked_out (seconds_left), rate_limited")
+                    "429": error_response("rate_limited")
                 }
             } },
             "/v1/logout": { "post": {
@@ -409,7 +408,7 @@ fn spec_core() -> Value {
                 "summary": "Approve the pending dossier (officer token); queues the approval SMS. A level-1 dossier whose verdict is missing or not approvable (registry or MRZ mismatch) can only be rejected",
                 "security": [ { "bearer": [] } ],
                 "parameters": [ { "name": "id", "in": "path", "required": true, "schema": id } ],
-                "responses": { "200": { "description": "approved" }, "401": error_response("unauthorized"), "409": error_response("no_dossier_pending, dossier_not_approvable, version_conflict") }
+                "responses": { "200": { "description": "approved" }, "401": error_response("unauthorized"), "409": error_response("no_dossier_pending, dossier_not_approvable") }
             } },
             "/v1/officer/dossiers/{id}/reject": { "post": {
                 "summary": "Reject the pending dossier with a reason (officer token)",
@@ -426,7 +425,7 @@ fn spec_core() -> Value {
                     "properties": { "id_number": id, "phone": { "type": "string" } } })),
                 "responses": {
                     "200": { "description": "OTP sent; device notice" },
-                    "409": error_response("not_identified, already_activated, version_conflict"),
+                    "409": error_response("not_identified, already_activated, flow_in_progress"),
                     "422": error_response("id_or_phone_mismatch"),
                     "429": error_response("otp_cooldown, rate_limited")
                 }
