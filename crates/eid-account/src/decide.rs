@@ -116,7 +116,7 @@ pub struct Context<'a, R: TryCryptoRng + ?Sized> {
     /// A cryptographic random source.
     pub rng: &'a mut R,
     /// The National Population Database's answer on the details of a
-    /// [`Action::SubmitDetails`] (ignored by other commands).
+    /// [`Action::Register`] (ignored by other commands).
     pub registry: Option<RegistryAnswer>,
     /// The device index's answer on the device of a
     /// [`Action::StartActivation`] (ignored by other commands).
