@@ -7,7 +7,7 @@ use sha1::Digest;
 
 /// Signs the challenge `m2`: `F = 6A || M1 || SHA-1(M1 || M2) || BC`
 /// with a random recoverable part `M1` filling the modulus, then `F^d`.
-pub(crate) fn rsa_sign_9796_2<R: rand_core::CryptoRng + ?Sized>(
+pub(crate) fn rsa_sign_9796_2<R: rand_core::TryCryptoRng + ?Sized>(
     key: &PrivateKey,
     m2: &[u8],
     rng: &mut R,
@@ -15,7 +15,7 @@ pub(crate) fn rsa_sign_9796_2<R: rand_core::CryptoRng + ?Sized>(
     let k = key.size();
     let m1_len = k.checked_sub(22).ok_or(rsa::Error::InvalidModulus)?;
     let mut m1 = vec![0u8; m1_len];
-    rng.fill_bytes(&mut m1);
+    rng.try_fill_bytes(&mut m1).map_err(|_| rsa::Error::Rng)?;
     let mut h = sha1::Sha1::new();
     h.update(&m1);
     h.update(m2);

@@ -16,7 +16,7 @@ use icao9303::lds::{DataGroup, Dg1, Dg2, Dg14, Dg15, FileKind, com};
 use icao9303::mrz::{Mrz, MrzDate, MrzFormat, MrzKey, Sex};
 use icao9303::pace::{DomainParameters, KeyAgreement, Mapping, PaceProtocol};
 use icao9303::tlv::{Node, Tag};
-use rand_core::CryptoRng;
+use rand_core::TryCryptoRng;
 use zeroize::Zeroizing;
 
 use crate::Error;
@@ -84,7 +84,7 @@ pub struct ChipAuthKey {
 
 impl ChipAuthKey {
     /// A key on `parameters` drawn from `rng`.
-    fn generate<R: CryptoRng + ?Sized>(
+    fn generate<R: TryCryptoRng + ?Sized>(
         rng: &mut R,
         parameters: DomainParameters,
         cipher: KeyKind,
@@ -437,7 +437,7 @@ impl Personalisation {
     }
 
     /// Writes every file, keys drawn from `rng`, EF.SOD signed by `pki`.
-    pub fn build<R: CryptoRng + ?Sized>(
+    pub fn build<R: TryCryptoRng + ?Sized>(
         &self,
         rng: &mut R,
         pki: &TestPki,

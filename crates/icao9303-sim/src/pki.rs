@@ -24,7 +24,7 @@ use icao9303::lds::sod::{HashAlgorithm, LdsSecurityObject};
 use icao9303::tlv::{Node, Tag};
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{Signature, SigningKey};
-use rand_core::CryptoRng;
+use rand_core::TryCryptoRng;
 use sha1::Digest;
 
 const SEQ: Tag = Tag::new(0x30);
@@ -136,7 +136,7 @@ fn extension(oid: [u8; 3], critical: bool, value: Vec<u8>) -> Node {
 }
 
 /// A P-256 signing key drawn from `rng`.
-pub(crate) fn random_p256_key<R: CryptoRng + ?Sized>(
+pub(crate) fn random_p256_key<R: TryCryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<SigningKey, icao9303::Error> {
     let sk = icao9303::pace::DomainParameters::Secp256r1.random_private_key(rng)?;
@@ -259,7 +259,7 @@ impl fmt::Debug for TestPki {
 impl TestPki {
     /// A new CSCA (valid 2020-2040) and DS (valid 2020-2035) for the
     /// two-letter `country`, keys drawn from `rng`.
-    pub fn generate<R: CryptoRng + ?Sized>(
+    pub fn generate<R: TryCryptoRng + ?Sized>(
         rng: &mut R,
         country: &str,
     ) -> Result<TestPki, crate::Error> {

@@ -14,7 +14,7 @@
 
 use der::asn1::ObjectIdentifier;
 use ecdsa::signature::hazmat::PrehashVerifier;
-use rand_core::CryptoRng;
+use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq;
 
 use crate::Error;
@@ -208,10 +208,10 @@ pub fn authenticate<T, R>(
 ) -> Result<(), Error>
 where
     T: Transport + ?Sized,
-    R: CryptoRng + ?Sized,
+    R: TryCryptoRng + ?Sized,
 {
     let mut challenge = [0u8; 8];
-    rng.fill_bytes(&mut challenge);
+    crate::fill_random(rng, &mut challenge)?;
     let cmd = CommandApdu::new(0x00, 0x88, 0x00, 0x00)
         .with_data(challenge.to_vec())
         .with_ne(Some(256));

@@ -29,7 +29,7 @@
 //! # Ok::<(), icao9303::Error>(())
 //! ```
 
-use rand_core::CryptoRng;
+use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -285,14 +285,14 @@ pub fn authenticate<T, R>(
 ) -> Result<SecureMessaging, Error>
 where
     T: Transport + ?Sized,
-    R: CryptoRng + ?Sized,
+    R: TryCryptoRng + ?Sized,
 {
     let bac = Bac::new(key);
     let challenge = transport::exchange(transport, &bac.get_challenge())?;
     let mut rnd_ifd = Zeroizing::new([0u8; RND_LEN]);
     let mut k_ifd = Zeroizing::new([0u8; K_LEN]);
-    rng.fill_bytes(rnd_ifd.as_mut_slice());
-    rng.fill_bytes(k_ifd.as_mut_slice());
+    crate::fill_random(rng, rnd_ifd.as_mut_slice())?;
+    crate::fill_random(rng, k_ifd.as_mut_slice())?;
     let (waiting, command) = bac.on_challenge(&challenge, &rnd_ifd, &k_ifd)?;
     let answer = transport::exchange(transport, &command)?;
     waiting.on_response(&answer)

@@ -24,7 +24,7 @@
 //! [`Transport`] with the caller's random numbers.
 
 use der::asn1::ObjectIdentifier;
-use rand_core::CryptoRng;
+use rand_core::TryCryptoRng;
 use zeroize::Zeroizing;
 
 use crate::Error;
@@ -344,7 +344,7 @@ pub fn authenticate<T, R>(
 ) -> Result<SecureMessaging, Error>
 where
     T: Transport + ?Sized,
-    R: CryptoRng + ?Sized,
+    R: TryCryptoRng + ?Sized,
 {
     // The chip's key is checked before anything is sent.
     plan.parameters.check_point(&plan.chip_public_key)?;

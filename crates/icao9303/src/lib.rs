@@ -46,3 +46,15 @@ pub mod transport;
 
 pub use date::Date;
 pub use error::Error;
+/// The randomness seam: every protocol step takes a
+/// [`rand_core::TryCryptoRng`], as the `eid-*` crates do, so
+/// `getrandom::SysRng` and seeded generators both fit.
+pub use rand_core;
+
+/// Fills `buf` from `rng`; a failing generator is [`Error::Rng`].
+pub(crate) fn fill_random<R: rand_core::TryCryptoRng + ?Sized>(
+    rng: &mut R,
+    buf: &mut [u8],
+) -> Result<(), Error> {
+    rng.try_fill_bytes(buf).map_err(|_| Error::Rng)
+}

@@ -39,7 +39,7 @@ use elliptic_curve::{
     ProjectivePoint,
 };
 use primeorder::PrimeCurveParams;
-use rand_core::CryptoRng;
+use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -504,7 +504,7 @@ impl DomainParameters {
 
     /// A private key drawn from `rng`: a value in `1..n` (DH: `1..q`), by
     /// rejection (bits above the order's length are cleared first).
-    pub fn random_private_key<R: CryptoRng + ?Sized>(
+    pub fn random_private_key<R: TryCryptoRng + ?Sized>(
         self,
         rng: &mut R,
     ) -> Result<Zeroizing<Vec<u8>>, Error> {
@@ -516,7 +516,7 @@ impl DomainParameters {
         let len = modp.as_ref().map_or(self.field_len(), dh::Modp::q_len);
         let mut sk = Zeroizing::new(vec![0u8; len]);
         for _ in 0..MAX_DRAWS {
-            rng.fill_bytes(&mut sk);
+            crate::fill_random(rng, &mut sk)?;
             let ok = match &modp {
                 Some(m) => m.valid_private_key(&sk),
                 None => on_curve!(self, ec_clamp_and_check(&mut sk), dh => false),
@@ -1170,7 +1170,7 @@ impl Pace {
 
     /// Takes the card's answer to the last command and gives the next step.
     /// Private keys are drawn from `rng`. Any error ends the protocol.
-    pub fn next<R: CryptoRng + ?Sized>(
+    pub fn next<R: TryCryptoRng + ?Sized>(
         &mut self,
         response: &ResponseApdu,
         rng: &mut R,
@@ -1184,7 +1184,7 @@ impl Pace {
         Ok(step)
     }
 
-    fn advance<R: CryptoRng + ?Sized>(
+    fn advance<R: TryCryptoRng + ?Sized>(
         &self,
         state: State,
         response: &ResponseApdu,
@@ -1211,7 +1211,7 @@ impl Pace {
                     // The reader's nonce t goes to the chip in the clear.
                     let (_, t_len) = integrated_nonce_lens(self.protocol.cipher);
                     let mut t = Zeroizing::new(vec![0u8; t_len]);
-                    rng.fill_bytes(&mut t);
+                    crate::fill_random(rng, &mut t)?;
                     let r = prf(self.protocol.cipher, &nonce, &t, params.prime_bits())?;
                     let generator = params.map_integrated(&r)?;
                     let cmd = general_authenticate(Some((0x81, &t)), false);
@@ -1346,7 +1346,7 @@ pub fn authenticate<T, R>(
 ) -> Result<PaceOutcome, Error>
 where
     T: Transport + ?Sized,
-    R: CryptoRng + ?Sized,
+    R: TryCryptoRng + ?Sized,
 {
     let mut pace = Pace::new(protocol, parameters, password)?;
     let mut command = pace.start()?;
@@ -1448,7 +1448,7 @@ impl CardPace {
 
     /// Handles one command of the protocol (MSE:Set AT, then the four
     /// GENERAL AUTHENTICATE).
-    pub fn process<R: CryptoRng + ?Sized>(
+    pub fn process<R: TryCryptoRng + ?Sized>(
         &mut self,
         command: &CommandApdu,
         rng: &mut R,
@@ -1459,7 +1459,7 @@ impl CardPace {
         Ok(step)
     }
 
-    fn advance<R: CryptoRng + ?Sized>(
+    fn advance<R: TryCryptoRng + ?Sized>(
         &self,
         state: CardState,
         command: &CommandApdu,
@@ -1493,7 +1493,7 @@ impl CardPace {
                     NONCE_LEN
                 };
                 let mut nonce = Zeroizing::new(vec![0u8; len]);
-                rng.fill_bytes(&mut nonce);
+                crate::fill_random(rng, &mut nonce)?;
                 let mut z = nonce.to_vec();
                 let iv = vec![0u8; sm::block_len(cipher)];
                 sm::encrypt_cbc(cipher, &self.k_pi, &iv, &mut z)?;
