@@ -204,6 +204,12 @@ impl StatusWord {
         self.0 == 0x9000
     }
 
+    /// `9000` or `6282` (end of file before `Ne` bytes): a READ BINARY
+    /// answer whose data is file content.
+    pub const fn is_read_data(self) -> bool {
+        matches!(self, StatusWord::SUCCESS | StatusWord::END_OF_FILE)
+    }
+
     /// `61xx`: the number of response bytes still available (GET RESPONSE);
     /// `6100` means 256 or more.
     pub const fn bytes_remaining(self) -> Option<u32> {

@@ -26,6 +26,7 @@
 #[cfg(feature = "pa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "pa")))]
 pub mod aa;
+pub mod agreement;
 pub mod apdu;
 pub mod bac;
 pub mod ca;
@@ -35,6 +36,7 @@ pub mod kdf;
 pub mod lds;
 pub mod link_model;
 pub mod mrz;
+pub mod oid;
 #[cfg(feature = "pa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "pa")))]
 pub mod pa;

@@ -57,7 +57,8 @@ pub use verdict::{CertificateInfo, Check, DataGroupCheck, Status, Verdict};
 pub use der::DateTime;
 
 use crate::lds::DataGroup;
-use crate::lds::sod::{ID_LDS_SECURITY_OBJECT, Sod};
+use crate::lds::sod::Sod;
+use crate::oid::ID_LDS_SECURITY_OBJECT;
 
 /// What went wrong in passive authentication, where an error (rather than
 /// a failed check in a [`Verdict`]) is the answer: loading a trust store,

@@ -454,8 +454,16 @@ impl<T: Transport + ?Sized> fmt::Debug for Reader<'_, T> {
 /// EF.CardAccess probe.
 fn no_card_access(sw: StatusWord) -> bool {
     matches!(
-        sw.to_u16(),
-        0x6D00 | 0x6982 | 0x6A82 | 0x6A86 | 0x6B00 | 0x6A81 | 0x6986 | 0x6E00 | 0x6700
+        sw,
+        StatusWord::INS_NOT_SUPPORTED
+            | StatusWord::SECURITY_STATUS_NOT_SATISFIED
+            | StatusWord::FILE_NOT_FOUND
+            | StatusWord::INCORRECT_P1_P2
+            | StatusWord::WRONG_P1_P2
+            | StatusWord::FUNCTION_NOT_SUPPORTED
+            | StatusWord::COMMAND_NOT_ALLOWED
+            | StatusWord::CLA_NOT_SUPPORTED
+            | StatusWord::WRONG_LENGTH
     )
 }
 
@@ -831,9 +839,11 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
                 let rsp = self
                     .sm
                     .transmit(&mut self.link, &CommandApdu::select_file(kind.fid()))?;
-                match rsp.sw.to_u16() {
-                    0x9000 => self.current = Some(kind),
-                    0x6A82 | 0x6982 => return Ok(None),
+                match rsp.sw {
+                    StatusWord::SUCCESS => self.current = Some(kind),
+                    StatusWord::FILE_NOT_FOUND | StatusWord::SECURITY_STATUS_NOT_SATISFIED => {
+                        return Ok(None);
+                    }
                     _ => {
                         return Err(Error::StatusWord {
                             command: "SELECT",
@@ -856,21 +866,25 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
             // INS); past 32767 it comes inside a DO'53 (odd INS).
             let sw = if odd {
                 let rsp = self.sm.transmit(&mut self.link, &cmd)?;
-                if matches!(rsp.sw.to_u16(), 0x9000 | 0x6282) {
+                if rsp.sw.is_read_data() {
                     data.extend_from_slice(crate::apdu::read_binary_odd_data(&rsp.data)?);
                 }
                 rsp.sw
             } else {
                 self.sm.transmit_into(&mut self.link, &cmd, &mut data)?
             };
-            if !matches!(sw.to_u16(), 0x9000 | 0x6282) {
+            if !sw.is_read_data() {
                 // Whatever came with a refusal is not file content.
                 data.truncate(offset);
             }
-            match sw.to_u16() {
-                0x9000 | 0x6282 => {}
-                0x6A82 | 0x6982 if offset == 0 => return Ok(None),
-                0x6700 => {
+            match sw {
+                StatusWord::SUCCESS | StatusWord::END_OF_FILE => {}
+                StatusWord::FILE_NOT_FOUND | StatusWord::SECURITY_STATUS_NOT_SATISFIED
+                    if offset == 0 =>
+                {
+                    return Ok(None);
+                }
+                StatusWord::WRONG_LENGTH => {
                     self.step_down(sw)?;
                     continue;
                 }
@@ -883,7 +897,13 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
                     }
                     continue;
                 }
-                0x6A86 | 0x6B00 | 0x6D00 | 0x6A81 | 0x6986 if by_sfi => {
+                StatusWord::INCORRECT_P1_P2
+                | StatusWord::WRONG_P1_P2
+                | StatusWord::INS_NOT_SUPPORTED
+                | StatusWord::FUNCTION_NOT_SUPPORTED
+                | StatusWord::COMMAND_NOT_ALLOWED
+                    if by_sfi =>
+                {
                     // No short file identifiers: SELECT from now on.
                     self.sfi_ok = false;
                     continue;
@@ -919,7 +939,7 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
                 break;
             }
             if got < want {
-                if sw.to_u16() == 0x6282 || got == 0 {
+                if sw == StatusWord::END_OF_FILE || got == 0 {
                     return Err(ReaderErrorKind::Truncated {
                         file: kind.name(),
                         expected: t,
@@ -1158,7 +1178,7 @@ fn probe_card_access<T: Transport + ?Sized>(
     if no_card_access(first.sw) {
         return Ok(None);
     }
-    if !matches!(first.sw.to_u16(), 0x9000 | 0x6282) {
+    if !first.sw.is_read_data() {
         return Ok(None);
     }
     let mut data = first.data;
@@ -1167,7 +1187,7 @@ fn probe_card_access<T: Transport + ?Sized>(
         let offset = u16::try_from(data.len()).unwrap_or(u16::MAX);
         let want = total.saturating_sub(data.len()).min(chunk);
         let rsp = transport::exchange(link, &CommandApdu::read_binary(offset, ne(want))?)?;
-        if !matches!(rsp.sw.to_u16(), 0x9000 | 0x6282) || rsp.data.is_empty() {
+        if !rsp.sw.is_read_data() || rsp.data.is_empty() {
             break;
         }
         data.extend_from_slice(&rsp.data);

@@ -248,19 +248,20 @@ impl Certificate {
         /// or informational without a constraint to enforce (names,
         /// policies, private key usage period, CRL distribution points,
         /// extended key usage, ICAO's document type list and name change).
-        const PROCESSED: [&str; 12] = [
-            "2.5.29.14",        // subjectKeyIdentifier
-            "2.5.29.15",        // keyUsage
-            "2.5.29.16",        // privateKeyUsagePeriod
-            "2.5.29.17",        // subjectAltName
-            "2.5.29.18",        // issuerAltName
-            "2.5.29.19",        // basicConstraints
-            "2.5.29.31",        // cRLDistributionPoints
-            "2.5.29.32",        // certificatePolicies
-            "2.5.29.35",        // authorityKeyIdentifier
-            "2.5.29.37",        // extKeyUsage
-            "2.23.136.1.1.6.1", // ICAO nameChange
-            "2.23.136.1.1.6.2", // ICAO documentTypeList
+        use crate::oid::*;
+        const PROCESSED: [ObjectIdentifier; 12] = [
+            SUBJECT_KEY_IDENTIFIER,
+            KEY_USAGE,
+            PRIVATE_KEY_USAGE_PERIOD,
+            SUBJECT_ALT_NAME,
+            ISSUER_ALT_NAME,
+            BASIC_CONSTRAINTS,
+            CRL_DISTRIBUTION_POINTS,
+            CERTIFICATE_POLICIES,
+            AUTHORITY_KEY_IDENTIFIER,
+            EXT_KEY_USAGE,
+            ICAO_NAME_CHANGE,
+            ICAO_DOCUMENT_TYPE_LIST,
         ];
         self.parsed
             .tbs_certificate()
@@ -268,8 +269,8 @@ impl Certificate {
             .into_iter()
             .flatten()
             .filter(|e| e.critical)
+            .find(|e| !PROCESSED.contains(&e.extn_id))
             .map(|e| e.extn_id.to_string())
-            .find(|oid| !PROCESSED.contains(&oid.as_str()))
     }
 
     /// The key usage extension: `Ok(None)` when absent.

@@ -12,9 +12,7 @@ use crate::pa::verdict::Check;
 use crate::pa::{PaErrorKind, hex};
 use crate::tlv::{Tag, Tlv};
 
-const ID_SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
-const ID_CONTENT_TYPE: &str = "1.2.840.113549.1.9.3";
-const ID_MESSAGE_DIGEST: &str = "1.2.840.113549.1.9.4";
+use crate::oid::{ID_CONTENT_TYPE, ID_MESSAGE_DIGEST, ID_SIGNED_DATA, ID_SIGNING_TIME};
 
 /// How a SignerInfo names its certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +56,7 @@ pub(crate) fn parse_content_info(bytes: &[u8]) -> Result<RawSignedData<'_>, PaEr
     ci.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
     let mut r = ci.children();
     let ct = oid_of(&r.expect(Tag::new(0x06)).map_err(tlv_err)?)?;
-    if ct.to_string() != ID_SIGNED_DATA {
+    if ct != ID_SIGNED_DATA {
         return Err(PaErrorKind::Malformed(format!(
             "ContentInfo of type {ct}, not id-signedData"
         )));
@@ -355,10 +353,12 @@ fn check_attributes(attrs: &Tlv<'_>, econtent_type: &ObjectIdentifier, digest: &
             Ok(p) => p,
             Err(e) => return Check::failed("malformed", format!("signed attributes: {e}")),
         };
-        let target = match oid.to_string().as_str() {
-            ID_CONTENT_TYPE => &mut content_type,
-            ID_MESSAGE_DIGEST => &mut message_digest,
-            _ => continue,
+        let target = if oid == ID_CONTENT_TYPE {
+            &mut content_type
+        } else if oid == ID_MESSAGE_DIGEST {
+            &mut message_digest
+        } else {
+            continue;
         };
         if vals.len() != 1 {
             return Check::failed(
@@ -432,7 +432,7 @@ pub(crate) fn signing_time(sd: &RawSignedData<'_>) -> Option<der::DateTime> {
         let a = a.ok()?;
         let mut r = a.children();
         let oid = oid_of(&r.next()?.ok()?).ok()?;
-        if oid.to_string() != "1.2.840.113549.1.9.5" {
+        if oid != ID_SIGNING_TIME {
             continue;
         }
         let values = r.next()?.ok()?;
