@@ -15,6 +15,40 @@ use super::dh;
 use crate::Error;
 use crate::pace::PaceErrorKind;
 
+/// Fixed-base multiplication `k * G`, the hot path of PACE (the mapping's
+/// `s * G`, every public key) and Chip Authentication: the curve crate's
+/// own (a precomputed table for P-256, its feature `precomputed-tables`),
+/// or, for brainpoolP256r1, whose crate has no table, one built here the
+/// same way (primeorder's `BasepointTable`, lazily on first use).
+pub(super) trait MulByGenerator: CurveArithmetic {
+    /// `k * G` in constant time.
+    fn mul_by_generator(k: &Self::Scalar) -> ProjectivePoint<Self> {
+        ProjectivePoint::<Self>::mul_by_generator(k)
+    }
+}
+
+impl MulByGenerator for p192::NistP192 {}
+impl MulByGenerator for p224::NistP224 {}
+impl MulByGenerator for p256::NistP256 {}
+impl MulByGenerator for p384::NistP384 {}
+impl MulByGenerator for p521::NistP521 {}
+impl MulByGenerator for bp384::BrainpoolP384r1 {}
+impl MulByGenerator for brainpool_ext::BrainpoolP192r1 {}
+impl MulByGenerator for brainpool_ext::BrainpoolP224r1 {}
+impl MulByGenerator for brainpool_ext::BrainpoolP320r1 {}
+impl MulByGenerator for brainpool_ext::BrainpoolP512r1 {}
+
+/// Multiples of brainpoolP256r1's generator: 33 windows (1 + the 32-byte
+/// scalar), as p256 sizes its table.
+static BP256_TABLE: primeorder::BasepointTable<bp256::r1::ProjectivePoint, 33> =
+    primeorder::BasepointTable::new();
+
+impl MulByGenerator for bp256::BrainpoolP256r1 {
+    fn mul_by_generator(k: &bp256::Scalar) -> bp256::r1::ProjectivePoint {
+        BP256_TABLE.mul(k)
+    }
+}
+
 pub(super) fn ec_scalar<C>(bytes: &[u8], allow_zero: bool) -> Result<C::Scalar, Error>
 where
     C: CurveArithmetic,
@@ -82,23 +116,23 @@ where
 
 pub(super) fn ec_mul<C>(sk: &[u8], base: Option<&[u8]>) -> Result<Vec<u8>, Error>
 where
-    C: CurveArithmetic,
+    C: MulByGenerator,
     AffinePoint<C>: FromSec1Point<C> + ToSec1Point<C>,
     FieldBytesSize<C>: ModulusSize,
 {
     let k = ec_scalar::<C>(sk, false)?;
     let product = match base {
         Some(b) => ProjectivePoint::<C>::from(ec_point::<C>(b)?) * k,
-        // The curve crate's fixed-base path (a precomputed table for
-        // P-256), constant time like the variable-base one.
-        None => ProjectivePoint::<C>::mul_by_generator(&k),
+        // The fixed-base path (a precomputed table for P-256 and
+        // brainpoolP256r1), constant time like the variable-base one.
+        None => C::mul_by_generator(&k),
     };
     ec_encode::<C>(&product)
 }
 
 pub(super) fn ec_map_h<C>(nonce: &[u8], h: &[u8]) -> Result<Vec<u8>, Error>
 where
-    C: CurveArithmetic,
+    C: MulByGenerator,
     AffinePoint<C>: FromSec1Point<C> + ToSec1Point<C>,
     FieldBytesSize<C>: ModulusSize,
 {
@@ -111,7 +145,7 @@ where
     let mut s_bytes = Zeroizing::new(vec![0u8; pad]);
     s_bytes.extend_from_slice(nonce);
     let s = ec_scalar::<C>(&s_bytes, true)?;
-    ec_encode::<C>(&(ProjectivePoint::<C>::mul_by_generator(&s) + h))
+    ec_encode::<C>(&(C::mul_by_generator(&s) + h))
 }
 
 /// `SK_IC^-1 * SK_Map mod n`, the chip authentication data of CAM.
@@ -190,4 +224,23 @@ where
     point.extend_from_slice(&y.to_repr());
     ec_check_point::<C>(&point)?;
     Ok(point)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The brainpoolP256r1 table gives what the variable-base
+        /// multiplication of the generator gives.
+        #[test]
+        fn the_bp256_table_multiplies_the_generator(k in proptest::array::uniform32(any::<u8>())) {
+            if let Ok(s) = ec_scalar::<bp256::BrainpoolP256r1>(&k, false) {
+                let table = <bp256::BrainpoolP256r1 as MulByGenerator>::mul_by_generator(&s);
+                let plain = bp256::r1::ProjectivePoint::GENERATOR * s;
+                prop_assert_eq!(table.to_affine(), plain.to_affine());
+            }
+        }
+    }
 }

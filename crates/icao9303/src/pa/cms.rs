@@ -200,9 +200,12 @@ impl SignerOutcome {
 fn sid_matches(sid: &Sid, cert: &Certificate) -> bool {
     match sid {
         Sid::IssuerSerial { issuer, serial } => {
-            let issuer_text = x509_cert::name::Name::from_der_lenient(issuer);
-            names_match(issuer, &issuer_text, cert.issuer_der(), cert.issuer_text())
-                && strip(serial) == strip(cert.x509().tbs_certificate().serial_number().as_bytes())
+            names_match(
+                issuer,
+                || x509_cert::name::Name::from_der_lenient(issuer),
+                cert.issuer_der(),
+                || cert.issuer_text().to_owned(),
+            ) && strip(serial) == strip(cert.x509().tbs_certificate().serial_number().as_bytes())
         }
         Sid::Ski(ski) => cert.subject_key_identifier().as_deref() == Some(ski.as_slice()),
     }
