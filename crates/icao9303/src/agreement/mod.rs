@@ -290,7 +290,7 @@ impl DomainParameters {
     }
 
     /// Integrated Mapping: the generator mapped from the pseudo-random
-    /// function's output `R` ([`prf`]): `R_p = R mod p`, then the point
+    /// function's output `R` ([`crate::pace::prf`]): `R_p = R mod p`, then the point
     /// encoding of Doc 9303 Part 11 §4.4.3.3.2 (`p = 3 mod 4`), or
     /// `R_p^((p-1)/q) mod p` for DH.
     pub fn map_integrated(self, r: &[u8]) -> Result<Vec<u8>, Error> {
