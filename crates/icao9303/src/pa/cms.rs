@@ -37,6 +37,9 @@ pub(crate) struct RawSigner<'a> {
 pub(crate) struct RawSignedData<'a> {
     pub(crate) econtent_type: ObjectIdentifier,
     pub(crate) econtent: Vec<u8>,
+    /// Where the eContent's bytes start in the input (of its first part
+    /// when BER splits it), for the offsets of errors in it.
+    pub(crate) econtent_offset: usize,
     pub(crate) certificates: Vec<&'a [u8]>,
     pub(crate) signers: Vec<RawSigner<'a>>,
 }
@@ -79,6 +82,15 @@ pub(crate) fn parse_content_info(bytes: &[u8]) -> Result<RawSignedData<'_>, PaEr
     wrapper.expect_tag(Tag::new(0xA0)).map_err(tlv_err)?;
     e.finish().map_err(tlv_err)?;
     let octets = Tlv::parse_at(wrapper.value(), wrapper.value_offset()).map_err(tlv_err)?;
+    let econtent_offset = if octets.tag().raw() == 0x24 {
+        octets
+            .children()
+            .next()
+            .and_then(Result::ok)
+            .map_or(octets.value_offset(), |part| part.value_offset())
+    } else {
+        octets.value_offset()
+    };
     let econtent = match octets.tag().raw() {
         0x04 => octets.value().to_vec(),
         // BER constructed OCTET STRING: the concatenation of its parts.
@@ -117,6 +129,7 @@ pub(crate) fn parse_content_info(bytes: &[u8]) -> Result<RawSignedData<'_>, PaEr
     Ok(RawSignedData {
         econtent_type,
         econtent,
+        econtent_offset,
         certificates,
         signers,
     })
