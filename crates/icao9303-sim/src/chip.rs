@@ -4,18 +4,17 @@ use core::fmt;
 
 use icao9303::apdu::{AID_LDS1, CommandApdu, ResponseApdu, StatusWord};
 use icao9303::bac::{CardBac, K_LEN, RND_LEN};
+use icao9303::ca::CardCa;
 use icao9303::lds::FileKind;
-use icao9303::pace::{
-    CardPace, CardPaceStep, DomainParameters, Mapping, PacePassword, PaceProtocol,
-};
-use icao9303::sm::{self, CardSm, SessionKeys};
+use icao9303::pace::{CardPace, CardPaceStep, Mapping, PacePassword, PaceProtocol};
+use icao9303::sm::CardSm;
 use icao9303::tlv::{self, Tag, Tlv};
 use icao9303::transport::{LinkInfo, Transport, TransportError};
 use rand_core::Rng;
 use zeroize::Zeroizing;
 
 use crate::SimRng;
-use crate::personalise::{ActiveAuthKey, ChipData};
+use crate::personalise::ChipData;
 
 /// What the chip does with a READ BINARY asking for more than it sends in
 /// one response.
@@ -110,8 +109,6 @@ pub enum Access {
 enum Pending {
     None,
     Pace(Box<CardPace>),
-    /// Chip Authentication with AES: MSE:Set AT done, GENERAL AUTHENTICATE next.
-    CaSetAt,
 }
 
 /// A virtual eMRTD chip. Implements [`Transport`], so a reader talks to it
@@ -123,6 +120,8 @@ pub struct VirtualChip {
     app_selected: bool,
     current: Option<u16>,
     bac: CardBac,
+    /// Chip Authentication, when DG14 offers it.
+    ca: Option<CardCa>,
     sm: Option<CardSm>,
     access: Access,
     chip_authenticated: bool,
@@ -154,6 +153,7 @@ impl VirtualChip {
     /// numbers from `rng`.
     pub fn new(data: ChipData, config: ChipConfig, rng: SimRng) -> VirtualChip {
         let bac = CardBac::new(&data.access_key);
+        let ca = card_ca(&data);
         VirtualChip {
             data,
             config,
@@ -161,6 +161,7 @@ impl VirtualChip {
             app_selected: false,
             current: None,
             bac,
+            ca,
             sm: None,
             access: Access::None,
             chip_authenticated: false,
@@ -233,6 +234,7 @@ impl VirtualChip {
 
     fn close_session(&mut self) {
         self.sm = None;
+        self.ca = card_ca(&self.data);
         self.access = Access::None;
         self.chip_authenticated = false;
         self.pending = Pending::None;
@@ -616,77 +618,46 @@ impl VirtualChip {
                 Err(icao9303::Error::Pace(k)) => sw(k.card_status()),
                 Err(_) => sw(StatusWord::WRONG_DATA),
             },
-            Pending::CaSetAt => {
-                // 7C { 80 PK.PCD }
-                let pk = Tlv::parse(&cmd.data)
-                    .ok()
-                    .filter(|t| t.tag() == Tag::new(0x7C))
-                    .and_then(|t| t.find(Tag::new(0x80)).ok().flatten())
-                    .map(|t| t.value().to_vec());
-                match pk {
-                    Some(pk) => match self.ca_agree(&pk) {
-                        Ok(()) => ResponseApdu::new(vec![0x7C, 0x00], SW_OK),
-                        Err(s) => sw(s),
-                    },
-                    None => sw(StatusWord::WRONG_DATA),
+            Pending::None => {
+                let Some(ca) = self.ca.as_mut() else {
+                    return sw(StatusWord::CONDITIONS_NOT_SATISFIED);
+                };
+                match ca.on_general_authenticate(cmd) {
+                    Ok((rsp, next)) => {
+                        self.pending_switch = Some(next);
+                        rsp
+                    }
+                    Err(e) => sw(ca_status(&e)),
                 }
             }
-            Pending::None => sw(StatusWord::CONDITIONS_NOT_SATISFIED),
         }
     }
 
     /// Chip Authentication with 3DES: MSE:Set KAT `91 PK.PCD [84 keyId]`.
+    /// The new session is installed after this answer is protected with
+    /// the old one.
     fn ca_set_kat(&mut self, cmd: &CommandApdu) -> ResponseApdu {
-        let mut pk = None;
-        for item in tlv::Reader::new(&cmd.data) {
-            match item {
-                Ok(t) if t.tag() == Tag::new(0x91) => pk = Some(t.value().to_vec()),
-                Ok(_) => {}
-                Err(_) => return sw(StatusWord::WRONG_DATA),
+        let Some(ca) = self.ca.as_mut() else {
+            return sw(StatusWord::REFERENCE_DATA_NOT_USABLE);
+        };
+        match ca.on_set_kat(cmd) {
+            Ok(next) => {
+                self.pending_switch = Some(next);
+                sw(SW_OK)
             }
-        }
-        match pk {
-            Some(pk) => match self.ca_agree(&pk) {
-                Ok(()) => sw(SW_OK),
-                Err(s) => sw(s),
-            },
-            None => sw(StatusWord::WRONG_DATA),
+            Err(e) => sw(ca_status(&e)),
         }
     }
 
     /// Chip Authentication with AES: MSE:Set AT `80 OID [84 keyId]`.
     fn ca_set_at(&mut self, cmd: &CommandApdu) -> ResponseApdu {
-        let Some(ca) = &self.data.chip_auth else {
+        let Some(ca) = self.ca.as_mut() else {
             return sw(StatusWord::REFERENCE_DATA_NOT_USABLE);
         };
-        let oid = tlv::Reader::new(&cmd.data)
-            .filter_map(Result::ok)
-            .find(|t| t.tag() == Tag::new(0x80))
-            .map(|t| t.value().to_vec());
-        let mut expected = crate::personalise::ca_family(ca.parameters.agreement()).to_vec();
-        expected.push(crate::personalise::cipher_arc(ca.cipher));
-        if oid.as_deref() != Some(expected.as_slice()) {
-            return sw(StatusWord::REFERENCE_DATA_NOT_USABLE);
+        match ca.on_set_at(cmd) {
+            Ok(()) => sw(SW_OK),
+            Err(e) => sw(ca_status(&e)),
         }
-        self.pending = Pending::CaSetAt;
-        sw(SW_OK)
-    }
-
-    /// The key agreement of Chip Authentication: the new session is
-    /// installed after this command's answer is protected with the old one.
-    fn ca_agree(&mut self, pk_pcd: &[u8]) -> Result<(), StatusWord> {
-        let ca = self
-            .data
-            .chip_auth
-            .as_ref()
-            .ok_or(StatusWord::REFERENCE_DATA_NOT_USABLE)?;
-        let secret = ca_shared_secret(ca.parameters, &ca.private, pk_pcd)
-            .map_err(|_| StatusWord::WRONG_DATA)?;
-        let keys = SessionKeys::derive(ca.cipher, &secret);
-        let ssc = vec![0u8; sm::block_len(ca.cipher)];
-        let next = CardSm::new(keys, &ssc).map_err(|_| StatusWord::NO_PRECISE_DIAGNOSIS)?;
-        self.pending_switch = Some(next);
-        Ok(())
     }
 
     /// Active Authentication: INTERNAL AUTHENTICATE with an 8-byte challenge.
@@ -700,32 +671,30 @@ impl VirtualChip {
         if cmd.data.len() != 8 {
             return sw(StatusWord::WRONG_DATA);
         }
-        match key {
-            ActiveAuthKey::EcdsaP256(k) => {
-                use p256::ecdsa::signature::Signer;
-                let sig: p256::ecdsa::Signature = k.sign(&cmd.data);
-                ResponseApdu::new(sig.to_bytes().to_vec(), SW_OK)
-            }
-            ActiveAuthKey::Rsa(k) => {
-                let key = k.clone();
-                match crate::aa::rsa_sign_9796_2(&key, &cmd.data, &mut self.rng) {
-                    Ok(s) => ResponseApdu::new(s, SW_OK),
-                    Err(_) => sw(StatusWord::NO_PRECISE_DIAGNOSIS),
-                }
-            }
+        match key.sign(&cmd.data, &mut self.rng) {
+            Ok(s) => ResponseApdu::new(s, SW_OK),
+            Err(_) => sw(StatusWord::NO_PRECISE_DIAGNOSIS),
         }
     }
 }
 
-/// The x-coordinate of `sk * pk` on `parameters`.
-pub(crate) fn ca_shared_secret(
-    parameters: DomainParameters,
-    sk: &[u8],
-    pk: &[u8],
-) -> Result<Zeroizing<Vec<u8>>, icao9303::Error> {
-    parameters.check_point(pk)?;
-    let point = Zeroizing::new(parameters.public_key(sk, Some(pk))?);
-    Ok(Zeroizing::new(parameters.x_coordinate(&point)?))
+/// The chip's Chip Authentication, from its personalised key.
+fn card_ca(data: &ChipData) -> Option<CardCa> {
+    data.chip_auth
+        .as_ref()
+        .map(|k| CardCa::new(k.parameters, k.cipher, &k.private))
+}
+
+/// What the chip answers a Chip Authentication command refused for
+/// `error`: the reason's status word; a key that is not a point or not
+/// in the group is wrong data; a session that cannot start, no precise
+/// diagnosis.
+fn ca_status(error: &icao9303::Error) -> StatusWord {
+    match error {
+        icao9303::Error::ChipAuthentication(k) => k.card_status(),
+        icao9303::Error::SecureMessaging(_) => StatusWord::NO_PRECISE_DIAGNOSIS,
+        _ => StatusWord::WRONG_DATA,
+    }
 }
 
 fn sm_block(card: &CardSm) -> usize {

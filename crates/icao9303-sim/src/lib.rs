@@ -38,7 +38,6 @@
 //! ```
 #![forbid(unsafe_code)]
 
-mod aa;
 pub mod chip;
 pub mod personalise;
 pub mod pki;

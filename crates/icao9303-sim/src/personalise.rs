@@ -14,9 +14,10 @@ use icao9303::Date;
 use icao9303::kdf::KeyKind;
 use icao9303::lds::{DataGroup, Dg1, Dg2, Dg14, Dg15, FileKind, com};
 use icao9303::mrz::{Mrz, MrzDate, MrzFormat, MrzKey, Sex};
+use icao9303::oid;
 use icao9303::pace::{DomainParameters, KeyAgreement, Mapping, PaceProtocol};
 use icao9303::tlv::{Node, Tag};
-use rand_core::CryptoRng;
+use rand_core::TryCryptoRng;
 use zeroize::Zeroizing;
 
 use crate::Error;
@@ -34,40 +35,6 @@ const SEQ: Tag = Tag::new(0x30);
 const OID: Tag = Tag::new(0x06);
 const INT: Tag = Tag::new(0x02);
 
-/// id-PK-ECDH, 0.4.0.127.0.7.2.2.1.2.
-const ID_PK_ECDH: [u8; 9] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x01, 0x02];
-/// id-CA-ECDH, 0.4.0.127.0.7.2.2.3.2 (a cipher arc follows).
-const ID_CA_ECDH: [u8; 9] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02];
-/// id-PK-DH, 0.4.0.127.0.7.2.2.1.1.
-const ID_PK_DH: [u8; 9] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x01, 0x01];
-/// id-CA-DH, 0.4.0.127.0.7.2.2.3.1 (a cipher arc follows).
-const ID_CA_DH: [u8; 9] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x01];
-/// dhpublicnumber, 1.2.840.10046.2.1 (RFC 3279 §2.3.3).
-const DH_PUBLIC_NUMBER: [u8; 7] = [0x2A, 0x86, 0x48, 0xCE, 0x3E, 0x02, 0x01];
-
-/// The ChipAuthenticationInfo OID prefix for a key agreement: id-CA-DH or
-/// id-CA-ECDH (the cipher arc follows).
-pub(crate) fn ca_family(agreement: KeyAgreement) -> [u8; 9] {
-    match agreement {
-        KeyAgreement::Dh => ID_CA_DH,
-        KeyAgreement::Ecdh => ID_CA_ECDH,
-    }
-}
-/// id-AA, 2.23.136.1.1.5.
-const ID_AA: [u8; 6] = [0x67, 0x81, 0x08, 0x01, 0x01, 0x05];
-/// ecdsa-with-SHA256, 1.2.840.10045.4.3.2.
-pub(crate) const ECDSA_SHA256: [u8; 8] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02];
-
-/// The cipher arc of an id-CA / id-PACE OID.
-pub(crate) fn cipher_arc(kind: KeyKind) -> u8 {
-    match kind {
-        KeyKind::Tdes => 1,
-        KeyKind::Aes128 => 2,
-        KeyKind::Aes192 => 3,
-        KeyKind::Aes256 => 4,
-    }
-}
-
 /// The chip's Chip Authentication key: an ECDH key on a standardized
 /// curve, or a DH key of an RFC 5114 group. Zeroized on drop.
 #[derive(Clone)]
@@ -84,7 +51,7 @@ pub struct ChipAuthKey {
 
 impl ChipAuthKey {
     /// A key on `parameters` drawn from `rng`.
-    fn generate<R: CryptoRng + ?Sized>(
+    fn generate<R: TryCryptoRng + ?Sized>(
         rng: &mut R,
         parameters: DomainParameters,
         cipher: KeyKind,
@@ -102,9 +69,11 @@ impl ChipAuthKey {
     /// Its ChipAuthenticationPublicKeyInfo and ChipAuthenticationInfo
     /// (id-CA-*-cipher, version 1), with `key_id` in both when given.
     fn security_infos(&self, key_id: Option<u8>) -> [Vec<u8>; 2] {
-        let mut oid = ca_family(self.parameters.agreement()).to_vec();
-        oid.push(cipher_arc(self.cipher));
-        let mut ca = vec![Node::primitive(OID, oid), Node::primitive(INT, vec![1])];
+        let protocol = icao9303::ca::protocol_oid(self.parameters.agreement(), self.cipher);
+        let mut ca = vec![
+            Node::primitive(OID, protocol),
+            Node::primitive(INT, vec![1]),
+        ];
         if let Some(id) = key_id {
             ca.push(Node::primitive(INT, crate::pki::der_uint(&[id])));
         }
@@ -125,23 +94,9 @@ impl core::fmt::Debug for ChipAuthKey {
     }
 }
 
-/// The chip's Active Authentication key.
-#[derive(Clone)]
-pub enum ActiveAuthKey {
-    /// ECDSA on P-256 with SHA-256 (plain `r || s` signatures, BSI TR-03111).
-    EcdsaP256(p256::ecdsa::SigningKey),
-    /// RSA with ISO/IEC 9796-2 scheme 1 and SHA-1.
-    Rsa(Box<rsa::PrivateKey>),
-}
-
-impl core::fmt::Debug for ActiveAuthKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            ActiveAuthKey::EcdsaP256(_) => f.write_str("ActiveAuthKey::EcdsaP256(<redacted>)"),
-            ActiveAuthKey::Rsa(_) => f.write_str("ActiveAuthKey::Rsa(<redacted>)"),
-        }
-    }
-}
+/// The chip's Active Authentication private key (the card side of
+/// Active Authentication lives in `icao9303::aa::card`).
+pub use icao9303::aa::card::ActiveAuthKey;
 
 /// Which Active Authentication key to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -436,8 +391,44 @@ impl Personalisation {
         &self.mrz
     }
 
+    /// The Active Authentication key, its DG15 and (ECDSA) the
+    /// ActiveAuthenticationInfo DG14 then carries.
+    fn active_auth_key<R: TryCryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        dgs: &mut BTreeMap<DataGroup, Vec<u8>>,
+        infos: &mut Vec<Vec<u8>>,
+    ) -> Result<Option<ActiveAuthKey>, Error> {
+        let key = match self.active_auth {
+            Some(ActiveAuthKind::EcdsaP256) => {
+                let key = crate::pki::random_p256_key(rng)?;
+                dgs.insert(DataGroup::Dg15, Dg15::encode(&p256_spki(&key)));
+                infos.push(
+                    Node::constructed(
+                        SEQ,
+                        vec![
+                            Node::primitive(OID, oid::ID_AA.as_bytes().to_vec()),
+                            Node::primitive(INT, vec![1]),
+                            Node::primitive(OID, oid::ECDSA_WITH_SHA256.as_bytes().to_vec()),
+                        ],
+                    )
+                    .encode(),
+                );
+                Some(ActiveAuthKey::EcdsaP256(key))
+            }
+            Some(ActiveAuthKind::Rsa(bits)) => {
+                let key = rsa::PrivateKey::new(rng, bits)
+                    .map_err(|e| Error::Profile(format!("RSA key: {e}")))?;
+                dgs.insert(DataGroup::Dg15, Dg15::encode(&rsa_spki(&key)));
+                Some(ActiveAuthKey::Rsa(Box::new(key)))
+            }
+            None => None,
+        };
+        Ok(key)
+    }
+
     /// Writes every file, keys drawn from `rng`, EF.SOD signed by `pki`.
-    pub fn build<R: CryptoRng + ?Sized>(
+    pub fn build<R: TryCryptoRng + ?Sized>(
         &self,
         rng: &mut R,
         pki: &TestPki,
@@ -489,31 +480,7 @@ impl Personalisation {
             };
             cam_keys.push(key);
         }
-        let active_auth = match self.active_auth {
-            Some(ActiveAuthKind::EcdsaP256) => {
-                let key = crate::pki::random_p256_key(rng)?;
-                dgs.insert(DataGroup::Dg15, Dg15::encode(&p256_spki(&key)));
-                infos.push(
-                    Node::constructed(
-                        SEQ,
-                        vec![
-                            Node::primitive(OID, ID_AA.to_vec()),
-                            Node::primitive(INT, vec![1]),
-                            Node::primitive(OID, ECDSA_SHA256.to_vec()),
-                        ],
-                    )
-                    .encode(),
-                );
-                Some(ActiveAuthKey::EcdsaP256(key))
-            }
-            Some(ActiveAuthKind::Rsa(bits)) => {
-                let key = rsa::PrivateKey::new(rng, bits)
-                    .map_err(|e| Error::Profile(format!("RSA key: {e}")))?;
-                dgs.insert(DataGroup::Dg15, Dg15::encode(&rsa_spki(&key)));
-                Some(ActiveAuthKey::Rsa(Box::new(key)))
-            }
-            None => None,
-        };
+        let active_auth = self.active_auth_key(rng, &mut dgs, &mut infos)?;
         for offer in &self.pace {
             infos.push(offer.pace_info());
         }
@@ -583,7 +550,7 @@ fn ca_public_key_info(parameters: DomainParameters, public: &[u8], key_id: Optio
                 Node::constructed(
                     SEQ,
                     vec![
-                        Node::primitive(OID, DH_PUBLIC_NUMBER.to_vec()),
+                        Node::primitive(OID, oid::DH_PUBLIC_NUMBER.as_bytes().to_vec()),
                         Node::constructed(
                             SEQ,
                             vec![
@@ -597,7 +564,10 @@ fn ca_public_key_info(parameters: DomainParameters, public: &[u8], key_id: Optio
                 Node::primitive(Tag::new(0x03), bits),
             ],
         );
-        let mut items = vec![Node::primitive(OID, ID_PK_DH.to_vec()), spki];
+        let mut items = vec![
+            Node::primitive(OID, oid::ID_PK_DH.as_bytes().to_vec()),
+            spki,
+        ];
         items.extend(key_id);
         return Node::constructed(SEQ, items).encode();
     }
@@ -609,15 +579,17 @@ fn ca_public_key_info(parameters: DomainParameters, public: &[u8], key_id: Optio
             Node::constructed(
                 SEQ,
                 vec![
-                    // id-ecc standardized domain parameters 0.4.0.127.0.7.1.2
-                    Node::primitive(OID, vec![0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x02]),
+                    Node::primitive(OID, oid::STANDARDIZED_DOMAIN_PARAMETERS.as_bytes().to_vec()),
                     Node::primitive(INT, vec![parameters.id()]),
                 ],
             ),
             Node::primitive(Tag::new(0x03), bits),
         ],
     );
-    let mut items = vec![Node::primitive(OID, ID_PK_ECDH.to_vec()), spki];
+    let mut items = vec![
+        Node::primitive(OID, oid::ID_PK_ECDH.as_bytes().to_vec()),
+        spki,
+    ];
     items.extend(key_id);
     Node::constructed(SEQ, items).encode()
 }

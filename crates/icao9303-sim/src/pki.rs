@@ -21,10 +21,11 @@ use core::fmt;
 
 use icao9303::lds::DataGroup;
 use icao9303::lds::sod::{HashAlgorithm, LdsSecurityObject};
+use icao9303::oid::{self, ObjectIdentifier};
 use icao9303::tlv::{Node, Tag};
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{Signature, SigningKey};
-use rand_core::CryptoRng;
+use rand_core::TryCryptoRng;
 use sha1::Digest;
 
 const SEQ: Tag = Tag::new(0x30);
@@ -33,26 +34,6 @@ const OID: Tag = Tag::new(0x06);
 const INT: Tag = Tag::new(0x02);
 const OCTETS: Tag = Tag::new(0x04);
 const BITS: Tag = Tag::new(0x03);
-
-/// ecdsa-with-SHA256, 1.2.840.10045.4.3.2.
-const ECDSA_SHA256: [u8; 8] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02];
-/// id-ecPublicKey, 1.2.840.10045.2.1.
-const EC_PUBLIC_KEY: [u8; 7] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01];
-/// prime256v1, 1.2.840.10045.3.1.7.
-const PRIME256V1: [u8; 8] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
-/// id-sha256, 2.16.840.1.101.3.4.2.1.
-const SHA256: [u8; 9] = [0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01];
-/// id-signedData, 1.2.840.113549.1.7.2.
-const SIGNED_DATA: [u8; 9] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02];
-/// id-icao-mrtd-security-ldsSecurityObject, 2.23.136.1.1.1.
-const LDS_SECURITY_OBJECT: [u8; 6] = [0x67, 0x81, 0x08, 0x01, 0x01, 0x01];
-/// id-SecurityObject (BSI TR-03110), 0.4.0.127.0.7.3.2.1: the content type
-/// of EF.CardSecurity.
-const SECURITY_OBJECT: [u8; 8] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x03, 0x02, 0x01];
-/// id-contentType, 1.2.840.113549.1.9.3.
-const CONTENT_TYPE: [u8; 9] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x03];
-/// id-messageDigest, 1.2.840.113549.1.9.4.
-const MESSAGE_DIGEST: [u8; 9] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x04];
 
 fn prim(tag: Tag, v: impl Into<Vec<u8>>) -> Node {
     Node::primitive(tag, v)
@@ -83,20 +64,23 @@ fn alg(oid: &[u8], params: Option<Node>) -> Node {
 /// `Name ::= SEQUENCE OF SET OF AttributeTypeAndValue`: country and
 /// common name.
 fn name(country: &str, common_name: &str) -> Node {
-    let atv = |oid: [u8; 3], tag: u32, v: &str| {
+    let atv = |attribute: ObjectIdentifier, tag: u32, v: &str| {
         cons(
             SET,
             vec![cons(
                 SEQ,
-                vec![prim(OID, oid.to_vec()), prim(Tag::new(tag), v.as_bytes())],
+                vec![
+                    prim(OID, attribute.as_bytes().to_vec()),
+                    prim(Tag::new(tag), v.as_bytes()),
+                ],
             )],
         )
     };
     cons(
         SEQ,
         vec![
-            atv([0x55, 0x04, 0x06], 0x13, country),
-            atv([0x55, 0x04, 0x03], 0x0C, common_name),
+            atv(oid::COUNTRY_NAME, 0x13, country),
+            atv(oid::COMMON_NAME, 0x0C, common_name),
         ],
     )
 }
@@ -119,15 +103,18 @@ pub(crate) fn p256_spki(key: &SigningKey) -> Vec<u8> {
     cons(
         SEQ,
         vec![
-            alg(&EC_PUBLIC_KEY, Some(prim(OID, PRIME256V1.to_vec()))),
+            alg(
+                oid::EC_PUBLIC_KEY.as_bytes(),
+                Some(prim(OID, oid::SECP256R1.as_bytes().to_vec())),
+            ),
             prim(BITS, bits),
         ],
     )
     .encode()
 }
 
-fn extension(oid: [u8; 3], critical: bool, value: Vec<u8>) -> Node {
-    let mut kids = vec![prim(OID, oid.to_vec())];
+fn extension(oid: ObjectIdentifier, critical: bool, value: Vec<u8>) -> Node {
+    let mut kids = vec![prim(OID, oid.as_bytes().to_vec())];
     if critical {
         kids.push(prim(Tag::new(0x01), vec![0xFF]));
     }
@@ -136,7 +123,7 @@ fn extension(oid: [u8; 3], critical: bool, value: Vec<u8>) -> Node {
 }
 
 /// A P-256 signing key drawn from `rng`.
-pub(crate) fn random_p256_key<R: CryptoRng + ?Sized>(
+pub(crate) fn random_p256_key<R: TryCryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<SigningKey, icao9303::Error> {
     let sk = icao9303::pace::DomainParameters::Secp256r1.random_private_key(rng)?;
@@ -172,31 +159,31 @@ fn certificate(spec: CertSpec<'_>, signer: &SigningKey) -> Vec<u8> {
     let mut exts = Vec::new();
     if spec.ca {
         exts.push(extension(
-            [0x55, 0x1D, 0x13],
+            oid::BASIC_CONSTRAINTS,
             true,
             cons(SEQ, vec![prim(Tag::new(0x01), vec![0xFF])]).encode(),
         ));
         // keyCertSign | cRLSign.
         exts.push(extension(
-            [0x55, 0x1D, 0x0F],
+            oid::KEY_USAGE,
             true,
             prim(BITS, vec![0x01, 0x06]).encode(),
         ));
     } else {
         // digitalSignature.
         exts.push(extension(
-            [0x55, 0x1D, 0x0F],
+            oid::KEY_USAGE,
             true,
             prim(BITS, vec![0x07, 0x80]).encode(),
         ));
     }
     exts.push(extension(
-        [0x55, 0x1D, 0x0E],
+        oid::SUBJECT_KEY_IDENTIFIER,
         false,
         prim(OCTETS, key_id(&spec.subject_spki)).encode(),
     ));
     exts.push(extension(
-        [0x55, 0x1D, 0x23],
+        oid::AUTHORITY_KEY_IDENTIFIER,
         false,
         cons(SEQ, vec![prim(Tag::new(0x80), key_id(&spec.issuer_spki))]).encode(),
     ));
@@ -205,7 +192,7 @@ fn certificate(spec: CertSpec<'_>, signer: &SigningKey) -> Vec<u8> {
         vec![
             cons(Tag::new(0xA0), vec![prim(INT, vec![2])]),
             prim(INT, vec![spec.serial]),
-            alg(&ECDSA_SHA256, None),
+            alg(oid::ECDSA_WITH_SHA256.as_bytes(), None),
             spec.issuer,
             validity(spec.not_before, spec.not_after),
             spec.subject,
@@ -220,7 +207,7 @@ fn certificate(spec: CertSpec<'_>, signer: &SigningKey) -> Vec<u8> {
     let mut out = Vec::new();
     let body = [
         tbs,
-        alg(&ECDSA_SHA256, None).encode(),
+        alg(oid::ECDSA_WITH_SHA256.as_bytes(), None).encode(),
         prim(BITS, bits).encode(),
     ]
     .concat();
@@ -259,7 +246,7 @@ impl fmt::Debug for TestPki {
 impl TestPki {
     /// A new CSCA (valid 2020-2040) and DS (valid 2020-2035) for the
     /// two-letter `country`, keys drawn from `rng`.
-    pub fn generate<R: CryptoRng + ?Sized>(
+    pub fn generate<R: TryCryptoRng + ?Sized>(
         rng: &mut R,
         country: &str,
     ) -> Result<TestPki, crate::Error> {
@@ -328,7 +315,7 @@ impl TestPki {
 
     /// EF.SOD around an already encoded LDSSecurityObject.
     pub fn sign_lds_security_object(&self, lso: &[u8]) -> Vec<u8> {
-        let content_info = self.signed_data(&LDS_SECURITY_OBJECT, lso);
+        let content_info = self.signed_data(oid::ID_LDS_SECURITY_OBJECT.as_bytes(), lso);
         cons(Tag::new(0x77), vec![content_info]).encode()
     }
 
@@ -337,7 +324,8 @@ impl TestPki {
     /// (0.4.0.127.0.7.3.2.1) over `security_infos` (an encoded SET OF
     /// SecurityInfo), signed by the DS like EF.SOD.
     pub fn sign_card_security(&self, security_infos: &[u8]) -> Vec<u8> {
-        self.signed_data(&SECURITY_OBJECT, security_infos).encode()
+        self.signed_data(oid::ID_SECURITY_OBJECT.as_bytes(), security_infos)
+            .encode()
     }
 
     /// A ContentInfo of SignedData over `econtent` of type `content_type`
@@ -349,14 +337,14 @@ impl TestPki {
             cons(
                 SEQ,
                 vec![
-                    prim(OID, CONTENT_TYPE.to_vec()),
+                    prim(OID, oid::ID_CONTENT_TYPE.as_bytes().to_vec()),
                     cons(SET, vec![prim(OID, content_type.to_vec())]),
                 ],
             ),
             cons(
                 SEQ,
                 vec![
-                    prim(OID, MESSAGE_DIGEST.to_vec()),
+                    prim(OID, oid::ID_MESSAGE_DIGEST.as_bytes().to_vec()),
                     cons(SET, vec![prim(OCTETS, digest)]),
                 ],
             ),
@@ -371,9 +359,9 @@ impl TestPki {
             vec![
                 prim(INT, vec![1]),
                 cons(SEQ, vec![issuer, serial]),
-                alg(&SHA256, None),
+                alg(oid::SHA256.as_bytes(), None),
                 cons(Tag::new(0xA0), attrs),
-                alg(&ECDSA_SHA256, None),
+                alg(oid::ECDSA_WITH_SHA256.as_bytes(), None),
                 prim(OCTETS, signature),
             ],
         );
@@ -382,7 +370,7 @@ impl TestPki {
             SEQ,
             vec![
                 prim(INT, vec![3]),
-                cons(SET, vec![alg(&SHA256, None)]),
+                cons(SET, vec![alg(oid::SHA256.as_bytes(), None)]),
                 cons(
                     SEQ,
                     vec![
@@ -397,7 +385,7 @@ impl TestPki {
         cons(
             SEQ,
             vec![
-                prim(OID, SIGNED_DATA.to_vec()),
+                prim(OID, oid::ID_SIGNED_DATA.as_bytes().to_vec()),
                 cons(Tag::new(0xA0), vec![signed_data]),
             ],
         )

@@ -12,6 +12,7 @@ use icao9303::ca;
 use icao9303::kdf::KeyKind;
 use icao9303::lds::{DataGroup, Dg14, FileKind};
 use icao9303::pace::{DomainParameters, PaceErrorKind};
+use icao9303::reader::AuthProtocol;
 use icao9303::reader::{self, Credential, Document, ReaderOptions};
 use icao9303::sm::SecureMessaging;
 use icao9303::transport::exchange;
@@ -72,9 +73,13 @@ fn chip_and_active_authentication_pass() {
         );
         let ca = doc.chip_authentication.unwrap();
         assert!(ca.passed, "{params:?} {cipher:?}: {}", ca.detail);
+        assert_eq!(ca.protocol, AuthProtocol::ChipAuthentication);
+        assert!(ca.key.is_passed() && ca.proof.is_passed() && ca.error.is_none());
         assert!(chip.chip_authenticated());
         let aa = doc.active_authentication.unwrap();
         assert!(aa.passed, "{}", aa.detail);
+        assert_eq!(aa.protocol, AuthProtocol::ActiveAuthentication);
+        assert!(aa.key.is_passed() && aa.proof.is_passed() && aa.error.is_none());
         // 3DES: MSE:Set KAT; AES: MSE:Set AT + GENERAL AUTHENTICATE; then
         // the SELECT under the new keys and INTERNAL AUTHENTICATE.
         let expected = if cipher == KeyKind::Tdes { 3 } else { 4 };
@@ -115,12 +120,33 @@ fn a_clone_fails_both() {
         ca.detail,
         "secure messaging: unprotected response 6988 (incorrect secure messaging data objects)"
     );
+    // Structured: the key was usable, the proof failed, the error kept.
+    assert!(ca.key.is_passed());
+    assert!(ca.proof.is_failed());
+    assert_eq!(ca.proof.code, "bad-proof");
+    assert!(
+        matches!(ca.error, Some(icao9303::Error::SecureMessaging(_))),
+        "{:?}",
+        ca.error
+    );
     let (doc, _) = read(clone, false, true);
     let aa = doc.active_authentication.unwrap();
     assert!(!aa.passed);
     assert_eq!(
         aa.detail,
         "active authentication: the signature does not verify: ECDSA"
+    );
+    assert!(aa.key.is_passed());
+    assert_eq!(aa.proof.code, "bad-proof");
+    assert!(
+        matches!(
+            aa.error,
+            Some(icao9303::Error::ActiveAuthentication(
+                icao9303::aa::AaErrorKind::BadSignature(_)
+            ))
+        ),
+        "{:?}",
+        aa.error
     );
 }
 

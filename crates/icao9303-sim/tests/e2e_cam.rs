@@ -143,6 +143,8 @@ fn pace_cam_reads_and_authenticates_the_chip() {
         );
         let ca = doc.chip_authentication.clone().unwrap();
         assert!(ca.passed, "{case}: {}", ca.detail);
+        assert_eq!(ca.protocol, icao9303::reader::AuthProtocol::PaceCam);
+        assert!(ca.key.is_passed() && ca.proof.is_passed() && ca.error.is_none());
         assert!(
             ca.detail.starts_with("PACE-CAM on "),
             "{case}: {}",
@@ -277,7 +279,8 @@ fn two_cam_curves_take_the_key_of_the_pace_curve() {
 
 fn assert_cam_error(r: Result<Document, icao9303::Error>, needle: &str) {
     match r {
-        Err(icao9303::Error::Reader(ReaderErrorKind::ChipAuthenticationMapping { detail })) => {
+        Err(icao9303::Error::Reader(ReaderErrorKind::ChipAuthenticationMapping { failure })) => {
+            let detail = failure.to_string();
             assert!(detail.contains(needle), "{detail}");
         }
         Err(e) => panic!("expected the CAM error, got {e:?}"),
@@ -562,7 +565,17 @@ fn card_access_of(infos: &[&[u8]]) -> Vec<u8> {
 
 fn assert_mismatch(r: Result<Document, icao9303::Error>, needle: &str) -> String {
     match r {
-        Err(icao9303::Error::Reader(ReaderErrorKind::CardAccessMismatch { detail })) => {
+        Err(icao9303::Error::Reader(ReaderErrorKind::CardAccessMismatch { mismatch })) => {
+            // Typed: the SecurityInfos missing, the used PACEInfo first.
+            if let icao9303::reader::AccessMismatch::Missing { missing, total } = &mismatch {
+                assert!(
+                    !missing.is_empty() && missing.len() <= *total,
+                    "{mismatch:?}"
+                );
+                let used = missing.iter().filter(|m| m.used).count();
+                assert!(used <= 1 && (used == 0 || missing[0].used), "{mismatch:?}");
+            }
+            let detail = mismatch.to_string();
             assert!(detail.contains(needle), "{detail}");
             assert!(detail.ends_with("EF.CardAccess was altered"), "{detail}");
             detail

@@ -142,6 +142,10 @@ pub enum Error {
     /// Chip Authentication failed.
     #[error("chip authentication: {0}")]
     ChipAuthentication(crate::ca::CaErrorKind),
+    /// The caller's random number generator failed: nothing was sent with
+    /// the bytes it did not give.
+    #[error("the random number generator failed")]
+    Rng,
     /// Active Authentication failed.
     #[cfg(feature = "pa")]
     #[error("active authentication: {0}")]

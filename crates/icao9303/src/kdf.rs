@@ -39,6 +39,28 @@ impl KeyKind {
             KeyKind::Aes256 => 32,
         }
     }
+
+    /// The cipher arc of the id-PACE and id-CA protocol OIDs (Doc 9303
+    /// Part 11 §9.2): 1 3DES, 2 AES-128, 3 AES-192, 4 AES-256.
+    pub const fn oid_arc(self) -> u8 {
+        match self {
+            KeyKind::Tdes => 1,
+            KeyKind::Aes128 => 2,
+            KeyKind::Aes192 => 3,
+            KeyKind::Aes256 => 4,
+        }
+    }
+
+    /// The cipher of an OID's last arc.
+    pub const fn from_oid_arc(arc: u8) -> Option<KeyKind> {
+        match arc {
+            1 => Some(KeyKind::Tdes),
+            2 => Some(KeyKind::Aes128),
+            3 => Some(KeyKind::Aes192),
+            4 => Some(KeyKind::Aes256),
+            _ => None,
+        }
+    }
 }
 
 /// `KDF(shared_secret, counter)` for a key of `kind`.

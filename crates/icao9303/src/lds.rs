@@ -31,6 +31,7 @@ pub mod com;
 pub mod dg1;
 pub mod dg11;
 pub mod dg12;
+pub mod dg14;
 pub mod dg15;
 pub mod dg2;
 pub mod dg7;
@@ -45,8 +46,9 @@ pub use dg2::Dg2;
 pub use dg7::Dg7;
 pub use dg11::Dg11;
 pub use dg12::Dg12;
+pub use dg14::Dg14;
 pub use dg15::Dg15;
-pub use security_infos::{CardAccess, CardSecurity, Dg14, SecurityInfo, SecurityInfos};
+pub use security_infos::{CardAccess, CardSecurity, SecurityInfo, SecurityInfos};
 pub use sod::Sod;
 
 /// The sixteen data groups of LDS 1.

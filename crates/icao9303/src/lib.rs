@@ -1,5 +1,25 @@
-//! ICAO Doc 9303 machine readable travel documents: the MRZ and, as the crate
-//! grows, the chip protocol every ePassport and eID card speaks.
+//! ICAO Doc 9303 machine readable travel documents: the MRZ and the chip
+//! protocol every ePassport and eID card speaks, both sides of it.
+//!
+//! Where each step lives:
+//! - the printed zone: [`mrz`] (TD1/TD2/TD3, check digits, the access key),
+//!   [`date`];
+//! - bytes: [`tlv`] (BER-TLV), [`apdu`] (commands, responses, status words
+//!   by name), [`oid`] (every object identifier), [`transport`] (the link;
+//!   PC/SC with feature `pcsc`), [`link_model`] (modelled read times);
+//! - the files: [`lds`] (EF.COM, one module per data group, EF.SOD,
+//!   EF.CardAccess, EF.CardSecurity);
+//! - access control and the session: [`kdf`], [`sm`] (secure messaging),
+//!   [`bac`], [`pace`], with the groups they share in [`agreement`];
+//! - proofs of a genuine chip: [`ca`] (Chip Authentication), `aa` (Active
+//!   Authentication, feature `pa`), `pa` (passive authentication, feature
+//!   `pa`), their results in [`verdict`];
+//! - the whole read: [`reader`].
+//!
+//! Each protocol folder holds the reader's side (`reader.rs`) and the
+//! chip's (`card.rs`) as sibling files; the simulator (`icao9303-sim`) runs
+//! the chip's. Every step takes its randomness as a
+//! [`rand_core::TryCryptoRng`] (re-exported here).
 //!
 //! The crate knows nothing of any one country; see the `cccd` crate for the
 //! Vietnamese card.
@@ -26,6 +46,7 @@
 #[cfg(feature = "pa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "pa")))]
 pub mod aa;
+pub mod agreement;
 pub mod apdu;
 pub mod bac;
 pub mod ca;
@@ -35,6 +56,7 @@ pub mod kdf;
 pub mod lds;
 pub mod link_model;
 pub mod mrz;
+pub mod oid;
 #[cfg(feature = "pa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "pa")))]
 pub mod pa;
@@ -43,6 +65,19 @@ pub mod reader;
 pub mod sm;
 pub mod tlv;
 pub mod transport;
+pub mod verdict;
 
 pub use date::Date;
 pub use error::Error;
+/// The randomness seam: every protocol step takes a
+/// [`rand_core::TryCryptoRng`], as the `eid-*` crates do, so
+/// `getrandom::SysRng` and seeded generators both fit.
+pub use rand_core;
+
+/// Fills `buf` from `rng`; a failing generator is [`Error::Rng`].
+pub(crate) fn fill_random<R: rand_core::TryCryptoRng + ?Sized>(
+    rng: &mut R,
+    buf: &mut [u8],
+) -> Result<(), Error> {
+    rng.try_fill_bytes(buf).map_err(|_| Error::Rng)
+}

@@ -11,6 +11,10 @@
 //! from their overflow into the optional data as Doc 9303 Part 5 §4.2.4
 //! describes: a `<` in the check-digit position, the remaining characters and
 //! the check digit in the optional data, then a filler.
+//!
+//! One file of about a thousand lines, on purpose: parsing, encoding and
+//! the key all read the same table of field positions per format, and
+//! splitting them would scatter it (the tests are in `mrz/tests.rs`).
 
 use core::fmt;
 
@@ -462,63 +466,9 @@ impl Mrz {
         }
         let state = pad(&self.issuing_state, 3, MrzField::IssuingState)?;
         let nationality = pad(&self.nationality, 3, MrzField::Nationality)?;
-        let number = field_chars(&self.document_number, MrzField::DocumentNumber)?;
-        if number.is_empty() || number.last() == Some(&b'<') {
-            return Err(Error::MrzEncode {
-                field: MrzField::DocumentNumber,
-                problem: "must be non-empty and must not end with '<'",
-            });
-        }
-        let number_cd = check_digit(&number).unwrap_or(b'<');
         // Document number field, its check digit, and the optional data.
-        let (number_field, number_check, optional) = if number.len() <= 9 {
-            let opt = pad(
-                &self.optional_data,
-                f.optional_len(),
-                MrzField::OptionalData,
-            )?;
-            (pad_bytes(&number, 9), number_cd, opt)
-        } else {
-            if f == MrzFormat::Td3 {
-                return Err(Error::MrzEncode {
-                    field: MrzField::DocumentNumber,
-                    problem: "TD3 has no room for more than 9 characters",
-                });
-            }
-            let (head, rest) = number.split_at(9);
-            let mut opt = rest.to_vec();
-            opt.push(number_cd);
-            opt.push(b'<');
-            opt.extend(field_chars(&self.optional_data, MrzField::OptionalData)?);
-            if opt.len() > f.optional_len() {
-                return Err(Error::MrzEncode {
-                    field: MrzField::DocumentNumber,
-                    problem: "too long for the optional data it overflows into",
-                });
-            }
-            (head.to_vec(), b'<', pad_bytes(&opt, f.optional_len()))
-        };
-        let dob = self.date_of_birth.to_yymmdd();
-        let doe = self.date_of_expiry.to_yymmdd();
-        if self.date_of_expiry.month.is_none() || self.date_of_expiry.day.is_none() {
-            return Err(Error::MrzEncode {
-                field: MrzField::DateOfExpiry,
-                problem: "month and day must be known",
-            });
-        }
-        for (date, field) in [
-            (&dob, MrzField::DateOfBirth),
-            (&doe, MrzField::DateOfExpiry),
-        ] {
-            if MrzDate::from_yymmdd(date.as_slice()).is_none() {
-                return Err(Error::MrzEncode {
-                    field,
-                    problem: "not a possible date",
-                });
-            }
-        }
-        let dob_cd = check_digit(&dob).unwrap_or(b'<');
-        let doe_cd = check_digit(&doe).unwrap_or(b'<');
+        let (number_field, number_check, optional) = self.encode_number()?;
+        let (dob, dob_cd, doe, doe_cd) = self.encode_dates()?;
         let sex = match self.sex {
             Sex::Male => b'M',
             Sex::Female => b'F',
@@ -596,6 +546,74 @@ impl Mrz {
         }
         let joined: Vec<String> = lines.iter().map(|l| text(l)).collect();
         Ok(joined.join("\n"))
+    }
+
+    /// The document number field, its check digit and the optional data
+    /// (which a number longer than 9 characters overflows into, Doc 9303
+    /// Part 5 §4.2.4).
+    fn encode_number(&self) -> Result<(Vec<u8>, u8, Vec<u8>), Error> {
+        let f = self.format;
+        let number = field_chars(&self.document_number, MrzField::DocumentNumber)?;
+        if number.is_empty() || number.last() == Some(&b'<') {
+            return Err(Error::MrzEncode {
+                field: MrzField::DocumentNumber,
+                problem: "must be non-empty and must not end with '<'",
+            });
+        }
+        let number_cd = check_digit(&number).unwrap_or(b'<');
+        if number.len() <= 9 {
+            let opt = pad(
+                &self.optional_data,
+                f.optional_len(),
+                MrzField::OptionalData,
+            )?;
+            Ok((pad_bytes(&number, 9), number_cd, opt))
+        } else {
+            if f == MrzFormat::Td3 {
+                return Err(Error::MrzEncode {
+                    field: MrzField::DocumentNumber,
+                    problem: "TD3 has no room for more than 9 characters",
+                });
+            }
+            let (head, rest) = number.split_at(9);
+            let mut opt = rest.to_vec();
+            opt.push(number_cd);
+            opt.push(b'<');
+            opt.extend(field_chars(&self.optional_data, MrzField::OptionalData)?);
+            if opt.len() > f.optional_len() {
+                return Err(Error::MrzEncode {
+                    field: MrzField::DocumentNumber,
+                    problem: "too long for the optional data it overflows into",
+                });
+            }
+            Ok((head.to_vec(), b'<', pad_bytes(&opt, f.optional_len())))
+        }
+    }
+
+    /// The dates of birth and expiry (`YYMMDD`) with their check digits.
+    fn encode_dates(&self) -> Result<([u8; 6], u8, [u8; 6], u8), Error> {
+        let dob = self.date_of_birth.to_yymmdd();
+        let doe = self.date_of_expiry.to_yymmdd();
+        if self.date_of_expiry.month.is_none() || self.date_of_expiry.day.is_none() {
+            return Err(Error::MrzEncode {
+                field: MrzField::DateOfExpiry,
+                problem: "month and day must be known",
+            });
+        }
+        for (date, field) in [
+            (&dob, MrzField::DateOfBirth),
+            (&doe, MrzField::DateOfExpiry),
+        ] {
+            if MrzDate::from_yymmdd(date.as_slice()).is_none() {
+                return Err(Error::MrzEncode {
+                    field,
+                    problem: "not a possible date",
+                });
+            }
+        }
+        let dob_cd = check_digit(&dob).unwrap_or(b'<');
+        let doe_cd = check_digit(&doe).unwrap_or(b'<');
+        Ok((dob, dob_cd, doe, doe_cd))
     }
 
     /// The key material of BAC and PACE with the MRZ as password: document

@@ -57,7 +57,8 @@ pub use verdict::{CertificateInfo, Check, DataGroupCheck, Status, Verdict};
 pub use der::DateTime;
 
 use crate::lds::DataGroup;
-use crate::lds::sod::{ID_LDS_SECURITY_OBJECT, Sod};
+use crate::lds::sod::LdsSecurityObject;
+use crate::oid::ID_LDS_SECURITY_OBJECT;
 
 /// What went wrong in passive authentication, where an error (rather than
 /// a failed check in a [`Verdict`]) is the answer: loading a trust store,
@@ -166,12 +167,15 @@ pub fn verify(
         chain_certificates: Vec::new(),
         checked_at,
     };
-    // The SOD's structure, our own walk first (for the exact bytes), then
-    // the LDS decoder.
+    // The SOD's structure, walked once: the exact bytes signed, and the
+    // LDSSecurityObject decoded from them (not from a second decoding of
+    // the whole file).
+    let mut base = 0;
     let raw = crate::tlv::Tlv::parse(sod)
         .map_err(|e| PaErrorKind::Malformed(e.to_string()))
         .and_then(|t| {
             if t.tag() == crate::tlv::Tag::new(0x77) {
+                base = t.value_offset();
                 Ok(t.value())
             } else {
                 Err(PaErrorKind::Malformed(format!(
@@ -198,23 +202,14 @@ pub fn verify(
         );
         return finish(verdict);
     }
-    let parsed = match Sod::parse(sod) {
+    let at = base.saturating_add(raw.econtent_offset);
+    let lso = match LdsSecurityObject::parse_at(&raw.econtent, at) {
         Ok(p) => p,
         Err(e) => {
             verdict.sod = Check::failed("malformed", e.to_string());
             return finish(verdict);
         }
     };
-    if parsed.econtent != raw.econtent.as_slice() {
-        // Both walks read the same structure; a difference would mean the
-        // hashes checked are not the bytes signed.
-        verdict.sod = Check::failed(
-            "malformed",
-            "the LDSSecurityObject decoded is not the eContent signed",
-        );
-        return finish(verdict);
-    }
-    let lso = &parsed.lds_security_object;
     verdict.sod = Check::passed(format!(
         "EF.SOD decodes: LDSSecurityObject v{}, {} data group hashes",
         lso.version,
@@ -237,7 +232,7 @@ pub fn verify(
     verdict.chain_certificates = s.chain_certificates;
 
     // 3. Data groups.
-    check_data_groups(&mut verdict, &parsed, data_groups, options);
+    check_data_groups(&mut verdict, &lso, data_groups, options);
     finish(verdict)
 }
 
@@ -311,11 +306,10 @@ fn finish(mut v: Verdict) -> Verdict {
 
 fn check_data_groups(
     verdict: &mut Verdict,
-    sod: &Sod<'_>,
+    lso: &LdsSecurityObject<'_>,
     supplied: &[(DataGroup, &[u8])],
     options: &VerifyOptions,
 ) {
-    let lso = &sod.lds_security_object;
     let mut listed: BTreeMap<u64, Vec<&[u8]>> = BTreeMap::new();
     for h in &lso.data_group_hashes {
         listed.entry(h.number).or_default().push(h.hash);

@@ -84,10 +84,11 @@ pub enum ReaderErrorKind {
     /// ChipAuthenticationPublicKeyInfo (its authentication data does not
     /// decrypt or does not match, or EF.CardSecurity lacks a usable key):
     /// the chip may be a clone.
-    #[error("PACE-CAM: {detail}")]
+    #[error("PACE-CAM: {failure}")]
     ChipAuthenticationMapping {
         /// What failed.
-        detail: String,
+        #[source]
+        failure: CamFailure,
     },
     /// EF.CardAccess (read in the clear, unsigned) lists a SecurityInfo
     /// that EF.CardSecurity (signed by the Document Signer) does not
@@ -95,13 +96,117 @@ pub enum ReaderErrorKind {
     /// SecurityInfo of EF.CardAccess: EF.CardAccess was altered, e.g. to
     /// steer the reader to a weaker PACE variant. Checked after PACE with
     /// Chip Authentication Mapping, when EF.CardSecurity is read.
-    #[error("EF.CardAccess does not match EF.CardSecurity: {detail}")]
+    #[error("EF.CardAccess does not match EF.CardSecurity: {mismatch}")]
     CardAccessMismatch {
-        /// Which SecurityInfos of EF.CardAccess are missing from
-        /// EF.CardSecurity (numbered from 1 in file order, with their
-        /// protocol OIDs), the PACEInfo used for PACE named as such.
-        detail: String,
+        /// What does not match.
+        #[source]
+        mismatch: AccessMismatch,
     },
+}
+
+/// Why PACE with Chip Authentication Mapping did not prove the chip.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CamFailure {
+    /// The chip's authentication data (DO'8A) is missing or does not
+    /// decrypt.
+    #[error("the chip authentication data (DO'8A) is missing or does not decrypt")]
+    NoAuthenticationData,
+    /// The chip has no EF.CardSecurity it lets the reader read.
+    #[error("the chip has no readable EF.CardSecurity")]
+    NoCardSecurity,
+    /// EF.CardSecurity does not decode.
+    #[error("EF.CardSecurity: {0}")]
+    CardSecurity(#[source] Box<Error>),
+    /// EF.CardSecurity has no Chip Authentication key on the PACE curve.
+    #[error("EF.CardSecurity has no Chip Authentication key on {parameters:?}")]
+    NoKey {
+        /// The curve PACE ran on.
+        parameters: DomainParameters,
+    },
+    /// `CA_IC * PK_IC` is not the chip's mapping key: the chip does not
+    /// hold EF.CardSecurity's private key.
+    #[error(
+        "the chip's authentication data does not match EF.CardSecurity's key on {parameters:?} (a clone?)"
+    )]
+    KeyMismatch {
+        /// The curve PACE ran on.
+        parameters: DomainParameters,
+    },
+}
+
+/// How EF.CardAccess differs from EF.CardSecurity.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AccessMismatch {
+    /// PACE ran without EF.CardAccess.
+    #[error("PACE ran without EF.CardAccess")]
+    NoCardAccess,
+    /// EF.CardAccess does not decode.
+    #[error("EF.CardAccess: {0}")]
+    CardAccess(#[source] Box<Error>),
+    /// SecurityInfos of EF.CardAccess that EF.CardSecurity does not
+    /// repeat, the PACEInfo used for PACE first.
+    #[error(
+        "{} not among EF.CardSecurity's signed SecurityInfos ({} of EF.CardAccess's {total}): EF.CardAccess was altered",
+        MissingInfos(missing),
+        missing.len()
+    )]
+    Missing {
+        /// The SecurityInfos missing.
+        missing: Vec<MissingSecurityInfo>,
+        /// How many SecurityInfos EF.CardAccess holds.
+        total: usize,
+    },
+}
+
+/// A SecurityInfo of EF.CardAccess that EF.CardSecurity lacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingSecurityInfo {
+    /// Its place in EF.CardAccess, from 1.
+    pub number: usize,
+    /// Its protocol OID.
+    pub protocol: der::asn1::ObjectIdentifier,
+    /// A PACEInfo: `Some(parameterId)` (itself optional); otherwise `None`.
+    pub pace: Option<Option<u64>>,
+    /// Whether it is the PACEInfo PACE ran with.
+    pub used: bool,
+}
+
+impl core::fmt::Display for MissingSecurityInfo {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let (number, protocol) = (self.number, &self.protocol);
+        match self.pace {
+            Some(parameter_id) => {
+                let role = if self.used {
+                    "the PACEInfo used for PACE"
+                } else {
+                    "PACEInfo"
+                };
+                write!(f, "{role} (#{number}: {protocol}")?;
+                if let Some(p) = parameter_id {
+                    write!(f, ", parameter {p}")?;
+                }
+                f.write_str(")")
+            }
+            None => write!(f, "SecurityInfo #{number} ({protocol})"),
+        }
+    }
+}
+
+/// The list of missing SecurityInfos, comma separated.
+struct MissingInfos<'a>(&'a [MissingSecurityInfo]);
+
+impl core::fmt::Display for MissingInfos<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        for (i, m) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{m}")?;
+        }
+        Ok(())
+    }
 }
 
 impl From<ReaderErrorKind> for Error {
@@ -291,15 +396,7 @@ pub struct Document {
     pub stats: ReadStats,
 }
 
-/// The outcome of Chip or Active Authentication: passed, or why not.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct AuthOutcome {
-    /// Whether the chip proved it holds the private key.
-    pub passed: bool,
-    /// What was done, or why it failed.
-    pub detail: String,
-}
+pub use crate::verdict::{AuthOutcome, AuthProtocol};
 
 impl Document {
     /// The raw bytes of a file.
@@ -454,8 +551,16 @@ impl<T: Transport + ?Sized> fmt::Debug for Reader<'_, T> {
 /// EF.CardAccess probe.
 fn no_card_access(sw: StatusWord) -> bool {
     matches!(
-        sw.to_u16(),
-        0x6D00 | 0x6982 | 0x6A82 | 0x6A86 | 0x6B00 | 0x6A81 | 0x6986 | 0x6E00 | 0x6700
+        sw,
+        StatusWord::INS_NOT_SUPPORTED
+            | StatusWord::SECURITY_STATUS_NOT_SATISFIED
+            | StatusWord::FILE_NOT_FOUND
+            | StatusWord::INCORRECT_P1_P2
+            | StatusWord::WRONG_P1_P2
+            | StatusWord::FUNCTION_NOT_SUPPORTED
+            | StatusWord::COMMAND_NOT_ALLOWED
+            | StatusWord::CLA_NOT_SUPPORTED
+            | StatusWord::WRONG_LENGTH
     )
 }
 
@@ -489,49 +594,38 @@ fn pace_offer(card_access: &[u8]) -> Option<(PaceProtocol, DomainParameters, usi
 /// SecurityInfos; in any order), the PACEInfo at index `used` (the one
 /// PACE ran with) named first when it is not. The number of SecurityInfos
 /// checked, or what is missing.
-fn check_card_access(card_access: &[u8], used: usize, signed: &[&[u8]]) -> Result<usize, String> {
-    let access = CardAccess::parse(card_access).map_err(|e| format!("EF.CardAccess: {e}"))?;
-    let encodings = access
-        .security_info_encodings()
-        .map_err(|e| format!("EF.CardAccess: {e}"))?;
-    let mut missing: Vec<(bool, String)> = encodings
+fn check_card_access(
+    card_access: &[u8],
+    used: usize,
+    signed: &[&[u8]],
+) -> Result<usize, AccessMismatch> {
+    let unreadable = |e: Error| AccessMismatch::CardAccess(Box::new(e));
+    let access = CardAccess::parse(card_access).map_err(unreadable)?;
+    let encodings = access.security_info_encodings().map_err(unreadable)?;
+    let mut missing: Vec<MissingSecurityInfo> = encodings
         .iter()
         .zip(&access.security_infos.infos)
         .enumerate()
         .filter(|(_, (encoding, _))| !signed.contains(encoding))
-        .map(|(index, (_, info))| {
-            let number = index.saturating_add(1);
-            let what = match info {
-                SecurityInfo::Pace {
-                    protocol,
-                    parameter_id,
-                    ..
-                } => {
-                    let param = parameter_id.map_or(String::new(), |p| format!(", parameter {p}"));
-                    let role = if index == used {
-                        "the PACEInfo used for PACE"
-                    } else {
-                        "PACEInfo"
-                    };
-                    format!("{role} (#{number}: {protocol}{param})")
-                }
-                other => format!("SecurityInfo #{number} ({})", other.protocol()),
-            };
-            (index == used, what)
+        .map(|(index, (_, info))| MissingSecurityInfo {
+            number: index.saturating_add(1),
+            protocol: info.protocol(),
+            pace: match info {
+                SecurityInfo::Pace { parameter_id, .. } => Some(*parameter_id),
+                _ => None,
+            },
+            used: index == used && matches!(info, SecurityInfo::Pace { .. }),
         })
         .collect();
     // The PACEInfo used first (a stable sort keeps file order otherwise).
-    missing.sort_by_key(|(is_used, _)| !*is_used);
-    let missing: Vec<String> = missing.into_iter().map(|(_, what)| what).collect();
+    missing.sort_by_key(|m| !m.used);
     if missing.is_empty() {
         Ok(encodings.len())
     } else {
-        Err(format!(
-            "{} not among EF.CardSecurity's signed SecurityInfos ({} of EF.CardAccess's {}): EF.CardAccess was altered",
-            missing.join(", "),
-            missing.len(),
-            encodings.len()
-        ))
+        Err(AccessMismatch::Missing {
+            missing,
+            total: encodings.len(),
+        })
     }
 }
 
@@ -613,9 +707,7 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
                 // A chip that fails CAM is refused, never read with BAC.
                 Err(Error::Pace(crate::pace::PaceErrorKind::ChipAuthentication)) => {
                     return Err(ReaderErrorKind::ChipAuthenticationMapping {
-                        detail:
-                            "the chip authentication data (DO'8A) is missing or does not decrypt"
-                                .to_owned(),
+                        failure: CamFailure::NoAuthenticationData,
                     }
                     .into());
                 }
@@ -690,19 +782,19 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
         parameters: DomainParameters,
         used: usize,
     ) -> Result<(), Error> {
-        let fail = |detail: String| -> Error {
-            ReaderErrorKind::ChipAuthenticationMapping { detail }.into()
+        let fail = |failure: CamFailure| -> Error {
+            ReaderErrorKind::ChipAuthenticationMapping { failure }.into()
         };
         let bytes = self
             .read_file(FileKind::CardSecurity, &mut |_, _, _| {})?
-            .ok_or_else(|| fail("the chip has no readable EF.CardSecurity".to_owned()))?;
+            .ok_or_else(|| fail(CamFailure::NoCardSecurity))?;
         let counts = FileCounts {
             file: FileKind::CardSecurity.name(),
             size: bytes.len(),
             counts: self.take_counts(),
         };
         let card_security = crate::lds::CardSecurity::parse(&bytes)
-            .map_err(|e| fail(format!("EF.CardSecurity: {e}")))?;
+            .map_err(|e| fail(CamFailure::CardSecurity(Box::new(e))))?;
         let keys: Vec<(Vec<u8>, Option<u64>)> = card_security
             .security_infos
             .infos
@@ -724,36 +816,31 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
             .find(|(_, id)| *id == wanted)
             .or_else(|| keys.first())
             .map(|(key, _)| key)
-            .ok_or_else(|| {
-                fail(format!(
-                    "EF.CardSecurity has no Chip Authentication key on {parameters:?}"
-                ))
-            })?;
-        cam.verify(parameters, key).map_err(|_| {
-            fail(format!(
-                "the chip's authentication data does not match EF.CardSecurity's key on {parameters:?} (a clone?)"
-            ))
-        })?;
+            .ok_or_else(|| fail(CamFailure::NoKey { parameters }))?;
+        cam.verify(parameters, key)
+            .map_err(|_| fail(CamFailure::KeyMismatch { parameters }))?;
         // EF.CardAccess came in the clear: EF.CardSecurity must repeat it.
         let card_access = self.card_access.as_deref().ok_or_else(|| {
             Error::from(ReaderErrorKind::CardAccessMismatch {
-                detail: "PACE ran without EF.CardAccess".to_owned(),
+                mismatch: AccessMismatch::NoCardAccess,
             })
         })?;
         let signed = card_security
             .security_info_encodings()
-            .map_err(|e| fail(format!("EF.CardSecurity: {e}")))?;
+            .map_err(|e| fail(CamFailure::CardSecurity(Box::new(e))))?;
         let checked = check_card_access(card_access, used, &signed)
-            .map_err(|detail| Error::from(ReaderErrorKind::CardAccessMismatch { detail }))?;
+            .map_err(|mismatch| Error::from(ReaderErrorKind::CardAccessMismatch { mismatch }))?;
         self.cam = Some(CamResult {
             card_security: bytes,
             counts,
-            outcome: AuthOutcome {
-                passed: true,
-                detail: format!(
+            outcome: AuthOutcome::passed(
+                AuthProtocol::PaceCam,
+                format!("EF.CardSecurity's Chip Authentication key on {parameters:?}"),
+                "PK_Map,IC = CA_IC * PK_IC",
+                format!(
                     "PACE-CAM on {parameters:?}: the chip proved EF.CardSecurity's Chip Authentication key; EF.CardAccess's {checked} SecurityInfos are all in EF.CardSecurity"
                 ),
-            },
+            ),
         });
         Ok(())
     }
@@ -831,9 +918,11 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
                 let rsp = self
                     .sm
                     .transmit(&mut self.link, &CommandApdu::select_file(kind.fid()))?;
-                match rsp.sw.to_u16() {
-                    0x9000 => self.current = Some(kind),
-                    0x6A82 | 0x6982 => return Ok(None),
+                match rsp.sw {
+                    StatusWord::SUCCESS => self.current = Some(kind),
+                    StatusWord::FILE_NOT_FOUND | StatusWord::SECURITY_STATUS_NOT_SATISFIED => {
+                        return Ok(None);
+                    }
                     _ => {
                         return Err(Error::StatusWord {
                             command: "SELECT",
@@ -856,21 +945,25 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
             // INS); past 32767 it comes inside a DO'53 (odd INS).
             let sw = if odd {
                 let rsp = self.sm.transmit(&mut self.link, &cmd)?;
-                if matches!(rsp.sw.to_u16(), 0x9000 | 0x6282) {
+                if rsp.sw.is_read_data() {
                     data.extend_from_slice(crate::apdu::read_binary_odd_data(&rsp.data)?);
                 }
                 rsp.sw
             } else {
                 self.sm.transmit_into(&mut self.link, &cmd, &mut data)?
             };
-            if !matches!(sw.to_u16(), 0x9000 | 0x6282) {
+            if !sw.is_read_data() {
                 // Whatever came with a refusal is not file content.
                 data.truncate(offset);
             }
-            match sw.to_u16() {
-                0x9000 | 0x6282 => {}
-                0x6A82 | 0x6982 if offset == 0 => return Ok(None),
-                0x6700 => {
+            match sw {
+                StatusWord::SUCCESS | StatusWord::END_OF_FILE => {}
+                StatusWord::FILE_NOT_FOUND | StatusWord::SECURITY_STATUS_NOT_SATISFIED
+                    if offset == 0 =>
+                {
+                    return Ok(None);
+                }
+                StatusWord::WRONG_LENGTH => {
                     self.step_down(sw)?;
                     continue;
                 }
@@ -883,7 +976,13 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
                     }
                     continue;
                 }
-                0x6A86 | 0x6B00 | 0x6D00 | 0x6A81 | 0x6986 if by_sfi => {
+                StatusWord::INCORRECT_P1_P2
+                | StatusWord::WRONG_P1_P2
+                | StatusWord::INS_NOT_SUPPORTED
+                | StatusWord::FUNCTION_NOT_SUPPORTED
+                | StatusWord::COMMAND_NOT_ALLOWED
+                    if by_sfi =>
+                {
                     // No short file identifiers: SELECT from now on.
                     self.sfi_ok = false;
                     continue;
@@ -919,7 +1018,7 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
                 break;
             }
             if got < want {
-                if sw.to_u16() == 0x6282 || got == 0 {
+                if sw == StatusWord::END_OF_FILE || got == 0 {
                     return Err(ReaderErrorKind::Truncated {
                         file: kind.name(),
                         expected: t,
@@ -1063,9 +1162,11 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
                         .sm
                         .transmit(&mut self.link, &CommandApdu::select_aid(&AID_LDS1))
                     {
-                        Ok(r) if r.sw.is_success() => AuthOutcome {
-                            passed: true,
-                            detail: format!(
+                        Ok(r) if r.sw.is_success() => AuthOutcome::passed(
+                            AuthProtocol::ChipAuthentication,
+                            format!("DG14's key on {:?}", plan.parameters),
+                            "the chip answered under the new session keys",
+                            format!(
                                 "{} on {:?}, session switched to {:?}",
                                 if plan.parameters.agreement() == crate::pace::KeyAgreement::Dh {
                                     "DH"
@@ -1075,21 +1176,12 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
                                 plan.parameters,
                                 plan.cipher
                             ),
-                        },
-                        Ok(r) => AuthOutcome {
-                            passed: false,
-                            detail: format!("the chip answered {} under the new keys", r.sw),
-                        },
-                        Err(e) => AuthOutcome {
-                            passed: false,
-                            detail: e.to_string(),
-                        },
+                        ),
+                        Ok(r) => AuthOutcome::refused_after(AuthProtocol::ChipAuthentication, r.sw),
+                        Err(e) => AuthOutcome::failed(AuthProtocol::ChipAuthentication, e),
                     }
                 }
-                Err(e) => AuthOutcome {
-                    passed: false,
-                    detail: e.to_string(),
-                },
+                Err(e) => AuthOutcome::failed(AuthProtocol::ChipAuthentication, e),
             },
         )
     }
@@ -1110,14 +1202,13 @@ impl<'t, T: Transport + ?Sized> Reader<'t, T> {
         let dg14 = find(DataGroup::Dg14).and_then(|b| crate::lds::Dg14::parse(b).ok());
         Some(
             match crate::aa::authenticate(&mut self.link, &mut self.sm, &dg15, dg14.as_ref(), rng) {
-                Ok(()) => AuthOutcome {
-                    passed: true,
-                    detail: "the chip signed the challenge with DG15's key".to_owned(),
-                },
-                Err(e) => AuthOutcome {
-                    passed: false,
-                    detail: e.to_string(),
-                },
+                Ok(()) => AuthOutcome::passed(
+                    AuthProtocol::ActiveAuthentication,
+                    "DG15's key",
+                    "the signature of the reader's challenge verifies",
+                    "the chip signed the challenge with DG15's key",
+                ),
+                Err(e) => AuthOutcome::failed(AuthProtocol::ActiveAuthentication, e),
             },
         )
     }
@@ -1158,7 +1249,7 @@ fn probe_card_access<T: Transport + ?Sized>(
     if no_card_access(first.sw) {
         return Ok(None);
     }
-    if !matches!(first.sw.to_u16(), 0x9000 | 0x6282) {
+    if !first.sw.is_read_data() {
         return Ok(None);
     }
     let mut data = first.data;
@@ -1167,7 +1258,7 @@ fn probe_card_access<T: Transport + ?Sized>(
         let offset = u16::try_from(data.len()).unwrap_or(u16::MAX);
         let want = total.saturating_sub(data.len()).min(chunk);
         let rsp = transport::exchange(link, &CommandApdu::read_binary(offset, ne(want))?)?;
-        if !matches!(rsp.sw.to_u16(), 0x9000 | 0x6282) || rsp.data.is_empty() {
+        if !rsp.sw.is_read_data() || rsp.data.is_empty() {
             break;
         }
         data.extend_from_slice(&rsp.data);
@@ -1253,14 +1344,18 @@ mod tests {
         assert_eq!(check_card_access(&set(&[&cam]), 0, &[&gm, &cam]), Ok(1));
 
         // An extra PACEInfo not in EF.CardSecurity.
-        let e = check_card_access(&access, 0, &[&cam, &ca_info]).unwrap_err();
+        let e = check_card_access(&access, 0, &[&cam, &ca_info])
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             e,
             "PACEInfo (#2: 0.4.0.127.0.7.2.2.4.2.2, parameter 13) not among EF.CardSecurity's \
              signed SecurityInfos (1 of EF.CardAccess's 2): EF.CardAccess was altered"
         );
         // The PACEInfo used, one byte off (the parameter id): named as such.
-        let e = check_card_access(&access, 0, &[&pace_info(6, 2, 13), &gm]).unwrap_err();
+        let e = check_card_access(&access, 0, &[&pace_info(6, 2, 13), &gm])
+            .unwrap_err()
+            .to_string();
         assert!(
             e.starts_with(
                 "the PACEInfo used for PACE (#1: 0.4.0.127.0.7.2.2.4.6.2, parameter 12) not among"
@@ -1268,10 +1363,14 @@ mod tests {
             "{e}"
         );
         // The cipher arc changed (AES-256 signed, AES-128 in EF.CardAccess).
-        let e = check_card_access(&access, 0, &[&pace_info(6, 4, 12), &gm]).unwrap_err();
+        let e = check_card_access(&access, 0, &[&pace_info(6, 4, 12), &gm])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("used for PACE (#1"), "{e}");
         // Both missing, the one used (here the second) first.
-        let e = check_card_access(&access, 1, &[&ca_info]).unwrap_err();
+        let e = check_card_access(&access, 1, &[&ca_info])
+            .unwrap_err()
+            .to_string();
         assert!(
             e.starts_with(
                 "the PACEInfo used for PACE (#2: 0.4.0.127.0.7.2.2.4.2.2, parameter 13), \
@@ -1283,14 +1382,18 @@ mod tests {
         // Another kind of SecurityInfo in EF.CardAccess is checked too.
         let with_ca = set(&[&cam, &ca_info]);
         assert_eq!(check_card_access(&with_ca, 0, &[&cam, &ca_info]), Ok(2));
-        let e = check_card_access(&with_ca, 0, &[&cam]).unwrap_err();
+        let e = check_card_access(&with_ca, 0, &[&cam])
+            .unwrap_err()
+            .to_string();
         assert!(
             e.starts_with("SecurityInfo #2 (0.4.0.127.0.7.2.2.3.2.2) not among"),
             "{e}"
         );
         // Nothing signed: all missing. Garbage in EF.CardAccess: refused.
         assert!(check_card_access(&access, 0, &[]).is_err());
-        let e = check_card_access(&[0x31, 0x03, 0x02, 0x01], 0, &[&cam]).unwrap_err();
+        let e = check_card_access(&[0x31, 0x03, 0x02, 0x01], 0, &[&cam])
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("EF.CardAccess: "), "{e}");
     }
 

@@ -14,15 +14,7 @@ use crate::tlv::{Tag, Tlv};
 
 const FILE: &str = "DG15";
 
-/// rsaEncryption, 1.2.840.113549.1.1.1.
-pub const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
-/// id-ecPublicKey, 1.2.840.10045.2.1.
-pub const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
-
-/// id-ecc standardized domain parameters (BSI TR-03110), 0.4.0.127.0.7.1.2:
-/// the parameters are a domain parameter id (an INTEGER).
-pub const STANDARDIZED_DOMAIN_PARAMETERS: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("0.4.0.127.0.7.1.2");
+use crate::oid::{EC_PUBLIC_KEY, RSA_ENCRYPTION, STANDARDIZED_DOMAIN_PARAMETERS};
 
 /// The key inside a SubjectPublicKeyInfo.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,22 +11,10 @@ use der::asn1::ObjectIdentifier;
 use crate::Error;
 use crate::lds::dg15::SubjectPublicKey;
 use crate::lds::sod::SignedContent;
-use crate::lds::{lds_err, oid, outer, uint};
+use crate::lds::{lds_err, oid, uint};
 use crate::tlv::{Tag, Tlv};
 
-/// id-PACE, 0.4.0.127.0.7.2.2.4.
-pub const ID_PACE: ObjectIdentifier = ObjectIdentifier::new_unwrap("0.4.0.127.0.7.2.2.4");
-/// id-CA, 0.4.0.127.0.7.2.2.3.
-pub const ID_CA: ObjectIdentifier = ObjectIdentifier::new_unwrap("0.4.0.127.0.7.2.2.3");
-/// id-PK, 0.4.0.127.0.7.2.2.1.
-pub const ID_PK: ObjectIdentifier = ObjectIdentifier::new_unwrap("0.4.0.127.0.7.2.2.1");
-/// id-TA, 0.4.0.127.0.7.2.2.2.
-pub const ID_TA: ObjectIdentifier = ObjectIdentifier::new_unwrap("0.4.0.127.0.7.2.2.2");
-/// id-AA, 2.23.136.1.1.5.
-pub const ID_AA: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.23.136.1.1.5");
-/// id-SecurityObject (BSI TR-03110), the content type of EF.CardSecurity.
-pub const ID_SECURITY_OBJECT: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("0.4.0.127.0.7.3.2.1");
+use crate::oid::{ID_AA, ID_CA, ID_PACE, ID_PK, ID_SECURITY_OBJECT, ID_TA};
 
 /// One SecurityInfo.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -271,38 +259,6 @@ impl<'a> SecurityInfos<'a> {
         self.infos
             .iter()
             .filter(|i| matches!(i, SecurityInfo::Pace { .. }))
-    }
-}
-
-/// A parsed DG14: `6E { SET OF SecurityInfo }`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct Dg14<'a> {
-    /// The file's bytes.
-    #[cfg_attr(feature = "serde", serde(skip))]
-    pub raw: &'a [u8],
-    /// The SecurityInfos.
-    pub security_infos: SecurityInfos<'a>,
-}
-
-impl<'a> Dg14<'a> {
-    /// Writes DG14 around the encoded SecurityInfo SEQUENCEs:
-    /// `6E { 31 { info... } }`.
-    pub fn encode(infos: &[&[u8]]) -> Vec<u8> {
-        let set = crate::tlv::encode(Tag::new(0x31), &infos.concat());
-        crate::tlv::encode(Tag::new(0x6E), &set)
-    }
-
-    /// Parses DG14.
-    pub fn parse(raw: &'a [u8]) -> Result<Dg14<'a>, Error> {
-        let top = outer(raw, Tag::new(0x6E))?;
-        let mut r = top.children();
-        let set = r.expect(Tag::new(0x31))?;
-        r.finish()?;
-        Ok(Dg14 {
-            raw,
-            security_infos: SecurityInfos::from_tlv(&set, "DG14")?,
-        })
     }
 }
 

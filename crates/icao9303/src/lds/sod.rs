@@ -12,12 +12,7 @@ use crate::tlv::{Node, Tag, Tlv};
 
 const FILE: &str = "EF.SOD";
 
-/// id-signedData, 1.2.840.113549.1.7.2.
-pub const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
-/// id-icao-mrtd-security-ldsSecurityObject, 2.23.136.1.1.1.
-pub const ID_LDS_SECURITY_OBJECT: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.23.136.1.1.1");
-/// id-messageDigest, 1.2.840.113549.1.9.4.
-const ID_MESSAGE_DIGEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
+use crate::oid::{self as oids, ID_LDS_SECURITY_OBJECT, ID_MESSAGE_DIGEST, ID_SIGNED_DATA};
 
 /// The hash algorithms a SOD names, by OID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -40,25 +35,24 @@ impl HashAlgorithm {
     /// The algorithm's OID.
     pub fn oid(self) -> ObjectIdentifier {
         match self {
-            HashAlgorithm::Sha1 => ObjectIdentifier::new_unwrap("1.3.14.3.2.26"),
-            HashAlgorithm::Sha224 => ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.4"),
-            HashAlgorithm::Sha256 => ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1"),
-            HashAlgorithm::Sha384 => ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2"),
-            HashAlgorithm::Sha512 => ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3"),
+            HashAlgorithm::Sha1 => oids::SHA1,
+            HashAlgorithm::Sha224 => oids::SHA224,
+            HashAlgorithm::Sha256 => oids::SHA256,
+            HashAlgorithm::Sha384 => oids::SHA384,
+            HashAlgorithm::Sha512 => oids::SHA512,
         }
     }
 
     /// The algorithm with this OID.
     pub fn from_oid(oid: &ObjectIdentifier) -> Option<HashAlgorithm> {
-        const TABLE: [(&str, HashAlgorithm); 5] = [
-            ("1.3.14.3.2.26", HashAlgorithm::Sha1),
-            ("2.16.840.1.101.3.4.2.4", HashAlgorithm::Sha224),
-            ("2.16.840.1.101.3.4.2.1", HashAlgorithm::Sha256),
-            ("2.16.840.1.101.3.4.2.2", HashAlgorithm::Sha384),
-            ("2.16.840.1.101.3.4.2.3", HashAlgorithm::Sha512),
+        const ALL: [HashAlgorithm; 5] = [
+            HashAlgorithm::Sha1,
+            HashAlgorithm::Sha224,
+            HashAlgorithm::Sha256,
+            HashAlgorithm::Sha384,
+            HashAlgorithm::Sha512,
         ];
-        let s = oid.to_string();
-        TABLE.iter().find(|(o, _)| *o == s).map(|(_, h)| *h)
+        ALL.into_iter().find(|h| h.oid() == *oid)
     }
 
     /// The digest length in bytes.

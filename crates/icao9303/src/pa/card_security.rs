@@ -7,7 +7,7 @@
 use super::verdict::{CertificateInfo, Check};
 use super::{SignerChecks, TrustStore, VerifyOptions, cert, cms};
 use crate::lds::CardSecurity;
-use crate::lds::security_infos::ID_SECURITY_OBJECT;
+use crate::oid::ID_SECURITY_OBJECT;
 
 const FILE: &str = "EF.CardSecurity";
 

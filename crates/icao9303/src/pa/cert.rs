@@ -26,12 +26,15 @@ pub struct Certificate {
     signature_algorithm: Alg,
     signature: Vec<u8>,
     parsed: x509_cert::Certificate,
-    /// Subject and issuer as DER and as text, computed once (chain building
-    /// compares them against every certificate of a store).
+    /// Subject and issuer as DER, computed once (chain building compares
+    /// them against every certificate of a store), and as text on first
+    /// use only: turning a name into text scans attribute-name tables, a
+    /// quarter of an RSA verification, and matching needs it only when the
+    /// DER differs.
     subject_der: Vec<u8>,
     issuer_der: Vec<u8>,
-    subject_text: String,
-    issuer_text: String,
+    subject_text: OnceLock<String>,
+    issuer_text: OnceLock<String>,
     /// The public key, decoded on first use (a master list holds hundreds
     /// of keys, few of which are ever used).
     key: OnceLock<Result<PublicKey, PaErrorKind>>,
@@ -104,13 +107,11 @@ impl Certificate {
         let tbs_cert = parsed.tbs_certificate();
         let subject_der = tbs_cert.subject().to_der().unwrap_or_default();
         let issuer_der = tbs_cert.issuer().to_der().unwrap_or_default();
-        let subject_text = tbs_cert.subject().to_string();
-        let issuer_text = tbs_cert.issuer().to_string();
         Ok(Certificate {
             subject_der,
             issuer_der,
-            subject_text,
-            issuer_text,
+            subject_text: OnceLock::new(),
+            issuer_text: OnceLock::new(),
             der: der.to_vec(),
             tbs_start: tbs.offset(),
             tbs_end: tbs.offset().saturating_add(tbs.raw().len()),
@@ -169,12 +170,12 @@ impl Certificate {
 
     /// The subject, RFC 4514 style.
     pub fn subject(&self) -> String {
-        self.subject_text.clone()
+        self.subject_text().to_owned()
     }
 
     /// The issuer, RFC 4514 style.
     pub fn issuer(&self) -> String {
-        self.issuer_text.clone()
+        self.issuer_text().to_owned()
     }
 
     /// The serial number, hex.
@@ -202,11 +203,13 @@ impl Certificate {
     }
 
     pub(crate) fn subject_text(&self) -> &str {
-        &self.subject_text
+        self.subject_text
+            .get_or_init(|| self.parsed.tbs_certificate().subject().to_string())
     }
 
     pub(crate) fn issuer_text(&self) -> &str {
-        &self.issuer_text
+        self.issuer_text
+            .get_or_init(|| self.parsed.tbs_certificate().issuer().to_string())
     }
 
     /// Whether the subject and issuer names are the same (compared as DER,
@@ -214,9 +217,9 @@ impl Certificate {
     pub fn is_self_issued(&self) -> bool {
         names_match(
             self.issuer_der(),
-            self.issuer_text(),
+            || self.issuer_text().to_owned(),
             self.subject_der(),
-            self.subject_text(),
+            || self.subject_text().to_owned(),
         )
     }
 
@@ -248,19 +251,20 @@ impl Certificate {
         /// or informational without a constraint to enforce (names,
         /// policies, private key usage period, CRL distribution points,
         /// extended key usage, ICAO's document type list and name change).
-        const PROCESSED: [&str; 12] = [
-            "2.5.29.14",        // subjectKeyIdentifier
-            "2.5.29.15",        // keyUsage
-            "2.5.29.16",        // privateKeyUsagePeriod
-            "2.5.29.17",        // subjectAltName
-            "2.5.29.18",        // issuerAltName
-            "2.5.29.19",        // basicConstraints
-            "2.5.29.31",        // cRLDistributionPoints
-            "2.5.29.32",        // certificatePolicies
-            "2.5.29.35",        // authorityKeyIdentifier
-            "2.5.29.37",        // extKeyUsage
-            "2.23.136.1.1.6.1", // ICAO nameChange
-            "2.23.136.1.1.6.2", // ICAO documentTypeList
+        use crate::oid::*;
+        const PROCESSED: [ObjectIdentifier; 12] = [
+            SUBJECT_KEY_IDENTIFIER,
+            KEY_USAGE,
+            PRIVATE_KEY_USAGE_PERIOD,
+            SUBJECT_ALT_NAME,
+            ISSUER_ALT_NAME,
+            BASIC_CONSTRAINTS,
+            CRL_DISTRIBUTION_POINTS,
+            CERTIFICATE_POLICIES,
+            AUTHORITY_KEY_IDENTIFIER,
+            EXT_KEY_USAGE,
+            ICAO_NAME_CHANGE,
+            ICAO_DOCUMENT_TYPE_LIST,
         ];
         self.parsed
             .tbs_certificate()
@@ -268,8 +272,8 @@ impl Certificate {
             .into_iter()
             .flatten()
             .filter(|e| e.critical)
+            .find(|e| !PROCESSED.contains(&e.extn_id))
             .map(|e| e.extn_id.to_string())
-            .find(|oid| !PROCESSED.contains(&oid.as_str()))
     }
 
     /// The key usage extension: `Ok(None)` when absent.
@@ -359,6 +363,12 @@ pub(crate) fn rfc3339(t: der::DateTime) -> String {
 
 /// Name comparison: DER-equal, or equal as text ignoring ASCII case (real
 /// CSCAs write `C=al` where their Document Signers write `C=AL`).
-pub(crate) fn names_match(a_der: &[u8], a_text: &str, b_der: &[u8], b_text: &str) -> bool {
-    a_der == b_der || a_text.eq_ignore_ascii_case(b_text)
+pub(crate) fn names_match<A, B>(a_der: &[u8], a_text: A, b_der: &[u8], b_text: B) -> bool
+where
+    A: FnOnce() -> String,
+    B: FnOnce() -> String,
+{
+    // The texts only when the encodings differ (the rare case: the same
+    // name in another string type).
+    a_der == b_der || a_text().eq_ignore_ascii_case(&b_text())
 }

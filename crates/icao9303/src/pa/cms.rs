@@ -12,9 +12,7 @@ use crate::pa::verdict::Check;
 use crate::pa::{PaErrorKind, hex};
 use crate::tlv::{Tag, Tlv};
 
-const ID_SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
-const ID_CONTENT_TYPE: &str = "1.2.840.113549.1.9.3";
-const ID_MESSAGE_DIGEST: &str = "1.2.840.113549.1.9.4";
+use crate::oid::{ID_CONTENT_TYPE, ID_MESSAGE_DIGEST, ID_SIGNED_DATA, ID_SIGNING_TIME};
 
 /// How a SignerInfo names its certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +37,9 @@ pub(crate) struct RawSigner<'a> {
 pub(crate) struct RawSignedData<'a> {
     pub(crate) econtent_type: ObjectIdentifier,
     pub(crate) econtent: Vec<u8>,
+    /// Where the eContent's bytes start in the input (of its first part
+    /// when BER splits it), for the offsets of errors in it.
+    pub(crate) econtent_offset: usize,
     pub(crate) certificates: Vec<&'a [u8]>,
     pub(crate) signers: Vec<RawSigner<'a>>,
 }
@@ -58,7 +59,7 @@ pub(crate) fn parse_content_info(bytes: &[u8]) -> Result<RawSignedData<'_>, PaEr
     ci.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
     let mut r = ci.children();
     let ct = oid_of(&r.expect(Tag::new(0x06)).map_err(tlv_err)?)?;
-    if ct.to_string() != ID_SIGNED_DATA {
+    if ct != ID_SIGNED_DATA {
         return Err(PaErrorKind::Malformed(format!(
             "ContentInfo of type {ct}, not id-signedData"
         )));
@@ -81,6 +82,15 @@ pub(crate) fn parse_content_info(bytes: &[u8]) -> Result<RawSignedData<'_>, PaEr
     wrapper.expect_tag(Tag::new(0xA0)).map_err(tlv_err)?;
     e.finish().map_err(tlv_err)?;
     let octets = Tlv::parse_at(wrapper.value(), wrapper.value_offset()).map_err(tlv_err)?;
+    let econtent_offset = if octets.tag().raw() == 0x24 {
+        octets
+            .children()
+            .next()
+            .and_then(Result::ok)
+            .map_or(octets.value_offset(), |part| part.value_offset())
+    } else {
+        octets.value_offset()
+    };
     let econtent = match octets.tag().raw() {
         0x04 => octets.value().to_vec(),
         // BER constructed OCTET STRING: the concatenation of its parts.
@@ -119,6 +129,7 @@ pub(crate) fn parse_content_info(bytes: &[u8]) -> Result<RawSignedData<'_>, PaEr
     Ok(RawSignedData {
         econtent_type,
         econtent,
+        econtent_offset,
         certificates,
         signers,
     })
@@ -202,9 +213,12 @@ impl SignerOutcome {
 fn sid_matches(sid: &Sid, cert: &Certificate) -> bool {
     match sid {
         Sid::IssuerSerial { issuer, serial } => {
-            let issuer_text = x509_cert::name::Name::from_der_lenient(issuer);
-            names_match(issuer, &issuer_text, cert.issuer_der(), cert.issuer_text())
-                && strip(serial) == strip(cert.x509().tbs_certificate().serial_number().as_bytes())
+            names_match(
+                issuer,
+                || x509_cert::name::Name::from_der_lenient(issuer),
+                cert.issuer_der(),
+                || cert.issuer_text().to_owned(),
+            ) && strip(serial) == strip(cert.x509().tbs_certificate().serial_number().as_bytes())
         }
         Sid::Ski(ski) => cert.subject_key_identifier().as_deref() == Some(ski.as_slice()),
     }
@@ -355,10 +369,12 @@ fn check_attributes(attrs: &Tlv<'_>, econtent_type: &ObjectIdentifier, digest: &
             Ok(p) => p,
             Err(e) => return Check::failed("malformed", format!("signed attributes: {e}")),
         };
-        let target = match oid.to_string().as_str() {
-            ID_CONTENT_TYPE => &mut content_type,
-            ID_MESSAGE_DIGEST => &mut message_digest,
-            _ => continue,
+        let target = if oid == ID_CONTENT_TYPE {
+            &mut content_type
+        } else if oid == ID_MESSAGE_DIGEST {
+            &mut message_digest
+        } else {
+            continue;
         };
         if vals.len() != 1 {
             return Check::failed(
@@ -432,7 +448,7 @@ pub(crate) fn signing_time(sd: &RawSignedData<'_>) -> Option<der::DateTime> {
         let a = a.ok()?;
         let mut r = a.children();
         let oid = oid_of(&r.next()?.ok()?).ok()?;
-        if oid.to_string() != "1.2.840.113549.1.9.5" {
+        if oid != ID_SIGNING_TIME {
             continue;
         }
         let values = r.next()?.ok()?;

@@ -5,8 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use der::asn1::ObjectIdentifier;
-
 use crate::Error;
 use crate::pa::cert::Certificate;
 use crate::pa::signature::tlv_err;
@@ -16,7 +14,7 @@ use crate::pa::{PaErrorKind, chain, cms};
 use crate::tlv::{Tag, Tlv};
 
 /// id-icao-cscaMasterList, 2.23.136.1.1.2.
-pub const ID_CSCA_MASTER_LIST: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.23.136.1.1.2");
+pub use crate::oid::ID_CSCA_MASTER_LIST;
 
 /// One certificate of the list: decoded, or the reason it did not decode
 /// (kept so that counts stay true to the file).

@@ -10,10 +10,40 @@ use crate::lds::sod::HashAlgorithm;
 use crate::pa::PaErrorKind;
 use crate::tlv::{Tag, Tlv};
 
-const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
-const RSASSA_PSS: &str = "1.2.840.113549.1.1.10";
-const MGF1: &str = "1.2.840.113549.1.1.8";
-const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
+use crate::oid::{self as oids, EC_PUBLIC_KEY, MGF1, RSA_ENCRYPTION, RSASSA_PSS};
+
+/// The signature algorithms that name their hash: PKCS #1 v1.5, X9.62
+/// ECDSA (DER `r, s`) and BSI TR-03111 plain ECDSA (`r || s`).
+const RSA_PKCS1_SCHEMES: [(ObjectIdentifier, HashAlgorithm); 6] = [
+    (oids::SHA1_WITH_RSA, HashAlgorithm::Sha1),
+    (oids::SHA1_WITH_RSA_OIW, HashAlgorithm::Sha1),
+    (oids::SHA224_WITH_RSA, HashAlgorithm::Sha224),
+    (oids::SHA256_WITH_RSA, HashAlgorithm::Sha256),
+    (oids::SHA384_WITH_RSA, HashAlgorithm::Sha384),
+    (oids::SHA512_WITH_RSA, HashAlgorithm::Sha512),
+];
+const ECDSA_SCHEMES: [(ObjectIdentifier, HashAlgorithm); 5] = [
+    (oids::ECDSA_WITH_SHA1, HashAlgorithm::Sha1),
+    (oids::ECDSA_WITH_SHA224, HashAlgorithm::Sha224),
+    (oids::ECDSA_WITH_SHA256, HashAlgorithm::Sha256),
+    (oids::ECDSA_WITH_SHA384, HashAlgorithm::Sha384),
+    (oids::ECDSA_WITH_SHA512, HashAlgorithm::Sha512),
+];
+const ECDSA_PLAIN_SCHEMES: [(ObjectIdentifier, HashAlgorithm); 5] = [
+    (oids::ECDSA_PLAIN_SHA1, HashAlgorithm::Sha1),
+    (oids::ECDSA_PLAIN_SHA224, HashAlgorithm::Sha224),
+    (oids::ECDSA_PLAIN_SHA256, HashAlgorithm::Sha256),
+    (oids::ECDSA_PLAIN_SHA384, HashAlgorithm::Sha384),
+    (oids::ECDSA_PLAIN_SHA512, HashAlgorithm::Sha512),
+];
+
+/// The hash `table` gives `oid`.
+fn lookup(
+    table: &[(ObjectIdentifier, HashAlgorithm)],
+    oid: &ObjectIdentifier,
+) -> Option<HashAlgorithm> {
+    table.iter().find(|(o, _)| o == oid).map(|(_, h)| *h)
+}
 
 /// An AlgorithmIdentifier: the OID and the parameters' raw DER, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +139,7 @@ impl Scheme {
         alg: &Alg,
         digest: Option<HashAlgorithm>,
     ) -> Result<Scheme, PaErrorKind> {
-        let oid = alg.oid.to_string();
+        let oid = &alg.oid;
         let need_digest = || {
             digest.ok_or_else(|| {
                 PaErrorKind::UnsupportedAlgorithm(format!(
@@ -120,29 +150,22 @@ impl Scheme {
         let pkcs1 = |hash| Ok(Scheme::RsaPkcs1v15 { hash });
         let ecdsa = |hash| Ok(Scheme::Ecdsa { hash, plain: false });
         let plain = |hash| Ok(Scheme::Ecdsa { hash, plain: true });
-        match oid.as_str() {
-            RSA_ENCRYPTION => pkcs1(need_digest()?),
-            "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => pkcs1(HashAlgorithm::Sha1),
-            "1.2.840.113549.1.1.14" => pkcs1(HashAlgorithm::Sha224),
-            "1.2.840.113549.1.1.11" => pkcs1(HashAlgorithm::Sha256),
-            "1.2.840.113549.1.1.12" => pkcs1(HashAlgorithm::Sha384),
-            "1.2.840.113549.1.1.13" => pkcs1(HashAlgorithm::Sha512),
-            RSASSA_PSS => pss_params(alg),
-            "1.2.840.10045.4.1" => ecdsa(HashAlgorithm::Sha1),
-            "1.2.840.10045.4.3.1" => ecdsa(HashAlgorithm::Sha224),
-            "1.2.840.10045.4.3.2" => ecdsa(HashAlgorithm::Sha256),
-            "1.2.840.10045.4.3.3" => ecdsa(HashAlgorithm::Sha384),
-            "1.2.840.10045.4.3.4" => ecdsa(HashAlgorithm::Sha512),
-            EC_PUBLIC_KEY => ecdsa(need_digest()?),
-            // BSI TR-03111 ecdsa-plain-SHA*.
-            "0.4.0.127.0.7.1.1.4.1.1" => plain(HashAlgorithm::Sha1),
-            "0.4.0.127.0.7.1.1.4.1.2" => plain(HashAlgorithm::Sha224),
-            "0.4.0.127.0.7.1.1.4.1.3" => plain(HashAlgorithm::Sha256),
-            "0.4.0.127.0.7.1.1.4.1.4" => plain(HashAlgorithm::Sha384),
-            "0.4.0.127.0.7.1.1.4.1.5" => plain(HashAlgorithm::Sha512),
-            _ => Err(PaErrorKind::UnsupportedAlgorithm(format!(
+        if *oid == RSA_ENCRYPTION {
+            pkcs1(need_digest()?)
+        } else if *oid == RSASSA_PSS {
+            pss_params(alg)
+        } else if *oid == EC_PUBLIC_KEY {
+            ecdsa(need_digest()?)
+        } else if let Some(hash) = lookup(&RSA_PKCS1_SCHEMES, oid) {
+            pkcs1(hash)
+        } else if let Some(hash) = lookup(&ECDSA_SCHEMES, oid) {
+            ecdsa(hash)
+        } else if let Some(hash) = lookup(&ECDSA_PLAIN_SCHEMES, oid) {
+            plain(hash)
+        } else {
+            Err(PaErrorKind::UnsupportedAlgorithm(format!(
                 "signature algorithm {oid}"
-            ))),
+            )))
         }
     }
 
@@ -179,7 +202,7 @@ fn pss_params(alg: &Alg) -> Result<Scheme, PaErrorKind> {
                 0xA0 => hash = hash_from_alg(&Alg::from_tlv(&inner)?)?,
                 0xA1 => {
                     let mgf = Alg::from_tlv(&inner)?;
-                    if mgf.oid.to_string() != MGF1 {
+                    if mgf.oid != MGF1 {
                         return Err(PaErrorKind::UnsupportedAlgorithm(format!(
                             "RSASSA-PSS mask generation function {}",
                             mgf.oid
@@ -254,18 +277,18 @@ pub enum Curve {
 impl Curve {
     /// The curve a namedCurve OID names.
     pub fn from_oid(oid: &ObjectIdentifier) -> Option<Curve> {
-        Some(match oid.to_string().as_str() {
-            "1.3.132.0.33" => Curve::P224,
-            "1.2.840.10045.3.1.7" => Curve::P256,
-            "1.3.132.0.34" => Curve::P384,
-            "1.3.132.0.35" => Curve::P521,
-            "1.3.36.3.3.2.8.1.1.5" => Curve::BrainpoolP224r1,
-            "1.3.36.3.3.2.8.1.1.7" => Curve::BrainpoolP256r1,
-            "1.3.36.3.3.2.8.1.1.9" => Curve::BrainpoolP320r1,
-            "1.3.36.3.3.2.8.1.1.11" => Curve::BrainpoolP384r1,
-            "1.3.36.3.3.2.8.1.1.13" => Curve::BrainpoolP512r1,
-            _ => return None,
-        })
+        const TABLE: [(ObjectIdentifier, Curve); 9] = [
+            (oids::SECP224R1, Curve::P224),
+            (oids::SECP256R1, Curve::P256),
+            (oids::SECP384R1, Curve::P384),
+            (oids::SECP521R1, Curve::P521),
+            (oids::BRAINPOOL_P224R1, Curve::BrainpoolP224r1),
+            (oids::BRAINPOOL_P256R1, Curve::BrainpoolP256r1),
+            (oids::BRAINPOOL_P320R1, Curve::BrainpoolP320r1),
+            (oids::BRAINPOOL_P384R1, Curve::BrainpoolP384r1),
+            (oids::BRAINPOOL_P512R1, Curve::BrainpoolP512r1),
+        ];
+        TABLE.iter().find(|(o, _)| o == oid).map(|(_, c)| *c)
     }
 
     /// The curve's usual name.
@@ -354,10 +377,10 @@ impl PublicKey {
                 ));
             }
         };
-        let oid = alg.oid.to_string();
-        match oid.as_str() {
-            RSA_ENCRYPTION | RSASSA_PSS => rsa_key(key_bytes),
-            EC_PUBLIC_KEY => {
+        let oid = alg.oid;
+        match oid {
+            o if o == RSA_ENCRYPTION || o == RSASSA_PSS => rsa_key(key_bytes),
+            o if o == EC_PUBLIC_KEY => {
                 let params = alg.params.as_deref().ok_or_else(|| {
                     PaErrorKind::BadPublicKey("an EC key without domain parameters".to_owned())
                 })?;

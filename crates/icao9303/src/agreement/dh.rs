@@ -6,8 +6,8 @@ use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{BoxedUint, CtLt, Odd};
 use zeroize::Zeroizing;
 
-use super::PaceErrorKind;
 use crate::Error;
+use crate::pace::PaceErrorKind;
 
 /// A MODP group with a prime-order subgroup: modulus `p`, generator `g` of
 /// order `q`.

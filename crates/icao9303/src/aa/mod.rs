@@ -10,11 +10,13 @@
 //!   DG14 names none), on P-224, P-256, P-384, P-521, brainpoolP256r1 and
 //!   brainpoolP384r1 (named curves).
 //!
-//! Needs the signature primitives of feature `pa`.
+//! Needs the signature primitives of feature `pa`. The reader's side
+//! ([`authenticate`], [`verify`]) is here; the chip's ([`card`]: the
+//! signatures an eMRTD makes) in `card.rs`.
 
 use der::asn1::ObjectIdentifier;
 use ecdsa::signature::hazmat::PrehashVerifier;
-use rand_core::CryptoRng;
+use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq;
 
 use crate::Error;
@@ -22,8 +24,11 @@ use crate::apdu::{CommandApdu, StatusWord};
 use crate::lds::dg15::PublicKey;
 use crate::lds::sod::HashAlgorithm;
 use crate::lds::{Dg14, Dg15, SecurityInfo};
+use crate::oid;
 use crate::sm::SecureMessaging;
 use crate::transport::Transport;
+
+pub mod card;
 
 /// Why Active Authentication failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -50,15 +55,15 @@ impl From<AaErrorKind> for Error {
 }
 
 /// The hash of an ECDSA signature algorithm OID (ecdsa-with-SHA*).
-fn ecdsa_hash(oid: &ObjectIdentifier) -> Option<HashAlgorithm> {
-    match oid.to_string().as_str() {
-        "1.2.840.10045.4.1" => Some(HashAlgorithm::Sha1),
-        "1.2.840.10045.4.3.1" => Some(HashAlgorithm::Sha224),
-        "1.2.840.10045.4.3.2" => Some(HashAlgorithm::Sha256),
-        "1.2.840.10045.4.3.3" => Some(HashAlgorithm::Sha384),
-        "1.2.840.10045.4.3.4" => Some(HashAlgorithm::Sha512),
-        _ => None,
-    }
+fn ecdsa_hash(algorithm: &ObjectIdentifier) -> Option<HashAlgorithm> {
+    const TABLE: [(ObjectIdentifier, HashAlgorithm); 5] = [
+        (oid::ECDSA_WITH_SHA1, HashAlgorithm::Sha1),
+        (oid::ECDSA_WITH_SHA224, HashAlgorithm::Sha224),
+        (oid::ECDSA_WITH_SHA256, HashAlgorithm::Sha256),
+        (oid::ECDSA_WITH_SHA384, HashAlgorithm::Sha384),
+        (oid::ECDSA_WITH_SHA512, HashAlgorithm::Sha512),
+    ];
+    TABLE.iter().find(|(o, _)| o == algorithm).map(|(_, h)| *h)
 }
 
 /// The hash DG14's ActiveAuthenticationInfo names for ECDSA, if any.
@@ -87,7 +92,6 @@ pub fn verify(
         } => {
             let digest = hash.unwrap_or(HashAlgorithm::Sha256).digest(challenge);
             let curve = named_curve
-                .map(|o| o.to_string())
                 .ok_or_else(|| AaErrorKind::Key("EC key without a named curve".to_owned()))?;
             verify_ecdsa(&curve, point, &digest, signature)
         }
@@ -112,14 +116,19 @@ macro_rules! verify_on {
     }};
 }
 
-fn verify_ecdsa(curve: &str, point: &[u8], digest: &[u8], rs: &[u8]) -> Result<(), Error> {
-    match curve {
-        "1.3.132.0.33" => verify_on!(p224::NistP224, point, digest, rs),
-        "1.2.840.10045.3.1.7" => verify_on!(p256::NistP256, point, digest, rs),
-        "1.3.132.0.34" => verify_on!(p384::NistP384, point, digest, rs),
-        "1.3.132.0.35" => verify_on!(p521::NistP521, point, digest, rs),
-        "1.3.36.3.3.2.8.1.1.7" => verify_on!(bp256::BrainpoolP256r1, point, digest, rs),
-        "1.3.36.3.3.2.8.1.1.11" => verify_on!(bp384::BrainpoolP384r1, point, digest, rs),
+fn verify_ecdsa(
+    curve: &ObjectIdentifier,
+    point: &[u8],
+    digest: &[u8],
+    rs: &[u8],
+) -> Result<(), Error> {
+    match *curve {
+        c if c == oid::SECP224R1 => verify_on!(p224::NistP224, point, digest, rs),
+        c if c == oid::SECP256R1 => verify_on!(p256::NistP256, point, digest, rs),
+        c if c == oid::SECP384R1 => verify_on!(p384::NistP384, point, digest, rs),
+        c if c == oid::SECP521R1 => verify_on!(p521::NistP521, point, digest, rs),
+        c if c == oid::BRAINPOOL_P256R1 => verify_on!(bp256::BrainpoolP256r1, point, digest, rs),
+        c if c == oid::BRAINPOOL_P384R1 => verify_on!(bp384::BrainpoolP384r1, point, digest, rs),
         other => Err(AaErrorKind::Key(format!("curve {other} is not supported")).into()),
     }
 }
@@ -208,10 +217,10 @@ pub fn authenticate<T, R>(
 ) -> Result<(), Error>
 where
     T: Transport + ?Sized,
-    R: CryptoRng + ?Sized,
+    R: TryCryptoRng + ?Sized,
 {
     let mut challenge = [0u8; 8];
-    rng.fill_bytes(&mut challenge);
+    crate::fill_random(rng, &mut challenge)?;
     let cmd = CommandApdu::new(0x00, 0x88, 0x00, 0x00)
         .with_data(challenge.to_vec())
         .with_ne(Some(256));

@@ -20,22 +20,35 @@
 //! plain public value: an uncompressed point, or `g^x mod p` as an octet
 //! string of `p`'s length (Doc 9303 Part 11 §9.4.5).
 //!
-//! [`plan`] reads what DG14 offers; [`authenticate`] runs it over a
-//! [`Transport`] with the caller's random numbers.
+//! Where each step lives:
+//! - this file: [`plan`] reads what DG14 offers ([`CaPlan`]), and
+//!   [`usable_key`] the keys it can use (PACE-CAM reads EF.CardSecurity's
+//!   with it);
+//! - `reader.rs`: the reader's side, [`ChipAuthentication`], a sans-IO
+//!   state machine like [`crate::pace::Pace`] (one state per answer it
+//!   waits for), and [`authenticate`], which runs it over a
+//!   [`crate::transport::Transport`] under the current secure messaging;
+//! - `card.rs`: the chip's side, [`CardCa`] (the simulator's);
+//! - [`crate::agreement`]: the groups and the shared secret.
 
 use der::asn1::ObjectIdentifier;
-use rand_core::CryptoRng;
-use zeroize::Zeroizing;
 
 use crate::Error;
-use crate::apdu::{CommandApdu, StatusWord};
-use crate::kdf::KeyKind;
-use crate::lds::dg15::{EC_PUBLIC_KEY, PublicKey, STANDARDIZED_DOMAIN_PARAMETERS};
+use crate::agreement::{DomainParameters, KeyAgreement, KeyKind};
+use crate::apdu::StatusWord;
+use crate::lds::dg15::PublicKey;
 use crate::lds::{Dg14, SecurityInfo};
-use crate::pace::{DomainParameters, KeyAgreement};
-use crate::sm::{self, SecureMessaging, SessionKeys};
+use crate::oid::{
+    self, DH_PUBLIC_NUMBER, EC_PUBLIC_KEY, ID_CA_DH, ID_CA_ECDH, ID_PK_DH,
+    STANDARDIZED_DOMAIN_PARAMETERS,
+};
 use crate::tlv::{self, Tag, Tlv};
-use crate::transport::Transport;
+
+mod card;
+mod reader;
+
+pub use card::CardCa;
+pub use reader::{CaStep, ChipAuthentication, authenticate, commands, session};
 
 /// Why Chip Authentication failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
@@ -55,6 +68,37 @@ pub enum CaErrorKind {
         /// The status word.
         sw: StatusWord,
     },
+    /// Card side: the reader's command does not carry the data objects
+    /// the step requires.
+    #[error("{command}: not the data objects Chip Authentication requires")]
+    Malformed {
+        /// The command.
+        command: &'static str,
+    },
+    /// Card side: MSE:Set AT names another protocol than the chip's
+    /// ChipAuthenticationInfo, or the chip has no Chip Authentication key.
+    #[error("not the chip's Chip Authentication protocol")]
+    WrongProtocol,
+    /// `next` called after the protocol ended or failed (card side: GENERAL
+    /// AUTHENTICATE without MSE:Set AT).
+    #[error("Chip Authentication is not waiting for this")]
+    WrongState,
+}
+
+impl CaErrorKind {
+    /// The status word a chip answers when it refuses a Chip
+    /// Authentication command for this reason: `6984` for another
+    /// protocol, `6985` out of order, `6A80` otherwise.
+    pub fn card_status(self) -> StatusWord {
+        match self {
+            CaErrorKind::WrongProtocol | CaErrorKind::NoKey { .. } => {
+                StatusWord::REFERENCE_DATA_NOT_USABLE
+            }
+            CaErrorKind::WrongState => StatusWord::CONDITIONS_NOT_SATISFIED,
+            CaErrorKind::Refused { sw, .. } => sw,
+            CaErrorKind::Malformed { .. } => StatusWord::WRONG_DATA,
+        }
+    }
 }
 
 impl From<CaErrorKind> for Error {
@@ -63,16 +107,19 @@ impl From<CaErrorKind> for Error {
     }
 }
 
-/// id-CA-DH, 0.4.0.127.0.7.2.2.3.1 (a cipher arc follows).
-pub const ID_CA_DH: ObjectIdentifier = ObjectIdentifier::new_unwrap("0.4.0.127.0.7.2.2.3.1");
-/// id-CA-ECDH, 0.4.0.127.0.7.2.2.3.2 (a cipher arc follows).
-pub const ID_CA_ECDH: ObjectIdentifier = ObjectIdentifier::new_unwrap("0.4.0.127.0.7.2.2.3.2");
-/// id-PK-DH, 0.4.0.127.0.7.2.2.1.1: a ChipAuthenticationPublicKeyInfo with
-/// a DH key.
-pub const ID_PK_DH: ObjectIdentifier = ObjectIdentifier::new_unwrap("0.4.0.127.0.7.2.2.1.1");
-/// dhpublicnumber, 1.2.840.10046.2.1 (RFC 3279 §2.3.3): parameters
-/// `{ p, g, q, ... }`, the key a DER INTEGER `y`.
-pub const DH_PUBLIC_NUMBER: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10046.2.1");
+/// The ChipAuthenticationInfo protocol of a key agreement and cipher:
+/// the DER content octets of id-CA-DH-* or id-CA-ECDH-*.
+pub fn protocol_oid(agreement: KeyAgreement, cipher: KeyKind) -> Vec<u8> {
+    oid::with_arc(&family(agreement), cipher.oid_arc())
+}
+
+/// id-CA-DH or id-CA-ECDH.
+fn family(agreement: KeyAgreement) -> ObjectIdentifier {
+    match agreement {
+        KeyAgreement::Dh => ID_CA_DH,
+        KeyAgreement::Ecdh => ID_CA_ECDH,
+    }
+}
 
 /// What DG14 offers: the chip's key, its group, the cipher and key id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,23 +140,9 @@ pub struct CaPlan {
 }
 
 /// Standard curve OIDs (named curves) and their domain parameter.
-fn named_curve(oid: &ObjectIdentifier) -> Option<DomainParameters> {
-    let s = oid.to_string();
-    let id = match s.as_str() {
-        "1.2.840.10045.3.1.1" => 8,
-        "1.3.36.3.3.2.8.1.1.3" => 9,
-        "1.3.132.0.33" => 10,
-        "1.3.36.3.3.2.8.1.1.5" => 11,
-        "1.2.840.10045.3.1.7" => 12,
-        "1.3.36.3.3.2.8.1.1.7" => 13,
-        "1.3.36.3.3.2.8.1.1.9" => 14,
-        "1.3.132.0.34" => 15,
-        "1.3.36.3.3.2.8.1.1.11" => 16,
-        "1.3.36.3.3.2.8.1.1.13" => 17,
-        "1.3.132.0.35" => 18,
-        _ => return None,
-    };
-    DomainParameters::from_id(id).ok()
+fn named_curve(curve: &ObjectIdentifier) -> Option<DomainParameters> {
+    let (_, id) = oid::NAMED_CURVES.iter().find(|(o, _)| o == curve)?;
+    DomainParameters::from_id(*id).ok()
 }
 
 /// The big-endian magnitude of a DER INTEGER's content (no sign byte, no
@@ -241,10 +274,7 @@ pub fn plan(dg14: &Dg14<'_>) -> Result<CaPlan, Error> {
     let (parameters, chip_public_key, key_id) = found.ok_or(CaErrorKind::NoKey {
         what: "an ECDH key on a standardized curve or a DH key of an RFC 5114 group",
     })?;
-    let family = match parameters.agreement() {
-        KeyAgreement::Dh => ID_CA_DH,
-        KeyAgreement::Ecdh => ID_CA_ECDH,
-    };
+    let family = family(parameters.agreement());
     // ChipAuthenticationInfo: id-CA-<DH|ECDH>-<cipher>, same key id (or none).
     let mut protocol = None;
     for info in infos {
@@ -263,25 +293,18 @@ pub fn plan(dg14: &Dg14<'_>) -> Result<CaPlan, Error> {
     let (cipher, protocol) = match protocol {
         Some(oid) => {
             let bytes = oid.as_bytes().to_vec();
-            let cipher = match bytes.last() {
-                Some(1) => KeyKind::Tdes,
-                Some(2) => KeyKind::Aes128,
-                Some(3) => KeyKind::Aes192,
-                Some(4) => KeyKind::Aes256,
-                _ => {
-                    return Err(CaErrorKind::NoKey {
-                        what: "a known Chip Authentication cipher",
-                    }
-                    .into());
-                }
-            };
+            let cipher = bytes
+                .last()
+                .and_then(|arc| KeyKind::from_oid_arc(*arc))
+                .ok_or(CaErrorKind::NoKey {
+                    what: "a known Chip Authentication cipher",
+                })?;
             (cipher, bytes)
         }
-        None => {
-            let mut oid = family.as_bytes().to_vec();
-            oid.push(0x01);
-            (KeyKind::Tdes, oid)
-        }
+        None => (
+            KeyKind::Tdes,
+            oid::with_arc(&family, KeyKind::Tdes.oid_arc()),
+        ),
     };
     Ok(CaPlan {
         parameters,
@@ -290,82 +313,6 @@ pub fn plan(dg14: &Dg14<'_>) -> Result<CaPlan, Error> {
         protocol,
         key_id,
     })
-}
-
-/// The commands of Chip Authentication for an ephemeral public key
-/// `pk_pcd`: MSE:Set KAT (3DES), or MSE:Set AT and GENERAL AUTHENTICATE
-/// (AES).
-pub fn commands(plan: &CaPlan, pk_pcd: &[u8]) -> Vec<CommandApdu> {
-    let key_ref = |out: &mut Vec<u8>| {
-        if let Some(id) = plan.key_id {
-            let bytes = id.to_be_bytes();
-            let start = bytes.iter().position(|b| *b != 0).unwrap_or(7);
-            tlv::write(out, Tag::new(0x84), bytes.get(start..).unwrap_or(&[0]));
-        }
-    };
-    if plan.cipher == KeyKind::Tdes {
-        let mut data = Vec::new();
-        tlv::write(&mut data, Tag::new(0x91), pk_pcd);
-        key_ref(&mut data);
-        vec![CommandApdu::new(0x00, 0x22, 0x41, 0xA6).with_data(data)]
-    } else {
-        let mut data = Vec::new();
-        tlv::write(&mut data, Tag::new(0x80), &plan.protocol);
-        key_ref(&mut data);
-        let inner = tlv::encode(Tag::new(0x80), pk_pcd);
-        vec![
-            CommandApdu::new(0x00, 0x22, 0x41, 0xA4).with_data(data),
-            CommandApdu::general_authenticate(tlv::encode(Tag::new(0x7C), &inner), true),
-        ]
-    }
-}
-
-/// The session after Chip Authentication, from the reader's ephemeral
-/// private key and the chip's public key (checked first: on the curve, or
-/// in the subgroup of order `q`).
-pub fn session(plan: &CaPlan, sk_pcd: &[u8]) -> Result<SecureMessaging, Error> {
-    plan.parameters.check_point(&plan.chip_public_key)?;
-    let shared = Zeroizing::new(
-        plan.parameters
-            .public_key(sk_pcd, Some(&plan.chip_public_key))?,
-    );
-    let secret = Zeroizing::new(plan.parameters.x_coordinate(&shared)?);
-    let keys = SessionKeys::derive(plan.cipher, &secret);
-    SecureMessaging::new(keys, &vec![0u8; sm::block_len(plan.cipher)])
-}
-
-/// Runs Chip Authentication with DG14's key over `transport`, under the
-/// current session `sm`; returns the new session.
-pub fn authenticate<T, R>(
-    transport: &mut T,
-    sm: &mut SecureMessaging,
-    plan: &CaPlan,
-    rng: &mut R,
-) -> Result<SecureMessaging, Error>
-where
-    T: Transport + ?Sized,
-    R: CryptoRng + ?Sized,
-{
-    // The chip's key is checked before anything is sent.
-    plan.parameters.check_point(&plan.chip_public_key)?;
-    let sk = plan.parameters.random_private_key(rng)?;
-    let pk = plan.parameters.public_key(&sk, None)?;
-    for cmd in commands(plan, &pk) {
-        let rsp = sm.transmit(transport, &cmd)?;
-        if !rsp.sw.is_success() {
-            let command = if cmd.ins == 0x86 {
-                "GENERAL AUTHENTICATE"
-            } else {
-                "MSE:Set"
-            };
-            return Err(CaErrorKind::Refused {
-                command,
-                sw: rsp.sw,
-            }
-            .into());
-        }
-    }
-    session(plan, &sk)
 }
 
 #[cfg(test)]
@@ -464,12 +411,7 @@ mod tests {
         let mut mag = vec![0u8];
         mag.extend_from_slice(&y);
         assert_eq!(
-            plan_of(&[&std_info(
-                &ObjectIdentifier::new_unwrap("0.4.0.127.0.7.2.2.1.2"),
-                0,
-                &int(&mag)
-            )])
-            .unwrap_err(),
+            plan_of(&[&std_info(&crate::oid::ID_PK_ECDH, 0, &int(&mag))]).unwrap_err(),
             no_key
         );
         let point = DomainParameters::Secp256r1
