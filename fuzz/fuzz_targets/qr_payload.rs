@@ -19,7 +19,12 @@ fuzz_target!(|data: &[u8]| {
             let up = QrData::parse(upper.as_bytes()).expect("the upper-cased payload parses");
             assert_eq!(
                 (up.id_number, up.date_of_birth, up.sex, up.issue_date),
-                (owned.id_number, owned.date_of_birth, owned.sex, owned.issue_date)
+                (
+                    owned.id_number,
+                    owned.date_of_birth,
+                    owned.sex,
+                    owned.issue_date
+                )
             );
             let keys = cccd::access_key_from_qr(&qr).expect("keys from a parsed payload");
             assert!(keys.len() <= 3);
