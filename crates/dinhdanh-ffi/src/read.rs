@@ -117,8 +117,9 @@ pub struct ReadOptions {
     #[uniffi(default = true)]
     pub active_authentication: bool,
     /// Data groups to read (1 to 16); `None`: every one EF.COM lists.
+    /// (Not `u8`: UniFFI makes a list of `u8` bytes, not numbers.)
     #[uniffi(default = None)]
-    pub data_groups: Option<Vec<u8>>,
+    pub data_groups: Option<Vec<u16>>,
     /// A fixed chunk of file bytes per READ BINARY instead of the largest
     /// the link allows.
     #[uniffi(default = None)]
@@ -144,9 +145,15 @@ impl ReadOptions {
             Some(list) => Some(
                 list.iter()
                     .map(|&n| {
-                        DataGroup::from_number(n).ok_or_else(|| {
-                            DinhdanhError::argument("data_groups", format!("{n} is not 1 to 16"))
-                        })
+                        u8::try_from(n)
+                            .ok()
+                            .and_then(DataGroup::from_number)
+                            .ok_or_else(|| {
+                                DinhdanhError::argument(
+                                    "data_groups",
+                                    format!("{n} is not 1 to 16"),
+                                )
+                            })
                     })
                     .collect::<Result<Vec<_>, _>>()?,
             ),
@@ -242,7 +249,7 @@ pub struct Document {
     /// Active Authentication's outcome, when run.
     pub active_authentication: Option<AuthOutcome>,
     /// Data groups listed but refused by the chip (DG3/DG4).
-    pub refused_data_groups: Vec<u8>,
+    pub refused_data_groups: Vec<u16>,
     /// Every SecurityInfo of EF.CardAccess was found in EF.CardSecurity
     /// (checked after PACE-CAM only).
     pub card_access_verified: bool,
@@ -301,7 +308,7 @@ impl From<reader::Document> for Document {
             face_image: face,
             chip_authentication: auth(doc.chip_authentication),
             active_authentication: auth(doc.active_authentication),
-            refused_data_groups: doc.refused.iter().map(|dg| dg.number()).collect(),
+            refused_data_groups: doc.refused.iter().map(|dg| dg.number().into()).collect(),
             card_access_verified: doc.card_access_verified,
             apdu_count: doc.stats.total.apdus,
         }

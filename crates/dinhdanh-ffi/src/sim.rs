@@ -25,11 +25,16 @@ fn sim_err(e: impl ToString) -> DinhdanhError {
 }
 
 impl SimulatedChip {
-    fn build(profile: Personalisation) -> Result<Arc<SimulatedChip>, DinhdanhError> {
+    fn build(profile: Personalisation, short: bool) -> Result<Arc<SimulatedChip>, DinhdanhError> {
         let mut rng = SimRng::from_seed_u64(DEMO_SEED);
         let pki = TestPki::generate(&mut rng, "VN").map_err(sim_err)?;
         let data = profile.build(&mut rng, &pki).map_err(sim_err)?;
-        let chip = VirtualChip::new(data, ChipConfig::default(), SimRng::from_seed_u64(7));
+        let config = if short {
+            ChipConfig::SHORT
+        } else {
+            ChipConfig::default()
+        };
+        let chip = VirtualChip::new(data, config, SimRng::from_seed_u64(7));
         Ok(Arc::new(SimulatedChip {
             chip: Arc::new(Mutex::new(chip)),
             csca: pki.csca_certificate().to_vec(),
@@ -40,13 +45,15 @@ impl SimulatedChip {
 #[uniffi::export]
 impl SimulatedChip {
     /// A CCCD (DG13 included) opened by its ID number and dates; with
-    /// `pace`, PACE Generic Mapping on P-256 with AES-128, else BAC.
-    #[uniffi::constructor(default(pace = false))]
+    /// `pace`, PACE Generic Mapping on P-256 with AES-128, else BAC; with
+    /// `short`, short APDUs only (as most phones' NFC), else extended length.
+    #[uniffi::constructor(default(pace = false, short = false))]
     pub fn cccd(
         id_number: String,
         date_of_birth: String,
         date_of_expiry: String,
         pace: bool,
+        short: bool,
     ) -> Result<Arc<SimulatedChip>, DinhdanhError> {
         let mut profile =
             Personalisation::cccd(&id_number, &date_of_birth, &date_of_expiry).map_err(sim_err)?;
@@ -56,7 +63,7 @@ impl SimulatedChip {
                 KeyKind::Aes128,
             ));
         }
-        SimulatedChip::build(profile)
+        SimulatedChip::build(profile, short)
     }
 
     /// A passport opened by its CAN over PACE (P-256, AES-128).
@@ -70,7 +77,7 @@ impl SimulatedChip {
                 DomainParameters::Secp256r1,
                 KeyKind::Aes128,
             ));
-        SimulatedChip::build(profile)
+        SimulatedChip::build(profile, false)
     }
 
     /// The chip as a transport implemented in Rust (no foreign call per

@@ -71,6 +71,34 @@ def test_wrong_mrz_key_refused_typed(cccd_chip):
     assert e.value.method == "BAC"
 
 
+def test_only_the_data_groups_asked_for(cccd_chip):
+    doc = dinhdanh.read_card(
+        PythonTransport(cccd_chip.transport()),
+        dinhdanh.Credential.cccd(*CCCD),
+        dinhdanh.ReadOptions(data_groups=[1, 13]),
+    )
+    assert sorted(doc.data_groups) == [1, 13]
+    assert doc.face_image is None
+    with pytest.raises(dinhdanh.DinhdanhError.InvalidArgument) as e:
+        dinhdanh.read_card(
+            PythonTransport(cccd_chip.transport()),
+            dinhdanh.Credential.cccd(*CCCD),
+            dinhdanh.ReadOptions(data_groups=[17]),
+        )
+    assert e.value.argument == "data_groups"
+
+
+def test_short_apdus_only():
+    chip = dinhdanh.SimulatedChip.cccd(*CCCD, short=True)
+    transport = PythonTransport(chip.transport())
+    assert transport.max_command_bytes() == 261
+    doc = dinhdanh.read_card(transport, dinhdanh.Credential.cccd(*CCCD))
+    # Each READ BINARY under 3DES secure messaging carries 231 bytes at most.
+    reads = len(doc.files["DG2"]) // 231
+    assert transport.apdus > reads
+    assert doc.dg13.id_number == CCCD[0]
+
+
 def test_pace_with_mrz_key():
     chip = dinhdanh.SimulatedChip.cccd(*CCCD, pace=True)
     doc = dinhdanh.read_card(chip.transport(), dinhdanh.Credential.cccd(*CCCD))

@@ -1,25 +1,26 @@
 """The cost per APDU of a transport written in Python against the same
 read with the transport in Rust (no foreign call per APDU), same run.
 
-    target/python-venv/bin/python crates/dinhdanh-ffi/python/bench_transport.py [ROUNDS]
+    target/python-venv/bin/python crates/dinhdanh-ffi/python/tests/bench_transport.py [ROUNDS]
 
 Needs the wheel built with feature `sim` (scripts/test-python builds it).
-A measurement for the notes, not a test: it asserts nothing about time.
+A measurement for the notes, not a test (pytest does not collect it):
+it asserts nothing about time.
 """
 
 import sys
 import time
 
-sys.path.insert(0, __import__("os").path.join(__import__("os").path.dirname(__file__), "tests"))
+import dinhdanh
+from conftest import CCCD, PythonTransport
 
-import dinhdanh  # noqa: E402
-from conftest import CCCD, PythonTransport  # noqa: E402
-
+# Short APDUs, as a phone's IsoDep link mostly is: more APDUs per read.
+SHORT = True
 OPTIONS = dinhdanh.ReadOptions(chip_authentication=False, active_authentication=False)
 
 
 def read(wrap):
-    chip = dinhdanh.SimulatedChip.cccd(*CCCD)
+    chip = dinhdanh.SimulatedChip.cccd(*CCCD, short=SHORT)
     transport = chip.transport()
     if wrap:
         transport = PythonTransport(transport)
