@@ -17,7 +17,7 @@
 //!   status word...), never a bare string, and no panic across the
 //!   boundary (UniFFI turns one into an internal error).
 //!
-//! With feature `sim` (tests only), [`SimulatedChip`] is the in-process
+//! With feature `sim` (tests only), `SimulatedChip` is the in-process
 //! virtual chip of `icao9303-sim` as a transport.
 //!
 //! The Rust API of the crate is the binding's; Rust callers use `cccd` and
