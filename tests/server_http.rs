@@ -1163,25 +1163,12 @@ async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
         .await;
     assert_eq!(st, StatusCode::CONFLICT);
     assert_eq!(error(&v).0, "step_out_of_order");
-    for (path, body) in [
-        (
-            "/v1/password",
-            json!({ "id_number": ID2, "password": PASSWORD2, "confirmation": PASSWORD2 }),
-        ),
-        (
-            "/v1/passcode",
-            json!({ "passcode": "480613", "confirmation": "480613" }),
-        ),
-        (
-            "/v1/security-questions",
-            json!({ "answers": [
-                { "question": "first_pet", "answer": "Mực" },
-                { "question": "favourite_food", "answer": "Phở bò" } ] }),
-        ),
-    ] {
-        let (st, v) = s.post_bearer(path, &flow, body).await;
-        assert_eq!(st, StatusCode::OK, "{path}: {v}");
-    }
+    activation_steps(
+        &s,
+        &flow,
+        json!({ "id_number": ID2, "password": PASSWORD2, "confirmation": PASSWORD2 }),
+    )
+    .await;
     // the activation is over: its token with it
     assert!(
         app::store::Storage::get_session(&s.state.store, &app::token_hash(&flow))
@@ -2057,11 +2044,19 @@ async fn active_level2(s: &Server) {
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
     let flow = s.verify(ID2, &code_of(&s.sms_to(PHONE2, 2).await)).await;
+    activation_steps(
+        s,
+        &flow,
+        json!({ "password": PASSWORD2, "confirmation": PASSWORD2 }),
+    )
+    .await;
+}
+
+/// The steps after an activation's OTP for the second citizen (no app
+/// account before): `password` (the body), passcode 480613, two questions.
+async fn activation_steps(s: &Server, flow: &str, password: Value) {
     for (path, body) in [
-        (
-            "/v1/password",
-            json!({ "password": PASSWORD2, "confirmation": PASSWORD2 }),
-        ),
+        ("/v1/password", password),
         (
             "/v1/passcode",
             json!({ "passcode": "480613", "confirmation": "480613" }),
@@ -2073,7 +2068,7 @@ async fn active_level2(s: &Server) {
                 { "question": "favourite_food", "answer": "Phở bò" } ] }),
         ),
     ] {
-        let (st, v) = s.post_bearer(path, &flow, body).await;
+        let (st, v) = s.post_bearer(path, flow, body).await;
         assert_eq!(st, StatusCode::OK, "{path}: {v}");
     }
 }

@@ -89,9 +89,9 @@ pub(super) fn cbc_decrypt_with<C: BlockCipherDecrypt + KeyInit>(
     Ok(())
 }
 
-/// Encrypts `buf` in place with the cipher in CBC mode. `buf` must be whole
-/// blocks (pad it first) and `iv` one block; 3DES keys are 16 bytes (K1 K2).
-pub fn encrypt_cbc(kind: KeyKind, key: &[u8], iv: &[u8], buf: &mut [u8]) -> Result<(), Error> {
+/// What CBC in both directions needs: a key of the cipher's length, one
+/// block of IV, whole blocks of data.
+fn check_cbc(kind: KeyKind, key: &[u8], iv: &[u8], buf: &[u8]) -> Result<(), Error> {
     if key.len() != kind.key_len() {
         return Err(key_error(kind, key.len()));
     }
@@ -99,6 +99,13 @@ pub fn encrypt_cbc(kind: KeyKind, key: &[u8], iv: &[u8], buf: &mut [u8]) -> Resu
     if iv.len() != block || !buf.len().is_multiple_of(block) {
         return Err(SmErrorKind::ObjectLength { tag: TAG_87 }.into());
     }
+    Ok(())
+}
+
+/// Encrypts `buf` in place with the cipher in CBC mode. `buf` must be whole
+/// blocks (pad it first) and `iv` one block; 3DES keys are 16 bytes (K1 K2).
+pub fn encrypt_cbc(kind: KeyKind, key: &[u8], iv: &[u8], buf: &mut [u8]) -> Result<(), Error> {
+    check_cbc(kind, key, iv, buf)?;
     let r = match kind {
         KeyKind::Tdes => cbc_encrypt_with::<TdesEde2>(key, iv, buf),
         KeyKind::Aes128 => cbc_encrypt_with::<Aes128>(key, iv, buf),
@@ -111,13 +118,7 @@ pub fn encrypt_cbc(kind: KeyKind, key: &[u8], iv: &[u8], buf: &mut [u8]) -> Resu
 /// Decrypts `buf` in place with the cipher in CBC mode (whole blocks, `iv`
 /// one block).
 pub fn decrypt_cbc(kind: KeyKind, key: &[u8], iv: &[u8], buf: &mut [u8]) -> Result<(), Error> {
-    if key.len() != kind.key_len() {
-        return Err(key_error(kind, key.len()));
-    }
-    let block = block_len(kind);
-    if iv.len() != block || !buf.len().is_multiple_of(block) {
-        return Err(SmErrorKind::ObjectLength { tag: TAG_87 }.into());
-    }
+    check_cbc(kind, key, iv, buf)?;
     let r = match kind {
         KeyKind::Tdes => cbc_decrypt_with::<TdesEde2>(key, iv, buf),
         KeyKind::Aes128 => cbc_decrypt_with::<Aes128>(key, iv, buf),
