@@ -1192,16 +1192,7 @@ async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
         .unwrap();
     let device = bound.device().unwrap().as_str().to_owned();
     // a session from another device cannot use the identity
-    let (st, v) = s
-        .send(
-            s.http
-                .post(format!("{}/v1/login", s.base))
-                .header("X-Device-Id", "a-browser-somewhere")
-                .json(&json!({ "phone": PHONE2, "password": PASSWORD2 })),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{v}");
-    let elsewhere = v["token"].as_str().unwrap().to_owned();
+    let elsewhere = login_on(&s, "a-browser-somewhere").await;
     let (st, v) = s
         .post_bearer(
             "/v1/passcode/confirm",

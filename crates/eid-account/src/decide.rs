@@ -470,6 +470,15 @@ fn login_failure<R: TryCryptoRng + ?Sized>(
     }
 }
 
+/// The Argon2 work of a password check, with no hash to check: refusals
+/// before the check (no account, another login name, a lockout) take as
+/// long as a wrong password, so their time tells nothing.
+fn spend_a_password_check<R: TryCryptoRng + ?Sized>(ctx: &Context<'_, R>, password: &SecretString) {
+    ctx.keys
+        .hasher
+        .dummy_verify(SecretKind::Password, password.expose_secret());
+}
+
 /// Checks the password from `device` (refusing during that device group's
 /// lockout, after the same Argon2 work as a check); `Ok` carries a rehash
 /// event when the stored hash is outdated.
@@ -481,9 +490,7 @@ fn check_password<R: TryCryptoRng + ?Sized>(
 ) -> Result<Vec<EventKind>, Rej> {
     let until = state.login_throttle(device).locked_out_until;
     let Some(stored) = state.password.as_ref().filter(|_| ctx.now >= until) else {
-        ctx.keys
-            .hasher
-            .dummy_verify(SecretKind::Password, password.expose_secret());
+        spend_a_password_check(ctx, password);
         return Err(if ctx.now < until {
             AccountError::LoginLockedOut {
                 seconds_left: until.saturating_sub(ctx.now),
@@ -785,9 +792,7 @@ fn handle<R: TryCryptoRng + ?Sized>(
             // answer as a wrong password, after the same Argon2 work, so
             // neither the answer nor its time tells what an ID number holds.
             if state.id_number.is_none() || !login_matches(state, &login) {
-                ctx.keys
-                    .hasher
-                    .dummy_verify(SecretKind::Password, password.expose_secret());
+                spend_a_password_check(ctx, &password);
                 return Err(AccountError::WrongCredentials.into());
             }
             out.kinds.extend(
@@ -1180,9 +1185,7 @@ fn handle<R: TryCryptoRng + ?Sized>(
             // The password first: whether and how the account is locked
             // is told only to whoever knows it.
             if state.id_number != Some(id_number) {
-                ctx.keys
-                    .hasher
-                    .dummy_verify(SecretKind::Password, password.expose_secret());
+                spend_a_password_check(ctx, &password);
                 return Err(AccountError::WrongCredentials.into());
             }
             out.kinds
