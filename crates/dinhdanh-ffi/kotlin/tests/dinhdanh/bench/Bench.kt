@@ -36,8 +36,10 @@ private fun read(kotlin: Boolean): Sample {
 /** Prints the best read of each kind, the ratio and the cost per APDU. */
 fun main(args: Array<String>) {
     val rounds = args.firstOrNull()?.toInt() ?: 20
-    // The JIT compiles the Kotlin side (and JNA's) in the first reads.
-    repeat(10) {
+    // The JIT compiles the Kotlin side (and JNA's) in the first reads:
+    // 50 of each, some 4 000 callbacks each way, past HotSpot's C2
+    // threshold.
+    repeat(50) {
         read(false)
         read(true)
     }
