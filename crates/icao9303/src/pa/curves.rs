@@ -3,18 +3,18 @@
 
 use ecdsa::signature::hazmat::PrehashVerifier;
 
-use crate::pa::PaErrorKind;
+use crate::pa::error::{CurveProblem, KeyProblem, PaErrorKind, SignatureKind, SignatureProblem};
 use crate::pa::signature::Curve;
 
 macro_rules! verify_on {
     ($curve:ty, $point:expr, $digest:expr, $rs:expr, $name:expr) => {{
+        let bad = |problem| PaErrorKind::bad_signature(SignatureKind::Ecdsa($name), problem);
         let key = ecdsa::VerifyingKey::<$curve>::from_sec1_bytes($point)
-            .map_err(|_| PaErrorKind::BadPublicKey(format!("not a point on {}", $name)))?;
-        let sig = ecdsa::Signature::<$curve>::from_slice($rs).map_err(|_| {
-            PaErrorKind::BadSignature(format!("ECDSA r or s out of range on {}", $name))
-        })?;
+            .map_err(|_| PaErrorKind::BadPublicKey(KeyProblem::NotOnCurve { curve: $name }))?;
+        let sig = ecdsa::Signature::<$curve>::from_slice($rs)
+            .map_err(|_| bad(SignatureProblem::OutOfRange))?;
         key.verify_prehash($digest, &sig)
-            .map_err(|_| PaErrorKind::BadSignature(format!("ECDSA on {}", $name)))
+            .map_err(|_| bad(SignatureProblem::Mismatch))
     }};
 }
 
@@ -53,7 +53,7 @@ pub(crate) fn verify_ecdsa(
 pub(crate) fn match_explicit(params: &[u8]) -> Result<Curve, PaErrorKind> {
     use brainpool_ext::NamedCurve as N;
     let named = brainpool_ext::match_explicit_parameters(params)
-        .map_err(|e| PaErrorKind::UnknownCurve(format!("explicit parameters: {e}")))?;
+        .map_err(|e| PaErrorKind::UnknownCurve(CurveProblem::Explicit(e)))?;
     match named {
         N::NistP224 => Ok(Curve::P224),
         N::NistP256 => Ok(Curve::P256),
@@ -64,9 +64,6 @@ pub(crate) fn match_explicit(params: &[u8]) -> Result<Curve, PaErrorKind> {
         N::BrainpoolP320r1 => Ok(Curve::BrainpoolP320r1),
         N::BrainpoolP384r1 => Ok(Curve::BrainpoolP384r1),
         N::BrainpoolP512r1 => Ok(Curve::BrainpoolP512r1),
-        other => Err(PaErrorKind::UnknownCurve(format!(
-            "explicit parameters equal to {}, which this crate cannot verify on",
-            other.name()
-        ))),
+        other => Err(PaErrorKind::UnknownCurve(CurveProblem::Unsupported(other))),
     }
 }
