@@ -55,7 +55,7 @@ pub use error::{
 pub use master_list::{ID_CSCA_MASTER_LIST, MasterList, MasterListEntry};
 pub use signature::{Curve, SignatureScheme};
 pub use trust_store::{LoadReport, MasterListLoad, TrustStore};
-pub use verdict::{CertificateInfo, Check, DataGroupCheck, Status, Verdict};
+pub use verdict::{CertificateInfo, Check, DataGroupCheck, Name, Status, Verdict};
 
 /// The time type of [`VerifyOptions::now`] (from the `der` crate),
 /// re-exported so callers need no dependency of their own.

@@ -12,7 +12,7 @@ use x509_cert::ext::pkix::{
 use crate::Error;
 use crate::pa::error::Structure;
 use crate::pa::signature::{Alg, PublicKey, SignatureScheme};
-use crate::pa::verdict::CertificateInfo;
+use crate::pa::verdict::{CertificateInfo, Name};
 use crate::pa::{PaErrorKind, hex};
 use crate::tlv::{Tag, Tlv};
 
@@ -334,15 +334,26 @@ impl Certificate {
         }
     }
 
+    /// Start and end of validity, RFC 3339.
+    pub(crate) fn validity_text(&self) -> (String, String) {
+        let v = self.parsed.tbs_certificate().validity();
+        (
+            rfc3339(v.not_before.to_date_time()),
+            rfc3339(v.not_after.to_date_time()),
+        )
+    }
+
     /// The summary the verdict reports.
     pub fn info(&self) -> CertificateInfo {
-        let v = self.parsed.tbs_certificate().validity();
+        let (not_before, not_after) = self.validity_text();
+        // The names as DER, their text only when printed (or already
+        // rendered for this certificate, a CSCA of the store say).
         CertificateInfo {
-            subject: self.subject(),
-            issuer: self.issuer(),
+            subject: Name::from_der(self.subject_der.clone(), self.subject_text.get().cloned()),
+            issuer: Name::from_der(self.issuer_der.clone(), self.issuer_text.get().cloned()),
             serial_number: self.serial_number(),
-            not_before: rfc3339(v.not_before.to_date_time()),
-            not_after: rfc3339(v.not_after.to_date_time()),
+            not_before,
+            not_after,
             public_key: self.public_key_description(),
             sha256: hex(&crate::lds::sod::HashAlgorithm::Sha256.digest(&self.der)),
         }

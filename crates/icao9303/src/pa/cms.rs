@@ -329,9 +329,11 @@ pub(crate) fn verify_signer(sd: &RawSignedData<'_>, extra: &[Certificate]) -> Si
             .key()
             .and_then(|k| k.verify(&scheme, &message, si.signature))
         {
+            // The signer by serial number: its name is text only when
+            // the verdict is printed (`document_signer`).
             Ok(()) => Check::passed(format!(
-                "{scheme} signature verifies with the key of {}",
-                cert.subject()
+                "{scheme} signature verifies with the key of the signer certificate (serial {})",
+                cert.serial_number()
             )),
             Err(e @ PaErrorKind::BadSignature { .. }) => Check::failed(
                 e.signature_code(),
