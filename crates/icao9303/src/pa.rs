@@ -39,6 +39,7 @@ mod cms;
 mod crl;
 mod curves;
 mod error;
+mod fixed_base;
 mod master_list;
 mod pss;
 mod signature;

@@ -167,3 +167,59 @@ fn brainpool_p512_prime_prefix() -> Vec<u8> {
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
+
+/// The DS certificate EF.SOD carries.
+fn ds_of(sod: &str) -> Vec<u8> {
+    let bytes = file(sod);
+    let sod = icao9303::lds::Sod::parse(&bytes).unwrap();
+    sod.signed.certificates[0].der.clone()
+}
+
+#[test]
+fn a_csca_key_verifies_alike_before_and_after_its_table() {
+    // The CSCA's key builds its fixed-base table on its second use: every
+    // DS under the brainpoolP512r1 CSCA verifies the first time and after,
+    // and a DS certificate with a changed byte fails after as before.
+    let csca = cert("csca-ec.der");
+    let sods = [
+        "sod-p224.bin",
+        "sod-p256.bin",
+        "sod-p384.bin",
+        "sod-p521.bin",
+        "sod-bp224.bin",
+        "sod-bp256.bin",
+        "sod-bp320.bin",
+        "sod-bp384.bin",
+        "sod-bp512.bin",
+    ];
+    for round in 0..2 {
+        for sod in sods {
+            let der = ds_of(sod);
+            Certificate::from_der(&der)
+                .unwrap()
+                .verify_signed_by(&csca)
+                .unwrap_or_else(|e| panic!("round {round}, {sod}: {e}"));
+            // A byte of the TBSCertificate (its serial number's last), then
+            // the last byte of the signature (s's lowest).
+            let serial_at = 15;
+            for at in [serial_at, der.len() - 1] {
+                let mut bad = der.clone();
+                bad[at] ^= 0x01;
+                let e = Certificate::from_der(&bad)
+                    .unwrap()
+                    .verify_signed_by(&csca)
+                    .unwrap_err();
+                assert!(
+                    matches!(
+                        pa_kind(e.clone()),
+                        PaErrorKind::BadSignature {
+                            kind: SignatureKind::Ecdsa(icao9303::pa::Curve::BrainpoolP512r1),
+                            ..
+                        }
+                    ),
+                    "round {round}, {sod}, byte {at}: {e}"
+                );
+            }
+        }
+    }
+}

@@ -11,6 +11,7 @@ use crate::pa::error::{
     AlgorithmRole, CurveProblem, KeyProblem, KeyType, PaErrorKind, SignatureKind, SignatureProblem,
     Structure,
 };
+use crate::pa::fixed_base::TableCache;
 use crate::tlv::{Tag, Tlv};
 
 use crate::oid::{self as oids, EC_PUBLIC_KEY, MGF1, RSA_ENCRYPTION, RSASSA_PSS};
@@ -352,6 +353,9 @@ pub(crate) enum PublicKey {
         explicit: bool,
         /// The SEC1 point.
         point: Vec<u8>,
+        /// Its fixed-base table, from its second verification on (a
+        /// CSCA's key in a trust store).
+        table: TableCache,
     },
 }
 
@@ -401,6 +405,7 @@ impl PublicKey {
                     curve,
                     explicit,
                     point: key_bytes.to_vec(),
+                    table: TableCache::default(),
                 })
             }
             oid => Err(PaErrorKind::UnsupportedAlgorithm {
@@ -450,9 +455,17 @@ impl PublicKey {
                     mgf_hash, salt_len, ..
                 },
             ) => crate::pa::pss::verify(key, digest, signature, *mgf_hash, *salt_len),
-            (PublicKey::Ec { curve, point, .. }, SignatureScheme::Ecdsa { plain, .. }) => {
+            (
+                PublicKey::Ec {
+                    curve,
+                    point,
+                    table,
+                    ..
+                },
+                SignatureScheme::Ecdsa { plain, .. },
+            ) => {
                 let rs = ecdsa_rs(signature, *plain, *curve)?;
-                crate::pa::curves::verify_ecdsa(*curve, point, digest, &rs)
+                crate::pa::curves::verify_ecdsa(*curve, point, digest, &rs, table)
             }
             (key, scheme) => Err(PaErrorKind::KeyMismatch {
                 key: key.key_type(),
