@@ -95,8 +95,8 @@ fn check(c: &pa::Check) -> Check {
 
 fn certificate(c: &pa::CertificateInfo) -> CertificateInfo {
     CertificateInfo {
-        subject: c.subject.clone(),
-        issuer: c.issuer.clone(),
+        subject: c.subject.to_string(),
+        issuer: c.issuer.to_string(),
         serial_number: c.serial_number.clone(),
         not_before: c.not_before.clone(),
         not_after: c.not_after.clone(),

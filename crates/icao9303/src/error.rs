@@ -121,7 +121,7 @@ pub enum Error {
     /// an error: it is a [`crate::pa::Verdict`] with failed checks.)
     #[cfg(feature = "pa")]
     #[error("passive authentication: {0}")]
-    Pa(crate::pa::PaErrorKind),
+    Pa(#[source] crate::pa::PaErrorKind),
     /// A trust store source (a CSCA file, directory or master list) could
     /// not be loaded.
     #[cfg(feature = "pa")]

@@ -38,6 +38,8 @@ mod chain;
 mod cms;
 mod crl;
 mod curves;
+mod error;
+mod fixed_base;
 mod master_list;
 mod pss;
 mod signature;
@@ -47,10 +49,14 @@ mod verdict;
 pub use card_security::{CardSecurityVerdict, verify_card_security};
 pub use cert::Certificate;
 pub use crl::Crl;
+pub use error::{
+    AlgorithmRole, CurveProblem, DecodeError, KeyProblem, KeyType, PaErrorKind, SignatureKind,
+    SignatureProblem, Structure,
+};
 pub use master_list::{ID_CSCA_MASTER_LIST, MasterList, MasterListEntry};
-pub use signature::Curve;
+pub use signature::{Curve, SignatureScheme};
 pub use trust_store::{LoadReport, MasterListLoad, TrustStore};
-pub use verdict::{CertificateInfo, Check, DataGroupCheck, Status, Verdict};
+pub use verdict::{CertificateInfo, Check, DataGroupCheck, Name, Status, Verdict};
 
 /// The time type of [`VerifyOptions::now`] (from the `der` crate),
 /// re-exported so callers need no dependency of their own.
@@ -59,46 +65,6 @@ pub use der::DateTime;
 use crate::lds::DataGroup;
 use crate::lds::sod::LdsSecurityObject;
 use crate::oid::ID_LDS_SECURITY_OBJECT;
-
-/// What went wrong in passive authentication, where an error (rather than
-/// a failed check in a [`Verdict`]) is the answer: loading a trust store,
-/// decoding a certificate, a master list or a CRL.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum PaErrorKind {
-    /// The bytes are not the ASN.1 structure required.
-    Malformed(String),
-    /// An algorithm (signature, hash, key type) this crate does not
-    /// support.
-    UnsupportedAlgorithm(String),
-    /// An elliptic curve this crate does not know, named or explicit.
-    UnknownCurve(String),
-    /// A public key that cannot be used.
-    BadPublicKey(String),
-    /// A signature that does not verify.
-    BadSignature(String),
-    /// A certificate that does not decode or breaks a rule.
-    Certificate(String),
-    /// A CSCA master list that does not decode or whose signature fails.
-    MasterList(String),
-    /// A CRL that does not decode.
-    Crl(String),
-}
-
-impl fmt::Display for PaErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PaErrorKind::Malformed(m) => write!(f, "malformed: {m}"),
-            PaErrorKind::UnsupportedAlgorithm(m) => write!(f, "unsupported algorithm: {m}"),
-            PaErrorKind::UnknownCurve(m) => write!(f, "unknown curve: {m}"),
-            PaErrorKind::BadPublicKey(m) => write!(f, "bad public key: {m}"),
-            PaErrorKind::BadSignature(m) => write!(f, "signature does not verify: {m}"),
-            PaErrorKind::Certificate(m) => write!(f, "certificate: {m}"),
-            PaErrorKind::MasterList(m) => write!(f, "master list: {m}"),
-            PaErrorKind::Crl(m) => write!(f, "CRL: {m}"),
-        }
-    }
-}
 
 pub(crate) fn hex(b: &[u8]) -> String {
     use fmt::Write;
@@ -172,16 +138,13 @@ pub fn verify(
     // the whole file).
     let mut base = 0;
     let raw = crate::tlv::Tlv::parse(sod)
-        .map_err(|e| PaErrorKind::Malformed(e.to_string()))
+        .map_err(PaErrorKind::tlv(Structure::EfSod))
         .and_then(|t| {
             if t.tag() == crate::tlv::Tag::new(0x77) {
                 base = t.value_offset();
                 Ok(t.value())
             } else {
-                Err(PaErrorKind::Malformed(format!(
-                    "EF.SOD starts with tag {:?}, not 77",
-                    t.tag()
-                )))
+                Err(PaErrorKind::FileTag { found: t.tag() })
             }
         })
         .and_then(cms::parse_content_info);

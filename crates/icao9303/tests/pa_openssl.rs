@@ -523,3 +523,32 @@ fn ds_with_an_unknown_critical_extension() {
         v.chain.reason
     );
 }
+
+#[test]
+fn certificate_names_are_text_when_printed_and_read_back() {
+    // The verdict keeps each name's DER and renders it when printed: the
+    // JSON has the text, and a verdict read back from it (a server's
+    // stored dossier) equals the one verified.
+    let v = run("sod-rsa.bin");
+    let ds = v.document_signer.as_ref().unwrap();
+    assert!(ds.subject.der().is_some());
+    assert_eq!(ds.issuer, "CN=CSCA Utopia RSA,O=Utopia,C=UT");
+    assert_eq!(ds.issuer.to_string(), ds.issuer.as_str());
+    let json = serde_json::to_value(&v).unwrap();
+    assert_eq!(
+        json["chain_certificates"][0]["subject"],
+        "CN=CSCA Utopia RSA,O=Utopia,C=UT"
+    );
+    assert_eq!(json["document_signer"]["subject"], ds.subject.as_str());
+    let back: Verdict = serde_json::from_value(json).unwrap();
+    assert_eq!(back, v);
+    assert!(back.document_signer.unwrap().subject.der().is_none());
+    // The passed checks name certificates by serial number (no text).
+    let serial = &v.chain_certificates[0].serial_number;
+    assert!(v.chain.reason.contains(serial.as_str()), "{}", v.chain);
+    assert!(
+        v.signature.reason.contains(&ds.serial_number),
+        "{}",
+        v.signature
+    );
+}

@@ -10,8 +10,9 @@ use x509_cert::ext::pkix::{
 };
 
 use crate::Error;
-use crate::pa::signature::{Alg, PublicKey, Scheme, tlv_err};
-use crate::pa::verdict::CertificateInfo;
+use crate::pa::error::Structure;
+use crate::pa::signature::{Alg, PublicKey, SignatureScheme};
+use crate::pa::verdict::{CertificateInfo, Name};
 use crate::pa::{PaErrorKind, hex};
 use crate::tlv::{Tag, Tlv};
 
@@ -70,40 +71,40 @@ impl Certificate {
     }
 
     fn decode(der: &[u8]) -> Result<Certificate, PaErrorKind> {
-        let top = Tlv::parse(der).map_err(tlv_err)?;
-        top.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+        let tlv_err = PaErrorKind::tlv(Structure::Certificate);
+        let malformed = |problem| PaErrorKind::malformed(Structure::Certificate, problem);
+        let top = Tlv::parse(der).map_err(&tlv_err)?;
+        top.expect_tag(Tag::new(0x30)).map_err(&tlv_err)?;
         let mut r = top.children();
-        let tbs = r.expect(Tag::new(0x30)).map_err(tlv_err)?;
-        let alg = Alg::from_tlv(&r.expect(Tag::new(0x30)).map_err(tlv_err)?)?;
-        let sig = r.expect(Tag::new(0x03)).map_err(tlv_err)?;
-        r.finish().map_err(tlv_err)?;
+        let tbs = r.expect(Tag::new(0x30)).map_err(&tlv_err)?;
+        let alg = Alg::from_tlv(&r.expect(Tag::new(0x30)).map_err(&tlv_err)?)?;
+        let sig = r.expect(Tag::new(0x03)).map_err(&tlv_err)?;
+        r.finish().map_err(&tlv_err)?;
         let signature = match sig.value().split_first() {
             Some((0, rest)) => rest.to_vec(),
             _ => {
-                return Err(PaErrorKind::Certificate(
-                    "the signature BIT STRING has unused bits".to_owned(),
-                ));
+                return Err(malformed("the signature BIT STRING has unused bits"));
             }
         };
         // TBSCertificate: [0] version?, serial, signature, issuer, validity,
         // subject, subjectPublicKeyInfo, ...
         let mut t = tbs.children();
-        let mut first = t.next().transpose().map_err(tlv_err)?;
+        let mut first = t.next().transpose().map_err(&tlv_err)?;
         if first.as_ref().is_some_and(|f| f.tag() == Tag::new(0xA0)) {
-            first = t.next().transpose().map_err(tlv_err)?;
+            first = t.next().transpose().map_err(&tlv_err)?;
         }
         if first.is_none() {
-            return Err(PaErrorKind::Certificate("empty TBSCertificate".to_owned()));
+            return Err(malformed("an empty TBSCertificate"));
         }
         for _ in 0..4 {
             t.next()
                 .transpose()
-                .map_err(tlv_err)?
-                .ok_or_else(|| PaErrorKind::Certificate("short TBSCertificate".to_owned()))?;
+                .map_err(&tlv_err)?
+                .ok_or_else(|| malformed("a TBSCertificate without its subjectPublicKeyInfo"))?;
         }
-        let spki = t.expect(Tag::new(0x30)).map_err(tlv_err)?;
+        let spki = t.expect(Tag::new(0x30)).map_err(&tlv_err)?;
         let parsed = x509_cert::Certificate::from_der(der)
-            .map_err(|e| PaErrorKind::Certificate(format!("X.509: {e}")))?;
+            .map_err(PaErrorKind::der(Structure::Certificate))?;
         let tbs_cert = parsed.tbs_certificate();
         let subject_der = tbs_cert.subject().to_der().unwrap_or_default();
         let issuer_der = tbs_cert.issuer().to_der().unwrap_or_default();
@@ -282,7 +283,7 @@ impl Certificate {
             .tbs_certificate()
             .get_extension::<KeyUsage>()
             .map(|o| o.map(|(_, k)| k))
-            .map_err(|e| PaErrorKind::Certificate(format!("key usage: {e}")))
+            .map_err(PaErrorKind::der(Structure::KeyUsage))
     }
 
     /// The basic constraints extension: `Ok(None)` when absent.
@@ -291,7 +292,7 @@ impl Certificate {
             .tbs_certificate()
             .get_extension::<BasicConstraints>()
             .map(|o| o.map(|(_, k)| k))
-            .map_err(|e| PaErrorKind::Certificate(format!("basic constraints: {e}")))
+            .map_err(PaErrorKind::der(Structure::BasicConstraints))
     }
 
     /// Start and end of validity as seconds since the Unix epoch.
@@ -321,27 +322,38 @@ impl Certificate {
     }
 
     pub(crate) fn check_signed_by_key(&self, key: &PublicKey) -> Result<(), PaErrorKind> {
-        let scheme = Scheme::from_alg(&self.signature_algorithm, None)?;
+        let scheme = SignatureScheme::from_alg(&self.signature_algorithm, None)?;
         key.verify(&scheme, self.tbs(), &self.signature)
     }
 
     /// The signature algorithm in words.
     pub fn signature_scheme(&self) -> String {
-        match Scheme::from_alg(&self.signature_algorithm, None) {
+        match SignatureScheme::from_alg(&self.signature_algorithm, None) {
             Ok(s) => s.to_string(),
             Err(_) => self.signature_algorithm.oid.to_string(),
         }
     }
 
+    /// Start and end of validity, RFC 3339.
+    pub(crate) fn validity_text(&self) -> (String, String) {
+        let v = self.parsed.tbs_certificate().validity();
+        (
+            rfc3339(v.not_before.to_date_time()),
+            rfc3339(v.not_after.to_date_time()),
+        )
+    }
+
     /// The summary the verdict reports.
     pub fn info(&self) -> CertificateInfo {
-        let v = self.parsed.tbs_certificate().validity();
+        let (not_before, not_after) = self.validity_text();
+        // The names as DER, their text only when printed (or already
+        // rendered for this certificate, a CSCA of the store say).
         CertificateInfo {
-            subject: self.subject(),
-            issuer: self.issuer(),
+            subject: Name::from_der(self.subject_der.clone(), self.subject_text.get().cloned()),
+            issuer: Name::from_der(self.issuer_der.clone(), self.issuer_text.get().cloned()),
             serial_number: self.serial_number(),
-            not_before: rfc3339(v.not_before.to_date_time()),
-            not_after: rfc3339(v.not_after.to_date_time()),
+            not_before,
+            not_after,
             public_key: self.public_key_description(),
             sha256: hex(&crate::lds::sod::HashAlgorithm::Sha256.digest(&self.der)),
         }

@@ -180,14 +180,16 @@ pub(crate) fn verify(
     let chain = match (&path, leaf_rule) {
         (_, Err((code, e))) => Check::failed(code, e),
         (Some(p), Ok(())) => {
-            let names: Vec<String> = p
+            // Serial numbers, not names: the names are text only when the
+            // verdict is printed (`chain_certificates`).
+            let serials: Vec<String> = p
                 .iter()
-                .map(|c| format!("{} (serial {})", c.subject(), c.serial_number()))
+                .map(|c| format!("serial {}", c.serial_number()))
                 .collect();
             Check::passed(format!(
-                "{what} {} is signed by {}",
-                leaf.subject(),
-                names.join(", signed by ")
+                "{what} (serial {}) is signed by {} (the trust anchor)",
+                leaf.serial_number(),
+                serials.join(", signed by ")
             ))
         }
         (None, Ok(())) if refusals.is_empty() => {
@@ -238,15 +240,18 @@ fn validity(leaf: &Certificate, path: &[Certificate], now: der::DateTime) -> Che
     let mut problems = Vec::new();
     for c in std::iter::once(leaf).chain(path.iter()) {
         let (a, b) = c.validity_secs();
-        let info = c.info();
         if t < a {
             problems.push(format!(
                 "{} is not valid before {}",
                 c.subject(),
-                info.not_before
+                c.validity_text().0
             ));
         } else if t > b {
-            problems.push(format!("{} expired at {}", c.subject(), info.not_after));
+            problems.push(format!(
+                "{} expired at {}",
+                c.subject(),
+                c.validity_text().1
+            ));
         }
     }
     let at = rfc3339(now);

@@ -7,9 +7,10 @@ use der::asn1::ObjectIdentifier;
 
 use crate::lds::sod::HashAlgorithm;
 use crate::pa::cert::{Certificate, names_match};
-use crate::pa::signature::{Alg, Scheme, digest_from_alg, tlv_err};
+use crate::pa::error::{PaErrorKind, Structure};
+use crate::pa::hex;
+use crate::pa::signature::{Alg, SignatureScheme, digest_from_alg};
 use crate::pa::verdict::Check;
-use crate::pa::{PaErrorKind, hex};
 use crate::tlv::{Tag, Tlv};
 
 use crate::oid::{ID_CONTENT_TYPE, ID_MESSAGE_DIGEST, ID_SIGNED_DATA, ID_SIGNING_TIME};
@@ -44,44 +45,52 @@ pub(crate) struct RawSignedData<'a> {
     pub(crate) signers: Vec<RawSigner<'a>>,
 }
 
-fn malformed(what: &str) -> PaErrorKind {
-    PaErrorKind::Malformed(what.to_owned())
-}
-
-fn oid_of(t: &Tlv<'_>) -> Result<ObjectIdentifier, PaErrorKind> {
-    t.expect_tag(Tag::new(0x06)).map_err(tlv_err)?;
-    ObjectIdentifier::from_bytes(t.value()).map_err(|e| PaErrorKind::Malformed(format!("OID: {e}")))
+fn oid_of(t: &Tlv<'_>, structure: Structure) -> Result<ObjectIdentifier, PaErrorKind> {
+    t.expect_tag(Tag::new(0x06))
+        .map_err(PaErrorKind::tlv(structure))?;
+    ObjectIdentifier::from_bytes(t.value()).map_err(PaErrorKind::oid(structure))
 }
 
 /// Reads `ContentInfo { id-signedData, [0] SignedData }`.
 pub(crate) fn parse_content_info(bytes: &[u8]) -> Result<RawSignedData<'_>, PaErrorKind> {
-    let ci = Tlv::parse(bytes).map_err(tlv_err)?;
-    ci.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+    let tlv = PaErrorKind::tlv(Structure::ContentInfo);
+    let ci = Tlv::parse(bytes).map_err(&tlv)?;
+    ci.expect_tag(Tag::new(0x30)).map_err(&tlv)?;
     let mut r = ci.children();
-    let ct = oid_of(&r.expect(Tag::new(0x06)).map_err(tlv_err)?)?;
+    let ct = oid_of(
+        &r.expect(Tag::new(0x06)).map_err(&tlv)?,
+        Structure::ContentInfo,
+    )?;
     if ct != ID_SIGNED_DATA {
-        return Err(PaErrorKind::Malformed(format!(
-            "ContentInfo of type {ct}, not id-signedData"
-        )));
+        return Err(PaErrorKind::ContentType {
+            structure: Structure::ContentInfo,
+            found: ct,
+            expected: ID_SIGNED_DATA,
+        });
     }
-    let explicit = r.expect(Tag::new(0xA0)).map_err(tlv_err)?;
-    r.finish().map_err(tlv_err)?;
-    let sd = Tlv::parse_at(explicit.value(), explicit.value_offset()).map_err(tlv_err)?;
-    sd.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+    let explicit = r.expect(Tag::new(0xA0)).map_err(&tlv)?;
+    r.finish().map_err(&tlv)?;
+    let tlv = PaErrorKind::tlv(Structure::SignedData);
+    let malformed = |problem| PaErrorKind::malformed(Structure::SignedData, problem);
+    let sd = Tlv::parse_at(explicit.value(), explicit.value_offset()).map_err(&tlv)?;
+    sd.expect_tag(Tag::new(0x30)).map_err(&tlv)?;
     let mut s = sd.children();
-    s.expect(Tag::new(0x02)).map_err(tlv_err)?;
-    s.expect(Tag::new(0x31)).map_err(tlv_err)?;
-    let encap = s.expect(Tag::new(0x30)).map_err(tlv_err)?;
+    s.expect(Tag::new(0x02)).map_err(&tlv)?;
+    s.expect(Tag::new(0x31)).map_err(&tlv)?;
+    let encap = s.expect(Tag::new(0x30)).map_err(&tlv)?;
     let mut e = encap.children();
-    let econtent_type = oid_of(&e.expect(Tag::new(0x06)).map_err(tlv_err)?)?;
+    let econtent_type = oid_of(
+        &e.expect(Tag::new(0x06)).map_err(&tlv)?,
+        Structure::SignedData,
+    )?;
     let wrapper = e
         .next()
         .transpose()
-        .map_err(tlv_err)?
-        .ok_or_else(|| malformed("a SignedData without eContent (detached content)"))?;
-    wrapper.expect_tag(Tag::new(0xA0)).map_err(tlv_err)?;
-    e.finish().map_err(tlv_err)?;
-    let octets = Tlv::parse_at(wrapper.value(), wrapper.value_offset()).map_err(tlv_err)?;
+        .map_err(&tlv)?
+        .ok_or_else(|| malformed("no eContent (detached content)"))?;
+    wrapper.expect_tag(Tag::new(0xA0)).map_err(&tlv)?;
+    e.finish().map_err(&tlv)?;
+    let octets = Tlv::parse_at(wrapper.value(), wrapper.value_offset()).map_err(&tlv)?;
     let econtent_offset = if octets.tag().raw() == 0x24 {
         octets
             .children()
@@ -97,34 +106,34 @@ pub(crate) fn parse_content_info(bytes: &[u8]) -> Result<RawSignedData<'_>, PaEr
         0x24 => {
             let mut out = Vec::new();
             for part in octets.children() {
-                let part = part.map_err(tlv_err)?;
-                part.expect_tag(Tag::new(0x04)).map_err(tlv_err)?;
+                let part = part.map_err(&tlv)?;
+                part.expect_tag(Tag::new(0x04)).map_err(&tlv)?;
                 out.extend_from_slice(part.value());
             }
             out
         }
-        _ => return Err(malformed("eContent that is not an OCTET STRING")),
+        _ => return Err(malformed("an eContent that is not an OCTET STRING")),
     };
     let mut certificates = Vec::new();
-    let mut next = s.next().transpose().map_err(tlv_err)?;
+    let mut next = s.next().transpose().map_err(&tlv)?;
     if let Some(t) = next.filter(|t| t.tag() == Tag::new(0xA0)) {
         for c in t.children() {
-            let c = c.map_err(tlv_err)?;
+            let c = c.map_err(&tlv)?;
             if c.tag() == Tag::new(0x30) {
                 certificates.push(c.raw());
             }
         }
-        next = s.next().transpose().map_err(tlv_err)?;
+        next = s.next().transpose().map_err(&tlv)?;
     }
     if next.is_some_and(|t| t.tag() == Tag::new(0xA1)) {
-        next = s.next().transpose().map_err(tlv_err)?;
+        next = s.next().transpose().map_err(&tlv)?;
     }
-    let infos = next.ok_or_else(|| malformed("SignedData without signerInfos"))?;
-    infos.expect_tag(Tag::new(0x31)).map_err(tlv_err)?;
-    s.finish().map_err(tlv_err)?;
+    let infos = next.ok_or_else(|| malformed("no signerInfos"))?;
+    infos.expect_tag(Tag::new(0x31)).map_err(&tlv)?;
+    s.finish().map_err(&tlv)?;
     let mut signers = Vec::new();
     for si in infos.children() {
-        signers.push(parse_signer(&si.map_err(tlv_err)?)?);
+        signers.push(parse_signer(&si.map_err(&tlv)?)?);
     }
     Ok(RawSignedData {
         econtent_type,
@@ -136,48 +145,52 @@ pub(crate) fn parse_content_info(bytes: &[u8]) -> Result<RawSignedData<'_>, PaEr
 }
 
 fn parse_signer<'a>(si: &Tlv<'a>) -> Result<RawSigner<'a>, PaErrorKind> {
-    si.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+    let tlv = PaErrorKind::tlv(Structure::SignerInfo);
+    let malformed = |problem| PaErrorKind::malformed(Structure::SignerInfo, problem);
+    si.expect_tag(Tag::new(0x30)).map_err(&tlv)?;
     let mut r = si.children();
-    r.expect(Tag::new(0x02)).map_err(tlv_err)?;
+    r.expect(Tag::new(0x02)).map_err(&tlv)?;
     let sid_t = r
         .next()
         .transpose()
-        .map_err(tlv_err)?
-        .ok_or_else(|| malformed("SignerInfo without sid"))?;
+        .map_err(&tlv)?
+        .ok_or_else(|| malformed("no sid"))?;
     let sid = match sid_t.tag().raw() {
         0x30 => {
             let mut i = sid_t.children();
-            let issuer = i.expect(Tag::new(0x30)).map_err(tlv_err)?.raw().to_vec();
-            let serial = i.expect(Tag::new(0x02)).map_err(tlv_err)?.value().to_vec();
-            i.finish().map_err(tlv_err)?;
+            let issuer = i.expect(Tag::new(0x30)).map_err(&tlv)?.raw().to_vec();
+            let serial = i.expect(Tag::new(0x02)).map_err(&tlv)?.value().to_vec();
+            i.finish().map_err(&tlv)?;
             Sid::IssuerSerial { issuer, serial }
         }
         0x80 => Sid::Ski(sid_t.value().to_vec()),
-        _ => return Err(malformed("SignerInfo sid")),
+        _ => {
+            return Err(malformed(
+                "a sid neither issuerAndSerialNumber nor [0] subjectKeyIdentifier",
+            ));
+        }
     };
-    let digest = Alg::from_tlv(&r.expect(Tag::new(0x30)).map_err(tlv_err)?)?;
+    let digest = Alg::from_tlv(&r.expect(Tag::new(0x30)).map_err(&tlv)?)?;
     let mut t = r
         .next()
         .transpose()
-        .map_err(tlv_err)?
-        .ok_or_else(|| malformed("SignerInfo without signatureAlgorithm"))?;
+        .map_err(&tlv)?
+        .ok_or_else(|| malformed("no signatureAlgorithm"))?;
     let mut signed_attrs = None;
     if t.tag() == Tag::new(0xA0) {
         signed_attrs = Some(t);
         t = r
             .next()
             .transpose()
-            .map_err(tlv_err)?
-            .ok_or_else(|| malformed("SignerInfo without signatureAlgorithm"))?;
+            .map_err(&tlv)?
+            .ok_or_else(|| malformed("no signatureAlgorithm"))?;
     }
     let signature_algorithm = Alg::from_tlv(&t)?;
-    let signature = r.expect(Tag::new(0x04)).map_err(tlv_err)?.value();
+    let signature = r.expect(Tag::new(0x04)).map_err(&tlv)?.value();
     if let Some(u) = r.next() {
-        u.map_err(tlv_err)?
-            .expect_tag(Tag::new(0xA1))
-            .map_err(tlv_err)?;
+        u.map_err(&tlv)?.expect_tag(Tag::new(0xA1)).map_err(&tlv)?;
     }
-    r.finish().map_err(tlv_err)?;
+    r.finish().map_err(&tlv)?;
     Ok(RawSigner {
         sid,
         digest,
@@ -272,7 +285,7 @@ pub(crate) fn verify_signer(sd: &RawSignedData<'_>, extra: &[Certificate]) -> Si
             return SignerOutcome::stop(Check::failed("unsupported-algorithm", e.to_string()));
         }
     };
-    let scheme = match Scheme::from_alg(&si.signature_algorithm, Some(digest)) {
+    let scheme = match SignatureScheme::from_alg(&si.signature_algorithm, Some(digest)) {
         Ok(s) => s,
         Err(e) => {
             let mut o = SignerOutcome::stop(Check::failed("unsupported-algorithm", e.to_string()));
@@ -316,18 +329,17 @@ pub(crate) fn verify_signer(sd: &RawSignedData<'_>, extra: &[Certificate]) -> Si
             .key()
             .and_then(|k| k.verify(&scheme, &message, si.signature))
         {
+            // The signer by serial number: its name is text only when
+            // the verdict is printed (`document_signer`).
             Ok(()) => Check::passed(format!(
-                "{scheme} signature verifies with the key of {}",
-                cert.subject()
+                "{scheme} signature verifies with the key of the signer certificate (serial {})",
+                cert.serial_number()
             )),
-            Err(e @ PaErrorKind::BadSignature(_)) => Check::failed(
-                "bad-signature",
+            Err(e @ PaErrorKind::BadSignature { .. }) => Check::failed(
+                e.signature_code(),
                 format!("{e} with the key of {}", cert.subject()),
             ),
-            Err(e @ (PaErrorKind::UnknownCurve(_) | PaErrorKind::UnsupportedAlgorithm(_))) => {
-                Check::failed("unsupported-algorithm", e.to_string())
-            }
-            Err(e) => Check::failed("bad-key", e.to_string()),
+            Err(e) => Check::failed(e.signature_code(), e.to_string()),
         },
     };
     SignerOutcome {
@@ -353,16 +365,20 @@ fn describe_sid(sid: &Sid) -> String {
 /// content-type must equal the eContentType, message-digest the hash of
 /// the eContent; each present exactly once with one value.
 fn check_attributes(attrs: &Tlv<'_>, econtent_type: &ObjectIdentifier, digest: &[u8]) -> Check {
+    let tlv = PaErrorKind::tlv(Structure::SignedAttributes);
     let mut content_type: Vec<Vec<u8>> = Vec::new();
     let mut message_digest: Vec<Vec<u8>> = Vec::new();
     for a in attrs.children() {
-        let parsed = a.map_err(tlv_err).and_then(|a| {
-            a.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+        let parsed = a.map_err(&tlv).and_then(|a| {
+            a.expect_tag(Tag::new(0x30)).map_err(&tlv)?;
             let mut r = a.children();
-            let oid = oid_of(&r.expect(Tag::new(0x06)).map_err(tlv_err)?)?;
-            let values = r.expect(Tag::new(0x31)).map_err(tlv_err)?;
-            r.finish().map_err(tlv_err)?;
-            let vals: Vec<Tlv<'_>> = values.children_vec().map_err(tlv_err)?;
+            let oid = oid_of(
+                &r.expect(Tag::new(0x06)).map_err(&tlv)?,
+                Structure::SignedAttributes,
+            )?;
+            let values = r.expect(Tag::new(0x31)).map_err(&tlv)?;
+            r.finish().map_err(&tlv)?;
+            let vals: Vec<Tlv<'_>> = values.children_vec().map_err(&tlv)?;
             Ok((oid, vals))
         });
         let (oid, vals) = match parsed {
@@ -402,7 +418,9 @@ fn check_attributes(attrs: &Tlv<'_>, econtent_type: &ObjectIdentifier, digest: &
             ),
         );
     };
-    let ct_oid = Tlv::parse(ct).map_err(tlv_err).and_then(|t| oid_of(&t));
+    let ct_oid = Tlv::parse(ct)
+        .map_err(&tlv)
+        .and_then(|t| oid_of(&t, Structure::SignedAttributes));
     match ct_oid {
         Ok(o) if &o == econtent_type => {}
         Ok(o) => {
@@ -447,7 +465,7 @@ pub(crate) fn signing_time(sd: &RawSignedData<'_>) -> Option<der::DateTime> {
     for a in attrs.children() {
         let a = a.ok()?;
         let mut r = a.children();
-        let oid = oid_of(&r.next()?.ok()?).ok()?;
+        let oid = oid_of(&r.next()?.ok()?, Structure::SignedAttributes).ok()?;
         if oid != ID_SIGNING_TIME {
             continue;
         }

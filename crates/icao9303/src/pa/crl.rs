@@ -6,7 +6,8 @@ use der::{Decode, Encode};
 
 use crate::Error;
 use crate::pa::cert::{Certificate, rfc3339};
-use crate::pa::signature::{Alg, Scheme, tlv_err};
+use crate::pa::error::Structure;
+use crate::pa::signature::{Alg, SignatureScheme};
 use crate::pa::{PaErrorKind, hex};
 use crate::tlv::{Tag, Tlv};
 
@@ -45,23 +46,25 @@ impl Crl {
     }
 
     fn decode(der: &[u8]) -> Result<Crl, PaErrorKind> {
-        let top = Tlv::parse(der).map_err(tlv_err)?;
-        top.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+        let tlv_err = PaErrorKind::tlv(Structure::Crl);
+        let top = Tlv::parse(der).map_err(&tlv_err)?;
+        top.expect_tag(Tag::new(0x30)).map_err(&tlv_err)?;
         let mut r = top.children();
-        let tbs = r.expect(Tag::new(0x30)).map_err(tlv_err)?;
-        let alg = Alg::from_tlv(&r.expect(Tag::new(0x30)).map_err(tlv_err)?)?;
-        let sig = r.expect(Tag::new(0x03)).map_err(tlv_err)?;
-        r.finish().map_err(tlv_err)?;
+        let tbs = r.expect(Tag::new(0x30)).map_err(&tlv_err)?;
+        let alg = Alg::from_tlv(&r.expect(Tag::new(0x30)).map_err(&tlv_err)?)?;
+        let sig = r.expect(Tag::new(0x03)).map_err(&tlv_err)?;
+        r.finish().map_err(&tlv_err)?;
         let signature = match sig.value().split_first() {
             Some((0, rest)) => rest.to_vec(),
             _ => {
-                return Err(PaErrorKind::Crl(
-                    "signature BIT STRING has unused bits".to_owned(),
+                return Err(PaErrorKind::malformed(
+                    Structure::Crl,
+                    "the signature BIT STRING has unused bits",
                 ));
             }
         };
         let parsed = x509_cert::crl::CertificateList::from_der(der)
-            .map_err(|e| PaErrorKind::Crl(e.to_string()))?;
+            .map_err(PaErrorKind::der(Structure::Crl))?;
         Ok(Crl {
             der: der.to_vec(),
             tbs_start: tbs.offset(),
@@ -136,7 +139,7 @@ impl Crl {
     }
 
     pub(crate) fn check_signed_by(&self, issuer: &Certificate) -> Result<(), PaErrorKind> {
-        let scheme = Scheme::from_alg(&self.signature_algorithm, None)?;
+        let scheme = SignatureScheme::from_alg(&self.signature_algorithm, None)?;
         let tbs = self.der.get(self.tbs_start..self.tbs_end).unwrap_or(&[]);
         issuer.key()?.verify(&scheme, tbs, &self.signature)
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::Error;
 use crate::pa::cert::Certificate;
-use crate::pa::signature::tlv_err;
+use crate::pa::error::Structure;
 use crate::pa::trust_store::TrustStore;
 use crate::pa::verdict::Check;
 use crate::pa::{PaErrorKind, chain, cms};
@@ -51,8 +51,8 @@ pub struct MasterList {
     pub signing_time: Option<der::DateTime>,
 }
 
-fn ml_err(m: impl Into<String>) -> Error {
-    Error::Pa(PaErrorKind::MasterList(m.into()))
+fn tlv_err(e: Error) -> Error {
+    Error::Pa(PaErrorKind::tlv(Structure::CscaMasterList)(e))
 }
 
 impl MasterList {
@@ -63,29 +63,30 @@ impl MasterList {
     pub fn parse(bytes: &[u8]) -> Result<MasterList, Error> {
         let sd = cms::parse_content_info(bytes).map_err(Error::Pa)?;
         if sd.econtent_type != ID_CSCA_MASTER_LIST {
-            return Err(ml_err(format!(
-                "eContentType is {}, not id-icao-cscaMasterList",
-                sd.econtent_type
-            )));
+            return Err(Error::Pa(PaErrorKind::ContentType {
+                structure: Structure::CscaMasterList,
+                found: sd.econtent_type,
+                expected: ID_CSCA_MASTER_LIST,
+            }));
         }
-        let top = Tlv::parse(&sd.econtent).map_err(|e| Error::Pa(tlv_err(e)))?;
-        top.expect_tag(Tag::new(0x30))
-            .map_err(|e| Error::Pa(tlv_err(e)))?;
+        let top = Tlv::parse(&sd.econtent).map_err(tlv_err)?;
+        top.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
         let mut r = top.children();
-        let v = r
-            .expect(Tag::new(0x02))
-            .map_err(|e| Error::Pa(tlv_err(e)))?;
+        let v = r.expect(Tag::new(0x02)).map_err(tlv_err)?;
         let version = match v.value() {
             [b] if *b < 0x80 => u64::from(*b),
-            _ => return Err(ml_err("version is not a small INTEGER")),
+            _ => {
+                return Err(Error::Pa(PaErrorKind::malformed(
+                    Structure::CscaMasterList,
+                    "a version that is not a small INTEGER",
+                )));
+            }
         };
-        let set = r
-            .expect(Tag::new(0x31))
-            .map_err(|e| Error::Pa(tlv_err(e)))?;
-        r.finish().map_err(|e| Error::Pa(tlv_err(e)))?;
+        let set = r.expect(Tag::new(0x31)).map_err(tlv_err)?;
+        r.finish().map_err(tlv_err)?;
         let mut entries = Vec::new();
         for (index, c) in set.children().enumerate() {
-            let c = c.map_err(|e| Error::Pa(tlv_err(e)))?;
+            let c = c.map_err(tlv_err)?;
             let (certificate, error) = match Certificate::from_der(c.raw()) {
                 Ok(cert) => (Some(cert), None),
                 Err(e) => (None, Some(e.to_string())),

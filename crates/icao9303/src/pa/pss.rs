@@ -5,10 +5,15 @@
 use rsa::traits::PublicKeyParts;
 
 use crate::lds::sod::HashAlgorithm;
-use crate::pa::PaErrorKind;
+use crate::pa::error::{PaErrorKind, SignatureKind, SignatureProblem};
 
-fn bad(why: &str) -> PaErrorKind {
-    PaErrorKind::BadSignature(format!("RSASSA-PSS: {why}"))
+fn error(problem: SignatureProblem) -> PaErrorKind {
+    PaErrorKind::bad_signature(SignatureKind::RsaPss, problem)
+}
+
+/// An encoded message that is not what EMSA-PSS writes: the step failed.
+fn bad(step: &'static str) -> PaErrorKind {
+    error(SignatureProblem::Inconsistent(step))
 }
 
 /// Verifies an RSASSA-PSS `signature` over a message whose hash is `m_hash`.
@@ -21,12 +26,15 @@ pub(crate) fn verify(
 ) -> Result<(), PaErrorKind> {
     // RSAVP1 (§8.1.2 step 2).
     if signature.len() != key.size() {
-        return Err(bad("signature length differs from the modulus length"));
+        return Err(error(SignatureProblem::Length {
+            expected: key.size(),
+            actual: signature.len(),
+        }));
     }
     let s = rsa::BoxedUint::from_be_slice(signature, key.n_bits_precision())
-        .map_err(|_| bad("signature representative"))?;
+        .map_err(|_| error(SignatureProblem::OutOfRange))?;
     if s >= *key.n().as_ref() {
-        return Err(bad("signature representative out of range"));
+        return Err(error(SignatureProblem::OutOfRange));
     }
     let m = rsa::hazmat::rsa_encrypt(key, &s).map_err(|_| bad("RSAVP1"))?;
     let mod_bits = key.n().bit_width_vartime() as usize;
@@ -65,12 +73,12 @@ fn emsa_pss_verify(
         .and_then(|n| n.checked_add(2))
         .ok_or_else(|| bad("salt length"))?;
     if em_len < needed {
-        return Err(bad("inconsistent (encoded message too short)"));
+        return Err(bad("encoded message too short"));
     }
     // Step 4.
     let (body, trailer) = em.split_at(em_len.saturating_sub(1));
     if trailer != [0xBC] {
-        return Err(bad("inconsistent (no 0xBC trailer)"));
+        return Err(bad("no 0xBC trailer"));
     }
     // Step 5.
     let db_len = em_len.saturating_sub(h_len).saturating_sub(1);
@@ -83,7 +91,7 @@ fn emsa_pss_verify(
         !(0xFFu8 >> zero_bits)
     };
     if masked_db.first().is_some_and(|b| b & top_mask != 0) {
-        return Err(bad("inconsistent (leftmost bits set)"));
+        return Err(bad("leftmost bits set"));
     }
     // Steps 7-9.
     let db_mask = mgf1(mgf_hash, h, db_len);
@@ -102,7 +110,7 @@ fn emsa_pss_verify(
         .saturating_sub(2);
     let (ps, rest) = db.split_at(ps_len.min(db.len()));
     if ps.iter().any(|b| *b != 0) || rest.first() != Some(&0x01) {
-        return Err(bad("inconsistent (padding)"));
+        return Err(bad("padding"));
     }
     // Step 11.
     let salt = rest.get(1..).unwrap_or(&[]);
@@ -118,7 +126,7 @@ fn emsa_pss_verify(
     if bool::from(subtle::ConstantTimeEq::ct_eq(h_prime.as_slice(), h)) {
         Ok(())
     } else {
-        Err(bad("hash mismatch (the signature does not verify)"))
+        Err(error(SignatureProblem::Mismatch))
     }
 }
 

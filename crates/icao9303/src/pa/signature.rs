@@ -7,7 +7,11 @@ use std::fmt;
 use der::asn1::ObjectIdentifier;
 
 use crate::lds::sod::HashAlgorithm;
-use crate::pa::PaErrorKind;
+use crate::pa::error::{
+    AlgorithmRole, CurveProblem, KeyProblem, KeyType, PaErrorKind, SignatureKind, SignatureProblem,
+    Structure,
+};
+use crate::pa::fixed_base::TableCache;
 use crate::tlv::{Tag, Tlv};
 
 use crate::oid::{self as oids, EC_PUBLIC_KEY, MGF1, RSA_ENCRYPTION, RSASSA_PSS};
@@ -56,38 +60,47 @@ pub(crate) struct Alg {
 impl Alg {
     /// Reads `SEQUENCE { OID, params ANY OPTIONAL }`.
     pub(crate) fn from_tlv(t: &Tlv<'_>) -> Result<Alg, PaErrorKind> {
-        t.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+        let tlv = PaErrorKind::tlv(Structure::AlgorithmIdentifier);
+        t.expect_tag(Tag::new(0x30)).map_err(&tlv)?;
         let mut r = t.children();
-        let o = r.expect(Tag::new(0x06)).map_err(tlv_err)?;
+        let o = r.expect(Tag::new(0x06)).map_err(&tlv)?;
         let oid = ObjectIdentifier::from_bytes(o.value())
-            .map_err(|e| PaErrorKind::Malformed(format!("algorithm OID: {e}")))?;
+            .map_err(PaErrorKind::oid(Structure::AlgorithmIdentifier))?;
         let params = match r.next() {
             None => None,
-            Some(p) => Some(p.map_err(tlv_err)?.raw().to_vec()),
+            Some(p) => Some(p.map_err(&tlv)?.raw().to_vec()),
         };
-        r.finish().map_err(tlv_err)?;
+        r.finish().map_err(&tlv)?;
         Ok(Alg { oid, params })
     }
 }
 
-pub(crate) fn tlv_err(e: crate::Error) -> PaErrorKind {
-    PaErrorKind::Malformed(e.to_string())
-}
-
 /// How a signature is computed: the scheme and its hash.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Scheme {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignatureScheme {
     /// RSASSA-PKCS1-v1_5 with a DigestInfo of `hash`.
-    RsaPkcs1v15 { hash: HashAlgorithm },
+    RsaPkcs1v15 {
+        /// The message's hash.
+        hash: HashAlgorithm,
+    },
     /// RSASSA-PSS, RFC 8017 §8.1, parameters as written.
     RsaPss {
+        /// The message's hash.
         hash: HashAlgorithm,
+        /// MGF1's hash.
         mgf_hash: HashAlgorithm,
+        /// The salt length in bytes.
         salt_len: usize,
     },
     /// ECDSA; `plain` for BSI TR-03111 plain `r || s` signatures, else an
     /// X9.62 `SEQUENCE { r, s }`.
-    Ecdsa { hash: HashAlgorithm, plain: bool },
+    Ecdsa {
+        /// The message's hash.
+        hash: HashAlgorithm,
+        /// Whether the signature is `r || s` rather than DER.
+        plain: bool,
+    },
 }
 
 fn hash_name(h: HashAlgorithm) -> &'static str {
@@ -104,11 +117,13 @@ pub(crate) fn hash_display(h: HashAlgorithm) -> String {
     hash_name(h).to_owned()
 }
 
-impl fmt::Display for Scheme {
+impl fmt::Display for SignatureScheme {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Scheme::RsaPkcs1v15 { hash } => write!(f, "rsa-pkcs1-v1.5({})", hash_name(*hash)),
-            Scheme::RsaPss {
+            SignatureScheme::RsaPkcs1v15 { hash } => {
+                write!(f, "rsa-pkcs1-v1.5({})", hash_name(*hash))
+            }
+            SignatureScheme::RsaPss {
                 hash,
                 mgf_hash,
                 salt_len,
@@ -118,7 +133,7 @@ impl fmt::Display for Scheme {
                 hash_name(*hash),
                 hash_name(*mgf_hash)
             ),
-            Scheme::Ecdsa { hash, plain } => {
+            SignatureScheme::Ecdsa { hash, plain } => {
                 write!(
                     f,
                     "ecdsa{}({})",
@@ -130,7 +145,7 @@ impl fmt::Display for Scheme {
     }
 }
 
-impl Scheme {
+impl SignatureScheme {
     /// The scheme a signature AlgorithmIdentifier names. `digest` is the
     /// separate digest algorithm where there is one (CMS SignerInfo): it
     /// gives the hash when the signature algorithm names none
@@ -138,18 +153,16 @@ impl Scheme {
     pub(crate) fn from_alg(
         alg: &Alg,
         digest: Option<HashAlgorithm>,
-    ) -> Result<Scheme, PaErrorKind> {
+    ) -> Result<SignatureScheme, PaErrorKind> {
         let oid = &alg.oid;
         let need_digest = || {
-            digest.ok_or_else(|| {
-                PaErrorKind::UnsupportedAlgorithm(format!(
-                    "{oid} names no hash and no digest algorithm is given"
-                ))
+            digest.ok_or(PaErrorKind::NoDigestAlgorithm {
+                signature_algorithm: *oid,
             })
         };
-        let pkcs1 = |hash| Ok(Scheme::RsaPkcs1v15 { hash });
-        let ecdsa = |hash| Ok(Scheme::Ecdsa { hash, plain: false });
-        let plain = |hash| Ok(Scheme::Ecdsa { hash, plain: true });
+        let pkcs1 = |hash| Ok(SignatureScheme::RsaPkcs1v15 { hash });
+        let ecdsa = |hash| Ok(SignatureScheme::Ecdsa { hash, plain: false });
+        let plain = |hash| Ok(SignatureScheme::Ecdsa { hash, plain: true });
         if *oid == RSA_ENCRYPTION {
             pkcs1(need_digest()?)
         } else if *oid == RSASSA_PSS {
@@ -163,80 +176,82 @@ impl Scheme {
         } else if let Some(hash) = lookup(&ECDSA_PLAIN_SCHEMES, oid) {
             plain(hash)
         } else {
-            Err(PaErrorKind::UnsupportedAlgorithm(format!(
-                "signature algorithm {oid}"
-            )))
+            Err(PaErrorKind::UnsupportedAlgorithm {
+                role: AlgorithmRole::Signature,
+                oid: *oid,
+            })
         }
     }
 
     /// The hash the signature is computed over.
     pub(crate) fn hash(&self) -> HashAlgorithm {
         match self {
-            Scheme::RsaPkcs1v15 { hash }
-            | Scheme::RsaPss { hash, .. }
-            | Scheme::Ecdsa { hash, .. } => *hash,
+            SignatureScheme::RsaPkcs1v15 { hash }
+            | SignatureScheme::RsaPss { hash, .. }
+            | SignatureScheme::Ecdsa { hash, .. } => *hash,
         }
     }
 }
 
 fn hash_from_alg(alg: &Alg) -> Result<HashAlgorithm, PaErrorKind> {
-    HashAlgorithm::from_oid(&alg.oid)
-        .ok_or_else(|| PaErrorKind::UnsupportedAlgorithm(format!("hash algorithm {}", alg.oid)))
+    HashAlgorithm::from_oid(&alg.oid).ok_or(PaErrorKind::UnsupportedAlgorithm {
+        role: AlgorithmRole::Digest,
+        oid: alg.oid,
+    })
 }
 
 /// RSASSA-PSS-params, RFC 8017 Appendix A.2.3: every field has a default
 /// (SHA-1, MGF1 with SHA-1, salt 20, trailer 1).
-fn pss_params(alg: &Alg) -> Result<Scheme, PaErrorKind> {
+fn pss_params(alg: &Alg) -> Result<SignatureScheme, PaErrorKind> {
     let mut hash = HashAlgorithm::Sha1;
     let mut mgf_hash = HashAlgorithm::Sha1;
     let mut salt_len: usize = 20;
     if let Some(p) = &alg.params
         && p.as_slice() != [0x05, 0x00]
     {
-        let seq = Tlv::parse(p).map_err(tlv_err)?;
-        seq.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+        let tlv = PaErrorKind::tlv(Structure::PssParameters);
+        let malformed = |problem| PaErrorKind::malformed(Structure::PssParameters, problem);
+        let seq = Tlv::parse(p).map_err(&tlv)?;
+        seq.expect_tag(Tag::new(0x30)).map_err(&tlv)?;
         for field in seq.children() {
-            let field = field.map_err(tlv_err)?;
-            let inner = Tlv::parse(field.value()).map_err(tlv_err)?;
+            let field = field.map_err(&tlv)?;
+            let inner = Tlv::parse(field.value()).map_err(&tlv)?;
             match field.tag().raw() {
                 0xA0 => hash = hash_from_alg(&Alg::from_tlv(&inner)?)?,
                 0xA1 => {
                     let mgf = Alg::from_tlv(&inner)?;
                     if mgf.oid != MGF1 {
-                        return Err(PaErrorKind::UnsupportedAlgorithm(format!(
-                            "RSASSA-PSS mask generation function {}",
-                            mgf.oid
-                        )));
+                        return Err(PaErrorKind::UnsupportedAlgorithm {
+                            role: AlgorithmRole::MaskGeneration,
+                            oid: mgf.oid,
+                        });
                     }
-                    let inner_alg = mgf.params.as_deref().ok_or_else(|| {
-                        PaErrorKind::Malformed("MGF1 without its hash algorithm".to_owned())
-                    })?;
-                    let t = Tlv::parse(inner_alg).map_err(tlv_err)?;
+                    let inner_alg = mgf
+                        .params
+                        .as_deref()
+                        .ok_or_else(|| malformed("MGF1 without its hash algorithm"))?;
+                    let t = Tlv::parse(inner_alg).map_err(&tlv)?;
                     mgf_hash = hash_from_alg(&Alg::from_tlv(&t)?)?;
                 }
                 0xA2 => {
-                    inner.expect_tag(Tag::new(0x02)).map_err(tlv_err)?;
-                    salt_len = small_uint(inner.value()).ok_or_else(|| {
-                        PaErrorKind::Malformed("RSASSA-PSS salt length".to_owned())
-                    })?;
+                    inner.expect_tag(Tag::new(0x02)).map_err(&tlv)?;
+                    salt_len = small_uint(inner.value())
+                        .ok_or_else(|| malformed("a salt length that is not a small INTEGER"))?;
                 }
                 0xA3 => {
-                    inner.expect_tag(Tag::new(0x02)).map_err(tlv_err)?;
-                    if small_uint(inner.value()) != Some(1) {
-                        return Err(PaErrorKind::UnsupportedAlgorithm(
-                            "RSASSA-PSS trailer field other than 1".to_owned(),
-                        ));
+                    inner.expect_tag(Tag::new(0x02)).map_err(&tlv)?;
+                    let trailer = small_uint(inner.value());
+                    if trailer != Some(1) {
+                        return Err(PaErrorKind::PssTrailer { trailer });
                     }
                 }
                 _ => {
-                    return Err(PaErrorKind::Malformed(
-                        "RSASSA-PSS parameters: unexpected field".to_owned(),
-                    ));
+                    return Err(malformed("a field other than [0] to [3]"));
                 }
             }
         }
     }
-    Ok(Scheme::RsaPss {
+    Ok(SignatureScheme::RsaPss {
         hash,
         mgf_hash,
         salt_len,
@@ -338,103 +353,72 @@ pub(crate) enum PublicKey {
         explicit: bool,
         /// The SEC1 point.
         point: Vec<u8>,
+        /// Its fixed-base table, from its second verification on (a
+        /// CSCA's key in a trust store).
+        table: TableCache,
     },
 }
 
 impl fmt::Display for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PublicKey::Rsa { bits, .. } => write!(f, "rsa-{bits}"),
-            PublicKey::Ec {
-                curve, explicit, ..
-            } => write!(
-                f,
-                "ec-{curve}{}",
-                if *explicit {
-                    " (explicit parameters)"
-                } else {
-                    ""
-                }
-            ),
-        }
+        self.key_type().fmt(f)
     }
 }
 
 impl PublicKey {
+    /// The key's type and size.
+    pub(crate) fn key_type(&self) -> KeyType {
+        match self {
+            PublicKey::Rsa { bits, .. } => KeyType::Rsa { bits: *bits },
+            PublicKey::Ec {
+                curve, explicit, ..
+            } => KeyType::Ec {
+                curve: *curve,
+                explicit: *explicit,
+            },
+        }
+    }
+
     /// Decodes a SubjectPublicKeyInfo (raw DER).
     pub(crate) fn from_spki(spki: &[u8]) -> Result<PublicKey, PaErrorKind> {
-        let top = Tlv::parse(spki).map_err(tlv_err)?;
-        top.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+        let tlv = PaErrorKind::tlv(Structure::SubjectPublicKeyInfo);
+        let top = Tlv::parse(spki).map_err(&tlv)?;
+        top.expect_tag(Tag::new(0x30)).map_err(&tlv)?;
         let mut r = top.children();
-        let alg = Alg::from_tlv(&r.expect(Tag::new(0x30)).map_err(tlv_err)?)?;
-        let bits = r.expect(Tag::new(0x03)).map_err(tlv_err)?;
-        r.finish().map_err(tlv_err)?;
+        let alg = Alg::from_tlv(&r.expect(Tag::new(0x30)).map_err(&tlv)?)?;
+        let bits = r.expect(Tag::new(0x03)).map_err(&tlv)?;
+        r.finish().map_err(&tlv)?;
         let key_bytes = match bits.value().split_first() {
             Some((0, rest)) => rest,
-            _ => {
-                return Err(PaErrorKind::BadPublicKey(
-                    "the key BIT STRING has unused bits".to_owned(),
-                ));
-            }
+            _ => return Err(PaErrorKind::BadPublicKey(KeyProblem::UnusedBits)),
         };
-        let oid = alg.oid;
-        match oid {
+        match alg.oid {
             o if o == RSA_ENCRYPTION || o == RSASSA_PSS => rsa_key(key_bytes),
             o if o == EC_PUBLIC_KEY => {
-                let params = alg.params.as_deref().ok_or_else(|| {
-                    PaErrorKind::BadPublicKey("an EC key without domain parameters".to_owned())
-                })?;
-                let p = Tlv::parse(params).map_err(tlv_err)?;
-                let (curve, explicit) = match p.tag().raw() {
-                    0x06 => {
-                        let o = ObjectIdentifier::from_bytes(p.value())
-                            .map_err(|e| PaErrorKind::Malformed(format!("namedCurve OID: {e}")))?;
-                        let c = Curve::from_oid(&o)
-                            .ok_or_else(|| PaErrorKind::UnknownCurve(format!("named curve {o}")))?;
-                        (c, false)
-                    }
-                    0x30 => (crate::pa::curves::match_explicit(params)?, true),
-                    0x05 => {
-                        return Err(PaErrorKind::UnknownCurve(
-                            "implicitlyCA parameters (the curve is not in the key)".to_owned(),
-                        ));
-                    }
-                    _ => {
-                        return Err(PaErrorKind::BadPublicKey(
-                            "EC parameters neither a named curve nor explicit".to_owned(),
-                        ));
-                    }
-                };
-                let expected = curve
-                    .field_len()
-                    .checked_mul(2)
-                    .and_then(|n| n.checked_add(1));
-                let ok = match key_bytes.first() {
-                    Some(0x04) => Some(key_bytes.len()) == expected,
-                    Some(0x02 | 0x03) => Some(key_bytes.len()) == curve.field_len().checked_add(1),
-                    _ => false,
-                };
-                if !ok {
-                    return Err(PaErrorKind::BadPublicKey(format!(
-                        "not a SEC1 point on {curve}"
-                    )));
-                }
+                let params = alg
+                    .params
+                    .as_deref()
+                    .ok_or(PaErrorKind::BadPublicKey(KeyProblem::NoDomainParameters))?;
+                let (curve, explicit) = ec_curve(params)?;
+                ec_point(curve, key_bytes)?;
                 Ok(PublicKey::Ec {
                     curve,
                     explicit,
                     point: key_bytes.to_vec(),
+                    table: TableCache::default(),
                 })
             }
-            _ => Err(PaErrorKind::UnsupportedAlgorithm(format!(
-                "public key algorithm {oid}"
-            ))),
+            oid => Err(PaErrorKind::UnsupportedAlgorithm {
+                role: AlgorithmRole::PublicKey,
+                oid,
+            }),
         }
     }
 
     /// Verifies `signature` over `message` with `scheme`.
     pub(crate) fn verify(
         &self,
-        scheme: &Scheme,
+        scheme: &SignatureScheme,
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), PaErrorKind> {
@@ -445,12 +429,12 @@ impl PublicKey {
     /// Verifies `signature` over a message whose hash is `digest`.
     pub(crate) fn verify_prehash(
         &self,
-        scheme: &Scheme,
+        scheme: &SignatureScheme,
         digest: &[u8],
         signature: &[u8],
     ) -> Result<(), PaErrorKind> {
         match (self, scheme) {
-            (PublicKey::Rsa { key, .. }, Scheme::RsaPkcs1v15 { hash }) => {
+            (PublicKey::Rsa { key, .. }, SignatureScheme::RsaPkcs1v15 { hash }) => {
                 let padding = match hash {
                     HashAlgorithm::Sha1 => rsa::Pkcs1v15Sign::new::<sha1::Sha1>(),
                     HashAlgorithm::Sha224 => rsa::Pkcs1v15Sign::new::<sha2::Sha224>(),
@@ -458,45 +442,103 @@ impl PublicKey {
                     HashAlgorithm::Sha384 => rsa::Pkcs1v15Sign::new::<sha2::Sha384>(),
                     HashAlgorithm::Sha512 => rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
                 };
-                key.verify(padding, digest, signature)
-                    .map_err(|_| PaErrorKind::BadSignature("RSA PKCS#1 v1.5".to_owned()))
+                key.verify(padding, digest, signature).map_err(|_| {
+                    PaErrorKind::bad_signature(
+                        SignatureKind::RsaPkcs1v15,
+                        SignatureProblem::Mismatch,
+                    )
+                })
             }
             (
                 PublicKey::Rsa { key, .. },
-                Scheme::RsaPss {
+                SignatureScheme::RsaPss {
                     mgf_hash, salt_len, ..
                 },
             ) => crate::pa::pss::verify(key, digest, signature, *mgf_hash, *salt_len),
-            (PublicKey::Ec { curve, point, .. }, Scheme::Ecdsa { plain, .. }) => {
-                let rs = ecdsa_rs(signature, *plain, curve.field_len())?;
-                crate::pa::curves::verify_ecdsa(*curve, point, digest, &rs)
+            (
+                PublicKey::Ec {
+                    curve,
+                    point,
+                    table,
+                    ..
+                },
+                SignatureScheme::Ecdsa { plain, .. },
+            ) => {
+                let rs = ecdsa_rs(signature, *plain, *curve)?;
+                crate::pa::curves::verify_ecdsa(*curve, point, digest, &rs, table)
             }
-            (key, scheme) => Err(PaErrorKind::UnsupportedAlgorithm(format!(
-                "a {key} key cannot verify a {scheme} signature"
-            ))),
+            (key, scheme) => Err(PaErrorKind::KeyMismatch {
+                key: key.key_type(),
+                scheme: *scheme,
+            }),
         }
     }
+}
+
+/// The curve of an EC key's parameters (raw DER): a named curve, or
+/// explicit parameters equal to one.
+fn ec_curve(params: &[u8]) -> Result<(Curve, bool), PaErrorKind> {
+    let p = Tlv::parse(params).map_err(PaErrorKind::tlv(Structure::EcParameters))?;
+    match p.tag().raw() {
+        0x06 => {
+            let o = ObjectIdentifier::from_bytes(p.value())
+                .map_err(PaErrorKind::oid(Structure::EcParameters))?;
+            let c = Curve::from_oid(&o).ok_or(PaErrorKind::UnknownCurve(CurveProblem::Named(o)))?;
+            Ok((c, false))
+        }
+        0x30 => Ok((crate::pa::curves::match_explicit(params)?, true)),
+        0x05 => Err(PaErrorKind::UnknownCurve(CurveProblem::ImplicitlyCa)),
+        _ => Err(PaErrorKind::BadPublicKey(KeyProblem::DomainParameters {
+            tag: p.tag(),
+        })),
+    }
+}
+
+/// Checks that `bytes` has the length of a SEC1 point on `curve` (whether
+/// it is on the curve is the signature crate's check).
+fn ec_point(curve: Curve, bytes: &[u8]) -> Result<(), PaErrorKind> {
+    let field = curve.field_len();
+    let expected = match bytes.first() {
+        Some(0x04) => field.saturating_mul(2).saturating_add(1),
+        Some(0x02 | 0x03) => field.saturating_add(1),
+        _ => 0,
+    };
+    if expected == 0 || bytes.len() != expected {
+        return Err(PaErrorKind::BadPublicKey(KeyProblem::PointEncoding {
+            curve,
+            expected,
+            actual: bytes.len(),
+        }));
+    }
+    Ok(())
 }
 
 /// RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }.
 /// A modulus written without its sign byte (seen on real chips) is read
 /// as unsigned.
 fn rsa_key(bytes: &[u8]) -> Result<PublicKey, PaErrorKind> {
-    let top = Tlv::parse(bytes).map_err(tlv_err)?;
-    top.expect_tag(Tag::new(0x30)).map_err(tlv_err)?;
+    let tlv = PaErrorKind::tlv(Structure::RsaPublicKey);
+    let top = Tlv::parse(bytes).map_err(&tlv)?;
+    top.expect_tag(Tag::new(0x30)).map_err(&tlv)?;
     let mut r = top.children();
-    let n = strip_zeros(r.expect(Tag::new(0x02)).map_err(tlv_err)?.value());
-    let e = strip_zeros(r.expect(Tag::new(0x02)).map_err(tlv_err)?.value());
-    r.finish().map_err(tlv_err)?;
+    let n = strip_zeros(r.expect(Tag::new(0x02)).map_err(&tlv)?.value());
+    let e = strip_zeros(r.expect(Tag::new(0x02)).map_err(&tlv)?.value());
+    r.finish().map_err(&tlv)?;
+    let too_large = |part, bytes: &[u8]| {
+        PaErrorKind::BadPublicKey(KeyProblem::RsaTooLarge {
+            part,
+            bytes: bytes.len(),
+        })
+    };
     let n_bits_len = n.len().saturating_mul(8);
     let precision = u32::try_from(n_bits_len.div_ceil(64).saturating_mul(64))
-        .map_err(|_| PaErrorKind::BadPublicKey("RSA modulus too large".to_owned()))?;
-    let n_uint = rsa::BoxedUint::from_be_slice(n, precision)
-        .map_err(|_| PaErrorKind::BadPublicKey("RSA modulus".to_owned()))?;
-    let e_uint = rsa::BoxedUint::from_be_slice(e, 64)
-        .map_err(|_| PaErrorKind::BadPublicKey("RSA public exponent too large".to_owned()))?;
+        .map_err(|_| too_large("modulus", n))?;
+    let n_uint =
+        rsa::BoxedUint::from_be_slice(n, precision).map_err(|_| too_large("modulus", n))?;
+    let e_uint =
+        rsa::BoxedUint::from_be_slice(e, 64).map_err(|_| too_large("public exponent", e))?;
     let key = rsa::PublicKey::new_with_size_limits(n_uint, e_uint, 1024..=8192)
-        .map_err(|e| PaErrorKind::BadPublicKey(format!("RSA: {e}")))?;
+        .map_err(|e| PaErrorKind::BadPublicKey(KeyProblem::Rsa(e)))?;
     let lead = n.first().copied().unwrap_or(0);
     let bits = n
         .len()
@@ -513,37 +555,47 @@ fn strip_zeros(mut v: &[u8]) -> &[u8] {
     v
 }
 
-/// `r || s`, each left-padded to the field length.
-fn ecdsa_rs(signature: &[u8], plain: bool, len: usize) -> Result<Vec<u8>, PaErrorKind> {
-    let bad = || PaErrorKind::BadSignature("malformed ECDSA signature".to_owned());
+/// `r || s`, each left-padded to the field length of `curve`.
+fn ecdsa_rs(signature: &[u8], plain: bool, curve: Curve) -> Result<Vec<u8>, PaErrorKind> {
+    let len = curve.field_len();
+    let bad = |problem| PaErrorKind::bad_signature(SignatureKind::Ecdsa(curve), problem);
+    let malformed = || bad(SignatureProblem::Encoding);
     let (r, s) = if plain {
-        if signature.len() != len.saturating_mul(2) {
-            return Err(bad());
+        let expected = len.saturating_mul(2);
+        if signature.len() != expected {
+            return Err(bad(SignatureProblem::Length {
+                expected,
+                actual: signature.len(),
+            }));
         }
         signature.split_at(len)
     } else {
-        let seq = Tlv::parse(signature).map_err(|_| bad())?;
+        let seq = Tlv::parse(signature).map_err(|_| malformed())?;
         if seq.tag() != Tag::new(0x30) {
-            return Err(bad());
+            return Err(malformed());
         }
         let mut rd = seq.children();
-        let r = rd.expect(Tag::new(0x02)).map_err(|_| bad())?.value();
-        let s = rd.expect(Tag::new(0x02)).map_err(|_| bad())?.value();
-        rd.finish().map_err(|_| bad())?;
+        let r = rd.expect(Tag::new(0x02)).map_err(|_| malformed())?.value();
+        let s = rd.expect(Tag::new(0x02)).map_err(|_| malformed())?.value();
+        rd.finish().map_err(|_| malformed())?;
         if r.first().is_some_and(|b| b & 0x80 != 0) || s.first().is_some_and(|b| b & 0x80 != 0) {
-            return Err(bad());
+            return Err(bad(SignatureProblem::OutOfRange));
         }
         (strip_zeros(r), strip_zeros(s))
     };
     let (r, s) = (strip_zeros(r), strip_zeros(s));
     if r.len() > len || s.len() > len {
-        return Err(bad());
+        return Err(bad(SignatureProblem::OutOfRange));
     }
     let mut out = vec![0u8; len.saturating_mul(2)];
     let r_at = len.saturating_sub(r.len());
     let s_at = len.saturating_mul(2).saturating_sub(s.len());
-    out.get_mut(r_at..len).ok_or_else(bad)?.copy_from_slice(r);
-    out.get_mut(s_at..).ok_or_else(bad)?.copy_from_slice(s);
+    out.get_mut(r_at..len)
+        .ok_or_else(malformed)?
+        .copy_from_slice(r);
+    out.get_mut(s_at..)
+        .ok_or_else(malformed)?
+        .copy_from_slice(s);
     Ok(out)
 }
 

@@ -2,6 +2,9 @@
 //! status, a stable code and a reason a person can read ([`Check`] and
 //! [`Status`] live in [`crate::verdict`], shared with the chip's proofs).
 
+use std::fmt;
+use std::sync::OnceLock;
+
 pub use crate::verdict::{Check, Status};
 
 /// The check of one data group's hash.
@@ -24,14 +27,106 @@ pub struct DataGroupCheck {
     pub check: Check,
 }
 
+/// An X.509 name (a certificate's subject or issuer) kept as its DER and
+/// turned into RFC 4514 text on first use only: the text scans tables of
+/// attribute names, a quarter of an RSA verification's time, which a back
+/// end that prints no verdict need not pay. `Display`, [`Name::as_str`]
+/// and the serialised form give the text; two names are equal when their
+/// texts are.
+#[derive(Clone, Default)]
+pub struct Name {
+    der: Vec<u8>,
+    text: OnceLock<String>,
+}
+
+impl Name {
+    /// A name from its DER (a `Name` SEQUENCE), rendered when asked;
+    /// `text` when the caller has it already.
+    pub(crate) fn from_der(der: Vec<u8>, text: Option<String>) -> Name {
+        let cell = OnceLock::new();
+        if let Some(t) = text {
+            let _ = cell.set(t);
+        }
+        Name { der, text: cell }
+    }
+
+    /// A name known only as text (a verdict read back from JSON).
+    pub fn from_text(text: impl Into<String>) -> Name {
+        Name::from_der(Vec::new(), Some(text.into()))
+    }
+
+    /// The name's DER, when it was built from a certificate.
+    pub fn der(&self) -> Option<&[u8]> {
+        (!self.der.is_empty()).then_some(self.der.as_slice())
+    }
+
+    /// The name, RFC 4514 style (`CN=CSCA,O=...,C=UT`), rendered once.
+    /// A DER that does not decode (it did when the certificate was read)
+    /// gives an empty text.
+    pub fn as_str(&self) -> &str {
+        self.text.get_or_init(|| {
+            use der::Decode;
+            x509_cert::name::Name::from_der(&self.der)
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        })
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Name {}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Name {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Name, D::Error> {
+        String::deserialize(d).map(Name::from_text)
+    }
+}
+
 /// A certificate as the verdict reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CertificateInfo {
-    /// The subject name, RFC 4514 style.
-    pub subject: String,
+    /// The subject name, RFC 4514 style when displayed or serialised.
+    pub subject: Name,
     /// The issuer name.
-    pub issuer: String,
+    pub issuer: Name,
     /// The serial number, hex.
     pub serial_number: String,
     /// Start of validity, RFC 3339.
