@@ -679,7 +679,9 @@ fn the_passcode_avoids_the_birthday_and_easy_digits() {
     );
     assert_eq!(
         r.error.vi(),
-        "Passcode không được là ngày sinh của bạn (DDMMYY)."
+        // The reason, then seed 003's hint (lines 491-492).
+        "Passcode không được là ngày sinh của bạn (DDMMYY). Vui lòng tránh các chữ số \
+         liên quan tới ngày sinh nhật, các chữ số quá dễ đoán."
     );
     let r = w.refuse(Action::SetPasscode {
         passcode: s("123456"),

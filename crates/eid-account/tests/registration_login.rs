@@ -312,13 +312,13 @@ fn the_password_follows_the_vneid_rule_and_its_confirmation() {
             PasswordReason::TooShort { min: 8 },
             PasswordReason::NoUppercase,
             PasswordReason::NoSpecial {
-                allowed: "!@#$^*()_".into()
+                allowed: "!@#$^*_".into()
             },
         ])
     );
     assert_eq!(
         r.error.vi(),
-        "Mật khẩu phải có ít nhất 8 ký tự. Mật khẩu phải có ít nhất một chữ cái viết hoa. Mật khẩu phải có ít nhất một ký tự đặc biệt (!@#$^*()_)."
+        "Mật khẩu phải có ít nhất 8 ký tự. Mật khẩu phải có ít nhất một chữ cái viết hoa. Mật khẩu phải có ít nhất một ký tự đặc biệt (!@#$^*_)."
     );
     let r = w.refuse(Action::SetPassword {
         password: s(PASSWORD),
@@ -765,4 +765,26 @@ fn an_account_without_a_password_cannot_log_in() {
         phone: phone(),
     });
     assert_eq!(r.error, AccountError::NoPassword);
+}
+
+/// A refused passcode (seed 004's own example, 121212) tells why and then
+/// gives seed 003's hint, in Vietnamese and in English.
+#[test]
+fn passcode_refusal_carries_the_seed_hint() {
+    let reasons = eid_credentials::PasscodePolicy::default()
+        .reasons("121212", &eid_credentials::PersonalInfo::default());
+    let e = AccountError::PasscodeRefused(reasons);
+    assert!(
+        e.vi().ends_with(
+            "Vui lòng tránh các chữ số liên quan tới ngày sinh nhật, các chữ số quá dễ đoán."
+        ),
+        "{}",
+        e.vi()
+    );
+    assert!(e.vi().contains("121212"), "{}", e.vi());
+    assert!(
+        e.en().ends_with("digits that are too easy to guess."),
+        "{}",
+        e.en()
+    );
 }
