@@ -263,12 +263,22 @@ fn join_en_pc(r: &[PasscodeReason]) -> String {
 
 impl AccountError {
     /// The message in English (the same as `Display`).
-    pub fn en(&self) -> String {
+    pub fn message_en(&self) -> String {
         self.to_string()
     }
 
-    /// The message in Vietnamese: the seeds' wording where they give one.
+    /// Short for [`message_en`](Self::message_en).
+    pub fn en(&self) -> String {
+        self.message_en()
+    }
+
+    /// Short for [`message_vi`](Self::message_vi).
     pub fn vi(&self) -> String {
+        self.message_vi()
+    }
+
+    /// The message in Vietnamese: the seeds' wording where they give one.
+    pub fn message_vi(&self) -> String {
         use AccountError as E;
         match self {
             E::VersionConflict { .. } => {

@@ -327,8 +327,19 @@ pub enum RejectionReason {
 }
 
 impl RejectionReason {
-    /// The reason in Vietnamese.
+    /// Short for [`message_vi`](Self::message_vi).
     pub fn vi(&self) -> String {
+        self.message_vi()
+    }
+
+    /// Short for [`message_en`](Self::message_en).
+    pub fn en(&self) -> String {
+        self.message_en()
+    }
+
+    /// The reason in Vietnamese; [`PhotoBelowStandard`](Self::PhotoBelowStandard)
+    /// in seed 003's words (line 422).
+    pub fn message_vi(&self) -> String {
         match self {
             RejectionReason::PhotoBelowStandard => {
                 "Nguyên nhân không đạt là do ảnh bản chụp không đủ tiêu chuẩn.".into()
@@ -342,7 +353,7 @@ impl RejectionReason {
     }
 
     /// The reason in English.
-    pub fn en(&self) -> String {
+    pub fn message_en(&self) -> String {
         match self {
             RejectionReason::PhotoBelowStandard => {
                 "Not accepted: the photo is below standard.".into()
@@ -368,6 +379,37 @@ pub enum DossierStatus {
         /// Why.
         reason: RejectionReason,
     },
+}
+
+impl DossierStatus {
+    /// What the citizen reads, in seed 003's words: "Đã gửi xử lý hồ sơ"
+    /// (line 424), "Hồ sơ được phê duyệt" (line 440), "Hồ sơ không đạt" and
+    /// "Hồ sơ không đảm bảo điều kiện để đăng ký" (lines 414, 416) followed
+    /// by the reason and the step to take (line 422: "Tạo lại hồ sơ").
+    pub fn message_vi(&self) -> String {
+        match self {
+            DossierStatus::Submitted => "Đã gửi xử lý hồ sơ".into(),
+            DossierStatus::Approved => "Hồ sơ được phê duyệt".into(),
+            DossierStatus::NotAccepted { reason } => format!(
+                "Hồ sơ không đạt. Hồ sơ không đảm bảo điều kiện để đăng ký. {} \
+                 Bạn cần thực hiện Tạo lại hồ sơ.",
+                reason.message_vi()
+            ),
+        }
+    }
+
+    /// [`message_vi`](Self::message_vi) in English.
+    pub fn message_en(&self) -> String {
+        match self {
+            DossierStatus::Submitted => "Dossier submitted for processing".into(),
+            DossierStatus::Approved => "Dossier approved".into(),
+            DossierStatus::NotAccepted { reason } => format!(
+                "Dossier not accepted: it does not meet the conditions for registration. {} \
+                 Create the dossier again.",
+                reason.message_en()
+            ),
+        }
+    }
 }
 
 /// A dossier for a level-1 or level-2 electronic identity.
