@@ -8,6 +8,7 @@ use cccd::qr::QrData;
 use cccd::{IdNumber, Sex};
 use icao9303::Date;
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::AccountError;
 
@@ -119,6 +120,34 @@ impl PersonalDetails {
             permanent_residence: qr.address.clone(),
             street_address: None,
         }
+    }
+
+    /// The details with every text in NFC. A person may type "Nữ" or
+    /// "Nguyễn" decomposed (some keyboards and browsers do); compared with
+    /// the registry or stored, it must be the same text as the composed one.
+    #[must_use]
+    pub fn nfc(self) -> PersonalDetails {
+        PersonalDetails {
+            full_name: nfc(&self.full_name),
+            permanent_residence: nfc(&self.permanent_residence),
+            street_address: self.street_address.as_deref().map(nfc),
+            ..self
+        }
+    }
+}
+
+/// `s` in Unicode NFC.
+pub(crate) fn nfc(s: &str) -> String {
+    s.nfc().collect()
+}
+
+/// A sex as a person types it: `Nam` or `Nữ` (any case, composed or
+/// decomposed, as [`cccd::dg13::parse_sex`]), or `male` / `female`.
+pub fn parse_typed_sex(s: &str) -> Option<Sex> {
+    match s.trim() {
+        "male" => Some(Sex::Male),
+        "female" => Some(Sex::Female),
+        t => cccd::dg13::parse_sex(t),
     }
 }
 

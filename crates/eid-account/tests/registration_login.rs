@@ -12,6 +12,7 @@ use common::*;
 use eid_account::*;
 use eid_credentials::PasswordReason;
 use eid_otp::Purpose;
+use unicode_normalization::UnicodeNormalization;
 
 // ---------------------------------------------------------------- 1. Registration
 
@@ -786,5 +787,34 @@ fn passcode_refusal_carries_the_seed_hint() {
         e.en().ends_with("digits that are too easy to guess."),
         "{}",
         e.en()
+    );
+}
+
+/// Typed text may arrive decomposed (NFD): a typed "Nữ" is read as female,
+/// and the name and residence are recorded composed (NFC), the same text
+/// as the card's.
+#[test]
+fn typed_details_are_nfc_normalised() {
+    let nfd_nu = "Nu\u{31B}\u{303}"; // u, combining horn, combining tilde
+    assert_ne!(nfd_nu, "Nữ");
+    assert_eq!(parse_typed_sex(nfd_nu), Some(cccd::Sex::Female));
+    assert_eq!(parse_typed_sex("Nữ"), Some(cccd::Sex::Female));
+    assert_eq!(parse_typed_sex("female"), Some(cccd::Sex::Female));
+    assert_eq!(parse_typed_sex("Nam"), Some(cccd::Sex::Male));
+    assert_eq!(parse_typed_sex("Nu"), None);
+
+    let composed = manual_details();
+    let mut typed = composed.clone();
+    typed.full_name = typed.full_name.nfd().collect();
+    typed.permanent_residence = typed.permanent_residence.nfd().collect();
+    assert_ne!(typed, composed, "the fixture must have diacritics");
+    let mut w = World::new();
+    let d = w.run(register_action(DetailsInput::Manual(typed), true));
+    assert_eq!(
+        d.events[1].kind,
+        EventKind::DetailsVerified {
+            details: composed,
+            source: DetailsSource::Manual
+        }
     );
 }

@@ -27,9 +27,10 @@ pub(super) fn register<R: TryCryptoRng + ?Sized>(
             }
             let mut d = PersonalDetails::from_qr(&qr);
             d.street_address = street_address;
-            (d, DetailsSource::Qr)
+            (d.nfc(), DetailsSource::Qr)
         }
-        DetailsInput::Manual(d) => (d, DetailsSource::Manual),
+        // Typed text is stored composed, whichever way it was typed.
+        DetailsInput::Manual(d) => (d.nfc(), DetailsSource::Manual),
     };
     text_field(&details.full_name, "full_name", 100)?;
     text_field(&details.permanent_residence, "permanent_residence", 300)?;
