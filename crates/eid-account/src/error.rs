@@ -1,7 +1,7 @@
 //! The crate's one error type: every refusal, with a Vietnamese and an
 //! English message.
 
-use eid_credentials::{PasscodeReason, PasswordReason};
+use eid_credentials::{PASSCODE_HINT_EN, PASSCODE_HINT_VI, PasscodeReason, PasswordReason};
 use serde::{Deserialize, Serialize};
 
 use crate::table::{CommandKind, Phase};
@@ -250,21 +250,35 @@ fn join_en_pw(r: &[PasswordReason]) -> String {
         .join(" ")
 }
 
+/// The reasons, then seed 003's hint once (not once a reason).
+fn join_pc(r: &[PasscodeReason], message: fn(&PasscodeReason) -> String, hint: &str) -> String {
+    let mut parts: Vec<String> = r.iter().map(message).collect();
+    parts.push(hint.to_owned());
+    parts.join(" ")
+}
+
 fn join_en_pc(r: &[PasscodeReason]) -> String {
-    r.iter()
-        .map(PasscodeReason::message_en)
-        .collect::<Vec<_>>()
-        .join(" ")
+    join_pc(r, PasscodeReason::message_en, PASSCODE_HINT_EN)
 }
 
 impl AccountError {
     /// The message in English (the same as `Display`).
-    pub fn en(&self) -> String {
+    pub fn message_en(&self) -> String {
         self.to_string()
     }
 
-    /// The message in Vietnamese: the seeds' wording where they give one.
+    /// Short for [`message_en`](Self::message_en).
+    pub fn en(&self) -> String {
+        self.message_en()
+    }
+
+    /// Short for [`message_vi`](Self::message_vi).
     pub fn vi(&self) -> String {
+        self.message_vi()
+    }
+
+    /// The message in Vietnamese: the seeds' wording where they give one.
+    pub fn message_vi(&self) -> String {
         use AccountError as E;
         match self {
             E::VersionConflict { .. } => {
@@ -315,11 +329,7 @@ impl AccountError {
                 .map(PasswordReason::message_vi)
                 .collect::<Vec<_>>()
                 .join(" "),
-            E::PasscodeRefused(r) => r
-                .iter()
-                .map(PasscodeReason::message_vi)
-                .collect::<Vec<_>>()
-                .join(" "),
+            E::PasscodeRefused(r) => join_pc(r, PasscodeReason::message_vi, PASSCODE_HINT_VI),
             E::PasscodeConfirmationMismatch => "Passcode nhập lại không khớp.".into(),
             E::QuestionsRefused(p) => match p {
                 QuestionsProblem::NotTwo => "Bạn cần chọn đúng hai câu hỏi bảo mật.".into(),

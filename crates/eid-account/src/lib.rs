@@ -181,5 +181,5 @@ pub use types::{
     AccountLevel, Actor, Appointment, CardData, ChipSource, DetailField, DetailsInput,
     DetailsSource, DeviceId, DeviceUse, Dossier, DossierStatus, FieldMismatch, IntegratedDocument,
     Level, Lock, LockReason, OfficerId, PersonalDetails, Phone, PhotoRef, RegistryAnswer,
-    RejectionReason, Service, SessionId,
+    RejectionReason, Service, SessionId, parse_typed_sex,
 };

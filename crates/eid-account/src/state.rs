@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::event::{Event, EventKind, PhcHash};
 use crate::table::Phase;
 use crate::types::{
-    AccountLevel, Appointment, DeviceId, Dossier, DossierStatus, Level, Lock, PersonalDetails,
-    Phone, Service, SessionId,
+    AccountLevel, Actor, Appointment, DeviceId, Dossier, DossierStatus, Level, Lock, LockReason,
+    PersonalDetails, Phone, RejectionReason, Service, SessionId,
 };
 
 /// The steps of registering an app account (003).
@@ -355,20 +355,9 @@ pub fn apply(mut s: Account, event: &Event) -> Account {
     let at = event.at;
     match &event.kind {
         EventKind::RegistrationStarted { id_number, phone } => {
-            s.id_number = Some(*id_number);
-            s.pending_phone = Some(phone.clone());
-            s.details = None;
-            s.otp = None;
-            s.flow = Some(Flow::Registration {
-                step: RegistrationStep::Details,
-            });
+            registration_started(&mut s, id_number, phone)
         }
-        EventKind::DetailsVerified { details, .. } => {
-            s.details = Some(details.clone());
-            s.flow = Some(Flow::Registration {
-                step: RegistrationStep::Otp,
-            });
-        }
+        EventKind::DetailsVerified { details, .. } => details_verified(&mut s, details),
         EventKind::OtpIssued {
             challenge,
             send_log,
@@ -381,27 +370,11 @@ pub fn apply(mut s: Account, event: &Event) -> Account {
             s.otp = Some(challenge.clone());
             s.send_log = send_log.clone();
         }
-        EventKind::OtpVerified { next, .. } => {
-            if matches!(s.flow, Some(Flow::Registration { .. }))
-                && let Some(phone) = s.pending_phone.take()
-            {
-                s.phone = Some(phone);
-            }
-            s.otp = None;
-            s.otp_verified_at = at;
-            s.flow = next.clone();
-        }
+        EventKind::OtpVerified { next, .. } => otp_verified(&mut s, at, next),
         EventKind::OtpRejected { challenge } => {
             s.otp = Some(challenge.clone());
         }
-        EventKind::PasswordSet { hash } => {
-            s.password = Some(hash.clone());
-            if let Some(Flow::Activation { step, .. }) = &mut s.flow
-                && *step == ActivationStep::Password
-            {
-                *step = ActivationStep::Passcode;
-            }
-        }
+        EventKind::PasswordSet { hash } => password_set(&mut s, hash),
         EventKind::PasswordRehashed { hash } => {
             s.password = Some(hash.clone());
         }
@@ -443,31 +416,11 @@ pub fn apply(mut s: Account, event: &Event) -> Account {
             };
         }
         EventKind::LoggedOut { session } => s.sessions.retain(|x| x.id != *session),
-        EventKind::PasswordResetStarted => {
-            s.otp = None;
-            s.answer_failures = 0;
-            s.flow = Some(Flow::PasswordReset {
-                step: ResetStep::Otp,
-            });
-        }
-        EventKind::SecurityAnswersAccepted => {
-            s.answer_failures = 0;
-            s.flow = Some(Flow::PasswordReset {
-                step: ResetStep::NewPassword,
-            });
-        }
+        EventKind::PasswordResetStarted => password_reset_started(&mut s),
+        EventKind::SecurityAnswersAccepted => security_answers_accepted(&mut s),
         EventKind::SecurityAnswersRejected { failures } => s.answer_failures = *failures,
-        EventKind::PasswordResetAborted => {
-            s.answer_failures = 0;
-            s.otp = None;
-            s.flow = None;
-        }
-        EventKind::PasswordResetCompleted => {
-            s.flow = None;
-            s.sessions.clear();
-            s.login = LoginThrottle::default();
-            s.known_login = LoginThrottle::default();
-        }
+        EventKind::PasswordResetAborted => password_reset_aborted(&mut s),
+        EventKind::PasswordResetCompleted => password_reset_completed(&mut s),
         EventKind::Level1DossierSubmitted {
             card,
             portrait,
@@ -513,21 +466,8 @@ pub fn apply(mut s: Account, event: &Event) -> Account {
                 updated_at: at,
             });
         }
-        EventKind::DossierApproved { level, .. } => {
-            if let Some(d) = &mut s.dossier {
-                d.status = DossierStatus::Approved;
-                d.updated_at = at;
-            }
-            s.identified = Some(s.identified.map_or(*level, |l| l.max(*level)));
-        }
-        EventKind::DossierNotAccepted { reason, .. } => {
-            if let Some(d) = &mut s.dossier {
-                d.status = DossierStatus::NotAccepted {
-                    reason: reason.clone(),
-                };
-                d.updated_at = at;
-            }
-        }
+        EventKind::DossierApproved { level, .. } => dossier_approved(&mut s, at, level),
+        EventKind::DossierNotAccepted { reason, .. } => dossier_not_accepted(&mut s, at, reason),
         EventKind::AppointmentBooked { office, at: when } => {
             s.appointment = Some(Appointment {
                 office: office.clone(),
@@ -535,20 +475,8 @@ pub fn apply(mut s: Account, event: &Event) -> Account {
             });
         }
         EventKind::AppointmentCancelled => s.appointment = None,
-        EventKind::ActivationStarted { device, .. } => {
-            s.otp = None;
-            s.flow = Some(Flow::Activation {
-                step: ActivationStep::Otp,
-                device: device.clone(),
-            });
-        }
-        EventKind::PasscodeSet { hash } => {
-            s.passcode = Some(hash.clone());
-            s.passcode_failures = 0;
-            if let Some(Flow::Activation { step, .. }) = &mut s.flow {
-                *step = ActivationStep::Questions;
-            }
-        }
+        EventKind::ActivationStarted { device, .. } => activation_started(&mut s, device),
+        EventKind::PasscodeSet { hash } => passcode_set(&mut s, hash),
         EventKind::SecurityQuestionsSet { questions } => {
             s.questions = Some(questions.clone());
         }
@@ -556,45 +484,167 @@ pub fn apply(mut s: Account, event: &Event) -> Account {
             s.device = Some(device.clone());
             remember_device(&mut s, device);
         }
-        EventKind::DeviceUnbound { device } => {
-            if s.device.as_ref() == Some(device) {
-                s.device = None;
-            }
-            // The old device's sessions end with its binding, and it is no
-            // longer a device the account knows.
-            s.sessions.retain(|x| x.device != *device);
-            s.known_devices.retain(|d| d != device);
-        }
+        EventKind::DeviceUnbound { device } => device_unbound(&mut s, device),
         EventKind::Activated { .. } => {
             s.active = true;
             s.flow = None;
         }
-        EventKind::DeviceChangeStarted { device } => {
-            s.otp = None;
-            s.flow = Some(Flow::DeviceChange {
-                device: device.clone(),
-            });
-        }
+        EventKind::DeviceChangeStarted { device } => device_change_started(&mut s, device),
         EventKind::PasscodeConfirmed { .. } => s.passcode_failures = 0,
         EventKind::PasscodeFailed { failures } => s.passcode_failures = *failures,
-        EventKind::AccountLocked { by, reason } => {
-            s.lock = Some(Lock {
-                by: by.clone(),
-                reason: reason.clone(),
-                at,
-            });
-            s.sessions.clear();
-            s.flow = None;
-            s.otp = None;
-        }
-        EventKind::AccountUnlocked { .. } => {
-            s.lock = None;
-            s.passcode_failures = 0;
-            s.login = LoginThrottle::default();
-            s.known_login = LoginThrottle::default();
-        }
+        EventKind::AccountLocked { by, reason } => account_locked(&mut s, at, by, reason),
+        EventKind::AccountUnlocked { .. } => account_unlocked(&mut s),
     }
     s
+}
+
+/// Folds [`EventKind::PasswordResetAborted`].
+fn password_reset_aborted(s: &mut Account) {
+    s.answer_failures = 0;
+    s.otp = None;
+    s.flow = None;
+}
+
+/// Folds [`EventKind::RegistrationStarted`].
+fn registration_started(s: &mut Account, id_number: &IdNumber, phone: &Phone) {
+    s.id_number = Some(*id_number);
+    s.pending_phone = Some(phone.clone());
+    s.details = None;
+    s.otp = None;
+    s.flow = Some(Flow::Registration {
+        step: RegistrationStep::Details,
+    });
+}
+
+/// Folds [`EventKind::DetailsVerified`].
+fn details_verified(s: &mut Account, details: &PersonalDetails) {
+    s.details = Some(details.clone());
+    s.flow = Some(Flow::Registration {
+        step: RegistrationStep::Otp,
+    });
+}
+
+/// Folds [`EventKind::OtpVerified`].
+fn otp_verified(s: &mut Account, at: u64, next: &Option<Flow>) {
+    if matches!(s.flow, Some(Flow::Registration { .. }))
+        && let Some(phone) = s.pending_phone.take()
+    {
+        s.phone = Some(phone);
+    }
+    s.otp = None;
+    s.otp_verified_at = at;
+    s.flow = next.clone();
+}
+
+/// Folds [`EventKind::PasswordSet`].
+fn password_set(s: &mut Account, hash: &PhcHash) {
+    s.password = Some(hash.clone());
+    if let Some(Flow::Activation { step, .. }) = &mut s.flow
+        && *step == ActivationStep::Password
+    {
+        *step = ActivationStep::Passcode;
+    }
+}
+
+/// Folds [`EventKind::PasswordResetStarted`].
+fn password_reset_started(s: &mut Account) {
+    s.otp = None;
+    s.answer_failures = 0;
+    s.flow = Some(Flow::PasswordReset {
+        step: ResetStep::Otp,
+    });
+}
+
+/// Folds [`EventKind::SecurityAnswersAccepted`].
+fn security_answers_accepted(s: &mut Account) {
+    s.answer_failures = 0;
+    s.flow = Some(Flow::PasswordReset {
+        step: ResetStep::NewPassword,
+    });
+}
+
+/// Folds [`EventKind::PasswordResetCompleted`].
+fn password_reset_completed(s: &mut Account) {
+    s.flow = None;
+    s.sessions.clear();
+    s.login = LoginThrottle::default();
+    s.known_login = LoginThrottle::default();
+}
+
+/// Folds [`EventKind::DossierApproved`].
+fn dossier_approved(s: &mut Account, at: u64, level: &Level) {
+    if let Some(d) = &mut s.dossier {
+        d.status = DossierStatus::Approved;
+        d.updated_at = at;
+    }
+    s.identified = Some(s.identified.map_or(*level, |l| l.max(*level)));
+}
+
+/// Folds [`EventKind::DossierNotAccepted`].
+fn dossier_not_accepted(s: &mut Account, at: u64, reason: &RejectionReason) {
+    if let Some(d) = &mut s.dossier {
+        d.status = DossierStatus::NotAccepted {
+            reason: reason.clone(),
+        };
+        d.updated_at = at;
+    }
+}
+
+/// Folds [`EventKind::ActivationStarted`].
+fn activation_started(s: &mut Account, device: &DeviceId) {
+    s.otp = None;
+    s.flow = Some(Flow::Activation {
+        step: ActivationStep::Otp,
+        device: device.clone(),
+    });
+}
+
+/// Folds [`EventKind::PasscodeSet`].
+fn passcode_set(s: &mut Account, hash: &PhcHash) {
+    s.passcode = Some(hash.clone());
+    s.passcode_failures = 0;
+    if let Some(Flow::Activation { step, .. }) = &mut s.flow {
+        *step = ActivationStep::Questions;
+    }
+}
+
+/// Folds [`EventKind::DeviceUnbound`].
+fn device_unbound(s: &mut Account, device: &DeviceId) {
+    if s.device.as_ref() == Some(device) {
+        s.device = None;
+    }
+    // The old device's sessions end with its binding, and it is no
+    // longer a device the account knows.
+    s.sessions.retain(|x| x.device != *device);
+    s.known_devices.retain(|d| d != device);
+}
+
+/// Folds [`EventKind::DeviceChangeStarted`].
+fn device_change_started(s: &mut Account, device: &DeviceId) {
+    s.otp = None;
+    s.flow = Some(Flow::DeviceChange {
+        device: device.clone(),
+    });
+}
+
+/// Folds [`EventKind::AccountLocked`].
+fn account_locked(s: &mut Account, at: u64, by: &Actor, reason: &LockReason) {
+    s.lock = Some(Lock {
+        by: by.clone(),
+        reason: reason.clone(),
+        at,
+    });
+    s.sessions.clear();
+    s.flow = None;
+    s.otp = None;
+}
+
+/// Folds [`EventKind::AccountUnlocked`].
+fn account_unlocked(s: &mut Account) {
+    s.lock = None;
+    s.passcode_failures = 0;
+    s.login = LoginThrottle::default();
+    s.known_login = LoginThrottle::default();
 }
 
 fn throttle_mut(s: &mut Account, known_device: bool) -> &mut LoginThrottle {

@@ -8,6 +8,7 @@ use cccd::qr::QrData;
 use cccd::{IdNumber, Sex};
 use icao9303::Date;
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::AccountError;
 
@@ -119,6 +120,34 @@ impl PersonalDetails {
             permanent_residence: qr.address.clone(),
             street_address: None,
         }
+    }
+
+    /// The details with every text in NFC. A person may type "Nữ" or
+    /// "Nguyễn" decomposed (some keyboards and browsers do); compared with
+    /// the registry or stored, it must be the same text as the composed one.
+    #[must_use]
+    pub fn nfc(self) -> PersonalDetails {
+        PersonalDetails {
+            full_name: nfc(&self.full_name),
+            permanent_residence: nfc(&self.permanent_residence),
+            street_address: self.street_address.as_deref().map(nfc),
+            ..self
+        }
+    }
+}
+
+/// `s` in Unicode NFC.
+pub(crate) fn nfc(s: &str) -> String {
+    s.nfc().collect()
+}
+
+/// A sex as a person types it: `Nam` or `Nữ` (any case, composed or
+/// decomposed, as [`cccd::dg13::parse_sex`]), or `male` / `female`.
+pub fn parse_typed_sex(s: &str) -> Option<Sex> {
+    match s.trim() {
+        "male" => Some(Sex::Male),
+        "female" => Some(Sex::Female),
+        t => cccd::dg13::parse_sex(t),
     }
 }
 
@@ -327,8 +356,19 @@ pub enum RejectionReason {
 }
 
 impl RejectionReason {
-    /// The reason in Vietnamese.
+    /// Short for [`message_vi`](Self::message_vi).
     pub fn vi(&self) -> String {
+        self.message_vi()
+    }
+
+    /// Short for [`message_en`](Self::message_en).
+    pub fn en(&self) -> String {
+        self.message_en()
+    }
+
+    /// The reason in Vietnamese; [`PhotoBelowStandard`](Self::PhotoBelowStandard)
+    /// in seed 003's words (line 422).
+    pub fn message_vi(&self) -> String {
         match self {
             RejectionReason::PhotoBelowStandard => {
                 "Nguyên nhân không đạt là do ảnh bản chụp không đủ tiêu chuẩn.".into()
@@ -342,7 +382,7 @@ impl RejectionReason {
     }
 
     /// The reason in English.
-    pub fn en(&self) -> String {
+    pub fn message_en(&self) -> String {
         match self {
             RejectionReason::PhotoBelowStandard => {
                 "Not accepted: the photo is below standard.".into()
@@ -368,6 +408,37 @@ pub enum DossierStatus {
         /// Why.
         reason: RejectionReason,
     },
+}
+
+impl DossierStatus {
+    /// What the citizen reads, in seed 003's words: "Đã gửi xử lý hồ sơ"
+    /// (line 424), "Hồ sơ được phê duyệt" (line 440), "Hồ sơ không đạt" and
+    /// "Hồ sơ không đảm bảo điều kiện để đăng ký" (lines 414, 416) followed
+    /// by the reason and the step to take (line 422: "Tạo lại hồ sơ").
+    pub fn message_vi(&self) -> String {
+        match self {
+            DossierStatus::Submitted => "Đã gửi xử lý hồ sơ".into(),
+            DossierStatus::Approved => "Hồ sơ được phê duyệt".into(),
+            DossierStatus::NotAccepted { reason } => format!(
+                "Hồ sơ không đạt. Hồ sơ không đảm bảo điều kiện để đăng ký. {} \
+                 Bạn cần thực hiện Tạo lại hồ sơ.",
+                reason.message_vi()
+            ),
+        }
+    }
+
+    /// [`message_vi`](Self::message_vi) in English.
+    pub fn message_en(&self) -> String {
+        match self {
+            DossierStatus::Submitted => "Dossier submitted for processing".into(),
+            DossierStatus::Approved => "Dossier approved".into(),
+            DossierStatus::NotAccepted { reason } => format!(
+                "Dossier not accepted: it does not meet the conditions for registration. {} \
+                 Create the dossier again.",
+                reason.message_en()
+            ),
+        }
+    }
 }
 
 /// A dossier for a level-1 or level-2 electronic identity.

@@ -679,7 +679,9 @@ fn the_passcode_avoids_the_birthday_and_easy_digits() {
     );
     assert_eq!(
         r.error.vi(),
-        "Passcode không được là ngày sinh của bạn (DDMMYY)."
+        // The reason, then seed 003's hint (lines 491-492).
+        "Passcode không được là ngày sinh của bạn (DDMMYY). Vui lòng tránh các chữ số \
+         liên quan tới ngày sinh nhật, các chữ số quá dễ đoán."
     );
     let r = w.refuse(Action::SetPasscode {
         passcode: s("123456"),
@@ -829,4 +831,58 @@ fn starting_activation_again_waits_for_the_resend_cooldown() {
     let d = w.start_activation("phone-a");
     assert_eq!(d.effects.len(), 1);
     assert_eq!(w.state.phase(), Phase::ActivationOtp);
+}
+
+/// Seed 003 (the VNeID guide) as stored in ../shared/seeds/003_*.txt.
+fn seed_003() -> String {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds");
+    let path = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("003_"))
+        .unwrap();
+    // The seed breaks lines inside sentences; compare on single spaces.
+    std::fs::read_to_string(path)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The dossier's status and the rejection reason read as seed 003 writes
+/// them (lines 414-440), and each has an English text.
+#[test]
+fn dossier_status_messages_are_the_seed_text() {
+    let seed = seed_003();
+    let not_accepted = DossierStatus::NotAccepted {
+        reason: RejectionReason::PhotoBelowStandard,
+    };
+    for (status, phrase) in [
+        (DossierStatus::Submitted, "Đã gửi xử lý hồ sơ"),
+        (DossierStatus::Approved, "Hồ sơ được phê duyệt"),
+        (not_accepted.clone(), "Hồ sơ không đạt"),
+        (
+            not_accepted.clone(),
+            "Hồ sơ không đảm bảo điều kiện để đăng ký",
+        ),
+        (
+            not_accepted.clone(),
+            "Nguyên nhân không đạt là do ảnh bản chụp không đủ tiêu chuẩn.",
+        ),
+    ] {
+        assert!(seed.contains(phrase), "not in seed 003: {phrase}");
+        assert!(status.message_vi().contains(phrase), "{status:?}");
+        assert!(!status.message_en().is_empty());
+    }
+    assert!(
+        not_accepted
+            .message_en()
+            .contains("photo is below standard")
+    );
+    // The passcode hint is the seed's too.
+    assert!(seed.contains(eid_credentials::PASSCODE_HINT_VI.trim_end_matches('.')));
+    // AccountError's names for the server.
+    let e = AccountError::NotActivated;
+    assert_eq!(e.message_vi(), e.vi());
+    assert_eq!(e.message_en(), e.en());
 }

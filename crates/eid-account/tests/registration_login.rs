@@ -12,6 +12,7 @@ use common::*;
 use eid_account::*;
 use eid_credentials::PasswordReason;
 use eid_otp::Purpose;
+use unicode_normalization::UnicodeNormalization;
 
 // ---------------------------------------------------------------- 1. Registration
 
@@ -312,13 +313,13 @@ fn the_password_follows_the_vneid_rule_and_its_confirmation() {
             PasswordReason::TooShort { min: 8 },
             PasswordReason::NoUppercase,
             PasswordReason::NoSpecial {
-                allowed: "!@#$^*()_".into()
+                allowed: "!@#$^*_".into()
             },
         ])
     );
     assert_eq!(
         r.error.vi(),
-        "Mật khẩu phải có ít nhất 8 ký tự. Mật khẩu phải có ít nhất một chữ cái viết hoa. Mật khẩu phải có ít nhất một ký tự đặc biệt (!@#$^*()_)."
+        "Mật khẩu phải có ít nhất 8 ký tự. Mật khẩu phải có ít nhất một chữ cái viết hoa. Mật khẩu phải có ít nhất một ký tự đặc biệt (!@#$^*_)."
     );
     let r = w.refuse(Action::SetPassword {
         password: s(PASSWORD),
@@ -765,4 +766,55 @@ fn an_account_without_a_password_cannot_log_in() {
         phone: phone(),
     });
     assert_eq!(r.error, AccountError::NoPassword);
+}
+
+/// A refused passcode (seed 004's own example, 121212) tells why and then
+/// gives seed 003's hint, in Vietnamese and in English.
+#[test]
+fn passcode_refusal_carries_the_seed_hint() {
+    let reasons = eid_credentials::PasscodePolicy::default()
+        .reasons("121212", &eid_credentials::PersonalInfo::default());
+    let e = AccountError::PasscodeRefused(reasons);
+    assert!(
+        e.vi().ends_with(
+            "Vui lòng tránh các chữ số liên quan tới ngày sinh nhật, các chữ số quá dễ đoán."
+        ),
+        "{}",
+        e.vi()
+    );
+    assert!(e.vi().contains("121212"), "{}", e.vi());
+    assert!(
+        e.en().ends_with("digits that are too easy to guess."),
+        "{}",
+        e.en()
+    );
+}
+
+/// Typed text may arrive decomposed (NFD): a typed "Nữ" is read as female,
+/// and the name and residence are recorded composed (NFC), the same text
+/// as the card's.
+#[test]
+fn typed_details_are_nfc_normalised() {
+    let nfd_nu = "Nu\u{31B}\u{303}"; // u, combining horn, combining tilde
+    assert_ne!(nfd_nu, "Nữ");
+    assert_eq!(parse_typed_sex(nfd_nu), Some(cccd::Sex::Female));
+    assert_eq!(parse_typed_sex("Nữ"), Some(cccd::Sex::Female));
+    assert_eq!(parse_typed_sex("female"), Some(cccd::Sex::Female));
+    assert_eq!(parse_typed_sex("Nam"), Some(cccd::Sex::Male));
+    assert_eq!(parse_typed_sex("Nu"), None);
+
+    let composed = manual_details();
+    let mut typed = composed.clone();
+    typed.full_name = typed.full_name.nfd().collect();
+    typed.permanent_residence = typed.permanent_residence.nfd().collect();
+    assert_ne!(typed, composed, "the fixture must have diacritics");
+    let mut w = World::new();
+    let d = w.run(register_action(DetailsInput::Manual(typed), true));
+    assert_eq!(
+        d.events[1].kind,
+        EventKind::DetailsVerified {
+            details: composed,
+            source: DetailsSource::Manual
+        }
+    );
 }

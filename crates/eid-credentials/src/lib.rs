@@ -29,7 +29,7 @@
 //!     date_of_birth: Some(Date::parse_iso("1990-08-15")?),
 //!     ..PersonalInfo::default()
 //! };
-//! let policy = PasswordPolicy::vneid();
+//! let policy = PasswordPolicy::vneid().with_personal_info_check(true);
 //! assert!(policy.check_with_confirmation("Lan@Hà2024!", "Lan@Hà2024!", &holder).is_ok());
 //! match policy.check("Ngoc15081990", &holder) {
 //!     Err(Error::PasswordRefused(reasons)) => {
@@ -59,7 +59,7 @@ mod secret;
 
 pub use error::Error;
 pub use hashing::{HashParams, Hasher, MAX_SECRET_BYTES, Pepper, SecretKind, Verification};
-pub use passcode::{PasscodePolicy, PasscodeReason};
+pub use passcode::{PASSCODE_HINT_EN, PASSCODE_HINT_VI, PasscodePolicy, PasscodeReason};
 pub use password::{PasswordPolicy, PasswordReason, RuleSet, VNEID_SPECIALS};
 pub use person::{Date, PersonalInfo};
 pub use questions::{AnswerRules, Catalogue, Question, SecurityQuestions, StoredAnswer};

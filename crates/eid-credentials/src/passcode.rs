@@ -48,6 +48,15 @@ pub enum PasscodeReason {
     Common,
 }
 
+/// Seed 003's hint under the passcode screen (lines 491-492), verbatim but
+/// for the closing full stop; shown with every passcode refusal.
+pub const PASSCODE_HINT_VI: &str =
+    "Vui lòng tránh các chữ số liên quan tới ngày sinh nhật, các chữ số quá dễ đoán.";
+
+/// [`PASSCODE_HINT_VI`] in English.
+pub const PASSCODE_HINT_EN: &str =
+    "Please avoid digits related to your birthday and digits that are too easy to guess.";
+
 impl PasscodeReason {
     /// A stable machine-readable code.
     pub fn code(&self) -> &'static str {

@@ -18,8 +18,14 @@ static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
-/// The default special characters of the VNeID rule.
-pub const VNEID_SPECIALS: &str = "!@#$^*()_";
+/// The default special characters of the VNeID rule, as seed 003 writes
+/// them twice (the registration screen and step ②): "ít nhất 1 ký tự đặc
+/// biệt (!@#\$^*)_" (the `\$` is markdown's escape of `$`). The
+/// parentheses are the sentence's own brackets, as in "số (0÷9), chữ viết
+/// hoa (A÷Z)" just before them, not members of the set; `_` stands after
+/// the closing bracket in both places and is kept. Other characters are
+/// still allowed in a password: they just do not count as the special one.
+pub const VNEID_SPECIALS: &str = "!@#$^*_";
 
 /// Which family of rules a [`PasswordPolicy`] applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,7 +178,7 @@ impl PasswordReason {
 ///     vec![
 ///         PasswordReason::TooShort { min: 8 },
 ///         PasswordReason::NoUppercase,
-///         PasswordReason::NoSpecial { allowed: "!@#$^*()_".into() },
+///         PasswordReason::NoSpecial { allowed: "!@#$^*_".into() },
 ///     ]
 /// );
 /// let nist = PasswordPolicy::nist();
@@ -191,11 +197,15 @@ pub struct PasswordPolicy {
 }
 
 impl PasswordPolicy {
-    /// The VNeID rule set: 8 to 20 characters, at least one ASCII digit, one
-    /// upper-case and one lower-case letter (any script), one character of
-    /// `!@#$^*()_`. The holder's own data are refused too, and so is the
-    /// shipped blocklist of common passwords: composition rules alone let
+    /// The VNeID rule set as seeds 003 and 004 write it: 8 to 20 characters,
+    /// at least one ASCII digit, one upper-case and one lower-case letter
+    /// (any script), one character of [`VNEID_SPECIALS`]. The shipped
+    /// blocklist of common passwords is on too: composition rules alone let
     /// `P@ssw0rd` through, and it is among the first guesses of any attack.
+    /// The holder's own data are *not* refused: the seeds' own example
+    /// `Ngọc@123456` (004) contains a name and must pass for every holder,
+    /// a Ngọc included; [`with_personal_info_check`](Self::with_personal_info_check)
+    /// turns that check on.
     pub fn vneid() -> Self {
         PasswordPolicy {
             rules: RuleSet::Vneid,
@@ -204,7 +214,7 @@ impl PasswordPolicy {
             specials: VNEID_SPECIALS.chars().collect(),
             blocklist: true,
             extra_blocklist: HashSet::new(),
-            personal_info: true,
+            personal_info: false,
         }
     }
 
@@ -285,7 +295,8 @@ impl PasswordPolicy {
         self
     }
 
-    /// Whether the holder's own data are refused (on by default).
+    /// Whether the holder's own data are refused (on by default in the NIST
+    /// rule set, off in the VNeID one).
     #[must_use]
     pub fn with_personal_info_check(mut self, on: bool) -> Self {
         self.personal_info = on;

@@ -250,3 +250,16 @@ fn refusal_rate_is_small() {
     assert!(refused * 50 < total, "{refused} of {total} refused");
     assert!(refused > 0);
 }
+
+/// Seed 004's example passcode ("Ví dụ: 121212") stays refused, and the
+/// hint is seed 003's sentence (lines 491-492) word for word.
+#[test]
+fn seed_example_passcode_is_refused_with_the_seed_hint() {
+    let reasons = PasscodePolicy::default().reasons("121212", &PersonalInfo::default());
+    assert!(reasons.contains(&R::RepeatedPair), "{reasons:?}");
+    let seed = "Vui lòng tránh các chữ số liên quan tới ngày sinh\nnhật, các chữ số quá dễ đoán";
+    assert_eq!(
+        eid_credentials::PASSCODE_HINT_VI.trim_end_matches('.'),
+        seed.replace('\n', " ")
+    );
+}

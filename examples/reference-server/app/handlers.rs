@@ -9,8 +9,8 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use cccd::IdNumber;
 use cccd::qr::QrData;
-use cccd::{IdNumber, Sex};
 use eid_account::{
     Account, AccountError, AccountLevel, Action, DetailsInput, DeviceId, LoginName, Notice,
     PersonalDetails, Phone, SessionId,
@@ -96,18 +96,17 @@ struct RegisterBody {
 fn manual_details(d: DetailsBody, street: Option<String>) -> Result<PersonalDetails, ApiError> {
     let date_of_birth = Date::parse_iso(d.date_of_birth.trim())
         .ok_or(AccountError::InvalidField("date_of_birth"))?;
-    let sex = match d.sex.trim() {
-        "Nam" | "male" => Sex::Male,
-        "Nữ" | "female" => Sex::Female,
-        _ => return Err(AccountError::InvalidField("sex").into()),
-    };
+    // A typed "Nữ" may come decomposed; the library reads it either way
+    // and composes the texts before the registry compares them.
+    let sex = eid_account::parse_typed_sex(&d.sex).ok_or(AccountError::InvalidField("sex"))?;
     Ok(PersonalDetails {
         full_name: d.full_name,
         date_of_birth,
         sex,
         permanent_residence: d.permanent_residence,
         street_address: street,
-    })
+    }
+    .nfc())
 }
 
 /// `POST /v1/registrations`: ID number, phone, the QR payload (or typed

@@ -1,0 +1,91 @@
+//! Level 2 (seeds 000, 002, 004): the appointment at the office and the
+//! dossier the officer records there.
+
+use super::*;
+use crate::types::{CardData, IntegratedDocument, OfficerId};
+
+/// [`Action::BookAppointment`].
+pub(super) fn book_appointment<R: TryCryptoRng + ?Sized>(
+    state: &Account,
+    ctx: &mut Context<'_, R>,
+    session: SessionId,
+    office: String,
+    at: u64,
+) -> Res {
+    let mut out = Out::default();
+    session_ok(state, session, ctx.now)?;
+    if state.identified == Some(Level::Two) {
+        return Err(AccountError::LevelAlreadyHeld.into());
+    }
+    if let Some(d) = &state.dossier
+        && d.level == Level::Two
+        && d.status == DossierStatus::Submitted
+    {
+        return Err(AccountError::DossierPending.into());
+    }
+    if at <= ctx.now {
+        return Err(AccountError::AppointmentInPast.into());
+    }
+    text_field(&office, "office", 200)?;
+    let id_number = state.id_number.ok_or(AccountError::NoAccount)?;
+    out.effects.push(Effect::NotifyOfficers {
+        id_number,
+        notice: OfficerNotice::AppointmentBooked {
+            office: office.clone(),
+            at,
+        },
+    });
+    out.kinds.push(EventKind::AppointmentBooked { office, at });
+    Ok(out)
+}
+
+/// [`Action::CancelAppointment`].
+pub(super) fn cancel_appointment<R: TryCryptoRng + ?Sized>(
+    state: &Account,
+    ctx: &mut Context<'_, R>,
+    session: SessionId,
+) -> Res {
+    let mut out = Out::default();
+    session_ok(state, session, ctx.now)?;
+    if state.appointment.is_none() {
+        return Err(AccountError::NoAppointment.into());
+    }
+    out.kinds.push(EventKind::AppointmentCancelled);
+    Ok(out)
+}
+
+/// [`Action::RecordLevel2Dossier`].
+pub(super) fn record_level2_dossier(
+    state: &Account,
+    officer: OfficerId,
+    card: CardData,
+    phone: Phone,
+    documents: Vec<IntegratedDocument>,
+) -> Res {
+    let mut out = Out::default();
+    if state.identified == Some(Level::Two) {
+        return Err(AccountError::LevelAlreadyHeld.into());
+    }
+    if let Some(d) = &state.dossier
+        && d.level == Level::Two
+        && d.status == DossierStatus::Submitted
+    {
+        return Err(AccountError::DossierPending.into());
+    }
+    if let Some(id) = &state.id_number
+        && *id != card.id_number
+    {
+        return Err(AccountError::CardMismatch.into());
+    }
+    out.effects.push(Effect::NotifyOfficers {
+        id_number: card.id_number,
+        notice: OfficerNotice::DossierToReview { level: Level::Two },
+    });
+    out.kinds.push(EventKind::Level2DossierRecorded {
+        officer,
+        card,
+        phone,
+        documents,
+    });
+    Ok(out)
+}
