@@ -8,7 +8,7 @@
     clippy::indexing_slicing
 )]
 
-#[allow(dead_code, unreachable_pub)]
+#[allow(dead_code, unreachable_pub, unused_imports)]
 #[path = "../examples/reference-server/app/mod.rs"]
 mod app;
 #[macro_use]
@@ -809,7 +809,7 @@ async fn flow_tokens_bind_the_steps_after_the_otp(backend: Backend) {
         .store(0, std::sync::atomic::Ordering::Relaxed);
     let flow_b = s.verify(ID2, &code_b).await;
     s.state.flow_token_secs.store(
-        app::DEFAULT_FLOW_TOKEN_SECS,
+        app::tokens::DEFAULT_FLOW_TOKEN_SECS,
         std::sync::atomic::Ordering::Relaxed,
     );
     let (st, v) = s
