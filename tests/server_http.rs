@@ -426,8 +426,7 @@ async fn level1_dossier_approval_activation(backend: Backend) {
     )
     .await;
     let token = registered(&s).await;
-    let jpeg =
-        data_encoding::BASE64.encode(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F']);
+    let jpeg = common::portrait_b64();
     let dossier = json!({ "qr": QR, "portrait_jpeg": jpeg, "email": "ngoc@example.vn" });
 
     let (st, v) = s
@@ -450,8 +449,9 @@ async fn level1_dossier_approval_activation(backend: Backend) {
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         error(&v),
-        ("invalid_field", "Thông tin nhập vào không hợp lệ.")
+        ("portrait_not_jpeg", "Ảnh chân dung không hợp lệ.")
     );
+    assert_eq!(v["error"]["field"], "portrait_jpeg");
     let (st, v) = s
         .send(
             s.http
@@ -675,7 +675,7 @@ async fn concurrent_otp_checks_and_rejection(backend: Backend) {
         )
         .await;
     let token = v["token"].as_str().unwrap().to_owned();
-    let jpeg = data_encoding::BASE64.encode(&[0xFF, 0xD8, 0xFF, 0xE0]);
+    let jpeg = common::portrait_b64();
     let (st, _) = s
         .send(
             s.http
@@ -1598,23 +1598,47 @@ async fn chip_dossier_checks_and_approval(backend: Backend) {
     assert_eq!(st, StatusCode::OK);
     assert_eq!(v["dossier"], Value::Null, "{v}");
 
-    // the genuine card: passes, the portrait is DG2's face
+    // the portrait is the citizen's own: refused without one, or with
+    // DG2's photo sent back, or too small, or a JPEG cut short (001 step
+    // 5, 003 "chụp ảnh chân dung"); DG2 is never taken for it
+    let dg2 = icao9303::lds::Dg2::parse(&good.dg2).unwrap();
+    let face = dg2.face_image().unwrap().data;
+    let b64 = |b: &[u8]| data_encoding::BASE64.encode(b);
+    let cut = common::PORTRAIT.get(..common::PORTRAIT.len() / 2).unwrap();
+    for (portrait, code) in [
+        (None, "portrait_required"),
+        (Some(b64(face)), "portrait_is_chip_photo"),
+        (Some(b64(common::PORTRAIT_SMALL)), "portrait_too_small"),
+        (Some(b64(cut)), "portrait_not_jpeg"),
+    ] {
+        let mut body = good.body();
+        match portrait {
+            Some(p) => body["portrait_jpeg"] = json!(p),
+            None => drop(body.as_object_mut().unwrap().remove("portrait_jpeg")),
+        }
+        let (st, v) = submit(body).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{code}: {v}");
+        assert_eq!(error(&v).0, code, "{v}");
+    }
+
+    // the genuine card with the citizen's portrait: passes, DG2's face kept
+    // beside it for the officer
     let (st, v) = submit(good.body()).await;
     assert_eq!(st, StatusCode::CREATED, "{v}");
     assert_eq!(v["dossier"]["status"]["status"], "submitted");
     assert_eq!(v["dossier"]["card"]["source"], "nfc");
     assert_eq!(v["dossier"]["card"]["full_name"], "Trần Ngọc Ngọc");
-    let dg2 = icao9303::lds::Dg2::parse(&good.dg2).unwrap();
-    let face = dg2.face_image().unwrap().data;
     use sha2::Digest;
-    assert_eq!(
-        v["dossier"]["portrait"],
-        format!("sha256:{}", hex::encode(sha2::Sha256::digest(face)))
-    );
+    let sha = |b: &[u8]| format!("sha256:{}", hex::encode(sha2::Sha256::digest(b)));
+    assert_eq!(v["dossier"]["portrait"], sha(common::PORTRAIT));
     let verdict = &v["verdict"];
     assert_eq!(verdict["source"], "nfc");
     assert_eq!(verdict["approvable"], true);
-    assert_eq!(verdict["portrait_from"], "dg2");
+    assert_eq!(
+        verdict["portrait"],
+        json!({ "sha256": sha(common::PORTRAIT), "width": 240, "height": 320 })
+    );
+    assert_eq!(verdict["dg2_face"]["sha256"], sha(face));
     assert_eq!(verdict["passive_authentication"]["valid"], true);
     assert_eq!(verdict["mismatches"], json!([]));
     for check in [

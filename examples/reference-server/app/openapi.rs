@@ -372,10 +372,10 @@ fn spec_core() -> Value {
                 "responses": { "204": { "description": "logged out" }, "401": error_response("unauthorized") }
             } },
             "/v1/dossiers": { "post": {
-                "summary": "Submit a level-1 dossier (logged in). With NFC: the chip's files as read (DG1, DG2, DG13, EF.SOD; base64 of the raw files, tag included) and optionally the portrait JPEG (default: DG2's face when it is a JPEG). Every file is parsed; EF.SOD is checked by passive authentication against the configured CSCAs (--csca) with DG1, DG2 and DG13 hashed (a failure is refused, nothing stored); DG1's and DG13's ID number must be the account's; DG13 is compared with DG1's MRZ and with the population registry (ID number, name, date of birth, sex). The verdict is stored with the dossier. Without NFC: the card's QR payload and the portrait JPEG (no passive authentication)",
+                "summary": "Submit a level-1 dossier (logged in). With NFC: the chip's files as read (DG1, DG2, DG13, EF.SOD; base64 of the raw files, tag included) and the citizen's own portrait JPEG (required; DG2's photo is never taken for it: a JPEG that decodes, at least 240 x 320, not DG2's image). Every file is parsed; EF.SOD is checked by passive authentication against the configured CSCAs (--csca) with DG1, DG2 and DG13 hashed (a failure is refused, nothing stored); DG1's and DG13's ID number must be the account's; DG13 is compared with DG1's MRZ and with the population registry (ID number, name, date of birth, sex). The verdict is stored with the dossier. Without NFC: the card's QR payload and the portrait JPEG (no passive authentication)",
                 "security": [ { "bearer": [] } ],
                 "requestBody": body(json!({ "oneOf": [
-                    { "type": "object", "required": ["dg1", "dg2", "dg13", "sod"],
+                    { "type": "object", "required": ["dg1", "dg2", "dg13", "sod", "portrait_jpeg"],
                       "properties": {
                         "dg1": { "type": "string", "contentEncoding": "base64" },
                         "dg2": { "type": "string", "contentEncoding": "base64" },
@@ -387,10 +387,10 @@ fn spec_core() -> Value {
                       "properties": { "qr": { "type": "string" }, "portrait_jpeg": { "type": "string", "contentEncoding": "base64" }, "email": { "type": "string" } } }
                 ] })),
                 "responses": {
-                    "201": { "description": "submitted: phase, dossier, verdict (source nfc|qr, approvable, checks, mismatches, passive_authentication, trust, portrait_from)" },
+                    "201": { "description": "submitted: phase, dossier, verdict (source nfc|qr, approvable, checks, mismatches, passive_authentication, trust, portrait {sha256, width, height}, dg2_face {sha256, format})" },
                     "401": error_response("unauthorized, not_logged_in"),
                     "409": error_response("dossier_pending, level_already_held, step_out_of_order"),
-                    "422": error_response("malformed_chip_file (error.file: DG1, DG2, DG13, EF.SOD), chip_file_hash_mismatch (error.file, error.failures), passive_authentication_failed (error.failures), card_mismatch (error.file), invalid_field"),
+                    "422": error_response("portrait_required, portrait_not_jpeg, portrait_too_small, portrait_is_chip_photo (error.field: portrait_jpeg), malformed_chip_file (error.file: DG1, DG2, DG13, EF.SOD), chip_file_hash_mismatch (error.file, error.failures), passive_authentication_failed (error.failures), card_mismatch (error.file), invalid_field"),
                     "503": error_response("no_csca_configured: chip files sent to a server started with neither --csca nor --demo-csca")
                 }
             } },
