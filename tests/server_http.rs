@@ -104,9 +104,39 @@ async fn registration_otp_password_login_lockout(backend: Backend) {
         "/v1/officer/accounts/{id}/lock",
         "/v1/officer/accounts/{id}/unlock",
         "/healthz",
+        "/v1/security-questions/catalogue",
     ] {
         assert!(v["paths"][path].is_object(), "{path} missing");
     }
+
+    // the question catalogue a client offers (001: "2 câu hỏi ... trong
+    // list câu hỏi bảo mật"): ids with both texts, and the same ids
+    // enumerated in the OpenAPI document
+    let spec = v;
+    let (st, v) = s
+        .send(
+            s.http
+                .get(format!("{}/v1/security-questions/catalogue", s.base)),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let questions = v["questions"].as_array().unwrap();
+    assert!(questions.len() >= 2, "{v}");
+    assert!(questions.contains(&json!({
+        "id": "first_pet",
+        "vi": "Tên con vật nuôi đầu tiên của bạn là gì?",
+        "en": "What was the name of your first pet?",
+    })));
+    let ids: Vec<Value> = questions.iter().map(|q| q["id"].clone()).collect();
+    let catalogue = &spec["paths"]["/v1/security-questions/catalogue"]["get"];
+    let item = &catalogue["responses"]["200"]["content"]["application/json"]["schema"];
+    assert_eq!(
+        item["properties"]["questions"]["items"]["properties"]["id"]["enum"],
+        json!(ids)
+    );
+    let set = &spec["paths"]["/v1/security-questions"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"]["properties"]["answers"]["items"]["properties"]["question"];
+    assert_eq!(set["enum"], json!(ids), "{set}");
 
     // malformed JSON: a JSON error too
     let (st, v) = s
@@ -1302,7 +1332,27 @@ async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
         )
         .await;
     assert_eq!(st, StatusCode::ACCEPTED, "{v}");
-    let flow = s.verify(ID2, &code_of(&s.sms_to(PHONE2, 4).await)).await;
+    // the OTP verified, the reset names the holder's two questions (not
+    // before: the start answers alike for every login)
+    let code = code_of(&s.sms_to(PHONE2, 4).await);
+    let (st, v) = s
+        .post("/v1/otp/verify", json!({ "id_number": ID2, "code": code }))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let mut asked: Vec<&str> = v["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap())
+        .collect();
+    asked.sort_unstable();
+    assert_eq!(asked, ["favourite_food", "first_pet"], "{v}");
+    assert!(v["questions"].as_array().unwrap().contains(&json!({
+        "id": "first_pet",
+        "vi": "Tên con vật nuôi đầu tiên của bạn là gì?",
+        "en": "What was the name of your first pet?",
+    })));
+    let flow = v["flow_token"].as_str().unwrap().to_owned();
     const NEW: &str = "Hoa@Sen2025";
     let new_password = json!({ "password": NEW, "confirmation": NEW });
     let (st, v) = s

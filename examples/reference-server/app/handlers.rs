@@ -249,8 +249,31 @@ pub(crate) async fn otp_verify(
     ) {
         o.insert("flow_token".into(), json!(token));
         o.insert("flow_token_expires_at".into(), json!(expires_at));
+        // A reset names the holder's two questions only here, after the
+        // OTP proved the registered phone: the start of a reset answers
+        // the same for every login (SECURITY-MODEL.md §4).
+        if account.flow().and_then(FlowKind::of) == Some(FlowKind::Reset)
+            && account.has_security_questions()
+        {
+            o.insert("questions".into(), reset_questions(&state, &account));
+        }
     }
     Ok(Json(out).into_response())
+}
+
+/// The holder's questions, with the catalogue's texts, for a reset.
+fn reset_questions(state: &AppState, account: &Account) -> Value {
+    let catalogue = &state.policies.catalogue;
+    Value::Array(
+        account
+            .security_question_ids()
+            .iter()
+            .map(|id| match catalogue.get(id) {
+                Some(q) => json!({ "id": q.id, "vi": q.vi, "en": q.en }),
+                None => json!({ "id": id }),
+            })
+            .collect(),
+    )
 }
 
 #[derive(Deserialize)]

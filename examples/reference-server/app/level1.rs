@@ -16,7 +16,7 @@ use eid_account::{
 };
 use eid_credentials::SecretString;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::error::ApiError;
 use super::handlers::{device_header, id_number, notices, parse, phase};
@@ -240,6 +240,19 @@ impl QuestionsBody {
             .map(|a| (a.question, SecretString::from(a.answer)))
             .collect()
     }
+}
+
+/// `GET /v1/security-questions/catalogue`: the questions a client offers
+/// for the activation's two (001), from the account rules' catalogue.
+pub(crate) async fn catalogue(State(state): Shared) -> Response {
+    let questions: Vec<Value> = state
+        .policies
+        .catalogue
+        .questions()
+        .iter()
+        .map(|q| json!({ "id": q.id, "vi": q.vi, "en": q.en }))
+        .collect();
+    Json(json!({ "questions": questions })).into_response()
 }
 
 /// `POST /v1/security-questions`: the activation's last step (the

@@ -15,10 +15,34 @@ fn body(schema: Value) -> Value {
     json!({ "required": true, "content": { "application/json": { "schema": schema } } })
 }
 
+/// The ids of the server's question catalogue (the server runs
+/// `eid-account`'s default policies, whose catalogue is the built-in one).
+fn question_ids() -> Vec<Value> {
+    eid_credentials::Catalogue::default()
+        .questions()
+        .iter()
+        .map(|q| Value::from(q.id.as_str()))
+        .collect()
+}
+
 fn answers_schema() -> Value {
     json!({ "type": "array", "items": { "type": "object", "required": ["question", "answer"],
-        "properties": { "question": { "type": "string", "description": "question id of the catalogue, e.g. first_pet" },
+        "properties": { "question": { "type": "string", "enum": question_ids(),
+            "description": "question id of the catalogue (GET /v1/security-questions/catalogue)" },
             "answer": { "type": "string" } } } })
+}
+
+/// `GET /v1/security-questions/catalogue`.
+fn catalogue_path() -> Value {
+    json!({ "get": {
+        "summary": "The security questions a client offers (001: \"thiết lập 2 câu hỏi ... trong list câu hỏi bảo mật\"): id, Vietnamese and English text",
+        "responses": { "200": { "description": "{questions: [{id, vi, en}]}",
+            "content": { "application/json": { "schema": { "type": "object",
+                "properties": { "questions": { "type": "array", "items": { "type": "object",
+                    "required": ["id", "vi", "en"],
+                    "properties": { "id": { "type": "string", "enum": question_ids() },
+                        "vi": { "type": "string" }, "en": { "type": "string" } } } } } } } } } }
+    } })
 }
 
 /// The paths of the flows beyond registration and activation (one `json!`
@@ -244,6 +268,10 @@ pub(crate) fn spec() -> Value {
         for (path, item) in flow_paths(&id, &services) {
             paths.insert(path.to_owned(), item);
         }
+        paths.insert(
+            "/v1/security-questions/catalogue".to_owned(),
+            catalogue_path(),
+        );
         shared_responses(paths);
     }
     doc
@@ -332,7 +360,7 @@ fn spec_core() -> Value {
                     "description": "id_number, or login: the phone number (or ID number) the flow was started with",
                     "properties": { "id_number": id, "login": { "type": "string" }, "code": { "type": "string" } } })),
                 "responses": {
-                    "200": { "description": "verified, phase, notices, flow_token and flow_token_expires_at (registration, activation, password reset)" },
+                    "200": { "description": "verified, phase, notices, flow_token and flow_token_expires_at (registration, activation, password reset); for a reset of an account with security questions, questions [{id, vi, en}]: the two to answer (named only after the OTP, so the reset start tells nothing)" },
                     "401": error_response("wrong_otp (tries_left)"),
                     "409": error_response("step_out_of_order"),
                     "410": error_response("otp_expired"),

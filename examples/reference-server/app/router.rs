@@ -41,6 +41,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/activations", post(level1::activate))
         .route("/v1/passcode", post(level1::set_passcode))
         .route("/v1/security-questions", post(level1::set_questions))
+        .route("/v1/security-questions/catalogue", get(level1::catalogue))
         .route("/v1/password-resets", post(flows::start_reset))
         .route("/v1/password-resets/answers", post(flows::reset_answers))
         .route("/v1/device-changes", post(flows::start_device_change))
