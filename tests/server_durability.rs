@@ -19,7 +19,7 @@
     clippy::indexing_slicing
 )]
 
-#[allow(dead_code, unreachable_pub)]
+#[allow(dead_code, unreachable_pub, unused_imports)]
 #[path = "../examples/reference-server/app/mod.rs"]
 mod app;
 

@@ -8,7 +8,7 @@
     clippy::indexing_slicing
 )]
 
-#[allow(dead_code, unreachable_pub)]
+#[allow(dead_code, unreachable_pub, unused_imports)]
 #[path = "../examples/reference-server/app/mod.rs"]
 mod app;
 #[macro_use]
@@ -104,9 +104,39 @@ async fn registration_otp_password_login_lockout(backend: Backend) {
         "/v1/officer/accounts/{id}/lock",
         "/v1/officer/accounts/{id}/unlock",
         "/healthz",
+        "/v1/security-questions/catalogue",
     ] {
         assert!(v["paths"][path].is_object(), "{path} missing");
     }
+
+    // the question catalogue a client offers (001: "2 câu hỏi ... trong
+    // list câu hỏi bảo mật"): ids with both texts, and the same ids
+    // enumerated in the OpenAPI document
+    let spec = v;
+    let (st, v) = s
+        .send(
+            s.http
+                .get(format!("{}/v1/security-questions/catalogue", s.base)),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let questions = v["questions"].as_array().unwrap();
+    assert!(questions.len() >= 2, "{v}");
+    assert!(questions.contains(&json!({
+        "id": "first_pet",
+        "vi": "Tên con vật nuôi đầu tiên của bạn là gì?",
+        "en": "What was the name of your first pet?",
+    })));
+    let ids: Vec<Value> = questions.iter().map(|q| q["id"].clone()).collect();
+    let catalogue = &spec["paths"]["/v1/security-questions/catalogue"]["get"];
+    let item = &catalogue["responses"]["200"]["content"]["application/json"]["schema"];
+    assert_eq!(
+        item["properties"]["questions"]["items"]["properties"]["id"]["enum"],
+        json!(ids)
+    );
+    let set = &spec["paths"]["/v1/security-questions"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"]["properties"]["answers"]["items"]["properties"]["question"];
+    assert_eq!(set["enum"], json!(ids), "{set}");
 
     // malformed JSON: a JSON error too
     let (st, v) = s
@@ -426,8 +456,7 @@ async fn level1_dossier_approval_activation(backend: Backend) {
     )
     .await;
     let token = registered(&s).await;
-    let jpeg =
-        data_encoding::BASE64.encode(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F']);
+    let jpeg = common::portrait_b64();
     let dossier = json!({ "qr": QR, "portrait_jpeg": jpeg, "email": "ngoc@example.vn" });
 
     let (st, v) = s
@@ -450,8 +479,9 @@ async fn level1_dossier_approval_activation(backend: Backend) {
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         error(&v),
-        ("invalid_field", "Thông tin nhập vào không hợp lệ.")
+        ("portrait_not_jpeg", "Ảnh chân dung không hợp lệ.")
     );
+    assert_eq!(v["error"]["field"], "portrait_jpeg");
     let (st, v) = s
         .send(
             s.http
@@ -675,7 +705,7 @@ async fn concurrent_otp_checks_and_rejection(backend: Backend) {
         )
         .await;
     let token = v["token"].as_str().unwrap().to_owned();
-    let jpeg = data_encoding::BASE64.encode(&[0xFF, 0xD8, 0xFF, 0xE0]);
+    let jpeg = common::portrait_b64();
     let (st, _) = s
         .send(
             s.http
@@ -809,7 +839,7 @@ async fn flow_tokens_bind_the_steps_after_the_otp(backend: Backend) {
         .store(0, std::sync::atomic::Ordering::Relaxed);
     let flow_b = s.verify(ID2, &code_b).await;
     s.state.flow_token_secs.store(
-        app::DEFAULT_FLOW_TOKEN_SECS,
+        app::tokens::DEFAULT_FLOW_TOKEN_SECS,
         std::sync::atomic::Ordering::Relaxed,
     );
     let (st, v) = s
@@ -1302,7 +1332,27 @@ async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
         )
         .await;
     assert_eq!(st, StatusCode::ACCEPTED, "{v}");
-    let flow = s.verify(ID2, &code_of(&s.sms_to(PHONE2, 4).await)).await;
+    // the OTP verified, the reset names the holder's two questions (not
+    // before: the start answers alike for every login)
+    let code = code_of(&s.sms_to(PHONE2, 4).await);
+    let (st, v) = s
+        .post("/v1/otp/verify", json!({ "id_number": ID2, "code": code }))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let mut asked: Vec<&str> = v["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap())
+        .collect();
+    asked.sort_unstable();
+    assert_eq!(asked, ["favourite_food", "first_pet"], "{v}");
+    assert!(v["questions"].as_array().unwrap().contains(&json!({
+        "id": "first_pet",
+        "vi": "Tên con vật nuôi đầu tiên của bạn là gì?",
+        "en": "What was the name of your first pet?",
+    })));
+    let flow = v["flow_token"].as_str().unwrap().to_owned();
     const NEW: &str = "Hoa@Sen2025";
     let new_password = json!({ "password": NEW, "confirmation": NEW });
     let (st, v) = s
@@ -1598,23 +1648,47 @@ async fn chip_dossier_checks_and_approval(backend: Backend) {
     assert_eq!(st, StatusCode::OK);
     assert_eq!(v["dossier"], Value::Null, "{v}");
 
-    // the genuine card: passes, the portrait is DG2's face
+    // the portrait is the citizen's own: refused without one, or with
+    // DG2's photo sent back, or too small, or a JPEG cut short (001 step
+    // 5, 003 "chụp ảnh chân dung"); DG2 is never taken for it
+    let dg2 = icao9303::lds::Dg2::parse(&good.dg2).unwrap();
+    let face = dg2.face_image().unwrap().data;
+    let b64 = |b: &[u8]| data_encoding::BASE64.encode(b);
+    let cut = common::PORTRAIT.get(..common::PORTRAIT.len() / 2).unwrap();
+    for (portrait, code) in [
+        (None, "portrait_required"),
+        (Some(b64(face)), "portrait_is_chip_photo"),
+        (Some(b64(common::PORTRAIT_SMALL)), "portrait_too_small"),
+        (Some(b64(cut)), "portrait_not_jpeg"),
+    ] {
+        let mut body = good.body();
+        match portrait {
+            Some(p) => body["portrait_jpeg"] = json!(p),
+            None => drop(body.as_object_mut().unwrap().remove("portrait_jpeg")),
+        }
+        let (st, v) = submit(body).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{code}: {v}");
+        assert_eq!(error(&v).0, code, "{v}");
+    }
+
+    // the genuine card with the citizen's portrait: passes, DG2's face kept
+    // beside it for the officer
     let (st, v) = submit(good.body()).await;
     assert_eq!(st, StatusCode::CREATED, "{v}");
     assert_eq!(v["dossier"]["status"]["status"], "submitted");
     assert_eq!(v["dossier"]["card"]["source"], "nfc");
     assert_eq!(v["dossier"]["card"]["full_name"], "Trần Ngọc Ngọc");
-    let dg2 = icao9303::lds::Dg2::parse(&good.dg2).unwrap();
-    let face = dg2.face_image().unwrap().data;
     use sha2::Digest;
-    assert_eq!(
-        v["dossier"]["portrait"],
-        format!("sha256:{}", hex::encode(sha2::Sha256::digest(face)))
-    );
+    let sha = |b: &[u8]| format!("sha256:{}", hex::encode(sha2::Sha256::digest(b)));
+    assert_eq!(v["dossier"]["portrait"], sha(common::PORTRAIT));
     let verdict = &v["verdict"];
     assert_eq!(verdict["source"], "nfc");
     assert_eq!(verdict["approvable"], true);
-    assert_eq!(verdict["portrait_from"], "dg2");
+    assert_eq!(
+        verdict["portrait"],
+        json!({ "sha256": sha(common::PORTRAIT), "width": 240, "height": 320 })
+    );
+    assert_eq!(verdict["dg2_face"]["sha256"], sha(face));
     assert_eq!(verdict["passive_authentication"]["valid"], true);
     assert_eq!(verdict["mismatches"], json!([]));
     for check in [

@@ -320,7 +320,8 @@ impl ChipFiles {
         }
     }
 
-    /// The JSON body of `POST /v1/dossiers` (no portrait: DG2's face).
+    /// The JSON body of `POST /v1/dossiers`, with the citizen's portrait
+    /// ([`PORTRAIT`]).
     pub(crate) fn body(&self) -> Value {
         let b64 = |b: &[u8]| data_encoding::BASE64.encode(b);
         json!({
@@ -328,9 +329,23 @@ impl ChipFiles {
             "dg2": b64(&self.dg2),
             "dg13": b64(&self.dg13),
             "sod": b64(&self.sod),
+            "portrait_jpeg": portrait_b64(),
             "email": "ngoc@example.vn",
         })
     }
+}
+
+/// A portrait JPEG of the smallest size accepted (240 x 320), written by
+/// libjpeg-turbo's `cjpeg` (an independent encoder) from a synthetic
+/// gradient.
+pub(crate) const PORTRAIT: &[u8] = include_bytes!("../data/portrait-240x320.jpg");
+
+/// A JPEG that decodes but is too small (120 x 160), by `cjpeg` too.
+pub(crate) const PORTRAIT_SMALL: &[u8] = include_bytes!("../data/portrait-120x160.jpg");
+
+/// [`PORTRAIT`] in base64.
+pub(crate) fn portrait_b64() -> String {
+    data_encoding::BASE64.encode(PORTRAIT)
 }
 
 /// The demonstration PKI the CLI's `--sim` uses (and the server trusts by

@@ -2,9 +2,10 @@
 //! (`GET /v1/dossiers/current`), and the checks run on the chip's files.
 //!
 //! A citizen whose phone reads the chip by NFC submits, base64 in JSON, the
-//! files as read: `dg1`, `dg2`, `dg13`, `sod` (EF.SOD), and optionally
-//! `portrait_jpeg` (when left out, DG2's face image is the portrait if it is
-//! a JPEG) and `email`. The server, before anything is written:
+//! files as read: `dg1`, `dg2`, `dg13`, `sod` (EF.SOD), `portrait_jpeg` (the
+//! citizen's own photo, taken in the app: 001 step 5, 003 "chụp ảnh chân
+//! dung"; required, DG2 is never taken for it, see [`portrait`]) and
+//! optionally `email`. The server, before anything is written:
 //!
 //! 1. decodes and parses every file: a malformed one is refused
 //!    (`malformed_chip_file`, with `file`: `DG1`, `DG2`, `DG13`, `EF.SOD`);
@@ -48,7 +49,6 @@ use cccd::ekyc::{self, ChipFiles, EkycOptions, Reason};
 use cccd::qr::QrData;
 use eid_account::{Account, AccountError, Action, CardData, Dossier, EventKind, PhotoRef};
 use icao9303::lds::DataGroup;
-use icao9303::lds::image::ImageFormat;
 use icao9303::pa::{self, TrustStore};
 use icao9303_sim::SimRng;
 use icao9303_sim::pki::{DEMO_SEED, TestPki};
@@ -162,8 +162,13 @@ pub(crate) struct DossierVerdict {
     pub(crate) passive_authentication: Option<pa::Verdict>,
     /// The trust store used (NFC only).
     pub(crate) trust: Option<String>,
-    /// `request` or `dg2`.
-    pub(crate) portrait_from: String,
+    /// The citizen's portrait as sent (SHA-256, pixel size); `None` in the
+    /// verdicts stored before it was recorded.
+    #[serde(default)]
+    pub(crate) portrait: Option<PortraitRef>,
+    /// DG2's face image beside it, for the officer to compare (NFC only).
+    #[serde(default)]
+    pub(crate) dg2_face: Option<FaceRef>,
     /// Unix seconds.
     pub(crate) checked_at: u64,
 }
@@ -185,6 +190,105 @@ struct DossierBody {
     portrait_jpeg: Option<String>,
     #[serde(default)]
     email: Option<String>,
+}
+
+/// A portrait as checked: what an officer needs to find and judge it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct PortraitRef {
+    /// `sha256:` and the hex digest of the JPEG.
+    pub(crate) sha256: String,
+    /// Pixels.
+    pub(crate) width: u16,
+    /// Pixels.
+    pub(crate) height: u16,
+}
+
+/// DG2's face image, by reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct FaceRef {
+    /// `sha256:` and the hex digest of the image as in DG2.
+    pub(crate) sha256: String,
+    /// `jpeg`, `jp2`, `j2k` or `unknown`.
+    pub(crate) format: String,
+}
+
+/// The smallest portrait accepted: ISO/IEC 19794-5's token face image
+/// (width 240, height 320, 60 pixels between the eyes), what ICAO 9303
+/// holds a chip's portrait to. The seeds ask for a clear, frontal photo
+/// (no glasses, no mask, eyes open); those need a model and an officer,
+/// the size does not.
+const PORTRAIT_MIN: (u16, u16) = (240, 320);
+
+/// The largest portrait decoded (pixels), so a small file cannot claim a
+/// huge image and take the memory.
+const PORTRAIT_MAX_PIXELS: u64 = 4096 * 4096;
+
+fn sha256_ref(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+}
+
+/// A refused portrait: `portrait_jpeg` named, a reason of its own.
+fn bad_portrait(code: &'static str, vi: &str, en: &str) -> ApiError {
+    ApiError {
+        extra: json!({ "field": "portrait_jpeg" }),
+        ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, vi, en)
+    }
+}
+
+/// The citizen's portrait (base64 JPEG), checked as far as it can be
+/// without a face model: present (`portrait_required`), a JPEG that
+/// decodes whole (`portrait_not_jpeg`), at least [`PORTRAIT_MIN`]
+/// (`portrait_too_small`), and not DG2's image sent back
+/// (`portrait_is_chip_photo`: the step is the selfie, the chip's photo is
+/// what it is compared with).
+fn portrait(
+    b64: Option<&str>,
+    dg2_face: Option<&[u8]>,
+) -> Result<(Vec<u8>, PortraitRef), ApiError> {
+    let Some(b64) = b64.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Err(bad_portrait(
+            "portrait_required",
+            "Vui lòng chụp ảnh chân dung.",
+            "the citizen's portrait (portrait_jpeg) is required",
+        ));
+    };
+    let not_jpeg = || {
+        bad_portrait(
+            "portrait_not_jpeg",
+            "Ảnh chân dung không hợp lệ.",
+            "portrait_jpeg is not a JPEG image that decodes",
+        )
+    };
+    let jpeg = data_encoding::BASE64
+        .decode(b64.as_bytes())
+        .map_err(|_| not_jpeg())?;
+    let mut decoder = jpeg_decoder::Decoder::new(jpeg.as_slice());
+    decoder.read_info().map_err(|_| not_jpeg())?;
+    let info = decoder.info().ok_or_else(not_jpeg)?;
+    if u64::from(info.width) * u64::from(info.height) > PORTRAIT_MAX_PIXELS {
+        return Err(not_jpeg());
+    }
+    decoder.decode().map_err(|_| not_jpeg())?;
+    if info.width < PORTRAIT_MIN.0 || info.height < PORTRAIT_MIN.1 {
+        return Err(bad_portrait(
+            "portrait_too_small",
+            "Ảnh bản chụp không đủ tiêu chuẩn.",
+            "the portrait is smaller than 240 x 320 pixels",
+        ));
+    }
+    if dg2_face.is_some_and(|face| face == jpeg.as_slice()) {
+        return Err(bad_portrait(
+            "portrait_is_chip_photo",
+            "Vui lòng chụp ảnh chân dung của bạn, không dùng ảnh trong chip.",
+            "the portrait is the chip's own photo (DG2): take the citizen's",
+        ));
+    }
+    let r = PortraitRef {
+        sha256: sha256_ref(&jpeg),
+        width: info.width,
+        height: info.height,
+    };
+    Ok((jpeg, r))
 }
 
 /// A chip file that does not decode or parse.
@@ -397,14 +501,12 @@ fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipCh
     });
     let registry_ok = registry_check(state, &card, "dg13", &mut checks, &mut mismatches);
 
-    // The portrait: as sent, or DG2's face when it is a JPEG.
-    let (jpeg, portrait_from) = match &b.portrait_jpeg {
-        Some(p) => (portrait(p)?, "request"),
-        None => match &v.face {
-            Some(face) if face.format == ImageFormat::Jpeg => (face.data.to_vec(), "dg2"),
-            _ => return Err(AccountError::InvalidField("portrait_jpeg").into()),
-        },
-    };
+    let face = v.face.as_ref();
+    let (jpeg, portrait) = portrait(b.portrait_jpeg.as_deref(), face.map(|f| f.data))?;
+    let dg2_face = face.map(|f| FaceRef {
+        sha256: sha256_ref(f.data),
+        format: format!("{:?}", f.format).to_lowercase(),
+    });
     Ok(ChipChecked {
         card,
         jpeg,
@@ -415,7 +517,8 @@ fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipCh
             mismatches,
             passive_authentication: Some(v.passive_authentication),
             trust: Some(state.trust.source.clone()),
-            portrait_from: portrait_from.into(),
+            portrait: Some(portrait),
+            dg2_face,
             checked_at: now(),
         },
     })
@@ -440,17 +543,6 @@ fn refuse_malformed(v: &ekyc::EkycVerdict<'_>) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// A portrait JPEG sent in base64.
-fn portrait(b64: &str) -> Result<Vec<u8>, ApiError> {
-    let jpeg = data_encoding::BASE64
-        .decode(b64.trim().as_bytes())
-        .map_err(|_| ApiError::from(AccountError::InvalidField("portrait_jpeg")))?;
-    if !jpeg.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        return Err(AccountError::InvalidField("portrait_jpeg").into());
-    }
-    Ok(jpeg)
-}
-
 /// `POST /v1/dossiers`: a level-1 dossier (logged in): the chip's files,
 /// or the QR payload.
 pub(crate) async fn submit(
@@ -464,7 +556,7 @@ pub(crate) async fn submit(
         Some(qr) => {
             let qr = QrData::parse(qr.as_bytes())
                 .map_err(|_| ApiError::from(AccountError::InvalidField("qr")))?;
-            let jpeg = portrait(b.portrait_jpeg.as_deref().unwrap_or(""))?;
+            let (jpeg, portrait) = portrait(b.portrait_jpeg.as_deref(), None)?;
             let card = CardData::from_qr(&qr);
             let mut checks = vec![CheckResult {
                 check: "passive_authentication".into(),
@@ -479,7 +571,8 @@ pub(crate) async fn submit(
                 mismatches,
                 passive_authentication: None,
                 trust: None,
-                portrait_from: "request".into(),
+                portrait: Some(portrait),
+                dg2_face: None,
                 checked_at: now(),
             };
             (card, jpeg, verdict)
@@ -499,7 +592,7 @@ pub(crate) async fn submit(
             (c.card, c.jpeg, c.verdict)
         }
     };
-    let portrait = PhotoRef(format!("sha256:{}", hex::encode(Sha256::digest(&jpeg))));
+    let portrait = PhotoRef(sha256_ref(&jpeg));
     // The verdict is written in the same transaction as the dossier's event
     // (keyed by its sequence): both or neither. A dossier whose verdict is
     // missing (stored before this, or unreadable) can still only be

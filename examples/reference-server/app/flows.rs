@@ -25,6 +25,7 @@ use super::error::ApiError;
 use super::handlers::{citizen, device_header, id_number, notices, parse, phase};
 use super::level1::{QuestionsBody, officer};
 use super::limits::ip_key;
+use super::prologue::{Limit, named, names_account};
 use super::store::Storage;
 use super::{AppState, FlowKind};
 
@@ -139,9 +140,8 @@ pub(crate) async fn reset_answers(
     let token = state
         .flow_token(&headers, b.id_number(), &[FlowKind::Reset])
         .await?;
-    let l = state.limits;
     state
-        .limit_guess("answers", peer.ip(), &token.id, l.logins)
+        .limit_request(peer.ip(), &token.id, Limit::Answers)
         .await?;
     let answers = b.secrets();
     let (account, _) = state
@@ -156,6 +156,8 @@ struct DeviceChangeBody {
     password: String,
 }
 
+names_account!(DeviceChangeBody);
+
 /// `POST /v1/device-changes`: move an active identity to the device of
 /// `X-Device-Id`: ID number and password; sends an OTP whose verification
 /// (`/v1/otp/verify`) completes the move.
@@ -165,16 +167,13 @@ pub(crate) async fn start_device_change(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let b: DeviceChangeBody = parse(&body)?;
-    let id = id_number(&b.id_number)?;
+    let (b, id) = named::<DeviceChangeBody>(&body)?;
     let device = device_header(&headers)?;
-    let l = state.limits;
-    state.limit_guess("login", peer.ip(), &id, l.logins).await?;
     state
-        .limit(format!("otp_send_id:{}", id.as_str()), l.otp_sends)
+        .limit_request(peer.ip(), &id, Limit::PasswordThenOtp)
         .await?;
     let (account, _) = state
-        .execute(
+        .execute_public(
             &id,
             Action::StartDeviceChange {
                 id_number: id,
@@ -184,8 +183,7 @@ pub(crate) async fn start_device_change(
             None,
             None,
         )
-        .await
-        .map_err(ApiError::for_unauthenticated)?;
+        .await?;
     tracing::info!(account = %state.log_id(&id), "device change: OTP sent");
     let expires_at = account.otp().map(|c| c.expires_at());
     Ok((
@@ -212,10 +210,7 @@ pub(crate) async fn confirm_passcode(
 ) -> Result<Response, ApiError> {
     let (_, id, session) = citizen(&state, &headers).await?;
     let b: ConfirmBody = parse(&body)?;
-    let l = state.limits;
-    state
-        .limit_guess("passcode", peer.ip(), &id, l.logins)
-        .await?;
+    state.limit_request(peer.ip(), &id, Limit::Passcode).await?;
     let service = b.service;
     state
         .execute(
@@ -358,6 +353,8 @@ struct UnlockBody {
     answer: Option<String>,
 }
 
+names_account!(UnlockBody);
+
 /// `POST /v1/unlock`: the holder lifts their own lock: ID number, password
 /// and, once set, the answer to one security question.
 pub(crate) async fn unlock(
@@ -365,16 +362,14 @@ pub(crate) async fn unlock(
     ConnectInfo(peer): Peer,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let b: UnlockBody = parse(&body)?;
-    let id = id_number(&b.id_number)?;
-    let l = state.limits;
-    state.limit_guess("login", peer.ip(), &id, l.logins).await?;
+    let (b, id) = named::<UnlockBody>(&body)?;
+    state.limit_request(peer.ip(), &id, Limit::Password).await?;
     let answer = match (b.question, b.answer) {
         (Some(q), Some(a)) => Some((q, SecretString::from(a))),
         _ => None,
     };
     let (account, _) = state
-        .execute(
+        .execute_public(
             &id,
             Action::UnlockByHolder {
                 id_number: id,
@@ -384,8 +379,7 @@ pub(crate) async fn unlock(
             None,
             None,
         )
-        .await
-        .map_err(ApiError::for_unauthenticated)?;
+        .await?;
     tracing::info!(account = %state.log_id(&id), "unlocked by the holder");
     Ok(Json(json!({ "phase": phase(&account) })).into_response())
 }

@@ -23,6 +23,7 @@ use serde_json::{Value, json};
 
 use super::error::ApiError;
 use super::limits::ip_key;
+use super::prologue::{Limit, named, names_account};
 use super::store::{Storage, StoredSession};
 use super::{AppState, FlowKind, new_token, now, token_hash};
 
@@ -93,6 +94,8 @@ struct RegisterBody {
     terms_accepted: bool,
 }
 
+names_account!(RegisterBody);
+
 fn manual_details(d: DetailsBody, street: Option<String>) -> Result<PersonalDetails, ApiError> {
     let date_of_birth = Date::parse_iso(d.date_of_birth.trim())
         .ok_or(AccountError::InvalidField("date_of_birth"))?;
@@ -116,8 +119,7 @@ pub(crate) async fn register(
     ConnectInfo(peer): Peer,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let b: RegisterBody = parse(&body)?;
-    let id = id_number(&b.id_number)?;
+    let (b, id) = named::<RegisterBody>(&body)?;
     let phone = Phone::parse(&b.phone)?;
     let (details, input) = match (b.qr, b.details) {
         (Some(qr), _) => {
@@ -138,22 +140,21 @@ pub(crate) async fn register(
         }
         (None, None) => return Err(ApiError::bad_request("either qr or details is required")),
     };
-    let l = state.limits;
     state
-        .limit(format!("otp_send_ip:{}", ip_key(peer.ip())), l.otp_sends)
-        .await?;
-    state
-        .limit(format!("otp_send_phone:{}", phone.as_str()), l.otp_sends)
-        .await?;
-    state
-        .limit(format!("otp_send_id:{}", id.as_str()), l.otp_sends)
+        .limit_request(
+            peer.ip(),
+            &id,
+            Limit::OtpSend {
+                phone: Some(&phone),
+            },
+        )
         .await?;
     // One decision, one transaction: a registration the registry refuses
     // leaves nothing behind, and the answer to this unauthenticated caller
     // names no field (the registry is no oracle of a citizen's data).
     let answer = state.registry.check(id.as_str(), Some(&phone), &details);
     let (account, _) = state
-        .execute(
+        .execute_public(
             &id,
             Action::Register {
                 id_number: id,
@@ -164,8 +165,7 @@ pub(crate) async fn register(
             Some(answer),
             None,
         )
-        .await
-        .map_err(ApiError::for_unauthenticated)?;
+        .await?;
     tracing::info!(account = %state.log_id(&id), "registration: OTP sent");
     let expires_at = account.otp().map(|c| c.expires_at());
     Ok((
@@ -180,22 +180,21 @@ struct IdBody {
     id_number: String,
 }
 
+names_account!(IdBody);
+
 /// `POST /v1/otp/resend`: "Gửi lại mã".
 pub(crate) async fn otp_resend(
     State(state): Shared,
     ConnectInfo(peer): Peer,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let b: IdBody = parse(&body)?;
-    let id = id_number(&b.id_number)?;
-    let l = state.limits;
+    let (_, id) = named::<IdBody>(&body)?;
     state
-        .limit_ip_and_id("otp_send", peer.ip(), &id, l.otp_sends)
+        .limit_request(peer.ip(), &id, Limit::OtpSend { phone: None })
         .await?;
     let (account, _) = state
-        .execute(&id, Action::ResendOtp, None, None)
-        .await
-        .map_err(ApiError::for_unauthenticated)?;
+        .execute_public(&id, Action::ResendOtp, None, None)
+        .await?;
     let expires_at = account.otp().map(|c| c.expires_at());
     Ok(Json(json!({ "phase": phase(&account), "otp_expires_at": expires_at })).into_response())
 }
@@ -237,15 +236,11 @@ pub(crate) async fn otp_verify(
             ));
         }
     };
-    let l = state.limits;
-    state
-        .limit_guess("otp_check", peer.ip(), &id, l.otp_checks)
-        .await?;
+    state.limit_request(peer.ip(), &id, Limit::OtpCheck).await?;
     let code = SecretString::from(b.code);
     let (account, decision) = state
-        .execute(&id, Action::VerifyOtp { code }, None, None)
-        .await
-        .map_err(ApiError::for_unauthenticated)?;
+        .execute_public(&id, Action::VerifyOtp { code }, None, None)
+        .await?;
     let mut out = json!({ "verified": true, "phase": phase(&account), "notices": notices(&decision.notices) });
     if let (Some(o), Some((token, expires_at))) = (
         out.as_object_mut(),
@@ -253,8 +248,31 @@ pub(crate) async fn otp_verify(
     ) {
         o.insert("flow_token".into(), json!(token));
         o.insert("flow_token_expires_at".into(), json!(expires_at));
+        // A reset names the holder's two questions only here, after the
+        // OTP proved the registered phone: the start of a reset answers
+        // the same for every login (SECURITY-MODEL.md §4).
+        if account.flow().and_then(FlowKind::of) == Some(FlowKind::Reset)
+            && account.has_security_questions()
+        {
+            o.insert("questions".into(), reset_questions(&state, &account));
+        }
     }
     Ok(Json(out).into_response())
+}
+
+/// The holder's questions, with the catalogue's texts, for a reset.
+fn reset_questions(state: &AppState, account: &Account) -> Value {
+    let catalogue = &state.policies.catalogue;
+    Value::Array(
+        account
+            .security_question_ids()
+            .iter()
+            .map(|id| match catalogue.get(id) {
+                Some(q) => json!({ "id": q.id, "vi": q.vi, "en": q.en }),
+                None => json!({ "id": id }),
+            })
+            .collect(),
+    )
 }
 
 #[derive(Deserialize)]

@@ -16,10 +16,11 @@ use eid_account::{
 };
 use eid_credentials::SecretString;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::error::ApiError;
 use super::handlers::{device_header, id_number, notices, parse, phase};
+use super::prologue::{Limit, named, names_account};
 use super::store::Storage;
 use super::{AppState, FlowKind};
 
@@ -149,6 +150,8 @@ struct ActivationBody {
     phone: String,
 }
 
+names_account!(ActivationBody);
+
 /// `POST /v1/activations`: ID number and phone, device from `X-Device-Id`;
 /// sends the activation OTP.
 pub(crate) async fn activate(
@@ -157,13 +160,11 @@ pub(crate) async fn activate(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let b: ActivationBody = parse(&body)?;
-    let id = id_number(&b.id_number)?;
+    let (b, id) = named::<ActivationBody>(&body)?;
     let phone = Phone::parse(&b.phone)?;
     let device = device_header(&headers)?;
-    let l = state.limits;
     state
-        .limit_ip_and_id("activation", peer.ip(), &id, l.activations)
+        .limit_request(peer.ip(), &id, Limit::Activation)
         .await?;
     let used = device_use(&state, id.as_str(), &device).await?;
     let cooldown = state.policies.otp.resend_cooldown_secs;
@@ -239,6 +240,19 @@ impl QuestionsBody {
             .map(|a| (a.question, SecretString::from(a.answer)))
             .collect()
     }
+}
+
+/// `GET /v1/security-questions/catalogue`: the questions a client offers
+/// for the activation's two (001), from the account rules' catalogue.
+pub(crate) async fn catalogue(State(state): Shared) -> Response {
+    let questions: Vec<Value> = state
+        .policies
+        .catalogue
+        .questions()
+        .iter()
+        .map(|q| json!({ "id": q.id, "vi": q.vi, "en": q.en }))
+        .collect();
+    Json(json!({ "questions": questions })).into_response()
 }
 
 /// `POST /v1/security-questions`: the activation's last step (the

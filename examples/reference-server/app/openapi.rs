@@ -15,10 +15,34 @@ fn body(schema: Value) -> Value {
     json!({ "required": true, "content": { "application/json": { "schema": schema } } })
 }
 
+/// The ids of the server's question catalogue (the server runs
+/// `eid-account`'s default policies, whose catalogue is the built-in one).
+fn question_ids() -> Vec<Value> {
+    eid_credentials::Catalogue::default()
+        .questions()
+        .iter()
+        .map(|q| Value::from(q.id.as_str()))
+        .collect()
+}
+
 fn answers_schema() -> Value {
     json!({ "type": "array", "items": { "type": "object", "required": ["question", "answer"],
-        "properties": { "question": { "type": "string", "description": "question id of the catalogue, e.g. first_pet" },
+        "properties": { "question": { "type": "string", "enum": question_ids(),
+            "description": "question id of the catalogue (GET /v1/security-questions/catalogue)" },
             "answer": { "type": "string" } } } })
+}
+
+/// `GET /v1/security-questions/catalogue`.
+fn catalogue_path() -> Value {
+    json!({ "get": {
+        "summary": "The security questions a client offers (001: \"thiết lập 2 câu hỏi ... trong list câu hỏi bảo mật\"): id, Vietnamese and English text",
+        "responses": { "200": { "description": "{questions: [{id, vi, en}]}",
+            "content": { "application/json": { "schema": { "type": "object",
+                "properties": { "questions": { "type": "array", "items": { "type": "object",
+                    "required": ["id", "vi", "en"],
+                    "properties": { "id": { "type": "string", "enum": question_ids() },
+                        "vi": { "type": "string" }, "en": { "type": "string" } } } } } } } } } }
+    } })
 }
 
 /// The paths of the flows beyond registration and activation (one `json!`
@@ -244,6 +268,10 @@ pub(crate) fn spec() -> Value {
         for (path, item) in flow_paths(&id, &services) {
             paths.insert(path.to_owned(), item);
         }
+        paths.insert(
+            "/v1/security-questions/catalogue".to_owned(),
+            catalogue_path(),
+        );
         shared_responses(paths);
     }
     doc
@@ -332,7 +360,7 @@ fn spec_core() -> Value {
                     "description": "id_number, or login: the phone number (or ID number) the flow was started with",
                     "properties": { "id_number": id, "login": { "type": "string" }, "code": { "type": "string" } } })),
                 "responses": {
-                    "200": { "description": "verified, phase, notices, flow_token and flow_token_expires_at (registration, activation, password reset)" },
+                    "200": { "description": "verified, phase, notices, flow_token and flow_token_expires_at (registration, activation, password reset); for a reset of an account with security questions, questions [{id, vi, en}]: the two to answer (named only after the OTP, so the reset start tells nothing)" },
                     "401": error_response("wrong_otp (tries_left)"),
                     "409": error_response("step_out_of_order"),
                     "410": error_response("otp_expired"),
@@ -372,10 +400,10 @@ fn spec_core() -> Value {
                 "responses": { "204": { "description": "logged out" }, "401": error_response("unauthorized") }
             } },
             "/v1/dossiers": { "post": {
-                "summary": "Submit a level-1 dossier (logged in). With NFC: the chip's files as read (DG1, DG2, DG13, EF.SOD; base64 of the raw files, tag included) and optionally the portrait JPEG (default: DG2's face when it is a JPEG). Every file is parsed; EF.SOD is checked by passive authentication against the configured CSCAs (--csca) with DG1, DG2 and DG13 hashed (a failure is refused, nothing stored); DG1's and DG13's ID number must be the account's; DG13 is compared with DG1's MRZ and with the population registry (ID number, name, date of birth, sex). The verdict is stored with the dossier. Without NFC: the card's QR payload and the portrait JPEG (no passive authentication)",
+                "summary": "Submit a level-1 dossier (logged in). With NFC: the chip's files as read (DG1, DG2, DG13, EF.SOD; base64 of the raw files, tag included) and the citizen's own portrait JPEG (required; DG2's photo is never taken for it: a JPEG that decodes, at least 240 x 320, not DG2's image). Every file is parsed; EF.SOD is checked by passive authentication against the configured CSCAs (--csca) with DG1, DG2 and DG13 hashed (a failure is refused, nothing stored); DG1's and DG13's ID number must be the account's; DG13 is compared with DG1's MRZ and with the population registry (ID number, name, date of birth, sex). The verdict is stored with the dossier. Without NFC: the card's QR payload and the portrait JPEG (no passive authentication)",
                 "security": [ { "bearer": [] } ],
                 "requestBody": body(json!({ "oneOf": [
-                    { "type": "object", "required": ["dg1", "dg2", "dg13", "sod"],
+                    { "type": "object", "required": ["dg1", "dg2", "dg13", "sod", "portrait_jpeg"],
                       "properties": {
                         "dg1": { "type": "string", "contentEncoding": "base64" },
                         "dg2": { "type": "string", "contentEncoding": "base64" },
@@ -387,10 +415,10 @@ fn spec_core() -> Value {
                       "properties": { "qr": { "type": "string" }, "portrait_jpeg": { "type": "string", "contentEncoding": "base64" }, "email": { "type": "string" } } }
                 ] })),
                 "responses": {
-                    "201": { "description": "submitted: phase, dossier, verdict (source nfc|qr, approvable, checks, mismatches, passive_authentication, trust, portrait_from)" },
+                    "201": { "description": "submitted: phase, dossier, verdict (source nfc|qr, approvable, checks, mismatches, passive_authentication, trust, portrait {sha256, width, height}, dg2_face {sha256, format})" },
                     "401": error_response("unauthorized, not_logged_in"),
                     "409": error_response("dossier_pending, level_already_held, step_out_of_order"),
-                    "422": error_response("malformed_chip_file (error.file: DG1, DG2, DG13, EF.SOD), chip_file_hash_mismatch (error.file, error.failures), passive_authentication_failed (error.failures), card_mismatch (error.file), invalid_field"),
+                    "422": error_response("portrait_required, portrait_not_jpeg, portrait_too_small, portrait_is_chip_photo (error.field: portrait_jpeg), malformed_chip_file (error.file: DG1, DG2, DG13, EF.SOD), chip_file_hash_mismatch (error.file, error.failures), passive_authentication_failed (error.failures), card_mismatch (error.file), invalid_field"),
                     "503": error_response("no_csca_configured: chip files sent to a server started with neither --csca nor --demo-csca")
                 }
             } },

@@ -1,0 +1,137 @@
+//! The server's settings (flags and environment variables, see `main.rs`),
+//! and the secret the keys derive from.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use super::http;
+
+/// The server's settings (flags and environment variables, see `main.rs`).
+/// No `Debug`: the database URL may hold a password.
+#[derive(Clone)]
+pub(crate) struct Settings {
+    /// Database URL: `postgres://...`, `sqlite://...` or a SQLite path.
+    pub(crate) database_url: String,
+    /// Registry CSV path.
+    pub(crate) registry: PathBuf,
+    /// The file holding the server's 32-byte secret (hex), created when
+    /// missing; the pepper and the OTP key derive from it.
+    pub(crate) key_file: PathBuf,
+    /// Argon2id memory in KiB.
+    pub(crate) argon2_m_kib: u32,
+    /// Rate limits: requests per window per key.
+    pub(crate) limits: Limits,
+    /// Officers: (officer id, bearer token): the dossier, level-2 and lock
+    /// endpoints.
+    pub(crate) officers: Vec<(String, String)>,
+    /// Reporters: (id, bearer token): the personal-data report
+    /// (`/v1/admin/report`). A token in both lists has both roles.
+    pub(crate) reporters: Vec<(String, String)>,
+    /// Trust the simulator's demonstration CSCA (`--demo-csca`) when no
+    /// `--csca` is given; without either, chip dossiers are refused.
+    pub(crate) demo_csca: bool,
+    /// Argon2 permits (`--argon2-permits`); `None`: sized from the memory.
+    pub(crate) argon2_permits: Option<usize>,
+    /// How long a request waits for an Argon2 permit before `503`.
+    pub(crate) argon2_wait: Duration,
+    /// The transport: timeouts, connection cap, shutdown grace, proxies.
+    pub(crate) http: http::HttpSettings,
+}
+
+/// How long a request waits for an Argon2 permit by default.
+pub(crate) const DEFAULT_ARGON2_WAIT: Duration = Duration::from_secs(2);
+
+/// The defaults of `main.rs`'s flags, but no database, registry, key file
+/// or staff (the tests fill them in).
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: String::new(),
+            registry: PathBuf::new(),
+            key_file: PathBuf::new(),
+            argon2_m_kib: 19 * 1024,
+            limits: Limits::default(),
+            officers: Vec::new(),
+            reporters: Vec::new(),
+            demo_csca: false,
+            argon2_permits: None,
+            argon2_wait: DEFAULT_ARGON2_WAIT,
+            http: http::HttpSettings::default(),
+        }
+    }
+}
+
+/// Rate limits (token buckets counted in the database, see `limits.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Limits {
+    /// The window, seconds.
+    pub(crate) window_secs: u64,
+    /// OTP sends (registration, resend) per phone, per ID and per IP.
+    pub(crate) otp_sends: u64,
+    /// OTP checks per ID and per IP.
+    pub(crate) otp_checks: u64,
+    /// Logins per ID and per IP.
+    pub(crate) logins: u64,
+    /// Activation requests per ID and per IP.
+    pub(crate) activations: u64,
+    /// Guesses at an account's secrets (password, OTP, passcode, security
+    /// answers) per ID number and day, all kinds together: the long-term
+    /// cap on top of each kind's window.
+    pub(crate) guesses_per_day: u64,
+    /// Failed officer or reporter authentications per client address in a
+    /// window.
+    pub(crate) officer_failures: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            window_secs: 3600,
+            otp_sends: 10,
+            otp_checks: 30,
+            logins: 30,
+            activations: 10,
+            guesses_per_day: 100,
+            officer_failures: 10,
+        }
+    }
+}
+
+/// Reads or creates the key file; returns the 32-byte secret.
+pub(crate) fn server_secret(path: &PathBuf) -> Result<[u8; 32], String> {
+    let mut key = [0u8; 32];
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let bytes = hex::decode(text.trim()).map_err(|e| format!("key file: {e}"))?;
+            key = bytes
+                .try_into()
+                .map_err(|_| "key file: 32 bytes in hex expected".to_owned())?;
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            getrandom::fill(&mut key).map_err(|e| format!("random: {e}"))?;
+            write_private(path, &hex::encode(key)).map_err(|e| format!("key file: {e}"))?;
+            tracing::info!(path = %path.display(), "created a new server key file");
+        }
+        Err(e) => return Err(format!("key file {}: {e}", path.display())),
+    }
+    Ok(key)
+}
+
+/// Writes a new file readable by its owner only.
+fn write_private(path: &PathBuf, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())
+}
+
+pub(crate) fn derive(secret: &[u8; 32], label: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(secret);
+    h.update(label.as_bytes());
+    h.finalize().into()
+}
