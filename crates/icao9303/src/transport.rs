@@ -23,8 +23,11 @@
 use crate::Error;
 use crate::apdu::{ApduErrorKind, CommandApdu, ResponseApdu};
 
+mod chain;
 #[cfg(feature = "pcsc")]
 pub mod pcsc;
+
+pub use chain::gather_response;
 
 /// What kind of link failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,0 +1,67 @@
+//! What opens the chip, and how to read it.
+
+use core::fmt;
+
+use zeroize::Zeroizing;
+
+use crate::lds::DataGroup;
+use crate::mrz::MrzKey;
+
+/// What opens the chip.
+pub enum Credential {
+    /// The MRZ information (BAC, or PACE with the MRZ password).
+    Mrz(MrzKey),
+    /// The Card Access Number printed on the document (PACE only).
+    Can(Zeroizing<String>),
+}
+
+impl Credential {
+    /// A CAN.
+    pub fn can(can: &str) -> Credential {
+        Credential::Can(Zeroizing::new(can.to_owned()))
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credential::Mrz(_) => f.write_str("Credential::Mrz(<redacted>)"),
+            Credential::Can(_) => f.write_str("Credential::Can(<redacted>)"),
+        }
+    }
+}
+
+/// How to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReaderOptions {
+    /// Try PACE when EF.CardAccess offers it (else BAC only).
+    pub pace: bool,
+    /// Read with READ BINARY by short file identifier (no SELECT); when
+    /// false, or when the chip refuses it, SELECT each file first.
+    pub short_file_ids: bool,
+    /// A fixed chunk of file bytes per READ BINARY (e.g. 160 or 223, as
+    /// many readers use), instead of the largest the link allows.
+    pub fixed_chunk: Option<usize>,
+    /// Data groups to read; `None`: every one EF.COM or EF.SOD lists.
+    pub data_groups: Option<Vec<DataGroup>>,
+    /// After reading, run Chip Authentication with DG14's key (when DG14
+    /// offers one) and switch to its session keys. Skipped after PACE with
+    /// Chip Authentication Mapping, which authenticated the chip already.
+    pub chip_authentication: bool,
+    /// After reading, run Active Authentication with DG15's key (when
+    /// DG15 was read). Needs feature `pa`; ignored without it.
+    pub active_authentication: bool,
+}
+
+impl Default for ReaderOptions {
+    fn default() -> ReaderOptions {
+        ReaderOptions {
+            pace: true,
+            short_file_ids: true,
+            fixed_chunk: None,
+            data_groups: None,
+            chip_authentication: false,
+            active_authentication: false,
+        }
+    }
+}
