@@ -92,6 +92,18 @@ pub struct ReadStats {
     pub exchanges: Vec<(u32, u32)>,
 }
 
+impl ReadStats {
+    /// The counts of opening, every file and authentication together.
+    pub fn sum(&self) -> LinkCounts {
+        let mut total = self.open;
+        for f in &self.files {
+            total.merge(&f.counts);
+        }
+        total.merge(&self.authentication);
+        total
+    }
+}
+
 /// Everything read from a chip: each file's raw bytes, in reading order,
 /// and parsed views on demand.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,7 +128,7 @@ pub struct Document {
     /// Whether every SecurityInfo of EF.CardAccess (the PACEInfo used
     /// among them) was found in EF.CardSecurity's: checked after PACE
     /// with Chip Authentication Mapping, where a mismatch fails the read
-    /// ([`ReaderErrorKind::CardAccessMismatch`]), so `true` then; `false`
+    /// ([`ReaderErrorKind::CardAccessMismatch`](super::ReaderErrorKind::CardAccessMismatch)), so `true` then; `false`
     /// when not checked (BAC, PACE without CAM: no EF.CardSecurity read).
     /// EF.CardSecurity is authentic only once passive authentication of
     /// it passes (`pa::verify_card_security`, feature `pa`).

@@ -63,6 +63,13 @@ pub enum ReaderErrorKind {
         #[source]
         mismatch: AccessMismatch,
     },
+    /// A [`ReadSession`](super::ReadSession) was used out of turn: an
+    /// answer with no command pending, or `finish` before the end.
+    #[error("the read session expected {expected}")]
+    SessionState {
+        /// What it expected.
+        expected: &'static str,
+    },
 }
 
 /// Why PACE with Chip Authentication Mapping did not prove the chip.

@@ -1,6 +1,22 @@
 //! The high-level reading flow: open the chip, authenticate, read every
 //! file with as few APDUs as the chip allows, and return a [`Document`].
 //!
+//! Two layers:
+//! - [`ReadSession`], the whole flow with no I/O: the caller takes each
+//!   command ([`ReadSession::next_command`]), sends it over whatever link
+//!   it has, hands back the answer ([`ReadSession::handle_response`]) and
+//!   polls events ([`ReadEvent`]: every command and response, protected
+//!   and plain, and each file's progress); no transport inside, no
+//!   blocking, no threads, no clock, so an async or callback-style caller
+//!   (CoreNFC's completion handlers) needs nothing more. Randomness comes
+//!   with each answer as a [`rand_core::TryCryptoRng`]. A session whose
+//!   link was lost gives its [`PartialRead`]; [`ReadSession::resume`]
+//!   authenticates again and reads only what is missing.
+//! - [`read_document`] (and [`read_resumable`], [`drive`]): a short loop
+//!   over a session and a blocking [`Transport`](crate::transport::Transport).
+//!
+//! The flow:
+//!
 //! 1. Probe EF.CardAccess (READ BINARY with its short file identifier in
 //!    the master file, where the chip starts); `6D00`, `6982`, `6A82` (and
 //!    the other refusals of chips without it) mean "no PACE".
@@ -29,18 +45,37 @@
 //!
 //! A progress callback sees `(file, bytes read, total)` after every
 //! chunk; [`ReadStats`] counts APDUs and bytes each way, per file.
+//!
+//! Files by what they hold: `options.rs` (credential, options),
+//! `error.rs`, `document.rs` (the document, its counts), `chunk.rs`
+//! (chunk arithmetic), `card_access.rs` (EF.CardAccess's offer and its
+//! check against EF.CardSecurity), `session.rs` (the state machine),
+//! `channel.rs` (commands and answers on the session's side, secure
+//! messaging, the trace), `open.rs`, `file.rs` and `auth.rs` (the states:
+//! opening, reading a file, proofs of a genuine chip), `partial.rs`
+//! (resuming), `event.rs`, `blocking.rs` (the loop).
 
+mod auth;
+mod blocking;
 mod card_access;
+mod channel;
 mod chunk;
 mod document;
 mod error;
-mod flow;
+mod event;
+mod file;
+mod open;
 mod options;
+mod partial;
+mod session;
 
+pub use blocking::{Interrupted, Progress, drive, read_document, read_resumable};
 pub use chunk::{max_chunk, protected_response_len};
 pub use document::{
     AccessControl, AuthOutcome, AuthProtocol, Document, FileCounts, LinkCounts, ReadStats,
 };
 pub use error::{AccessMismatch, CamFailure, MissingSecurityInfo, ReaderErrorKind};
-pub use flow::{Progress, Reader, read_document};
+pub use event::{ReadEvent, TracedApdu};
 pub use options::{Credential, ReaderOptions};
+pub use partial::{PartialFile, PartialRead};
+pub use session::ReadSession;

@@ -6,8 +6,11 @@ use zeroize::Zeroizing;
 
 use crate::lds::DataGroup;
 use crate::mrz::MrzKey;
+use crate::pace::PacePassword;
 
-/// What opens the chip.
+/// What opens the chip. Cloning copies the secret (each copy is zeroized
+/// on drop); `Debug` never shows it.
+#[derive(Clone)]
 pub enum Credential {
     /// The MRZ information (BAC, or PACE with the MRZ password).
     Mrz(MrzKey),
@@ -19,6 +22,14 @@ impl Credential {
     /// A CAN.
     pub fn can(can: &str) -> Credential {
         Credential::Can(Zeroizing::new(can.to_owned()))
+    }
+
+    /// The PACE password it gives: the MRZ's or the CAN.
+    pub(crate) fn pace_password(&self) -> PacePassword {
+        match self {
+            Credential::Mrz(key) => PacePassword::mrz(key),
+            Credential::Can(can) => PacePassword::can(can),
+        }
     }
 }
 
