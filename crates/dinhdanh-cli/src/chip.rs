@@ -512,11 +512,8 @@ fn read(args: &ReadArgs) -> Result<Outcome, Failure> {
             (Keys::one(credential), profile)
         }
     };
-    let options = ReaderOptions {
-        chip_authentication: true,
-        active_authentication: true,
-        ..ReaderOptions::default()
-    };
+    // Chip and Active Authentication are on by default.
+    let options = ReaderOptions::default();
     let mut progress = Progress::new(args.quiet);
     if let Some(name) = &args.reader {
         return read_pcsc(name, &keys, options, args, &mut progress);

@@ -38,12 +38,9 @@ impl Transport for Pulled {
     }
 }
 
+/// Chip and Active Authentication on (the default).
 fn options() -> ReaderOptions {
-    ReaderOptions {
-        chip_authentication: true,
-        active_authentication: true,
-        ..ReaderOptions::default()
-    }
+    ReaderOptions::default()
 }
 
 #[test]

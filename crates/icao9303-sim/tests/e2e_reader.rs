@@ -102,6 +102,8 @@ fn check_document(doc: &Document, data: &ChipData, open_apdus: u64, chunk: usize
         assert_eq!(f.counts.apdus, min, "{}", f.file);
         total += min;
     }
+    // Chip and Active Authentication, on by default, after the files.
+    total += doc.stats.authentication.apdus;
     assert_eq!(doc.stats.total.apdus, total);
 }
 

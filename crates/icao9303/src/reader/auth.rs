@@ -97,6 +97,9 @@ pub(super) fn check_cam(ctx: &mut Ctx) -> Result<(), Error> {
 /// already), then Active Authentication, as the options ask.
 pub(super) fn start<R: TryCryptoRng + ?Sized>(ctx: &mut Ctx, rng: &mut R) -> Next {
     ctx.slot = Slot::Authentication;
+    // The chunk the files were read with (Chip Authentication may change
+    // the cipher, and with it the chunk, when nothing is left to read).
+    ctx.got.stats.chunk = ctx.chunk;
     if ctx.cam.is_none()
         && ctx.options.chip_authentication
         && let Some(next) = start_chip_authentication(ctx, rng)

@@ -84,7 +84,8 @@ pub struct ReadStats {
     pub authentication: LinkCounts,
     /// Everything.
     pub total: LinkCounts,
-    /// The chunk of file bytes per READ BINARY used in the end.
+    /// The chunk of file bytes per READ BINARY the files were read with
+    /// (the last one learnt).
     pub chunk: usize,
     /// Every exchange in order: `(command bytes, response bytes)`, for a
     /// link model ([`crate::link_model`]).

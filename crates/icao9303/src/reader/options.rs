@@ -58,9 +58,11 @@ pub struct ReaderOptions {
     /// After reading, run Chip Authentication with DG14's key (when DG14
     /// offers one) and switch to its session keys. Skipped after PACE with
     /// Chip Authentication Mapping, which authenticated the chip already.
+    /// On by default, as a clone check should be.
     pub chip_authentication: bool,
     /// After reading, run Active Authentication with DG15's key (when
-    /// DG15 was read). Needs feature `pa`; ignored without it.
+    /// DG15 was read). Needs feature `pa`; ignored without it. On by
+    /// default.
     pub active_authentication: bool,
 }
 
@@ -71,8 +73,8 @@ impl Default for ReaderOptions {
             short_file_ids: true,
             fixed_chunk: None,
             data_groups: None,
-            chip_authentication: false,
-            active_authentication: false,
+            chip_authentication: true,
+            active_authentication: true,
         }
     }
 }

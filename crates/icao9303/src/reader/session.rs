@@ -225,7 +225,6 @@ impl Ctx {
         })?;
         let mut stats = self.got.stats;
         stats.total = stats.sum();
-        stats.chunk = self.chunk;
         let mut card_security = None;
         let mut files = Vec::new();
         for f in self.got.files {
