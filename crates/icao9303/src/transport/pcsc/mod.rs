@@ -36,6 +36,10 @@
 //! [`PcscOptions::read_atr_info`] is set; an eMRTD that refuses it is not
 //! an error.
 //!
+//! That read, and each GET RESPONSE a `61xx` asks for, are APDUs of the
+//! transport's own: [`Transport::take_extra_exchanges`] hands them to the
+//! reader, whose counts are then those of the wire.
+//!
 //! # A card lost mid-session
 //!
 //! A card removed (or reset by another application) during a session
@@ -112,6 +116,9 @@ pub struct PcscTransport {
     protocol: Protocol,
     decision: LinkDecision,
     lost: Option<TransportError>,
+    /// The exchanges made on the transport's own account (EF.ATR/INFO,
+    /// GET RESPONSE), for the reader's counts.
+    extra: Vec<(usize, usize)>,
 }
 
 impl core::fmt::Debug for PcscTransport {
@@ -200,6 +207,7 @@ impl PcscTransport {
                 source: LinkSource::CardSilent,
             },
             lost: None,
+            extra: Vec::new(),
         };
         let t0 = protocol == Protocol::T0;
         let atr_info =
@@ -222,7 +230,11 @@ impl PcscTransport {
     /// Refusals (`6982`, `6A82`...) are not errors; a lost card is.
     fn read_atr_info(&mut self) -> Result<Option<(usize, usize)>, Error> {
         // READ BINARY, short file identifier 01, offset 0, Le 256.
-        let rsp = self.transmit(&[0x00, 0xB0, 0x81, 0x00, 0x00])?;
+        const READ: [u8; 5] = [0x00, 0xB0, 0x81, 0x00, 0x00];
+        let rsp = self.transmit(&READ)?;
+        // Not the reader's APDU: counted as the transport's own, so the
+        // counts of a read are those of the wire.
+        self.extra.push((READ.len(), rsp.len()));
         match rsp.split_last_chunk::<2>() {
             Some((data, [0x90, 0x00])) => Ok(atr_info_extended_length(data)),
             _ => Ok(None),
@@ -305,14 +317,21 @@ impl Transport for PcscTransport {
         }
         let card = &self.card;
         let mut buf = vec![0u8; pcsc::MAX_BUFFER_SIZE_EXTENDED];
+        let mut rounds = 0usize;
         let result = gather_response(
             |cmd| {
+                rounds = rounds.saturating_add(1);
                 card.transmit(cmd, &mut buf)
                     .map(<[u8]>::to_vec)
                     .map_err(|e| map_error(e, "transmit"))
             },
             apdu,
         );
+        // Each GET RESPONSE: its 5 bytes out, the `61xx` that asked for it
+        // back (its data is in the gathered response).
+        for _ in 1..rounds {
+            self.extra.push((5, 2));
+        }
         // A reader that lost the card may hand back an empty answer (vpcd
         // does, before pcscd notices the card is gone): a card always
         // ends with a status word, so this is a lost card too.
@@ -347,6 +366,10 @@ impl Transport for PcscTransport {
 
     fn link_info(&self) -> LinkInfo {
         self.decision.link
+    }
+
+    fn take_extra_exchanges(&mut self) -> Vec<(usize, usize)> {
+        core::mem::take(&mut self.extra)
     }
 }
 
