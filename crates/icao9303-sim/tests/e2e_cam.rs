@@ -183,8 +183,8 @@ fn pace_cam_reads_and_authenticates_the_chip() {
             .chain(
                 [
                     DataGroup::Dg1,
-                    DataGroup::Dg2,
                     DataGroup::Dg13,
+                    DataGroup::Dg2,
                     DataGroup::Dg14,
                     DataGroup::Dg15,
                 ]

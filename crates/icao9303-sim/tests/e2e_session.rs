@@ -214,3 +214,35 @@ fn a_can_without_pace_fails_at_once() {
         icao9303::Error::Reader(ReaderErrorKind::PaceUnavailable)
     );
 }
+
+#[test]
+fn a_card_pulled_during_the_face_image_leaves_the_name_and_number_read() {
+    let data = data(None);
+    let key = Credential::Mrz(data.access_key.clone());
+    let mut chip = VirtualChip::new(data.clone(), ChipConfig::SHORT, SimRng::from_seed_u64(1));
+    let mut rng = SimRng::from_seed_u64(7);
+    let mut session = ReadSession::new(key, ReaderOptions::default(), chip.config().link());
+    // Read until DG2 is under way, then the card leaves.
+    let mut in_dg2 = false;
+    while !in_dg2 {
+        let rsp = chip.process(session.next_command().unwrap());
+        session.handle_response(&rsp, &mut rng).unwrap();
+        while let Some(e) = session.poll_event() {
+            in_dg2 |= matches!(e, ReadEvent::Progress { file, .. } if file == FileKind::Dg(icao9303::lds::DataGroup::Dg2));
+        }
+    }
+    let lost = TransportError::new(TransportErrorKind::CardRemoved, "card removed");
+    assert!(session.handle_link_error(lost, &mut rng).is_err());
+    let partial = session.partial();
+    for dg in [
+        icao9303::lds::DataGroup::Dg1,
+        icao9303::lds::DataGroup::Dg13,
+    ] {
+        let f = partial.file(FileKind::Dg(dg)).unwrap();
+        assert!(f.is_complete(), "{dg}");
+        assert_eq!(Some(f.data.as_slice()), data.file(FileKind::Dg(dg)));
+    }
+    let dg2 = partial.unfinished().unwrap();
+    assert_eq!(dg2.file, FileKind::Dg(icao9303::lds::DataGroup::Dg2));
+    assert!(dg2.offset() > 0 && dg2.offset() < dg2.length.unwrap());
+}

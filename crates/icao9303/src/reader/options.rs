@@ -53,7 +53,10 @@ pub struct ReaderOptions {
     /// A fixed chunk of file bytes per READ BINARY (e.g. 160 or 223, as
     /// many readers use), instead of the largest the link allows.
     pub fixed_chunk: Option<usize>,
-    /// Data groups to read; `None`: every one EF.COM or EF.SOD lists.
+    /// Data groups to read, in this order; `None`: every one EF.COM or
+    /// EF.SOD lists, the holder's data (DG1, DG13) first, then the others
+    /// by number (DG2's face image, the largest, after the name and
+    /// number).
     pub data_groups: Option<Vec<DataGroup>>,
     /// After reading, run Chip Authentication with DG14's key (when DG14
     /// offers one) and switch to its session keys. Skipped after PACE with

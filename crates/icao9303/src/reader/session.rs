@@ -144,7 +144,8 @@ impl Ctx {
     }
 
     /// The next file to read, in the reading order: EF.COM, EF.SOD, then
-    /// the data groups asked for or listed; `None` when all are read.
+    /// the data groups asked for (in the order given) or listed (DG1 and
+    /// DG13 first, then by number); `None` when all are read.
     pub(super) fn next_file(&mut self) -> Option<FileKind> {
         if let Some(kind) = [FileKind::Com, FileKind::Sod]
             .into_iter()
@@ -184,6 +185,10 @@ impl Ctx {
             }
             listed.sort();
             listed.dedup();
+            // The holder's data first (DG1's MRZ, a CCCD's DG13: small
+            // files), so a card pulled during the face image still leaves
+            // the name and the number read.
+            listed.sort_by_key(|dg| !HOLDER_FIRST.contains(dg));
             listed
         })
     }
@@ -258,6 +263,9 @@ impl Ctx {
         })
     }
 }
+
+/// The data groups read before the others, when listed.
+const HOLDER_FIRST: [DataGroup; 2] = [DataGroup::Dg1, DataGroup::Dg13];
 
 /// The command waiting for its answer.
 struct Pending {
