@@ -154,8 +154,7 @@ impl ReadSession {
 
     /// The link failed to carry `next_command()` (the tag was lost):
     /// the session ends with `DinhdanhError.Transport` (kind
-    /// `CARD_REMOVED`), unless Chip or Active Authentication was running,
-    /// which record it as their outcome.
+    /// `CARD_REMOVED`).
     pub fn link_lost(&self, message: String) -> Result<(), DinhdanhError> {
         let error = TransportError::new(TransportErrorKind::CardRemoved, message);
         self.with(|s| Ok(s.handle_link_error(error, &mut getrandom::SysRng)?))

@@ -2,7 +2,7 @@
 //! (and EF.CardAccess's SecurityInfos against it), Chip Authentication
 //! with DG14's key, Active Authentication with DG15's. One state per
 //! answer; a failure of Chip or Active Authentication is its outcome, not
-//! the read's.
+//! the read's, but for a lost link, which ends the read (to resume).
 
 use rand_core::TryCryptoRng;
 
@@ -93,6 +93,18 @@ pub(super) fn check_cam(ctx: &mut Ctx) -> Result<(), Error> {
     Ok(())
 }
 
+/// A lost link ends the session (the files read stay in its
+/// [`PartialRead`](super::PartialRead), to resume): it says nothing of the
+/// chip, and as an outcome it would report a genuine chip as failing the
+/// clone check. Any other failure of the exchange is the protocol's
+/// outcome.
+fn lost_link(answer: Answer<'_>) -> Result<Answer<'_>, Error> {
+    match answer {
+        Err(e @ Error::Transport(_)) => Err(e),
+        other => Ok(other),
+    }
+}
+
 /// Every file read: Chip Authentication (unless PACE-CAM proved the chip
 /// already), then Active Authentication, as the options ask.
 pub(super) fn start<R: TryCryptoRng + ?Sized>(ctx: &mut Ctx, rng: &mut R) -> Next {
@@ -146,7 +158,7 @@ impl ExpectChipAuthentication {
         answer: Answer<'_>,
         rng: &mut R,
     ) -> Next {
-        let step = answer
+        let step = lost_link(answer)?
             .and_then(|wire| ctx.chan.protected(wire))
             .and_then(|rsp| self.ca.next(&rsp));
         match step {
@@ -196,7 +208,7 @@ impl ExpectChipAuthenticated {
     ) -> Next {
         let plan = &self.plan;
         let protocol = AuthProtocol::ChipAuthentication;
-        let outcome = match answer.and_then(|wire| ctx.chan.protected(wire)) {
+        let outcome = match lost_link(answer)?.and_then(|wire| ctx.chan.protected(wire)) {
             Ok(r) if r.sw.is_success() => AuthOutcome::passed(
                 protocol,
                 format!("DG14's key on {:?}", plan.parameters),
@@ -261,7 +273,7 @@ pub(super) struct ExpectSignature {
 #[cfg(feature = "pa")]
 impl ExpectSignature {
     pub(super) fn on_answer(self, ctx: &mut Ctx, answer: Answer<'_>) -> Next {
-        let rsp = answer.and_then(|wire| ctx.chan.protected(wire));
+        let rsp = lost_link(answer)?.and_then(|wire| ctx.chan.protected(wire));
         let find = |dg| ctx.complete(FileKind::Dg(dg));
         let checked = rsp.and_then(|rsp| {
             let dg15 = crate::lds::Dg15::parse(find(DataGroup::Dg15).unwrap_or_default())?;

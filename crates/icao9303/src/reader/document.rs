@@ -76,7 +76,9 @@ pub struct FileCounts {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ReadStats {
-    /// Selecting the application, probing EF.CardAccess, authenticating.
+    /// Selecting the application, probing EF.CardAccess, authenticating
+    /// (after a resume, each session's, and the SELECT that puts a file
+    /// read in part back under the reader).
     pub open: LinkCounts,
     /// Each file read, in order.
     pub files: Vec<FileCounts>,

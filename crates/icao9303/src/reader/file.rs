@@ -9,6 +9,7 @@ use rand_core::TryCryptoRng;
 
 use super::channel::Outgoing;
 use super::chunk::{ber_header, max_chunk, tlv_total_len};
+use super::partial::Slot;
 use super::session::{Answer, Ctx, Next, Phase, send};
 use super::{ReaderErrorKind, auth, open};
 use crate::Error;
@@ -46,6 +47,12 @@ fn request<R: TryCryptoRng + ?Sized>(ctx: &mut Ctx, kind: FileKind, rng: &mut R)
         return complete(ctx, kind, rng);
     }
     if ctx.current != Some(kind) && !ctx.sfi_reaches(offset) {
+        if offset > 0 {
+            // Resuming past what a short file identifier reaches: the
+            // SELECT counts with the re-opening, not with the file, whose
+            // counts stay those of an uninterrupted read.
+            ctx.slot = Slot::Open;
+        }
         return send(
             Phase::FileSelected(ExpectFileSelected { kind }),
             Outgoing::Protected(CommandApdu::select_file(kind.fid())),
@@ -123,6 +130,7 @@ impl ExpectFileSelected {
         match rsp.sw {
             StatusWord::SUCCESS => {
                 ctx.current = Some(self.kind);
+                ctx.slot = ctx.got.begin(self.kind);
                 request(ctx, self.kind, rng)
             }
             StatusWord::FILE_NOT_FOUND | StatusWord::SECURITY_STATUS_NOT_SATISFIED => {

@@ -413,10 +413,8 @@ impl ReadSession {
     }
 
     /// The link failed to carry [`ReadSession::next_command`] (the card
-    /// left the field). Opening and reading end with the error (keep
-    /// [`ReadSession::partial`] to resume); Chip or Active Authentication
-    /// record it as their outcome and the session goes on without secure
-    /// messaging, as it did before.
+    /// left the field): the session ends with the error; keep
+    /// [`ReadSession::partial`] to resume.
     pub fn handle_link_error<R: TryCryptoRng + ?Sized>(
         &mut self,
         error: TransportError,
