@@ -2,8 +2,8 @@
 //! JSON lines, for a support engineer looking at a card that misbehaves:
 //!
 //! ```text
-//! {"read":1,"apdu":1,"event":"command","wire":"00B09C0000","plain":null}
-//! {"read":1,"apdu":1,"event":"response","wire":"6A82","plain":null}
+//! {"apdu":1,"event":"command","plain":null,"read":1,"wire":"00B09C0000"}
+//! {"apdu":1,"event":"response","plain":null,"read":1,"wire":"6A82"}
 //! ```
 //!
 //! `read` counts the reads (with `--qr`, one per key tried), `apdu` the
