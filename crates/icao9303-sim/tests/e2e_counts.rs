@@ -10,14 +10,13 @@
 //! connects, as PC/SC's does; T=0's GET RESPONSE), and `stats.total`
 //! must say the same, APDU for APDU and byte for byte.
 
+mod common;
+
 use icao9303::kdf::KeyKind;
 use icao9303::pace::DomainParameters;
 use icao9303::reader::{self, Credential, Document, ReaderOptions};
 use icao9303::transport::{self, LinkInfo, Transport, TransportError};
-use icao9303_sim::pki::TestPki;
-use icao9303_sim::{
-    ActiveAuthKind, ChipConfig, ChipData, Oversize, PaceOffer, Personalisation, SimRng, VirtualChip,
-};
+use icao9303_sim::{ChipConfig, ChipData, Oversize, PaceOffer, SimRng, VirtualChip};
 
 /// Counts every APDU that crosses it, and its bytes each way.
 struct Wire<T> {
@@ -135,20 +134,7 @@ impl<T: Transport> Transport for T0Link<T> {
     }
 }
 
-fn pki() -> TestPki {
-    TestPki::generate(&mut SimRng::from_seed_u64(100), "VN").unwrap()
-}
-
-fn cccd(pace: Option<PaceOffer>) -> ChipData {
-    let mut p = Personalisation::cccd("001099012345", "990315", "240315")
-        .unwrap()
-        .with_chip_authentication(Some((DomainParameters::Secp256r1, KeyKind::Aes128)))
-        .with_active_authentication(Some(ActiveAuthKind::EcdsaP256));
-    if let Some(offer) = pace {
-        p = p.with_pace(offer).with_can("123456");
-    }
-    p.build(&mut SimRng::from_seed_u64(101), &pki()).unwrap()
-}
+use common::cccd_with_ca_aa as cccd;
 
 fn read<T: Transport>(link: &mut T, data: &ChipData) -> Document {
     reader::read_document(

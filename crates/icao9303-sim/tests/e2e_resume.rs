@@ -13,14 +13,13 @@
 //! opening (and Chip/Active Authentication) spent again, the APDUs the
 //! link carried counted by the transport.
 
+mod common;
+
 use icao9303::kdf::KeyKind;
 use icao9303::pace::DomainParameters;
 use icao9303::reader::{self, Credential, Document, PartialRead, ReaderOptions};
 use icao9303::transport::{LinkInfo, Transport, TransportError, TransportErrorKind};
-use icao9303_sim::pki::TestPki;
-use icao9303_sim::{
-    ActiveAuthKind, ChipConfig, ChipData, PaceOffer, Personalisation, SimRng, VirtualChip,
-};
+use icao9303_sim::{ChipConfig, ChipData, PaceOffer, SimRng, VirtualChip};
 
 /// The card, until it leaves the field after `left` more exchanges; it
 /// comes back (reset, as a card re-entering the field) when `left` is
@@ -55,20 +54,7 @@ impl Pulled {
     }
 }
 
-fn pki() -> TestPki {
-    TestPki::generate(&mut SimRng::from_seed_u64(100), "VN").unwrap()
-}
-
-fn cccd(pace: Option<PaceOffer>) -> ChipData {
-    let mut p = Personalisation::cccd("001099012345", "990315", "240315")
-        .unwrap()
-        .with_chip_authentication(Some((DomainParameters::Secp256r1, KeyKind::Aes128)))
-        .with_active_authentication(Some(ActiveAuthKind::EcdsaP256));
-    if let Some(offer) = pace {
-        p = p.with_pace(offer).with_can("123456");
-    }
-    p.build(&mut SimRng::from_seed_u64(101), &pki()).unwrap()
-}
+use common::cccd_with_ca_aa as cccd;
 
 /// One session over `link` going on from `partial`.
 fn session(
