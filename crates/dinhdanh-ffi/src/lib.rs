@@ -51,7 +51,7 @@ pub use read::{
     AccessControlInfo, AuthOutcome, CardTransport, Credential, Document, ReadOptions, ReadProgress,
     read_card,
 };
-pub use session::{ReadEvent, ReadSession};
+pub use session::{PartialRead, ReadEvent, ReadSession};
 #[cfg(feature = "sim")]
 pub use sim::SimulatedChip;
 pub use verify::{CertificateInfo, Check, CheckStatus, DataGroupCheck, Verdict, verify_passive};

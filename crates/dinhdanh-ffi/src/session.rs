@@ -110,6 +110,48 @@ impl ReadSession {
     }
 }
 
+/// What a session read before its tag was lost: files complete and in
+/// part (with the offset reached) and the counts, for
+/// `ReadSession.resume`. Opaque: it holds the holder's data, which no
+/// `Debug` shows.
+#[derive(uniffi::Object)]
+pub struct PartialRead {
+    inner: reader::PartialRead,
+}
+
+impl std::fmt::Debug for PartialRead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PartialRead")
+            .field("complete_files", &self.complete_files())
+            .field("bytes_read", &self.bytes_read())
+            .finish_non_exhaustive()
+    }
+}
+
+#[uniffi::export]
+impl PartialRead {
+    /// The files read whole, in reading order (`EF.COM`, `DG1`...).
+    pub fn complete_files(&self) -> Vec<String> {
+        let files = self.inner.files.iter().filter(|f| f.is_complete());
+        files.map(|f| f.file.name().to_owned()).collect()
+    }
+
+    /// The file read in part, if any.
+    pub fn unfinished_file(&self) -> Option<String> {
+        self.inner.unfinished().map(|f| f.file.name().to_owned())
+    }
+
+    /// File bytes read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.inner.files.iter().map(|f| f.data.len() as u64).sum()
+    }
+
+    /// Command APDUs sent by every session so far.
+    pub fn apdu_count(&self) -> u64 {
+        self.inner.total().apdus
+    }
+}
+
 #[uniffi::export]
 impl ReadSession {
     /// A read with `credential` and `options` (default when omitted) over
@@ -136,6 +178,44 @@ impl ReadSession {
         Ok(Arc::new(ReadSession {
             inner: Mutex::new(Some(session)),
         }))
+    }
+
+    /// A read that goes on from `partial` (what a session whose tag was
+    /// lost had read, from its `partial()`): it authenticates again, then
+    /// reads only what is missing, each file from where it stopped.
+    #[uniffi::constructor(default(
+        options = None,
+        max_command_bytes = 261,
+        max_response_bytes = 258
+    ))]
+    pub fn resume(
+        credential: Arc<Credential>,
+        partial: Arc<PartialRead>,
+        options: Option<ReadOptions>,
+        max_command_bytes: u32,
+        max_response_bytes: u32,
+    ) -> Result<Arc<ReadSession>, DinhdanhError> {
+        let options = options.unwrap_or_default().to_reader()?;
+        let session = reader::ReadSession::resume(
+            credential.inner.clone(),
+            options,
+            link_of(max_command_bytes, max_response_bytes),
+            partial.inner.clone(),
+        );
+        Ok(Arc::new(ReadSession {
+            inner: Mutex::new(Some(session)),
+        }))
+    }
+
+    /// What was read so far, for `ReadSession.resume` after a lost tag
+    /// (after `finish`: nothing).
+    pub fn partial(&self) -> Arc<PartialRead> {
+        let inner = self
+            .lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(reader::ReadSession::partial))
+            .unwrap_or_default();
+        Arc::new(PartialRead { inner })
     }
 
     /// The command APDU to send now; none when the session is finished

@@ -95,3 +95,35 @@ def test_a_lost_tag_and_misuse(cccd_chip):
 def test_no_secret_in_repr():
     session = dinhdanh.ReadSession(dinhdanh.Credential.can("123456"))
     assert "123456" not in repr(session)
+
+
+def test_a_lost_tag_resumes_where_it_stopped():
+    credential = dinhdanh.Credential.cccd(*CCCD)
+    whole = dinhdanh.ReadSession(credential)
+    drive(whole, dinhdanh.SimulatedChip.cccd(*CCCD))
+    full = whole.finish()
+    # The tag is lost after 40 APDUs, inside a data group.
+    chip = dinhdanh.SimulatedChip.cccd(*CCCD)
+    link = chip.transport()
+    first = dinhdanh.ReadSession(credential)
+    for _ in range(40):
+        first.handle_response(link.transmit(first.next_command()))
+    with pytest.raises(dinhdanh.DinhdanhError.Transport):
+        first.link_lost("tag lost")
+    partial = first.partial()
+    assert "DG1" in partial.complete_files() and "DG13" in partial.complete_files()
+    assert partial.unfinished_file() is not None
+    assert partial.apdu_count() == 40
+    assert partial.bytes_read() > 0
+    # The card comes back (the same card: a new power-up).
+    again = dinhdanh.SimulatedChip.cccd(*CCCD)
+    second = dinhdanh.ReadSession.resume(credential, partial)
+    drive(second, again)
+    doc = second.finish()
+    assert doc.files == full.files
+    assert doc.chip_authentication.passed and doc.active_authentication.passed
+    # Only what was missing was read: the second session's APDUs are the
+    # rest of the read plus one opening again (and at most one SELECT).
+    reopening = doc.apdu_count - full.apdu_count
+    assert again.apdus_received() == doc.apdu_count - 40
+    assert 0 < reopening <= 5
