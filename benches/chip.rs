@@ -56,8 +56,12 @@ fn cccd(pace: Option<PaceOffer>) -> (ChipData, MrzKey) {
 
 fn read(data: &ChipData, key: &MrzKey, config: ChipConfig, chunk: Option<usize>) -> Document {
     let mut chip = VirtualChip::new(data.clone(), config, SimRng::from_seed_u64(1));
+    // The read of the files, as these figures always measured it: Chip
+    // and Active Authentication (on by default) opted out of.
     let options = ReaderOptions {
         fixed_chunk: chunk,
+        chip_authentication: false,
+        active_authentication: false,
         ..ReaderOptions::default()
     };
     reader::read_document(

@@ -1,6 +1,6 @@
 //! `dinhdanh chip read (--sim | --reader NAME) (--mrz DOC,YYMMDD,YYMMDD |
 //! --cccd ID,YYMMDD,YYMMDD | --qr PAYLOAD | --can N) [--csca PATH]...
-//! [--out DIR] [--json]`:
+//! [--out DIR] [--json] [--trace FILE]`:
 //! reads a chip and reports the access control used, every file read with
 //! its size and APDU/byte counts, DG1, the DG13 fields of a CCCD and the
 //! passive authentication verdict. `dinhdanh chip readers` (also
@@ -32,6 +32,12 @@
 //! chip is that card (`--sim-expiry` gives it another expiry, to exercise
 //! the candidates).
 //!
+//! `--trace FILE` writes every command and response of the read as JSON
+//! lines (`trace.rs`: hex on the wire and, under secure messaging, plain;
+//! no key, MRZ key or CAN). A real card's random numbers come from the OS
+//! (`getrandom::SysRng`); only `--sim` reads use the simulator's
+//! generator (seeded from the OS).
+//!
 //! Exit 0 when read (whatever the verdict), 1 when the chip refused the key
 //! or the read failed (a lost card included), 2 on a usage or I/O error (no
 //! reader, pcscd not running).
@@ -44,8 +50,10 @@ use icao9303::lds::image::ImageFormat;
 use icao9303::lds::{DataGroup, File, FileKind};
 use icao9303::pa::{self, TrustStore, Verdict, VerifyOptions};
 use icao9303::pace::DomainParameters;
+use icao9303::rand_core::TryCryptoRng;
 use icao9303::reader::{
-    self, AccessControl, AuthOutcome, Credential, Document, LinkCounts, ReaderOptions,
+    self, AccessControl, AuthOutcome, Credential, Document, LinkCounts, ReadEvent, ReadSession,
+    ReaderOptions,
 };
 use icao9303_sim::pki::TestPki;
 use icao9303_sim::{ChipConfig, PaceOffer, Personalisation, SimRng, VirtualChip};
@@ -53,6 +61,7 @@ use serde::Serialize;
 
 use crate::input::{print_json, print_line};
 use crate::progress::Progress;
+use crate::trace::Trace;
 use crate::{Failure, Outcome};
 
 /// The seed of the simulator's test PKI and personalisation: fixed, so the
@@ -119,6 +128,10 @@ pub(crate) struct ReadArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// Write every command and response of the read (hex, as on the wire
+    /// and under secure messaging plain) to FILE as JSON lines.
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
     /// No progress on standard error.
     #[arg(long, short)]
     quiet: bool,
@@ -400,29 +413,27 @@ fn qr_keys_and_profile(
 
 /// Reads the chip with each key in turn until one is accepted: a refused
 /// key (6300, `AccessDenied`) moves on to the next, any other failure ends
-/// the read. Returns the document and which key (from 0) opened it.
-fn read_with_keys<T: icao9303::transport::Transport + ?Sized>(
+/// the read. Returns the document and which key (from 0) opened it. Every
+/// APDU goes to `trace` when given.
+fn read_with_keys<T, R>(
     transport: &mut T,
     keys: &Keys,
     options: ReaderOptions,
-    progress: &mut Progress,
-) -> Result<Result<(Document, usize), icao9303::Error>, Failure> {
+    reading: &mut Reading<'_, R>,
+) -> Result<Result<(Document, usize), icao9303::Error>, Failure>
+where
+    T: icao9303::transport::Transport + ?Sized,
+    R: TryCryptoRng + ?Sized,
+{
     let mut last = None;
     for (i, (credential, _)) in keys.list.iter().enumerate() {
         if i > 0 {
-            progress.say(&format!(
+            reading.progress.say(&format!(
                 "the chip refused key {i} of {}: trying the next date of expiry",
                 keys.list.len()
             ));
         }
-        let result = reader::read_document(
-            transport,
-            credential,
-            options.clone(),
-            &mut random_rng()?,
-            &mut |k, d, t| progress.update(k, d, t),
-        );
-        progress.finish();
+        let result = read_once(transport, credential, options.clone(), reading)?;
         match result {
             Ok(doc) => return Ok(Ok((doc, i))),
             Err(e @ icao9303::Error::Reader(reader::ReaderErrorKind::AccessDenied { .. })) => {
@@ -435,6 +446,48 @@ fn read_with_keys<T: icao9303::transport::Transport + ?Sized>(
     Ok(Err(last.unwrap_or(icao9303::Error::Reader(
         reader::ReaderErrorKind::AccessDenied { method: "BAC" },
     ))))
+}
+
+/// What a read draws on besides the link and the key: the generator (the
+/// OS's for a card; the simulator's seeded one only with `--sim`), the
+/// progress display, the trace.
+struct Reading<'a, R: ?Sized> {
+    rng: &'a mut R,
+    progress: &'a mut Progress,
+    trace: Option<&'a mut Trace>,
+}
+
+/// One read with one key: the session driven over `transport`, each event
+/// to the progress display and the trace.
+fn read_once<T, R>(
+    transport: &mut T,
+    credential: &Credential,
+    options: ReaderOptions,
+    reading: &mut Reading<'_, R>,
+) -> Result<Result<Document, icao9303::Error>, Failure>
+where
+    T: icao9303::transport::Transport + ?Sized,
+    R: TryCryptoRng + ?Sized,
+{
+    let mut session = ReadSession::new(credential.clone(), options, transport.link_info());
+    if let Some(t) = reading.trace.as_deref_mut() {
+        t.begin_read();
+    }
+    let progress = &mut *reading.progress;
+    let trace = &mut reading.trace;
+    let driven = reader::drive(&mut session, transport, reading.rng, &mut |event| {
+        if let ReadEvent::Progress { file, done, total } = &event {
+            progress.update(*file, *done, *total);
+        }
+        if let Some(t) = trace.as_deref_mut() {
+            t.record(&event);
+        }
+    });
+    progress.finish();
+    if let Some(t) = reading.trace.as_deref_mut() {
+        t.end_read()?;
+    }
+    Ok(driven.and_then(|()| session.finish()))
 }
 
 /// What the report says of the keys of `--qr`.
@@ -512,14 +565,12 @@ fn read(args: &ReadArgs) -> Result<Outcome, Failure> {
             (Keys::one(credential), profile)
         }
     };
-    let options = ReaderOptions {
-        chip_authentication: true,
-        active_authentication: true,
-        ..ReaderOptions::default()
-    };
+    // Chip and Active Authentication are on by default.
+    let options = ReaderOptions::default();
     let mut progress = Progress::new(args.quiet);
+    let mut trace = args.trace.as_deref().map(Trace::create).transpose()?;
     if let Some(name) = &args.reader {
-        return read_pcsc(name, &keys, options, args, &mut progress);
+        return read_pcsc(name, &keys, options, args, &mut progress, trace.as_mut());
     }
     let pace = match (args.sim_pace, keys.first()) {
         (Some(p), _) => Some(p),
@@ -534,7 +585,14 @@ fn read(args: &ReadArgs) -> Result<Outcome, Failure> {
         max_response: args.sim_max_response,
     };
     let (mut chip, pki) = build_sim(profile, &sim)?;
-    let (doc, accepted) = match read_with_keys(&mut chip, &keys, options, &mut progress)? {
+    // The simulator's seeded generator, seeded from the OS: only for the
+    // virtual chip.
+    let mut reading = Reading {
+        rng: &mut random_rng()?,
+        progress: &mut progress,
+        trace: trace.as_mut(),
+    };
+    let (doc, accepted) = match read_with_keys(&mut chip, &keys, options, &mut reading)? {
         Ok(d) => d,
         Err(e) => return Ok(Outcome::Refused(keys.failure(&e))),
     };
@@ -580,6 +638,7 @@ fn read_pcsc(
     options: ReaderOptions,
     args: &ReadArgs,
     progress: &mut Progress,
+    trace: Option<&mut Trace>,
 ) -> Result<Outcome, Failure> {
     use icao9303::transport::pcsc::{ExtendedLength, PcscOptions, PcscTransport};
     let pcsc_options = PcscOptions {
@@ -623,7 +682,13 @@ fn read_pcsc(
             "short"
         }
     ));
-    let (doc, accepted) = match read_with_keys(&mut transport, keys, options, progress)? {
+    // A real card: the OS's generator for every random number.
+    let mut reading = Reading {
+        rng: &mut getrandom::SysRng,
+        progress,
+        trace,
+    };
+    let (doc, accepted) = match read_with_keys(&mut transport, keys, options, &mut reading)? {
         Ok(d) => d,
         Err(e) => return Ok(Outcome::Refused(keys.failure(&e))),
     };
@@ -655,6 +720,7 @@ fn read_pcsc(
     _options: ReaderOptions,
     _args: &ReadArgs,
     _progress: &mut Progress,
+    _trace: Option<&mut Trace>,
 ) -> Result<Outcome, Failure> {
     Err(Failure(format!(
         "--reader {name:?}: PC/SC support is not built into this binary (feature `pcsc`); use --sim"

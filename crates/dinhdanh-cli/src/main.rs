@@ -21,6 +21,7 @@ mod policy;
 mod progress;
 mod qr;
 mod sim;
+mod trace;
 
 /// Electronic identification: Vietnam's CCCD and ICAO Doc 9303 eMRTDs.
 #[derive(Debug, Parser)]

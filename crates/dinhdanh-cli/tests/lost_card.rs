@@ -1,7 +1,6 @@
 //! A card lost mid-session (what a PC/SC reader reports as
 //! `SCARD_W_REMOVED_CARD`): whatever the exchange it happens at, the read
-//! fails, or every file was already read whole; never part of a document
-//! reported as the whole of it.
+//! fails; never part of a document reported as the whole of it.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -38,12 +37,9 @@ impl Transport for Pulled {
     }
 }
 
+/// Chip and Active Authentication on (the default).
 fn options() -> ReaderOptions {
-    ReaderOptions {
-        chip_authentication: true,
-        active_authentication: true,
-        ..ReaderOptions::default()
-    }
+    ReaderOptions::default()
 }
 
 #[test]
@@ -73,7 +69,6 @@ fn a_lost_card_never_gives_a_partial_document() {
     .unwrap();
     let total = usize::try_from(full.stats.total.apdus).unwrap();
     assert!(total > 100, "{total}");
-    let (mut failed, mut whole_reads) = (0, 0);
     for cut in 0..total {
         let mut link = Pulled {
             chip: VirtualChip::new(data.clone(), config, SimRng::from_seed_u64(1)),
@@ -86,24 +81,14 @@ fn a_lost_card_never_gives_a_partial_document() {
             &mut SimRng::from_seed_u64(2),
             &mut |_, _, _| {},
         ) {
+            // Wherever the card leaves, Chip and Active Authentication
+            // included (a lost link is no failed clone check), the read
+            // fails: nothing of it is reported as a document.
             Err(Error::Transport(e)) => {
                 assert_eq!(e.kind, TransportErrorKind::CardRemoved, "cut {cut}");
-                failed += 1;
             }
             Err(other) => panic!("cut {cut}: {other}"),
-            Ok(doc) => {
-                // Only after every file was read: the same files, whole;
-                // what was cut (CA/AA) says it failed.
-                assert_eq!(doc.files, full.files, "cut {cut}");
-                let auth = [&doc.chip_authentication, &doc.active_authentication];
-                assert!(
-                    auth.iter().any(|a| a.as_ref().is_some_and(|a| !a.passed)),
-                    "cut {cut}"
-                );
-                whole_reads += 1;
-            }
+            Ok(_) => panic!("cut {cut}: a document from a read the card left"),
         }
     }
-    assert!(failed > 100, "{failed}");
-    assert!(whole_reads > 0);
 }

@@ -10,7 +10,10 @@
 //!   never a field and its `Debug` (Python's `__repr__`) redacted;
 //! - [`read_card`]: the chip read through a [`CardTransport`] the caller
 //!   writes in its own language, with a [`ReadProgress`] callback, giving a
-//!   [`Document`];
+//!   [`Document`]; [`ReadSession`], the same read driven by the caller
+//!   (`next_command`, `handle_response`, `finish`) for callback-style NFC
+//!   stacks such as CoreNFC, with its [`ReadEvent`]s (the APDU trace,
+//!   progress);
 //! - [`verify_passive`] → [`Verdict`] (its `valid()` a method: nothing can
 //!   set it); [`cross_check`] → [`Mismatch`]es;
 //! - every failure a [`DinhdanhError`] with its data (field, offset,
@@ -37,6 +40,7 @@
 mod error;
 mod parse;
 mod read;
+mod session;
 #[cfg(feature = "sim")]
 mod sim;
 mod verify;
@@ -47,6 +51,7 @@ pub use read::{
     AccessControlInfo, AuthOutcome, CardTransport, Credential, Document, ReadOptions, ReadProgress,
     read_card,
 };
+pub use session::{PartialRead, ReadEvent, ReadSession};
 #[cfg(feature = "sim")]
 pub use sim::SimulatedChip;
 pub use verify::{CertificateInfo, Check, CheckStatus, DataGroupCheck, Verdict, verify_passive};

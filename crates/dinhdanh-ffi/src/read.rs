@@ -12,7 +12,6 @@ use icao9303::lds::{DataGroup, File, FileKind};
 use icao9303::mrz::MrzKey;
 use icao9303::reader::{self, AccessControl, ReaderOptions};
 use icao9303::transport::{LinkInfo, Transport, TransportError};
-use rand_core::SeedableRng;
 
 use crate::{Dg13Fields, DinhdanhError, MrzData};
 
@@ -44,7 +43,7 @@ pub trait ReadProgress: Send + Sync {
 #[derive(uniffi::Object)]
 #[uniffi::export(Debug)]
 pub struct Credential {
-    inner: reader::Credential,
+    pub(crate) inner: reader::Credential,
 }
 
 impl fmt::Debug for Credential {
@@ -139,7 +138,7 @@ impl Default for ReadOptions {
 }
 
 impl ReadOptions {
-    fn to_reader(&self) -> Result<ReaderOptions, DinhdanhError> {
+    pub(crate) fn to_reader(&self) -> Result<ReaderOptions, DinhdanhError> {
         let data_groups = match &self.data_groups {
             None => None,
             Some(list) => Some(
@@ -335,13 +334,17 @@ impl Transport for Foreign {
 }
 
 fn link_info(t: &dyn CardTransport) -> LinkInfo {
-    let command = t.max_command_bytes() as usize;
-    let response = t.max_response_bytes() as usize;
+    link_of(t.max_command_bytes(), t.max_response_bytes())
+}
+
+/// The link of `command` and `response` bytes at most: past the short
+/// sizes it must carry extended APDUs.
+pub(crate) fn link_of(command: u32, response: u32) -> LinkInfo {
+    let (command, response) = (command as usize, response as usize);
     let short = LinkInfo::SHORT;
     LinkInfo {
         max_command_len: command,
         max_response_len: response,
-        // Past the short sizes the link must carry extended APDUs.
         extended_length: command > short.max_command_len || response > short.max_response_len,
     }
 }
@@ -356,14 +359,9 @@ pub fn read_card(
     progress: Option<Arc<dyn ReadProgress>>,
 ) -> Result<Document, DinhdanhError> {
     let options = options.unwrap_or_default().to_reader()?;
-    // The OS generator seeds a ChaCha20 stream for this read (the reader
-    // takes an infallible CryptoRng; SysRng is fallible): an OS failure
-    // is a typed error, not a panic.
-    let mut rng = chacha20::ChaCha20Rng::try_from_rng(&mut getrandom::SysRng).map_err(|e| {
-        DinhdanhError::Protocol {
-            message: format!("the OS random number generator failed: {e}"),
-        }
-    })?;
+    // The OS generator, straight: the reader takes a fallible generator,
+    // and an OS failure is a typed error, not a panic.
+    let mut rng = getrandom::SysRng;
     let mut link = Foreign {
         link: link_info(transport.as_ref()),
         transport,

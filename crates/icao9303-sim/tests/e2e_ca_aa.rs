@@ -301,3 +301,38 @@ fn dh_keys_of_other_groups_are_not_used() {
         })
     );
 }
+
+#[test]
+fn chip_and_active_authentication_are_on_by_default_and_can_be_opted_out_of() {
+    let data = build(
+        9,
+        Some((DomainParameters::Secp256r1, KeyKind::Aes128)),
+        Some(ActiveAuthKind::EcdsaP256),
+    );
+    let read_with = |options: ReaderOptions| {
+        let mut chip = VirtualChip::new(data.clone(), ChipConfig::SHORT, SimRng::from_seed_u64(1));
+        let doc = reader::read_document(
+            &mut chip,
+            &Credential::Mrz(data.access_key.clone()),
+            options,
+            &mut SimRng::from_seed_u64(2),
+            &mut |_, _, _| {},
+        )
+        .unwrap();
+        (doc, chip.chip_authenticated())
+    };
+    let (doc, switched) = read_with(ReaderOptions::default());
+    assert!(doc.chip_authentication.unwrap().passed);
+    assert!(doc.active_authentication.unwrap().passed);
+    assert!(switched);
+    assert_eq!(doc.stats.authentication.apdus, 4);
+    let (doc, switched) = read_with(ReaderOptions {
+        chip_authentication: false,
+        active_authentication: false,
+        ..ReaderOptions::default()
+    });
+    assert_eq!(doc.chip_authentication, None);
+    assert_eq!(doc.active_authentication, None);
+    assert!(!switched);
+    assert_eq!(doc.stats.authentication.apdus, 0);
+}

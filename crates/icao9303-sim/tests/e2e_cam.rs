@@ -37,9 +37,11 @@ fn cam_chip(seed: u64, offers: &[PaceOffer]) -> ChipData {
 }
 
 fn options() -> ReaderOptions {
-    // Chip Authentication asked for: CAM must stand in for it.
+    // Chip Authentication asked for (the default): CAM must stand in for
+    // it. Active Authentication off: these tests count CAM's APDUs
+    // against Chip Authentication's.
     ReaderOptions {
-        chip_authentication: true,
+        active_authentication: false,
         ..ReaderOptions::default()
     }
 }
@@ -181,8 +183,8 @@ fn pace_cam_reads_and_authenticates_the_chip() {
             .chain(
                 [
                     DataGroup::Dg1,
-                    DataGroup::Dg2,
                     DataGroup::Dg13,
+                    DataGroup::Dg2,
                     DataGroup::Dg14,
                     DataGroup::Dg15,
                 ]

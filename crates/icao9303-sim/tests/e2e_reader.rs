@@ -73,10 +73,11 @@ fn check_document(doc: &Document, data: &ChipData, open_apdus: u64, chunk: usize
     let expected: Vec<FileKind> = [FileKind::Com, FileKind::Sod]
         .into_iter()
         .chain(
+            // The holder's data (DG1, DG13) before the face image.
             [
                 DataGroup::Dg1,
-                DataGroup::Dg2,
                 DataGroup::Dg13,
+                DataGroup::Dg2,
                 DataGroup::Dg14,
                 DataGroup::Dg15,
             ]
@@ -102,6 +103,8 @@ fn check_document(doc: &Document, data: &ChipData, open_apdus: u64, chunk: usize
         assert_eq!(f.counts.apdus, min, "{}", f.file);
         total += min;
     }
+    // Chip and Active Authentication, on by default, after the files.
+    total += doc.stats.authentication.apdus;
     assert_eq!(doc.stats.total.apdus, total);
 }
 

@@ -23,8 +23,11 @@
 use crate::Error;
 use crate::apdu::{ApduErrorKind, CommandApdu, ResponseApdu};
 
+mod chain;
 #[cfg(feature = "pcsc")]
 pub mod pcsc;
+
+pub use chain::gather_response;
 
 /// What kind of link failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -124,6 +127,16 @@ pub trait Transport {
     fn link_info(&self) -> LinkInfo {
         LinkInfo::SHORT
     }
+
+    /// The exchanges the transport made on its own since the last call,
+    /// as `(bytes sent, bytes received)` each: a read of EF.ATR/INFO when
+    /// it connected, the GET RESPONSE of a `61xx` (counted as the 5 bytes
+    /// sent and the 2 of the `61xx` answer, its data being in the
+    /// response [`Transport::transmit`] returned). The reader counts them,
+    /// so its counts are those of the wire. Defaults to none.
+    fn take_extra_exchanges(&mut self) -> Vec<(usize, usize)> {
+        Vec::new()
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for &mut T {
@@ -134,6 +147,9 @@ impl<T: Transport + ?Sized> Transport for &mut T {
     fn link_info(&self) -> LinkInfo {
         (**self).link_info()
     }
+    fn take_extra_exchanges(&mut self) -> Vec<(usize, usize)> {
+        (**self).take_extra_exchanges()
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
@@ -143,6 +159,9 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
 
     fn link_info(&self) -> LinkInfo {
         (**self).link_info()
+    }
+    fn take_extra_exchanges(&mut self) -> Vec<(usize, usize)> {
+        (**self).take_extra_exchanges()
     }
 }
 

@@ -20,7 +20,7 @@ use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq;
 
 use crate::Error;
-use crate::apdu::{CommandApdu, StatusWord};
+use crate::apdu::{CommandApdu, ResponseApdu, StatusWord};
 use crate::lds::dg15::PublicKey;
 use crate::lds::sod::HashAlgorithm;
 use crate::lds::{Dg14, Dg15, SecurityInfo};
@@ -206,6 +206,28 @@ fn verify_9796_2(key: &rsa::PublicKey, m2: &[u8], signature: &[u8]) -> Result<()
     }
 }
 
+/// INTERNAL AUTHENTICATE (`00 88 00 00`) with the reader's `challenge`,
+/// to send under secure messaging.
+pub fn internal_authenticate(challenge: &[u8; 8]) -> CommandApdu {
+    CommandApdu::new(0x00, 0x88, 0x00, 0x00)
+        .with_data(challenge.to_vec())
+        .with_ne(Some(256))
+}
+
+/// Checks the chip's (unprotected) answer to INTERNAL AUTHENTICATE over
+/// `challenge`: status 9000, then the signature with DG15's key.
+pub fn check_answer(
+    dg15: &Dg15<'_>,
+    dg14: Option<&Dg14<'_>>,
+    challenge: &[u8; 8],
+    response: &ResponseApdu,
+) -> Result<(), Error> {
+    if !response.sw.is_success() {
+        return Err(AaErrorKind::Refused { sw: response.sw }.into());
+    }
+    verify(dg15, challenge, &response.data, ecdsa_hash_of(dg14))
+}
+
 /// Sends INTERNAL AUTHENTICATE with a challenge of 8 bytes drawn from
 /// `rng` under `sm`, and verifies the answer with DG15's key.
 pub fn authenticate<T, R>(
@@ -221,12 +243,6 @@ where
 {
     let mut challenge = [0u8; 8];
     crate::fill_random(rng, &mut challenge)?;
-    let cmd = CommandApdu::new(0x00, 0x88, 0x00, 0x00)
-        .with_data(challenge.to_vec())
-        .with_ne(Some(256));
-    let rsp = sm.transmit(transport, &cmd)?;
-    if !rsp.sw.is_success() {
-        return Err(AaErrorKind::Refused { sw: rsp.sw }.into());
-    }
-    verify(dg15, &challenge, &rsp.data, ecdsa_hash_of(dg14))
+    let rsp = sm.transmit(transport, &internal_authenticate(&challenge))?;
+    check_answer(dg15, dg14, &challenge, &rsp)
 }
