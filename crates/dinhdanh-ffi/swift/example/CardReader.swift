@@ -4,11 +4,10 @@
 // and no thread blocks waiting for the card.
 //
 // NOT COMPILED HERE: the project's machines have no Swift toolchain (and no
-// iOS SDK). This is written against ../generated/Dinhdanh.swift and the
-// ReadSession API of issue 17 (ReadSession(credential:options:),
-// nextCommand() -> Data?, handleResponse(_:), finish() -> Document), which
-// lands with the sans-IO reader; check the argument labels against the
-// regenerated Dinhdanh.swift.
+// iOS SDK). Its calls were checked by eye against ../generated/Dinhdanh.swift
+// as regenerated with the ReadSession object: `try ReadSession(credential:
+// options:)`, `nextCommand() -> Data?`, `handleResponse(response:)`,
+// `linkLost(message:)`, `finish() -> Document`.
 //
 // The app's Info.plist needs NFCReaderUsageDescription and, under
 // com.apple.developer.nfc.readersession.iso7816.select-identifiers, the
@@ -74,7 +73,7 @@ final class CardReader: NSObject, NFCTagReaderSessionDelegate {
     private func step(_ tag: NFCISO7816Tag, _ session: NFCTagReaderSession) {
         guard let read else { return }
         do {
-            guard let command = try read.nextCommand() else {
+            guard let command = read.nextCommand() else {
                 let document = try read.finish()
                 session.alertMessage = "Read."
                 end(.success(document))

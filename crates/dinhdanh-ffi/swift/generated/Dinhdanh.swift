@@ -1105,6 +1105,192 @@ public func FfiConverterTypeCredential_lower(_ value: Credential) -> UInt64 {
 
 
 /**
+ * What a session read before its tag was lost: files complete and in
+ * part (with the offset reached) and the counts, for
+ * `ReadSession.resume`. Opaque: it holds the holder's data, which no
+ * `Debug` shows.
+ */
+public protocol PartialReadProtocol: AnyObject, Sendable {
+    
+    /**
+     * Command APDUs sent by every session so far.
+     */
+    func apduCount()  -> UInt64
+    
+    /**
+     * File bytes read so far.
+     */
+    func bytesRead()  -> UInt64
+    
+    /**
+     * The files read whole, in reading order (`EF.COM`, `DG1`...).
+     */
+    func completeFiles()  -> [String]
+    
+    /**
+     * The file read in part, if any.
+     */
+    func unfinishedFile()  -> String?
+    
+}
+/**
+ * What a session read before its tag was lost: files complete and in
+ * part (with the offset reached) and the counts, for
+ * `ReadSession.resume`. Opaque: it holds the holder's data, which no
+ * `Debug` shows.
+ */
+open class PartialRead: PartialReadProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_dinhdanh_ffi_fn_clone_partialread(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_dinhdanh_ffi_fn_free_partialread(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Command APDUs sent by every session so far.
+     */
+open func apduCount() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dinhdanh_ffi_fn_method_partialread_apdu_count(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * File bytes read so far.
+     */
+open func bytesRead() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dinhdanh_ffi_fn_method_partialread_bytes_read(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The files read whole, in reading order (`EF.COM`, `DG1`...).
+     */
+open func completeFiles() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dinhdanh_ffi_fn_method_partialread_complete_files(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The file read in part, if any.
+     */
+open func unfinishedFile() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dinhdanh_ffi_fn_method_partialread_unfinished_file(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePartialRead: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = PartialRead
+
+    public static func lift(_ handle: UInt64) throws -> PartialRead {
+        return PartialRead(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: PartialRead) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PartialRead {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PartialRead, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePartialRead_lift(_ handle: UInt64) throws -> PartialRead {
+    return try FfiConverterTypePartialRead.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePartialRead_lower(_ value: PartialRead) -> UInt64 {
+    return FfiConverterTypePartialRead.lower(value)
+}
+
+
+
+
+
+
+/**
  * Progress of a read: after every chunk, the file (`DG2`...), the bytes
  * read of it and its length.
  */
@@ -1315,6 +1501,301 @@ public func FfiConverterTypeReadProgress_lift(_ handle: UInt64) throws -> ReadPr
 #endif
 public func FfiConverterTypeReadProgress_lower(_ value: ReadProgress) -> UInt64 {
     return FfiConverterTypeReadProgress.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A chip read that the caller drives: `next_command()` gives the bytes
+ * to send (none once finished), `handle_response(bytes)` takes the
+ * card's answer, `finish()` gives the document. Randomness is the OS's
+ * (`getrandom::SysRng`), drawn as answers are handled. Safe to share
+ * between threads (one call at a time, behind a lock).
+ */
+public protocol ReadSessionProtocol: AnyObject, Sendable {
+    
+    /**
+     * The document, once `next_command()` is none; the error that ended
+     * the session otherwise (and `DinhdanhError.Protocol`, the session
+     * left as it was, when called before the end). Once only.
+     */
+    func finish() throws  -> Document
+    
+    /**
+     * The card's answer (data and status word) to `next_command()`. A
+     * failure (a wrong key: `DinhdanhError.AccessDenied`) ends the
+     * session; `finish` raises it again.
+     */
+    func handleResponse(response: Data) throws 
+    
+    /**
+     * Whether the session waits for no more answers.
+     */
+    func isFinished()  -> Bool
+    
+    /**
+     * The link failed to carry `next_command()` (the tag was lost):
+     * the session ends with `DinhdanhError.Transport` (kind
+     * `CARD_REMOVED`).
+     */
+    func linkLost(message: String) throws 
+    
+    /**
+     * The command APDU to send now; none when the session is finished
+     * (then call `finish`). The same bytes until the answer is handled.
+     */
+    func nextCommand()  -> Data?
+    
+    /**
+     * What was read so far, for `ReadSession.resume` after a lost tag
+     * (after `finish`: nothing).
+     */
+    func partial()  -> PartialRead
+    
+    /**
+     * The next event, oldest first; none when there is no new one. Events
+     * queue up until polled (a whole read's trace is about twice the
+     * document's size).
+     */
+    func pollEvent()  -> ReadEvent?
+    
+}
+/**
+ * A chip read that the caller drives: `next_command()` gives the bytes
+ * to send (none once finished), `handle_response(bytes)` takes the
+ * card's answer, `finish()` gives the document. Randomness is the OS's
+ * (`getrandom::SysRng`), drawn as answers are handled. Safe to share
+ * between threads (one call at a time, behind a lock).
+ */
+open class ReadSession: ReadSessionProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_dinhdanh_ffi_fn_clone_readsession(self.handle, $0) }
+    }
+    /**
+     * A read with `credential` and `options` (default when omitted) over
+     * a link of `max_command_bytes` and `max_response_bytes` (261 and
+     * 258: short APDUs; past them the link is taken to carry extended
+     * length; iOS: 65544 and 65538 when the tag supports it).
+     */
+public convenience init(credential: Credential, options: ReadOptions? = nil, maxCommandBytes: UInt32 = UInt32(261), maxResponseBytes: UInt32 = UInt32(258))throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeDinhdanhError_lift) {
+        uniffiCallStatus in
+    uniffi_dinhdanh_ffi_fn_constructor_readsession_new(
+        FfiConverterTypeCredential_lower(credential),
+        FfiConverterOptionTypeReadOptions.lower(options),
+        FfiConverterUInt32.lower(maxCommandBytes),
+        FfiConverterUInt32.lower(maxResponseBytes),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_dinhdanh_ffi_fn_free_readsession(handle, $0) }
+    }
+
+    
+    /**
+     * A read that goes on from `partial` (what a session whose tag was
+     * lost had read, from its `partial()`): it authenticates again, then
+     * reads only what is missing, each file from where it stopped.
+     */
+public static func resume(credential: Credential, partial: PartialRead, options: ReadOptions? = nil, maxCommandBytes: UInt32 = UInt32(261), maxResponseBytes: UInt32 = UInt32(258))throws  -> ReadSession  {
+    return try  FfiConverterTypeReadSession_lift(try rustCallWithError(FfiConverterTypeDinhdanhError_lift) {
+        uniffiCallStatus in
+    uniffi_dinhdanh_ffi_fn_constructor_readsession_resume(
+        FfiConverterTypeCredential_lower(credential),
+        FfiConverterTypePartialRead_lower(partial),
+        FfiConverterOptionTypeReadOptions.lower(options),
+        FfiConverterUInt32.lower(maxCommandBytes),
+        FfiConverterUInt32.lower(maxResponseBytes),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * The document, once `next_command()` is none; the error that ended
+     * the session otherwise (and `DinhdanhError.Protocol`, the session
+     * left as it was, when called before the end). Once only.
+     */
+open func finish()throws  -> Document  {
+    return try  FfiConverterTypeDocument_lift(try rustCallWithError(FfiConverterTypeDinhdanhError_lift) {
+        uniffiCallStatus in
+    uniffi_dinhdanh_ffi_fn_method_readsession_finish(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The card's answer (data and status word) to `next_command()`. A
+     * failure (a wrong key: `DinhdanhError.AccessDenied`) ends the
+     * session; `finish` raises it again.
+     */
+open func handleResponse(response: Data)throws   {try rustCallWithError(FfiConverterTypeDinhdanhError_lift) {
+        uniffiCallStatus in
+    uniffi_dinhdanh_ffi_fn_method_readsession_handle_response(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(response),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Whether the session waits for no more answers.
+     */
+open func isFinished() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dinhdanh_ffi_fn_method_readsession_is_finished(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The link failed to carry `next_command()` (the tag was lost):
+     * the session ends with `DinhdanhError.Transport` (kind
+     * `CARD_REMOVED`).
+     */
+open func linkLost(message: String)throws   {try rustCallWithError(FfiConverterTypeDinhdanhError_lift) {
+        uniffiCallStatus in
+    uniffi_dinhdanh_ffi_fn_method_readsession_link_lost(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(message),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The command APDU to send now; none when the session is finished
+     * (then call `finish`). The same bytes until the answer is handled.
+     */
+open func nextCommand() -> Data?  {
+    return try!  FfiConverterOptionData.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dinhdanh_ffi_fn_method_readsession_next_command(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * What was read so far, for `ReadSession.resume` after a lost tag
+     * (after `finish`: nothing).
+     */
+open func partial() -> PartialRead  {
+    return try!  FfiConverterTypePartialRead_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dinhdanh_ffi_fn_method_readsession_partial(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The next event, oldest first; none when there is no new one. Events
+     * queue up until polled (a whole read's trace is about twice the
+     * document's size).
+     */
+open func pollEvent() -> ReadEvent?  {
+    return try!  FfiConverterOptionTypeReadEvent.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_dinhdanh_ffi_fn_method_readsession_poll_event(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReadSession: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ReadSession
+
+    public static func lift(_ handle: UInt64) throws -> ReadSession {
+        return ReadSession(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ReadSession) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReadSession {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ReadSession, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReadSession_lift(_ handle: UInt64) throws -> ReadSession {
+    return try FfiConverterTypeReadSession.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReadSession_lower(_ value: ReadSession) -> UInt64 {
+    return FfiConverterTypeReadSession.lower(value)
 }
 
 
@@ -3683,6 +4164,128 @@ public func FfiConverterTypeLinkFailure_lower(_ value: LinkFailure) -> RustBuffe
 }
 
 
+
+/**
+ * What a session reports, oldest first: every APDU both ways (for a
+ * support trace: the wire bytes and, under secure messaging, the plain
+ * ones; no key, MRZ key or CAN is in any) and each file's progress.
+ */
+
+public enum ReadEvent: Equatable, Hashable {
+    
+    /**
+     * A command handed out.
+     */
+    case command(
+        /**
+         * As sent.
+         */wire: Data, 
+        /**
+         * Under secure messaging, unprotected.
+         */plain: Data?
+    )
+    /**
+     * Its response.
+     */
+    case response(
+        /**
+         * As received.
+         */wire: Data, 
+        /**
+         * Under secure messaging, unprotected (none when it failed the
+         * checks).
+         */plain: Data?
+    )
+    /**
+     * More of `file` (`DG2`...) was read: `done` of `total` bytes.
+     */
+    case progress(
+        /**
+         * The file.
+         */file: String, 
+        /**
+         * Bytes read.
+         */done: UInt64, 
+        /**
+         * Its length.
+         */total: UInt64
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ReadEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReadEvent: FfiConverterRustBuffer {
+    typealias SwiftType = ReadEvent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReadEvent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .command(wire: try FfiConverterData.read(from: &buf), plain: try FfiConverterOptionData.read(from: &buf)
+        )
+        
+        case 2: return .response(wire: try FfiConverterData.read(from: &buf), plain: try FfiConverterOptionData.read(from: &buf)
+        )
+        
+        case 3: return .progress(file: try FfiConverterString.read(from: &buf), done: try FfiConverterUInt64.read(from: &buf), total: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ReadEvent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .command(wire,plain):
+            writeInt(&buf, Int32(1))
+            FfiConverterData.write(wire, into: &buf)
+            FfiConverterOptionData.write(plain, into: &buf)
+            
+        
+        case let .response(wire,plain):
+            writeInt(&buf, Int32(2))
+            FfiConverterData.write(wire, into: &buf)
+            FfiConverterOptionData.write(plain, into: &buf)
+            
+        
+        case let .progress(file,done,total):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(file, into: &buf)
+            FfiConverterUInt64.write(done, into: &buf)
+            FfiConverterUInt64.write(total, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReadEvent_lift(_ buf: RustBuffer) throws -> ReadEvent {
+    return try FfiConverterTypeReadEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReadEvent_lower(_ value: ReadEvent) -> RustBuffer {
+    return FfiConverterTypeReadEvent.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -3894,6 +4497,30 @@ fileprivate struct FfiConverterOptionTypeReadOptions: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeReadOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeReadEvent: FfiConverterRustBuffer {
+    typealias SwiftType = ReadEvent?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeReadEvent.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeReadEvent.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4263,6 +4890,39 @@ private let initializationResult: InitializationResult = {
     if (uniffi_dinhdanh_ffi_checksum_method_readprogress_on_progress() != 54032) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_dinhdanh_ffi_checksum_method_partialread_apdu_count() != 15237) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dinhdanh_ffi_checksum_method_partialread_bytes_read() != 51977) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dinhdanh_ffi_checksum_method_partialread_complete_files() != 19645) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dinhdanh_ffi_checksum_method_partialread_unfinished_file() != 774) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dinhdanh_ffi_checksum_method_readsession_finish() != 26672) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dinhdanh_ffi_checksum_method_readsession_handle_response() != 29599) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dinhdanh_ffi_checksum_method_readsession_is_finished() != 33914) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dinhdanh_ffi_checksum_method_readsession_link_lost() != 26246) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dinhdanh_ffi_checksum_method_readsession_next_command() != 61099) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dinhdanh_ffi_checksum_method_readsession_partial() != 23342) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dinhdanh_ffi_checksum_method_readsession_poll_event() != 22852) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_dinhdanh_ffi_checksum_method_verdict_chain() != 28903) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4318,6 +4978,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_dinhdanh_ffi_checksum_constructor_credential_mrz() != 23160) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dinhdanh_ffi_checksum_constructor_readsession_new() != 27776) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_dinhdanh_ffi_checksum_constructor_readsession_resume() != 39348) {
         return InitializationResult.apiChecksumMismatch
     }
 
