@@ -246,3 +246,43 @@ fn a_card_pulled_during_the_face_image_leaves_the_name_and_number_read() {
     assert_eq!(dg2.file, FileKind::Dg(icao9303::lds::DataGroup::Dg2));
     assert!(dg2.offset() > 0 && dg2.offset() < dg2.length.unwrap());
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Whatever bytes stand in for one answer (after `at` genuine
+        /// ones, BAC or PACE), the session never panics: it ends with an
+        /// error, or goes on and ends; never a document that is not the
+        /// chip's.
+        #[test]
+        fn any_answer_is_taken_without_panic(
+            at in 0usize..40,
+            garbage in proptest::collection::vec(any::<u8>(), 0..300),
+            pace in any::<bool>(),
+        ) {
+            let offer = pace.then(|| PaceOffer::generic(DomainParameters::Secp256r1, KeyKind::Aes128));
+            let data = data(offer);
+            let key = Credential::Mrz(data.access_key.clone());
+            let mut chip = VirtualChip::new(data.clone(), ChipConfig::SHORT, SimRng::from_seed_u64(1));
+            let mut rng = SimRng::from_seed_u64(7);
+            let mut session = ReadSession::new(key, ReaderOptions::default(), chip.config().link());
+            let mut n = 0;
+            while let Some(command) = session.next_command() {
+                let genuine = chip.process(command);
+                let answer = if n == at { garbage.clone() } else { genuine };
+                let _ = session.handle_response(&answer, &mut rng);
+                while session.poll_event().is_some() {}
+                n += 1;
+                prop_assert!(n < 10_000);
+            }
+            if let Ok(doc) = session.finish() {
+                for (kind, bytes) in &doc.files {
+                    prop_assert_eq!(Some(bytes.as_slice()), data.file(*kind));
+                }
+            }
+        }
+    }
+}
