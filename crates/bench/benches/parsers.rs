@@ -5,9 +5,9 @@
 
 use std::hint::black_box;
 
+use cccd::qr::{QrData, QrPayload};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use dinhdanh::cccd::qr::{QrData, QrPayload};
-use dinhdanh::icao9303::mrz::Mrz;
+use icao9303::mrz::Mrz;
 
 /// A 7-field payload as 2021-2024 chip cards write it (synthetic person).
 const QR_7: &str = "001099012345|123456789|Nguyễn Văn An|15031999|Nam|Số 1 Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Hà Nội|01072021";

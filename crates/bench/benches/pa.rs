@@ -12,8 +12,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use dinhdanh::icao9303::lds::DataGroup;
-use dinhdanh::icao9303::pa::{self, Certificate, DateTime, MasterList, TrustStore, VerifyOptions};
+use icao9303::lds::DataGroup;
+use icao9303::pa::{self, Certificate, DateTime, MasterList, TrustStore, VerifyOptions};
 
 fn read(path: &str) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -21,7 +21,7 @@ fn read(path: &str) -> Vec<u8> {
 
 fn pa_file(name: &str) -> Vec<u8> {
     read(&format!(
-        "{}/crates/icao9303/testdata/pa/{name}",
+        "{}/../icao9303/testdata/pa/{name}",
         env!("CARGO_MANIFEST_DIR")
     ))
 }
@@ -74,7 +74,7 @@ fn document(c: &mut Criterion) {
     // A bank's store: the German master list (588 CSCAs) plus the test
     // CSCAs; chain building looks at every certificate.
     let ml = read(&format!(
-        "{}/../shared/testdata/gmrtd/master_list/DE_ML_2026-05-28-08-28-45.ml",
+        "{}/../../../shared/testdata/gmrtd/master_list/DE_ML_2026-05-28-08-28-45.ml",
         env!("CARGO_MANIFEST_DIR")
     ));
     let list = MasterList::parse(&ml).unwrap_or_else(|e| panic!("{e}"));
@@ -90,11 +90,11 @@ fn document(c: &mut Criterion) {
 
 fn master_list(c: &mut Criterion) {
     let ml = read(&format!(
-        "{}/../shared/testdata/gmrtd/master_list/DE_ML_2026-05-28-08-28-45.ml",
+        "{}/../../../shared/testdata/gmrtd/master_list/DE_ML_2026-05-28-08-28-45.ml",
         env!("CARGO_MANIFEST_DIR")
     ));
     let root = read(&format!(
-        "{}/../shared/testdata/gmrtd/master_list/DE_ROOT_CA_CSCA07.cer",
+        "{}/../../../shared/testdata/gmrtd/master_list/DE_ROOT_CA_CSCA07.cer",
         env!("CARGO_MANIFEST_DIR")
     ));
     let root = Certificate::from_der(&root).unwrap_or_else(|e| panic!("{e}"));
