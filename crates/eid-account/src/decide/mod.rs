@@ -26,8 +26,8 @@ use crate::event::{
 use crate::state::{Account, ActivationStep, Flow, RegistrationStep, ResetStep, apply};
 use crate::table::{CommandKind, allows};
 use crate::types::{
-    Actor, DetailsInput, DetailsSource, DeviceId, DeviceUse, DossierStatus, Level, LockReason,
-    PersonalDetails, Phone, RegistryAnswer, SessionId,
+    Actor, DetailsInput, DeviceId, DeviceUse, DossierStatus, Level, LockReason, Phone,
+    RegistryAnswer, SessionId,
 };
 
 /// Failed logins before a lockout, and how long lockouts last. Defaults:
@@ -576,7 +576,18 @@ fn handle<R: TryCryptoRng + ?Sized>(
             phone,
             details,
             terms_accepted,
-        } => registration::register(state, id_number, phone, details, terms_accepted, ctx),
+            terms_version,
+        } => registration::register(
+            state,
+            registration::Registration {
+                id_number,
+                phone,
+                details,
+                terms_accepted,
+                terms_version,
+            },
+            ctx,
+        ),
         Action::ResendOtp => registration::resend_otp(state, ctx),
         Action::VerifyOtp { code } => registration::verify_otp(state, ctx, code),
         Action::SetPassword {
@@ -611,10 +622,20 @@ fn handle<R: TryCryptoRng + ?Sized>(
         Action::CancelAppointment { session } => level2::cancel_appointment(state, ctx, session),
         Action::RecordLevel2Dossier {
             officer,
+            office,
             card,
             phone,
             documents,
-        } => level2::record_level2_dossier(state, officer, card, phone, documents),
+        } => level2::record_level2_dossier(
+            state,
+            level2::Level2Record {
+                officer,
+                office,
+                card,
+                phone,
+                documents,
+            },
+        ),
         Action::StartActivation {
             id_number,
             phone,

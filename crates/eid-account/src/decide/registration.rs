@@ -10,28 +10,20 @@ use super::*;
 /// code is verified.
 pub(super) fn register<R: TryCryptoRng + ?Sized>(
     state: &Account,
-    id_number: cccd::IdNumber,
-    phone: Phone,
-    details: DetailsInput,
-    terms_accepted: bool,
+    input: Registration,
     ctx: &mut Context<'_, R>,
 ) -> Res {
     let mut out = Out::default();
-    if !terms_accepted {
+    if !input.terms_accepted {
         return Err(AccountError::TermsNotAccepted.into());
     }
-    let (details, source) = match details {
-        DetailsInput::Qr { qr, street_address } => {
-            if qr.id_number != id_number {
-                return Err(AccountError::CardMismatch.into());
-            }
-            let mut d = PersonalDetails::from_qr(&qr);
-            d.street_address = street_address;
-            (d.nfc(), DetailsSource::Qr)
-        }
-        // Typed text is stored composed, whichever way it was typed.
-        DetailsInput::Manual(d) => (d.nfc(), DetailsSource::Manual),
-    };
+    text_field(&input.terms_version, "terms_version", 64)?;
+    if let DetailsInput::Qr { qr, .. } = &input.details
+        && qr.id_number != input.id_number
+    {
+        return Err(AccountError::CardMismatch.into());
+    }
+    let (details, source) = input.details.details();
     text_field(&details.full_name, "full_name", 100)?;
     text_field(&details.permanent_residence, "permanent_residence", 300)?;
     if let Some(s) = &details.street_address {
@@ -45,6 +37,7 @@ pub(super) fn register<R: TryCryptoRng + ?Sized>(
         }
         Some(RegistryAnswer::Match) => {}
     }
+    let id_number = input.id_number;
     if let Some(existing) = &state.id_number {
         if !registrable(state) {
             return Err(AccountError::AlreadyRegistered.into());
@@ -56,19 +49,29 @@ pub(super) fn register<R: TryCryptoRng + ?Sized>(
     guard_live_flow(state, ctx.now, ctx.policies, false)?;
     out.kinds.push(EventKind::RegistrationStarted {
         id_number,
-        phone: phone.clone(),
+        phone: input.phone.clone(),
+        terms_version: Some(input.terms_version.trim().to_owned()),
     });
     out.kinds
         .push(EventKind::DetailsVerified { details, source });
     issue_otp_to(
         state,
         id_number.as_str(),
-        phone,
+        input.phone,
         Purpose::Registration,
         ctx,
         &mut out,
     )?;
     Ok(out)
+}
+
+/// The fields of [`Action::Register`].
+pub(super) struct Registration {
+    pub(super) id_number: cccd::IdNumber,
+    pub(super) phone: Phone,
+    pub(super) details: DetailsInput,
+    pub(super) terms_accepted: bool,
+    pub(super) terms_version: String,
 }
 
 /// [`Action::ResendOtp`].
