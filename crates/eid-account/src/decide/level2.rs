@@ -2,7 +2,6 @@
 //! dossier the officer records there.
 
 use super::*;
-use crate::types::{CardData, IntegratedDocument, OfficerId};
 
 /// [`Action::BookAppointment`].
 pub(super) fn book_appointment<R: TryCryptoRng + ?Sized>(
@@ -54,20 +53,21 @@ pub(super) fn cancel_appointment<R: TryCryptoRng + ?Sized>(
     Ok(out)
 }
 
-/// The fields of [`Action::RecordLevel2Dossier`].
-pub(super) struct Level2Record {
-    pub(super) officer: OfficerId,
-    pub(super) office: String,
-    pub(super) card: CardData,
-    pub(super) phone: Phone,
-    pub(super) documents: Vec<IntegratedDocument>,
-}
-
 /// [`Action::RecordLevel2Dossier`]: the officer's record at the office.
 /// The phone the officer took becomes the account's (the seeds' activation
 /// phone is "the one registered with the police", 000 step 3; "SĐT khi làm
 /// CCCD", 004), whatever phone an app account had.
-pub(super) fn record_level2_dossier(state: &Account, r: Level2Record) -> Res {
+pub(super) fn record_level2_dossier(state: &Account, action: Action) -> Res {
+    let Action::RecordLevel2Dossier {
+        officer,
+        office,
+        card,
+        phone,
+        documents,
+    } = action
+    else {
+        return Err(out_of_order(state, CommandKind::RecordLevel2Dossier));
+    };
     let mut out = Out::default();
     if state.identified == Some(Level::Two) {
         return Err(AccountError::LevelAlreadyHeld.into());
@@ -79,22 +79,22 @@ pub(super) fn record_level2_dossier(state: &Account, r: Level2Record) -> Res {
         return Err(AccountError::DossierPending.into());
     }
     if let Some(id) = &state.id_number
-        && *id != r.card.id_number
+        && *id != card.id_number
     {
         return Err(AccountError::CardMismatch.into());
     }
-    text_field(&r.office, "office", 200)?;
-    text_field(&r.card.full_name, "full_name", 100)?;
+    text_field(&office, "office", 200)?;
+    text_field(&card.full_name, "full_name", 100)?;
     out.effects.push(Effect::NotifyOfficers {
-        id_number: r.card.id_number,
+        id_number: card.id_number,
         notice: OfficerNotice::DossierToReview { level: Level::Two },
     });
     out.kinds.push(EventKind::Level2DossierRecorded {
-        officer: r.officer,
-        office: Some(r.office.trim().to_owned()),
-        card: r.card,
-        phone: r.phone,
-        documents: r.documents,
+        officer,
+        office: Some(office.trim().to_owned()),
+        card,
+        phone,
+        documents,
     });
     Ok(out)
 }

@@ -571,23 +571,7 @@ fn handle<R: TryCryptoRng + ?Sized>(
     ctx: &mut Context<'_, R>,
 ) -> Res {
     match action {
-        Action::Register {
-            id_number,
-            phone,
-            details,
-            terms_accepted,
-            terms_version,
-        } => registration::register(
-            state,
-            registration::Registration {
-                id_number,
-                phone,
-                details,
-                terms_accepted,
-                terms_version,
-            },
-            ctx,
-        ),
+        a @ Action::Register { .. } => registration::register(state, a, ctx),
         Action::ResendOtp => registration::resend_otp(state, ctx),
         Action::VerifyOtp { code } => registration::verify_otp(state, ctx, code),
         Action::SetPassword {
@@ -620,22 +604,7 @@ fn handle<R: TryCryptoRng + ?Sized>(
             at,
         } => level2::book_appointment(state, ctx, session, office, at),
         Action::CancelAppointment { session } => level2::cancel_appointment(state, ctx, session),
-        Action::RecordLevel2Dossier {
-            officer,
-            office,
-            card,
-            phone,
-            documents,
-        } => level2::record_level2_dossier(
-            state,
-            level2::Level2Record {
-                officer,
-                office,
-                card,
-                phone,
-                documents,
-            },
-        ),
+        a @ Action::RecordLevel2Dossier { .. } => level2::record_level2_dossier(state, a),
         Action::StartActivation {
             id_number,
             phone,

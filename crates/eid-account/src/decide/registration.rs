@@ -10,20 +10,30 @@ use super::*;
 /// code is verified.
 pub(super) fn register<R: TryCryptoRng + ?Sized>(
     state: &Account,
-    input: Registration,
+    action: Action,
     ctx: &mut Context<'_, R>,
 ) -> Res {
+    let Action::Register {
+        id_number,
+        phone,
+        details: input_details,
+        terms_accepted,
+        terms_version,
+    } = action
+    else {
+        return Err(out_of_order(state, CommandKind::Register));
+    };
     let mut out = Out::default();
-    if !input.terms_accepted {
+    if !terms_accepted {
         return Err(AccountError::TermsNotAccepted.into());
     }
-    text_field(&input.terms_version, "terms_version", 64)?;
-    if let DetailsInput::Qr { qr, .. } = &input.details
-        && qr.id_number != input.id_number
+    text_field(&terms_version, "terms_version", 64)?;
+    if let DetailsInput::Qr { qr, .. } = &input_details
+        && qr.id_number != id_number
     {
         return Err(AccountError::CardMismatch.into());
     }
-    let (details, source) = input.details.details();
+    let (details, source) = input_details.details();
     text_field(&details.full_name, "full_name", 100)?;
     text_field(&details.permanent_residence, "permanent_residence", 300)?;
     if let Some(s) = &details.street_address {
@@ -37,7 +47,6 @@ pub(super) fn register<R: TryCryptoRng + ?Sized>(
         }
         Some(RegistryAnswer::Match) => {}
     }
-    let id_number = input.id_number;
     if let Some(existing) = &state.id_number {
         if !registrable(state) {
             return Err(AccountError::AlreadyRegistered.into());
@@ -49,29 +58,20 @@ pub(super) fn register<R: TryCryptoRng + ?Sized>(
     guard_live_flow(state, ctx.now, ctx.policies, false)?;
     out.kinds.push(EventKind::RegistrationStarted {
         id_number,
-        phone: input.phone.clone(),
-        terms_version: Some(input.terms_version.trim().to_owned()),
+        phone: phone.clone(),
+        terms_version: Some(terms_version.trim().to_owned()),
     });
     out.kinds
         .push(EventKind::DetailsVerified { details, source });
     issue_otp_to(
         state,
         id_number.as_str(),
-        input.phone,
+        phone,
         Purpose::Registration,
         ctx,
         &mut out,
     )?;
     Ok(out)
-}
-
-/// The fields of [`Action::Register`].
-pub(super) struct Registration {
-    pub(super) id_number: cccd::IdNumber,
-    pub(super) phone: Phone,
-    pub(super) details: DetailsInput,
-    pub(super) terms_accepted: bool,
-    pub(super) terms_version: String,
 }
 
 /// [`Action::ResendOtp`].
