@@ -1099,7 +1099,7 @@ async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
     )
     .await;
     let record = format!("{}/v1/officer/level2-dossiers", s.base);
-    let dossier = json!({ "qr": QR2, "phone": PHONE2,
+    let dossier = json!({ "qr": QR2, "phone": PHONE2, "office": OFFICE,
         "documents": ["health_insurance", { "other": "Thẻ đảng viên" }] });
     let (st, v) = s
         .send(
@@ -1272,7 +1272,7 @@ async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
             s.http
                 .post(&record)
                 .bearer_auth(OFFICER_TOKEN)
-                .json(&json!({ "qr": QR, "phone": PHONE })),
+                .json(&json!({ "qr": QR, "phone": PHONE, "office": OFFICE })),
         )
         .await;
     assert_eq!(st, StatusCode::CREATED);
@@ -2081,7 +2081,7 @@ async fn record_and_approve_level2(s: &Server) {
             s.http
                 .post(format!("{}/v1/officer/level2-dossiers", s.base))
                 .bearer_auth(OFFICER_TOKEN)
-                .json(&json!({ "qr": QR2, "phone": PHONE2 })),
+                .json(&json!({ "qr": QR2, "phone": PHONE2, "office": OFFICE })),
         )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{v}");
@@ -2150,4 +2150,271 @@ async fn login_on(s: &Server, device: &str) -> String {
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
     v["token"].as_str().unwrap().to_owned()
+}
+
+// ---------------------------------------------------------------------------
+// Issue 14 points 5 and 6: level 2 at the office (the office, the police
+// phone, a card typed or read from its chip) and the typed residence.
+
+on_both!(
+    level2_typed_or_from_the_chip,
+    level2_sources_sqlite,
+    level2_sources_postgres
+);
+on_both!(
+    level2_phone_is_the_police_one,
+    police_phone_sqlite,
+    police_phone_postgres
+);
+on_both!(
+    registration_keeps_a_typed_residence_and_the_terms_version,
+    typed_residence_sqlite,
+    typed_residence_postgres
+);
+
+/// The third citizen of registry.csv.
+const ID3: &str = "066307119255";
+const PHONE3: &str = "0776328452";
+
+/// The demonstration CSCA's card of the second citizen (registry row 2).
+fn card_of_citizen2() -> ChipFiles {
+    let mut rng = icao9303_sim::SimRng::from_seed_u64(icao9303_sim::pki::DEMO_SEED);
+    let pki = icao9303_sim::pki::TestPki::generate(&mut rng, "VN").unwrap();
+    ChipFiles::new(&mut rng, &pki, ID2, "Phan Mai Hương", "790716", "390716")
+}
+
+/// The number of events of `id`'s account.
+async fn version_of(s: &Server, id: &str) -> u64 {
+    let id = cccd::IdNumber::parse(id).unwrap();
+    s.state.account(&id).await.unwrap().version()
+}
+
+/// A level-2 record's body from the chip's files.
+fn chip_record(card: &ChipFiles, phone: &str) -> Value {
+    let mut body = card.body();
+    let o = body.as_object_mut().unwrap();
+    o.remove("portrait_jpeg");
+    o.remove("email");
+    o.insert("phone".into(), json!(phone));
+    o.insert("office".into(), json!(OFFICE));
+    body
+}
+
+async fn level2_typed_or_from_the_chip(backend: Backend) {
+    let s = start(app::Limits::default(), &backend).await;
+    let record = |body: Value| {
+        s.send(
+            s.http
+                .post(format!("{}/v1/officer/level2-dossiers", s.base))
+                .bearer_auth(OFFICER_TOKEN)
+                .json(&body),
+        )
+    };
+    // no office, or two sources at once: refused
+    let (st, v) = record(json!({ "qr": QR2, "phone": PHONE2 })).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{v}");
+    let typed = json!({ "id_number": ID3, "full_name": "Võ Ngọc Hương",
+        "date_of_birth": "2007-07-24", "sex": "Nữ",
+        "permanent_residence": "Phường Tân Lợi, Thành phố Buôn Ma Thuột, Tỉnh Đắk Lắk" });
+    let (st, v) =
+        record(json!({ "qr": QR2, "card": typed, "phone": PHONE3, "office": OFFICE })).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{v}");
+
+    // typed data the registry disagrees with: refused, the fields named,
+    // nothing recorded
+    for (field, value, named) in [
+        ("date_of_birth", "2007-07-25", "date_of_birth"),
+        ("full_name", "Võ Ngọc Hường", "full_name"),
+        (
+            "permanent_residence",
+            "Phường Tân An, Thành phố Buôn Ma Thuột, Tỉnh Đắk Lắk",
+            "permanent_residence",
+        ),
+    ] {
+        let mut card = typed.clone();
+        card[field] = json!(value);
+        let (st, v) = record(json!({ "card": card, "phone": PHONE3, "office": OFFICE })).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {v}");
+        assert_eq!(error(&v).0, "registry_mismatch");
+        assert_eq!(v["error"]["fields"], json!([named]), "{v}");
+    }
+    assert_eq!(version_of(&s, ID3).await, 0);
+    // typed as the registry holds them (a card being issued: no QR yet)
+    let (st, v) = record(json!({ "card": typed, "phone": PHONE3, "office": OFFICE })).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(v["dossier"]["card"]["source"], "typed");
+    assert_eq!(v["dossier"]["office"], OFFICE);
+    assert_eq!(v["dossier"]["phone"], PHONE3);
+
+    // the chip with one byte flipped in DG13: refused, nothing recorded
+    let mut bad = card_of_citizen2();
+    let at = bad
+        .dg13
+        .windows(ID2.len())
+        .position(|w| w == ID2.as_bytes())
+        .unwrap()
+        + ID2.len()
+        - 1;
+    bad.dg13[at] ^= 0x01;
+    let (st, v) = record(chip_record(&bad, PHONE2)).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(error(&v).0, "chip_file_hash_mismatch");
+    assert_eq!(v["error"]["file"], "DG13");
+    // under another CSCA: passive authentication fails
+    let mut rng = icao9303_sim::SimRng::from_seed_u64(0x0BAD_C5CA);
+    let other = icao9303_sim::pki::TestPki::generate(&mut rng, "VN").unwrap();
+    let forged = ChipFiles::new(&mut rng, &other, ID2, "Phan Mai Hương", "790716", "390716");
+    let (st, v) = record(chip_record(&forged, PHONE2)).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(error(&v).0, "passive_authentication_failed");
+    assert_eq!(version_of(&s, ID2).await, 0);
+    // the genuine chip: recorded, with the verdict
+    let (st, v) = record(chip_record(&card_of_citizen2(), PHONE2)).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(v["dossier"]["card"]["source"], "nfc");
+    assert_eq!(v["dossier"]["card"]["full_name"], "Phan Mai Hương");
+    assert_eq!(v["verdict"]["passive_authentication"]["valid"], true);
+
+    // both approved: the SMS to the phones the officer took
+    for (id, phone, name) in [
+        (ID3, PHONE3, "Võ Ngọc Hương"),
+        (ID2, PHONE2, "Phan Mai Hương"),
+    ] {
+        let (st, v) = s
+            .send(
+                s.http
+                    .post(format!("{}/v1/officer/dossiers/{id}/approve", s.base))
+                    .bearer_auth(OFFICER_TOKEN),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+        assert_eq!(s.sms_to(phone, 1).await, eid_account::approval_sms(name));
+    }
+    s.stop().await;
+}
+
+/// The registry file with `from` replaced by `to` (once), in `dir`.
+fn edited_registry(dir: &std::path::Path, from: &str, to: &str) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(shipped_registry()).unwrap();
+    let edited = text.replacen(from, to, 1);
+    assert_ne!(edited, text);
+    let path = dir.join("registry.csv");
+    std::fs::write(&path, edited).unwrap();
+    path
+}
+
+/// 000 step 3, 004 "SĐT khi làm CCCD": the citizen registered her app
+/// account with one phone, then gave the police another (the registry now
+/// holds it). The level-2 record takes the police phone: the approval SMS
+/// and the activation go there only, and the old phone moves nothing.
+async fn level2_phone_is_the_police_one(backend: Backend) {
+    const POLICE: &str = "0977777777";
+    let dir = temp_dir();
+    let url = database_url(&backend, &dir).await;
+    let s = serve_state(
+        app::AppState::open(&settings_on(url.clone(), &dir, shipped_registry()))
+            .await
+            .unwrap(),
+    )
+    .await;
+    registered(&s).await;
+    s.stop().await;
+    let registry = edited_registry(&dir, PHONE, POLICE);
+    let s = serve_state(
+        app::AppState::open(&settings_on(url, &dir, registry))
+            .await
+            .unwrap(),
+    )
+    .await;
+    let record = |phone: &str| {
+        s.send(
+            s.http
+                .post(format!("{}/v1/officer/level2-dossiers", s.base))
+                .bearer_auth(OFFICER_TOKEN)
+                .json(&json!({ "qr": QR, "phone": phone, "office": OFFICE })),
+        )
+    };
+    // the app account's phone is no longer the one the police hold
+    let (st, v) = record(PHONE).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["fields"], json!(["phone"]));
+    let (st, v) = record(POLICE).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let (st, v) = s
+        .send(
+            s.http
+                .post(format!("{}/v1/officer/dossiers/{ID}/approve", s.base))
+                .bearer_auth(OFFICER_TOKEN),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(
+        s.sms_to(POLICE, 1).await,
+        eid_account::approval_sms("Trần Ngọc Ngọc")
+    );
+    // the old phone: no activation, no reset code
+    let activate = |phone: &str| {
+        s.http
+            .post(format!("{}/v1/activations", s.base))
+            .header("X-Device-Id", "her-phone")
+            .json(&json!({ "id_number": ID, "phone": phone }))
+    };
+    let (st, v) = s.send(activate(PHONE)).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(error(&v).0, "id_or_phone_mismatch");
+    let (st, _) = s
+        .post(
+            "/v1/password-resets",
+            json!({ "login": ID, "phone": PHONE }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    let (st, v) = s.send(activate(POLICE)).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    code_of(&s.sms_to(POLICE, 2).await);
+    assert!(
+        s.sms.sent().iter().all(|(to, _)| to == POLICE),
+        "{:?}",
+        s.sms.sent()
+    );
+    let id = cccd::IdNumber::parse(ID).unwrap();
+    let account = s.state.account(&id).await.unwrap();
+    assert_eq!(account.phone().unwrap().as_str(), POLICE);
+    s.stop().await;
+}
+
+/// 003's "Lưu ý": a citizen who moved registers with her card's QR code
+/// and types the residence the police now hold: that one is checked and
+/// reported, the card's kept beside it; the terms version is recorded.
+async fn registration_keeps_a_typed_residence_and_the_terms_version(backend: Backend) {
+    const MOVED: &str = "Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội";
+    let dir = temp_dir();
+    let url = database_url(&backend, &dir).await;
+    let card = "Phường Điện Biên, Thành phố Thanh Hóa, Tỉnh Thanh Hóa";
+    let registry = edited_registry(&dir, card, MOVED);
+    let s = serve_state(
+        app::AppState::open(&settings_on(url, &dir, registry))
+            .await
+            .unwrap(),
+    )
+    .await;
+    // the card's address alone no longer matches; nothing is kept
+    let (st, v) = s.post("/v1/registrations", register_body()).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    // an outdated terms text is refused
+    let mut body = register_body();
+    body["permanent_residence"] = json!(MOVED);
+    body["terms_version"] = json!("2019-01");
+    let (st, v) = s.post("/v1/registrations", body.clone()).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(error(&v).0, "invalid_field");
+    body["terms_version"] = json!(app::settings::TERMS_VERSION);
+    let (st, v) = s.post("/v1/registrations", body).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let id = cccd::IdNumber::parse(ID).unwrap();
+    let account = s.state.account(&id).await.unwrap();
+    assert_eq!(account.residence(), Some(MOVED));
+    assert_eq!(account.card_residence(), Some(card));
+    assert_eq!(account.terms_version(), Some(app::settings::TERMS_VERSION));
+    s.stop().await;
 }

@@ -56,6 +56,7 @@ fn event(id: &str, sequence: u64) -> Event {
         kind: EventKind::RegistrationStarted {
             id_number: IdNumber::parse(id).unwrap(),
             phone: Phone::parse("0987654321").unwrap(),
+            terms_version: Some("2023-05".into()),
         },
     }
 }

@@ -24,6 +24,8 @@ pub(crate) const QR: &str = "038174739054||Trần Ngọc Ngọc|07031974|Nữ|Ph
 pub(crate) const ID2: &str = "001179600965";
 pub(crate) const PHONE2: &str = "0960335398";
 pub(crate) const QR2: &str = "001179600965||Phan Mai Hương|16071979|Nữ|Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội|09122021";
+/// The police office of the level-2 records (the second citizen's ward).
+pub(crate) const OFFICE: &str = "Công an phường Dịch Vọng";
 pub(crate) const OFFICER_TOKEN: &str = "officer-token-for-tests-0001";
 pub(crate) const PASSWORD: &str = "Sao@Mai2024";
 /// For the second citizen (whose name holds "Mai").

@@ -61,6 +61,9 @@ pub enum Action {
         details: DetailsInput,
         /// "Tôi đồng ý với Điều khoản sử dụng ứng dụng và dịch vụ".
         terms_accepted: bool,
+        /// The version of the terms shown and accepted (1 to 64
+        /// characters), recorded in [`EventKind::RegistrationStarted`](crate::EventKind::RegistrationStarted).
+        terms_version: String,
     },
     /// "Gửi lại mã": a new one-time code for the flow in progress.
     ResendOtp,
@@ -129,13 +132,19 @@ pub enum Action {
         session: SessionId,
     },
     /// Level 2, by an officer at the office (level 1 may be skipped; the
-    /// citizen may have no app account).
+    /// citizen may have no app account, and her card may be being issued
+    /// or renewed: [`ChipSource::Typed`](crate::ChipSource::Typed)). The
+    /// phone becomes the account's: only another officer's record changes
+    /// it.
     RecordLevel2Dossier {
         /// The officer.
         officer: OfficerId,
-        /// The card's data (read at the office).
+        /// The police office (1 to 200 characters).
+        office: String,
+        /// The card's data (QR, chip or typed at the office; the caller
+        /// checked them against the registry).
         card: CardData,
-        /// The phone number the citizen gives.
+        /// The phone number the citizen gives ("SĐT khi làm CCCD").
         phone: Phone,
         /// Documents to integrate.
         documents: Vec<IntegratedDocument>,

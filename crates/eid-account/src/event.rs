@@ -55,6 +55,10 @@ pub enum EventKind {
         id_number: IdNumber,
         /// The phone registered with the carrier.
         phone: Phone,
+        /// The version of the terms of use accepted (`None` in events
+        /// written before it was recorded).
+        #[serde(default)]
+        terms_version: Option<String>,
     },
     /// The details matched the National Population Database (003 ④).
     DetailsVerified {
@@ -163,9 +167,13 @@ pub enum EventKind {
     Level2DossierRecorded {
         /// The officer.
         officer: OfficerId,
+        /// The police office (`None` in events written before it was
+        /// recorded).
+        #[serde(default)]
+        office: Option<String>,
         /// The card's data.
         card: CardData,
-        /// The phone number given at the office (used when the account is new).
+        /// The phone number given at the office: the account's from now on.
         phone: Phone,
         /// Documents integrated.
         documents: Vec<IntegratedDocument>,

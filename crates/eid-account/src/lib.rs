@@ -84,8 +84,13 @@
 //! let d = run(&mut account, now, Action::Register {
 //!     id_number: id,
 //!     phone: phone.clone(),
-//!     details: DetailsInput::Qr { qr: qr.clone(), street_address: Some("22 Láng Hạ".into()) },
+//!     details: DetailsInput::Qr {
+//!         qr: qr.clone(),
+//!         street_address: Some("22 Láng Hạ".into()),
+//!         permanent_residence: None,
+//!     },
 //!     terms_accepted: true,
+//!     terms_version: "2023-05".into(),
 //! })?;
 //! run(&mut account, now + 30, Action::VerifyOtp { code: otp(&d) })?;
 //! let d = run(&mut account, now + 60, Action::SetPassword {

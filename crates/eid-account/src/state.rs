@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::event::{Event, EventKind, PhcHash};
 use crate::table::Phase;
 use crate::types::{
-    AccountLevel, Actor, Appointment, DeviceId, Dossier, DossierStatus, Level, Lock, LockReason,
-    PersonalDetails, Phone, RejectionReason, Service, SessionId,
+    AccountLevel, Actor, Appointment, CardData, DeviceId, Dossier, DossierStatus,
+    IntegratedDocument, Level, Lock, LockReason, PersonalDetails, Phone, RejectionReason, Service,
+    SessionId,
 };
 
 /// The steps of registering an app account (003).
@@ -166,6 +167,9 @@ pub struct Account {
     pub(crate) answer_failures: u32,
     pub(crate) lock: Option<Lock>,
     pub(crate) sessions: Vec<Session>,
+    /// The version of the terms accepted at registration.
+    #[serde(default)]
+    pub(crate) terms_version: Option<String>,
 }
 
 impl Account {
@@ -208,6 +212,37 @@ impl Account {
     /// The verified registration details.
     pub fn details(&self) -> Option<&PersonalDetails> {
         self.details.as_ref()
+    }
+
+    /// The permanent residence to report (Mẫu số 02's "HKTT" column): the
+    /// one registered with the police now, as the registry matched it at
+    /// registration (typed over the card's when the citizen moved, 003),
+    /// else the card's in the latest dossier (a level-2 account recorded
+    /// in person has no registration details). `None` when neither holds
+    /// one. The card's own address, when it differs, is
+    /// [`Account::card_residence`].
+    pub fn residence(&self) -> Option<&str> {
+        self.details
+            .as_ref()
+            .map(|d| d.permanent_residence.as_str())
+            .or_else(|| {
+                self.dossier
+                    .as_ref()
+                    .and_then(|d| d.card.permanent_residence.as_deref())
+            })
+    }
+
+    /// The address printed on the card, when the residence registered
+    /// now differs from it (see [`PersonalDetails::card_residence`]).
+    pub fn card_residence(&self) -> Option<&str> {
+        self.details.as_ref()?.card_residence.as_deref()
+    }
+
+    /// The version of the terms of use accepted at registration (`None`
+    /// before the registration, or for registrations recorded before the
+    /// version was kept).
+    pub fn terms_version(&self) -> Option<&str> {
+        self.terms_version.as_deref()
     }
 
     /// App account, electronic identity of a level, activated or not.
@@ -350,14 +385,75 @@ impl Account {
 }
 
 /// Folds one event into the state. Total: never fails, never panics.
+/// One function per group of events, as `decide/` is split by flow; this
+/// match only routes, and being exhaustive it routes every new event.
 pub fn apply(mut s: Account, event: &Event) -> Account {
+    use EventKind as K;
     s.version = s.version.saturating_add(1);
-    let at = event.at;
-    match &event.kind {
-        EventKind::RegistrationStarted { id_number, phone } => {
-            registration_started(&mut s, id_number, phone)
+    let (at, kind) = (event.at, &event.kind);
+    match kind {
+        K::RegistrationStarted { .. } | K::DetailsVerified { .. } | K::AppAccountCreated => {
+            fold_registration(&mut s, kind)
         }
-        EventKind::DetailsVerified { details, .. } => details_verified(&mut s, details),
+        K::OtpIssued { .. }
+        | K::OtpResent { .. }
+        | K::OtpVerified { .. }
+        | K::OtpRejected { .. } => fold_otp(&mut s, at, kind),
+        K::PasswordSet { .. }
+        | K::PasswordRehashed { .. }
+        | K::LoggedIn { .. }
+        | K::LoginFailed { .. }
+        | K::LoginLockedOut { .. }
+        | K::LoggedOut { .. } => fold_login(&mut s, at, kind),
+        K::PasswordResetStarted
+        | K::SecurityAnswersAccepted
+        | K::SecurityAnswersRejected { .. }
+        | K::PasswordResetAborted
+        | K::PasswordResetCompleted => fold_reset(&mut s, kind),
+        K::Level1DossierSubmitted { .. }
+        | K::Level2DossierRecorded { .. }
+        | K::DossierApproved { .. }
+        | K::DossierNotAccepted { .. }
+        | K::AppointmentBooked { .. }
+        | K::AppointmentCancelled => fold_dossier(&mut s, at, kind),
+        K::ActivationStarted { .. }
+        | K::PasscodeSet { .. }
+        | K::SecurityQuestionsSet { .. }
+        | K::DeviceBound { .. }
+        | K::DeviceUnbound { .. }
+        | K::Activated { .. }
+        | K::DeviceChangeStarted { .. } => fold_activation(&mut s, kind),
+        K::PasscodeConfirmed { .. }
+        | K::PasscodeFailed { .. }
+        | K::AccountLocked { .. }
+        | K::AccountUnlocked { .. } => fold_use_and_locks(&mut s, at, kind),
+    }
+    s
+}
+
+/// Registration (003 ①-④): started, details verified, app account made.
+fn fold_registration(s: &mut Account, kind: &EventKind) {
+    match kind {
+        EventKind::RegistrationStarted {
+            id_number,
+            phone,
+            terms_version,
+        } => {
+            registration_started(s, id_number, phone);
+            s.terms_version = terms_version.clone();
+        }
+        EventKind::DetailsVerified { details, .. } => details_verified(s, details),
+        EventKind::AppAccountCreated => {
+            s.app_account = true;
+            s.flow = None;
+        }
+        _ => {}
+    }
+}
+
+/// One-time codes of every flow.
+fn fold_otp(s: &mut Account, at: u64, kind: &EventKind) {
+    match kind {
         EventKind::OtpIssued {
             challenge,
             send_log,
@@ -370,57 +466,57 @@ pub fn apply(mut s: Account, event: &Event) -> Account {
             s.otp = Some(challenge.clone());
             s.send_log = send_log.clone();
         }
-        EventKind::OtpVerified { next, .. } => otp_verified(&mut s, at, next),
-        EventKind::OtpRejected { challenge } => {
-            s.otp = Some(challenge.clone());
-        }
-        EventKind::PasswordSet { hash } => password_set(&mut s, hash),
-        EventKind::PasswordRehashed { hash } => {
-            s.password = Some(hash.clone());
-        }
-        EventKind::AppAccountCreated => {
-            s.app_account = true;
-            s.flow = None;
-        }
+        EventKind::OtpVerified { next, .. } => otp_verified(s, at, next),
+        EventKind::OtpRejected { challenge } => s.otp = Some(challenge.clone()),
+        _ => {}
+    }
+}
+
+/// The password, logins and their throttles, logouts.
+fn fold_login(s: &mut Account, at: u64, kind: &EventKind) {
+    match kind {
+        EventKind::PasswordSet { hash } => password_set(s, hash),
+        EventKind::PasswordRehashed { hash } => s.password = Some(hash.clone()),
         EventKind::LoggedIn {
             session,
             device,
             expires_at,
-        } => {
-            s.sessions.retain(|x| x.expires_at > at);
-            s.sessions.push(Session {
-                id: *session,
-                device: device.clone(),
-                expires_at: *expires_at,
-            });
-            if s.knows_device(device) {
-                s.known_login = LoginThrottle::default();
-            } else {
-                s.login = LoginThrottle::default();
-            }
-            remember_device(&mut s, device);
-        }
+        } => logged_in(s, at, *session, device, *expires_at),
         EventKind::LoginFailed {
             failures,
             known_device,
-        } => throttle_mut(&mut s, *known_device).failures = *failures,
+        } => throttle_mut(s, *known_device).failures = *failures,
         EventKind::LoginLockedOut {
             until,
             lockouts,
             known_device,
         } => {
-            *throttle_mut(&mut s, *known_device) = LoginThrottle {
+            *throttle_mut(s, *known_device) = LoginThrottle {
                 failures: 0,
                 lockouts: *lockouts,
                 locked_out_until: *until,
             };
         }
         EventKind::LoggedOut { session } => s.sessions.retain(|x| x.id != *session),
-        EventKind::PasswordResetStarted => password_reset_started(&mut s),
-        EventKind::SecurityAnswersAccepted => security_answers_accepted(&mut s),
+        _ => {}
+    }
+}
+
+/// "Quên mật khẩu".
+fn fold_reset(s: &mut Account, kind: &EventKind) {
+    match kind {
+        EventKind::PasswordResetStarted => password_reset_started(s),
+        EventKind::SecurityAnswersAccepted => security_answers_accepted(s),
         EventKind::SecurityAnswersRejected { failures } => s.answer_failures = *failures,
-        EventKind::PasswordResetAborted => password_reset_aborted(&mut s),
-        EventKind::PasswordResetCompleted => password_reset_completed(&mut s),
+        EventKind::PasswordResetAborted => password_reset_aborted(s),
+        EventKind::PasswordResetCompleted => password_reset_completed(s),
+        _ => {}
+    }
+}
+
+/// Dossiers of both levels, their review, the level-2 appointment.
+fn fold_dossier(s: &mut Account, at: u64, kind: &EventKind) {
+    match kind {
         EventKind::Level1DossierSubmitted {
             card,
             portrait,
@@ -433,41 +529,21 @@ pub fn apply(mut s: Account, event: &Event) -> Account {
                 portrait: Some(portrait.clone()),
                 email: email.clone(),
                 documents: Vec::new(),
+                office: None,
+                phone: None,
                 submitted_at: at,
                 updated_at: at,
             });
         }
         EventKind::Level2DossierRecorded {
+            office,
             card,
             phone,
             documents,
             ..
-        } => {
-            if s.id_number.is_none() {
-                s.id_number = Some(card.id_number);
-            }
-            // The officer checked this phone with the citizen in person: it
-            // is the account's now, and nothing unverified survives (a
-            // registration or activation in progress, its code, a phone
-            // someone typed in a registration).
-            s.phone = Some(phone.clone());
-            s.pending_phone = None;
-            s.flow = None;
-            s.otp = None;
-            s.appointment = None;
-            s.dossier = Some(Dossier {
-                level: Level::Two,
-                status: DossierStatus::Submitted,
-                card: card.clone(),
-                portrait: None,
-                email: None,
-                documents: documents.clone(),
-                submitted_at: at,
-                updated_at: at,
-            });
-        }
-        EventKind::DossierApproved { level, .. } => dossier_approved(&mut s, at, level),
-        EventKind::DossierNotAccepted { reason, .. } => dossier_not_accepted(&mut s, at, reason),
+        } => level2_recorded(s, at, office, card, phone, documents),
+        EventKind::DossierApproved { level, .. } => dossier_approved(s, at, level),
+        EventKind::DossierNotAccepted { reason, .. } => dossier_not_accepted(s, at, reason),
         EventKind::AppointmentBooked { office, at: when } => {
             s.appointment = Some(Appointment {
                 office: office.clone(),
@@ -475,27 +551,90 @@ pub fn apply(mut s: Account, event: &Event) -> Account {
             });
         }
         EventKind::AppointmentCancelled => s.appointment = None,
-        EventKind::ActivationStarted { device, .. } => activation_started(&mut s, device),
-        EventKind::PasscodeSet { hash } => passcode_set(&mut s, hash),
-        EventKind::SecurityQuestionsSet { questions } => {
-            s.questions = Some(questions.clone());
-        }
+        _ => {}
+    }
+}
+
+/// Activation, the device binding and device changes.
+fn fold_activation(s: &mut Account, kind: &EventKind) {
+    match kind {
+        EventKind::ActivationStarted { device, .. } => activation_started(s, device),
+        EventKind::PasscodeSet { hash } => passcode_set(s, hash),
+        EventKind::SecurityQuestionsSet { questions } => s.questions = Some(questions.clone()),
         EventKind::DeviceBound { device } => {
             s.device = Some(device.clone());
-            remember_device(&mut s, device);
+            remember_device(s, device);
         }
-        EventKind::DeviceUnbound { device } => device_unbound(&mut s, device),
+        EventKind::DeviceUnbound { device } => device_unbound(s, device),
         EventKind::Activated { .. } => {
             s.active = true;
             s.flow = None;
         }
-        EventKind::DeviceChangeStarted { device } => device_change_started(&mut s, device),
+        EventKind::DeviceChangeStarted { device } => device_change_started(s, device),
+        _ => {}
+    }
+}
+
+/// The passcode's use, and locks.
+fn fold_use_and_locks(s: &mut Account, at: u64, kind: &EventKind) {
+    match kind {
         EventKind::PasscodeConfirmed { .. } => s.passcode_failures = 0,
         EventKind::PasscodeFailed { failures } => s.passcode_failures = *failures,
-        EventKind::AccountLocked { by, reason } => account_locked(&mut s, at, by, reason),
-        EventKind::AccountUnlocked { .. } => account_unlocked(&mut s),
+        EventKind::AccountLocked { by, reason } => account_locked(s, at, by, reason),
+        EventKind::AccountUnlocked { .. } => account_unlocked(s),
+        _ => {}
     }
-    s
+}
+
+/// Folds [`EventKind::LoggedIn`].
+fn logged_in(s: &mut Account, at: u64, session: SessionId, device: &DeviceId, expires_at: u64) {
+    s.sessions.retain(|x| x.expires_at > at);
+    s.sessions.push(Session {
+        id: session,
+        device: device.clone(),
+        expires_at,
+    });
+    if s.knows_device(device) {
+        s.known_login = LoginThrottle::default();
+    } else {
+        s.login = LoginThrottle::default();
+    }
+    remember_device(s, device);
+}
+
+/// Folds [`EventKind::Level2DossierRecorded`].
+fn level2_recorded(
+    s: &mut Account,
+    at: u64,
+    office: &Option<String>,
+    card: &CardData,
+    phone: &Phone,
+    documents: &[IntegratedDocument],
+) {
+    if s.id_number.is_none() {
+        s.id_number = Some(card.id_number);
+    }
+    // The officer checked this phone with the citizen in person: it is the
+    // account's now, and nothing unverified survives (a registration or
+    // activation in progress, its code, a phone someone typed in a
+    // registration).
+    s.phone = Some(phone.clone());
+    s.pending_phone = None;
+    s.flow = None;
+    s.otp = None;
+    s.appointment = None;
+    s.dossier = Some(Dossier {
+        level: Level::Two,
+        status: DossierStatus::Submitted,
+        card: card.clone(),
+        portrait: None,
+        email: None,
+        documents: documents.to_vec(),
+        office: office.clone(),
+        phone: Some(phone.clone()),
+        submitted_at: at,
+        updated_at: at,
+    });
 }
 
 /// Folds [`EventKind::PasswordResetAborted`].

@@ -107,6 +107,13 @@ pub struct PersonalDetails {
     pub permanent_residence: String,
     /// Số nhà, tên đường (absent when the QR's address already holds it).
     pub street_address: Option<String>,
+    /// The address printed on the card (its QR code), kept when the citizen
+    /// typed the residence now registered with the police in its place
+    /// (003: "bạn có thể nhập thông tin thường trú hiện bạn đã làm thủ tục
+    /// cư trú với cơ quan Công an"); `None` when `permanent_residence` is
+    /// the card's own, or the details were typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_residence: Option<String>,
 }
 
 impl PersonalDetails {
@@ -119,6 +126,7 @@ impl PersonalDetails {
             sex: qr.sex,
             permanent_residence: qr.address.clone(),
             street_address: None,
+            card_residence: None,
         }
     }
 
@@ -131,6 +139,7 @@ impl PersonalDetails {
             full_name: nfc(&self.full_name),
             permanent_residence: nfc(&self.permanent_residence),
             street_address: self.street_address.as_deref().map(nfc),
+            card_residence: self.card_residence.as_deref().map(nfc),
             ..self
         }
     }
@@ -164,15 +173,52 @@ pub enum DetailsSource {
 /// The registration form's details, from the QR code or typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DetailsInput {
-    /// Scanned from the card's QR code; the street address may be added.
+    /// Scanned from the card's QR code; the street address may be added,
+    /// and the residence typed over the card's.
     Qr {
         /// The parsed payload (`cccd::qr::QrData::parse`).
         qr: QrData,
         /// Số nhà, tên đường, when the citizen adds it.
         street_address: Option<String>,
+        /// The permanent residence now registered with the police, typed
+        /// when it is no longer the card's (003's "Lưu ý": a citizen who
+        /// moved keeps her card). It is what the registry checks; the
+        /// card's address is kept beside it
+        /// ([`PersonalDetails::card_residence`]).
+        permanent_residence: Option<String>,
     },
     /// Typed field by field.
     Manual(PersonalDetails),
+}
+
+impl DetailsInput {
+    /// The details the registry checks and the account keeps, in NFC, and
+    /// where they came from. From the QR with a typed residence, the typed
+    /// one is the permanent residence and the card's stays in
+    /// `card_residence` (only when they differ: a residence typed as the
+    /// card writes it is the card's).
+    pub fn details(&self) -> (PersonalDetails, DetailsSource) {
+        match self {
+            DetailsInput::Qr {
+                qr,
+                street_address,
+                permanent_residence,
+            } => {
+                let mut d = PersonalDetails::from_qr(qr);
+                d.street_address = street_address.clone();
+                if let Some(typed) = permanent_residence {
+                    let typed = nfc(typed.trim());
+                    if typed != nfc(&d.permanent_residence) {
+                        d.card_residence =
+                            Some(core::mem::replace(&mut d.permanent_residence, typed));
+                    }
+                }
+                (d.nfc(), DetailsSource::Qr)
+            }
+            // Typed text is stored composed, whichever way it was typed.
+            DetailsInput::Manual(d) => (d.clone().nfc(), DetailsSource::Manual),
+        }
+    }
 }
 
 /// A field of the registration form, as the registry's answer names it.
@@ -242,7 +288,7 @@ pub enum RegistryAnswer {
     NotFound,
 }
 
-/// How the card's data were read for a level-1 dossier.
+/// How the card's data were read for a dossier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChipSource {
@@ -250,6 +296,11 @@ pub enum ChipSource {
     Nfc,
     /// The QR code on the card front (phones without NFC).
     Qr,
+    /// Typed by an officer at the office (level 2 only): a card being
+    /// issued or renewed has no QR code in the citizen's hand yet (002
+    /// §2.2 "chưa có thẻ ... hoặc có nhu cầu đổi lại"). The caller checks
+    /// the data against the registry.
+    Typed,
 }
 
 /// The card's data in a dossier.
@@ -265,6 +316,11 @@ pub struct CardData {
     pub date_of_birth: Date,
     /// The sex.
     pub sex: Sex,
+    /// The permanent residence the card gives (QR address, DG13's place
+    /// of residence, or typed); `None` in dossiers recorded before it was
+    /// kept, or typed without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permanent_residence: Option<String>,
 }
 
 impl CardData {
@@ -276,6 +332,26 @@ impl CardData {
             full_name: qr.full_name.clone(),
             date_of_birth: qr.date_of_birth,
             sex: qr.sex,
+            permanent_residence: Some(qr.address.clone()),
+        }
+    }
+
+    /// Typed by an officer from the card being issued or renewed (level
+    /// 2): [`ChipSource::Typed`], texts in NFC.
+    pub fn typed(
+        id_number: IdNumber,
+        full_name: &str,
+        date_of_birth: Date,
+        sex: Sex,
+        permanent_residence: Option<&str>,
+    ) -> CardData {
+        CardData {
+            source: ChipSource::Typed,
+            id_number,
+            full_name: nfc(full_name.trim()),
+            date_of_birth,
+            sex,
+            permanent_residence: permanent_residence.map(|r| nfc(r.trim())),
         }
     }
 
@@ -289,6 +365,8 @@ impl CardData {
             full_name: dg13.full_name.clone(),
             date_of_birth: dg13.date_of_birth,
             sex: dg13.sex,
+            permanent_residence: Some(dg13.place_of_residence.clone())
+                .filter(|r| !r.trim().is_empty()),
         })
     }
 }
@@ -456,6 +534,14 @@ pub struct Dossier {
     pub email: Option<String>,
     /// Documents integrated (level 2).
     pub documents: Vec<IntegratedDocument>,
+    /// The police office that recorded it (level 2); `None` for level 1
+    /// and for dossiers recorded before the office was kept.
+    #[serde(default)]
+    pub office: Option<String>,
+    /// The phone the citizen gave the officer ("SĐT khi làm CCCD", 004):
+    /// the approval SMS and the activation use it (level 2).
+    #[serde(default)]
+    pub phone: Option<Phone>,
     /// When it was submitted (Unix seconds): "Ngày đăng ký".
     pub submitted_at: u64,
     /// When it last changed: "Cập nhật lần cuối".

@@ -238,6 +238,7 @@ fn level2_recorded_in_person_without_an_app_account_then_activated_with_a_passwo
     let mut w = World::new();
     let d = w.run(Action::RecordLevel2Dossier {
         officer: officer(),
+        office: office(),
         card: CardData::from_qr(&qr()),
         phone: phone(),
         documents: vec![
@@ -249,6 +250,7 @@ fn level2_recorded_in_person_without_an_app_account_then_activated_with_a_passwo
         kinds(&d),
         vec![EventKind::Level2DossierRecorded {
             officer: officer(),
+            office: Some(office()),
             card: CardData::from_qr(&qr()),
             phone: phone(),
             documents: vec![
@@ -341,6 +343,7 @@ fn level2_on_an_app_account_skips_level1() {
     w.registered();
     w.run(Action::RecordLevel2Dossier {
         officer: officer(),
+        office: office(),
         card: CardData::from_qr(&qr()),
         phone: phone(),
         documents: vec![],
@@ -355,6 +358,7 @@ fn level2_on_an_app_account_skips_level1() {
     );
     let r = w.refuse(Action::RecordLevel2Dossier {
         officer: officer(),
+        office: office(),
         card: CardData::from_qr(&qr()),
         phone: phone(),
         documents: vec![],
@@ -369,6 +373,7 @@ fn level2_upgrades_an_active_level1_account_without_a_new_activation() {
     assert_eq!(w.state.services().len(), 5);
     w.run(Action::RecordLevel2Dossier {
         officer: officer(),
+        office: office(),
         card: CardData::from_qr(&qr()),
         phone: phone(),
         documents: vec![IntegratedDocument::VehicleRegistration],
@@ -443,6 +448,7 @@ fn a_level2_appointment_is_booked_and_cancelled() {
     w.advance(86_400);
     w.run(Action::RecordLevel2Dossier {
         officer: officer(),
+        office: office(),
         card: CardData::from_qr(&qr()),
         phone: phone(),
         documents: vec![],
@@ -885,4 +891,45 @@ fn dossier_status_messages_are_the_seed_text() {
     let e = AccountError::NotActivated;
     assert_eq!(e.message_vi(), e.vi());
     assert_eq!(e.message_en(), e.en());
+}
+
+/// 002 §2.2: a citizen whose card is being issued or renewed has no QR
+/// code yet; the officer types the card's data (checked against the
+/// registry by the caller). The dossier says so, keeps the office, and
+/// the residence typed is the one reported.
+#[test]
+fn level2_for_a_card_being_issued_is_typed_by_the_officer() {
+    let mut w = World::new();
+    let q = qr();
+    let card = CardData::typed(
+        id(),
+        &q.full_name,
+        q.date_of_birth,
+        q.sex,
+        Some("Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội"),
+    );
+    assert_eq!(card.source, ChipSource::Typed);
+    w.run(Action::RecordLevel2Dossier {
+        officer: officer(),
+        office: office(),
+        card,
+        phone: phone(),
+        documents: vec![],
+    });
+    let d = w.state.dossier().unwrap();
+    assert_eq!(d.card.source, ChipSource::Typed);
+    assert_eq!(d.office.as_deref(), Some("Công an phường Láng Hạ"));
+    assert_eq!(
+        w.state.residence(),
+        Some("Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội")
+    );
+    let d = w.run(Action::ApproveDossier { officer: officer() });
+    assert_eq!(
+        d.effects,
+        vec![Effect::SendSms {
+            phone: phone(),
+            kind: SmsKind::Approval,
+            text: APPROVAL_SMS.into()
+        }]
+    );
 }

@@ -206,6 +206,7 @@ impl Driver {
                         DetailsInput::Qr {
                             qr: qr(),
                             street_address: None,
+                            permanent_residence: None,
                         }
                     } else {
                         DetailsInput::Manual(manual_details())
@@ -263,6 +264,7 @@ impl Driver {
             Op::CancelAppointment => Action::CancelAppointment { session },
             Op::RecordLevel2 => Action::RecordLevel2Dossier {
                 officer: officer(),
+                office: office(),
                 card: CardData::from_qr(&qr()),
                 phone: phone(),
                 documents: vec![],
@@ -619,6 +621,7 @@ fn every_transition_of_the_table_is_reachable() {
         kind: EventKind::RegistrationStarted {
             id_number: id(),
             phone: phone(),
+            terms_version: None,
         },
     };
     legacy.w.state = apply(legacy.w.state.clone(), &started);

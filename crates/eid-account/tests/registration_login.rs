@@ -27,7 +27,8 @@ fn registration_with_qr_creates_an_app_account_that_is_not_an_electronic_identit
         d.events[0].kind,
         EventKind::RegistrationStarted {
             id_number: id(),
-            phone: phone()
+            phone: phone(),
+            terms_version: Some(TERMS.into()),
         }
     );
     assert_eq!(
@@ -191,6 +192,7 @@ fn a_qr_code_of_another_card_is_refused() {
         DetailsInput::Qr {
             qr: other,
             street_address: None,
+            permanent_residence: None,
         },
         true,
     );
@@ -209,6 +211,7 @@ fn a_second_registration_never_breaks_the_one_in_progress() {
         phone: Phone::parse("0911111111").unwrap(),
         details: qr_details(),
         terms_accepted: true,
+        terms_version: TERMS.into(),
     });
     assert_eq!(r.error, AccountError::FlowInProgress { seconds_left: 150 });
     assert!(r.events.is_empty());
@@ -224,6 +227,7 @@ fn a_second_registration_never_breaks_the_one_in_progress() {
         phone: Phone::parse("0911111111").unwrap(),
         details: qr_details(),
         terms_accepted: true,
+        terms_version: TERMS.into(),
     });
     assert_eq!(
         w.state.pending_phone(),
@@ -748,6 +752,7 @@ fn an_account_without_a_password_cannot_log_in() {
     let mut w = World::new();
     w.run(Action::RecordLevel2Dossier {
         officer: officer(),
+        office: office(),
         card: CardData::from_qr(&qr()),
         phone: phone(),
         documents: vec![],
@@ -817,4 +822,89 @@ fn typed_details_are_nfc_normalised() {
             source: DetailsSource::Manual
         }
     );
+}
+
+/// 003's "Lưu ý": the residence may be the one now registered with the
+/// police rather than the card's. Typed beside the QR data (here
+/// decomposed, as some keyboards send it), it is the residence checked and
+/// reported; the card's address is kept beside it.
+#[test]
+fn a_typed_residence_beside_the_qr_is_the_one_reported_and_the_cards_is_kept() {
+    let moved = "Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội";
+    let mut w = World::new();
+    let d = w.run(register_action(
+        DetailsInput::Qr {
+            qr: qr(),
+            street_address: None,
+            permanent_residence: Some(moved.nfd().collect()),
+        },
+        true,
+    ));
+    let EventKind::DetailsVerified { details, source } = &d.events[1].kind else {
+        panic!("{:?}", d.events[1]);
+    };
+    assert_eq!(*source, DetailsSource::Qr);
+    assert_eq!(details.permanent_residence, moved);
+    assert_eq!(
+        details.card_residence.as_deref(),
+        Some(qr().address.as_str())
+    );
+    assert_eq!(w.state.residence(), Some(moved));
+    assert_eq!(w.state.card_residence(), Some(qr().address.as_str()));
+
+    // Typed as the card writes it, it is the card's: nothing kept twice.
+    let mut w = World::new();
+    w.run(register_action(
+        DetailsInput::Qr {
+            qr: qr(),
+            street_address: None,
+            permanent_residence: Some(format!(" {} ", qr().address)),
+        },
+        true,
+    ));
+    assert_eq!(w.state.residence(), Some(qr().address.as_str()));
+    assert_eq!(w.state.card_residence(), None);
+}
+
+#[test]
+fn the_terms_version_accepted_is_recorded_and_required() {
+    let mut w = World::new();
+    w.start_registration();
+    assert_eq!(w.state.terms_version(), Some(TERMS));
+    let mut w = World::new();
+    let r = w.refuse(Action::Register {
+        id_number: id(),
+        phone: phone(),
+        details: qr_details(),
+        terms_accepted: true,
+        terms_version: String::new(),
+    });
+    assert_eq!(r.error, AccountError::InvalidField("terms_version"));
+}
+
+/// Events stored before the terms version, the office and the card's
+/// residence were recorded still load (`#[serde(default)]`): the JSON as
+/// the previous schema wrote it.
+#[test]
+fn events_written_before_the_new_fields_still_load() {
+    let old = [
+        r#"{"schema":1,"sequence":1,"at":1700000000,"kind":{"type":"registration_started","id_number":"001089005555","phone":"0987654321"}}"#,
+        r#"{"schema":1,"sequence":2,"at":1700000000,"kind":{"type":"level2_dossier_recorded","officer":"CA-HN-042","card":{"source":"qr","id_number":"001089005555","full_name":"Nguyễn An Minh","date_of_birth":"1989-10-20","sex":"male"},"phone":"0977777777","documents":["health_insurance"]}}"#,
+    ];
+    let events: Vec<Event> = old
+        .iter()
+        .map(|j| serde_json::from_str(j).unwrap())
+        .collect();
+    let EventKind::RegistrationStarted { terms_version, .. } = &events[0].kind else {
+        panic!("{:?}", events[0]);
+    };
+    assert_eq!(*terms_version, None);
+    let state = fold(&events);
+    assert_eq!(state.terms_version(), None);
+    let d = state.dossier().unwrap();
+    assert_eq!(d.office, None);
+    assert_eq!(d.card.permanent_residence, None);
+    assert_eq!(d.phone, Some(Phone::parse("0977777777").unwrap()));
+    assert_eq!(state.phone(), Some(&Phone::parse("0977777777").unwrap()));
+    assert_eq!(state.residence(), None);
 }

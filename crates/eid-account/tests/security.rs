@@ -31,10 +31,12 @@ fn an_officers_level2_record_takes_the_phone_the_officer_checked() {
         phone: attacker_phone(),
         details: qr_details(),
         terms_accepted: true,
+        terms_version: TERMS.into(),
     });
     assert_eq!(w.state.phone(), None, "not the account's before its OTP");
     w.run(Action::RecordLevel2Dossier {
         officer: officer(),
+        office: office(),
         card: CardData::from_qr(&qr()),
         phone: phone(),
         documents: vec![],
@@ -71,6 +73,7 @@ fn a_level2_record_replaces_an_app_accounts_phone_with_the_checked_one() {
     let new_phone = Phone::parse("0977777777").unwrap();
     w.run(Action::RecordLevel2Dossier {
         officer: officer(),
+        office: office(),
         card: CardData::from_qr(&qr()),
         phone: new_phone.clone(),
         documents: vec![],
@@ -89,6 +92,7 @@ fn a_level2_record_ends_a_pending_reset_sent_to_the_old_phone() {
     });
     w.run(Action::RecordLevel2Dossier {
         officer: officer(),
+        office: office(),
         card: CardData::from_qr(&qr()),
         phone: Phone::parse("0977777777").unwrap(),
         documents: vec![],
@@ -246,4 +250,89 @@ fn a_passcode_confirms_a_service_only_from_the_bound_device() {
     });
     assert_eq!(r.error, AccountError::NotBoundDevice);
     assert!(r.events.is_empty(), "not even a try is counted");
+}
+
+/// Seeds 000 step 3 and 004 name the activation phone "the one registered
+/// with the police" ("SĐT khi làm CCCD"): an app account registered with
+/// another phone takes the officer's at the level-2 record, the approval
+/// SMS goes there only, and no holder or stranger can move it back.
+#[test]
+fn the_level2_phone_replaces_the_app_accounts_and_only_an_officer_changes_it() {
+    let mut w = World::new();
+    w.registered();
+    let police = Phone::parse("0977777777").unwrap();
+    w.run(Action::RecordLevel2Dossier {
+        officer: officer(),
+        office: office(),
+        card: CardData::from_qr(&qr()),
+        phone: police.clone(),
+        documents: vec![],
+    });
+    let dossier = w.state.dossier().unwrap();
+    assert_eq!(dossier.office.as_deref(), Some(office().as_str()));
+    assert_eq!(dossier.phone.as_ref(), Some(&police));
+    // Nobody but an officer moves the phone: a new registration, a reset
+    // or an activation with the old phone are refused and leave it.
+    let r = w.refuse(register_action(qr_details(), true));
+    assert_eq!(r.error, AccountError::AlreadyRegistered);
+    let r = w.refuse(Action::RequestPasswordReset {
+        login: LoginName::IdNumber(id()),
+        phone: phone(),
+    });
+    assert_eq!(r.error, AccountError::IdOrPhoneMismatch);
+    assert_eq!(w.state.phone(), Some(&police));
+    let d = w.run(Action::ApproveDossier { officer: officer() });
+    // The approval SMS: to the police phone, and to no other.
+    let sms: Vec<&Phone> = d
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SendSms { phone, .. } | Effect::SendOtp { phone, .. } => Some(phone),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sms, vec![&police]);
+    let r = w.refuse(Action::StartActivation {
+        id_number: id(),
+        phone: phone(),
+        device: device("phone-a"),
+    });
+    assert_eq!(r.error, AccountError::IdOrPhoneMismatch);
+    let d = w.run(Action::StartActivation {
+        id_number: id(),
+        phone: police.clone(),
+        device: device("phone-a"),
+    });
+    assert!(
+        matches!(&d.effects[..], [Effect::SendOtp { phone: to, .. }] if *to == police),
+        "{:?}",
+        d.effects
+    );
+    // The old phone no longer logs in; the police phone does.
+    let r = w.refuse(Action::Login {
+        login: LoginName::Phone(phone()),
+        password: s(PASSWORD),
+        device: device("phone-a"),
+    });
+    assert_eq!(r.error, AccountError::WrongCredentials);
+    w.run(Action::Login {
+        login: LoginName::Phone(police.clone()),
+        password: s(PASSWORD),
+        device: device("phone-a"),
+    });
+    assert_eq!(w.state.phone(), Some(&police));
+}
+
+#[test]
+fn a_level2_record_needs_the_office() {
+    let mut w = World::new();
+    let r = w.refuse(Action::RecordLevel2Dossier {
+        officer: officer(),
+        office: "  ".into(),
+        card: CardData::from_qr(&qr()),
+        phone: phone(),
+        documents: vec![],
+    });
+    assert_eq!(r.error, AccountError::InvalidField("office"));
+    assert_eq!(w.state.version(), 0);
 }

@@ -55,7 +55,6 @@ use icao9303_sim::pki::{DEMO_SEED, TestPki};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use unicode_normalization::UnicodeNormalization;
 
 use super::error::ApiError;
 use super::handlers::{citizen, parse, phase};
@@ -173,16 +172,31 @@ pub(crate) struct DossierVerdict {
     pub(crate) checked_at: u64,
 }
 
+/// The chip's files as read, base64: a level-1 dossier's and a level-2
+/// record's (`POST /v1/officer/level2-dossiers`), checked alike.
+#[derive(Deserialize)]
+pub(crate) struct ChipBody {
+    #[serde(default)]
+    pub(crate) dg1: Option<String>,
+    #[serde(default)]
+    pub(crate) dg2: Option<String>,
+    #[serde(default)]
+    pub(crate) dg13: Option<String>,
+    #[serde(default)]
+    pub(crate) sod: Option<String>,
+}
+
+impl ChipBody {
+    /// Whether any chip file was sent.
+    pub(crate) fn any(&self) -> bool {
+        self.dg1.is_some() || self.dg2.is_some() || self.dg13.is_some() || self.sod.is_some()
+    }
+}
+
 #[derive(Deserialize)]
 struct DossierBody {
-    #[serde(default)]
-    dg1: Option<String>,
-    #[serde(default)]
-    dg2: Option<String>,
-    #[serde(default)]
-    dg13: Option<String>,
-    #[serde(default)]
-    sod: Option<String>,
+    #[serde(flatten)]
+    chip: ChipBody,
     #[serde(default)]
     qr: Option<String>,
     /// The portrait JPEG, base64.
@@ -366,15 +380,9 @@ fn card_mismatch(file: &str) -> ApiError {
     e
 }
 
-fn sex_name(s: cccd::Sex) -> String {
-    s.to_string()
-}
-
-fn date_text(d: icao9303::date::Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-}
-
-/// The card's data against the registry's row of the same ID number.
+/// The card's data against the registry's row of the same ID number
+/// ([`Registry::card_differences`](super::registry::Registry::card_differences)),
+/// recorded in the verdict's checks and mismatches.
 fn registry_check(
     state: &AppState,
     card: &CardData,
@@ -382,44 +390,20 @@ fn registry_check(
     checks: &mut Vec<CheckResult>,
     mismatches: &mut Vec<FieldMismatch>,
 ) -> bool {
-    let Some(c) = state.registry.get(card.id_number.as_str()) else {
+    let Some(differences) = state.registry.card_differences(card, false) else {
         checks.push(CheckResult {
             check: "registry".into(),
             status: "not_found".into(),
         });
         return false;
     };
-    let before = mismatches.len();
-    let mut push = |field: &str, left: String, right: String| {
-        mismatches.push(FieldMismatch {
-            between: (source.to_owned(), "registry".to_owned()),
-            field: field.to_owned(),
-            left,
-            right,
-        });
-    };
-    if c.id_number != card.id_number.as_str() {
-        push(
-            "id_number",
-            card.id_number.as_str().to_owned(),
-            c.id_number.clone(),
-        );
-    }
-    let name: String = card.full_name.trim().nfc().collect();
-    if name != c.full_name {
-        push("full_name", card.full_name.clone(), c.full_name.clone());
-    }
-    if card.date_of_birth != c.date_of_birth {
-        push(
-            "date_of_birth",
-            date_text(card.date_of_birth),
-            date_text(c.date_of_birth),
-        );
-    }
-    if card.sex != c.sex {
-        push("sex", sex_name(card.sex), sex_name(c.sex));
-    }
-    let ok = mismatches.len() == before;
+    let ok = differences.is_empty();
+    mismatches.extend(differences.into_iter().map(|d| FieldMismatch {
+        between: (source.to_owned(), "registry".to_owned()),
+        field: d.field.to_owned(),
+        left: d.card,
+        right: d.registry,
+    }));
     checks.push(CheckResult {
         check: "registry".into(),
         status: if ok { "passed" } else { "failed" }.into(),
@@ -434,12 +418,48 @@ struct ChipChecked {
     verdict: DossierVerdict,
 }
 
-/// Parses and checks the chip's files of a submission by `id`: one call of
-/// `cccd::ekyc::verify` (passive authentication with DG1, DG2 and DG13
+/// The chip's files after passive authentication: the card's data, the
+/// checks run, DG13's disagreements with the MRZ, DG2's face image.
+pub(crate) struct ChipVerified {
+    /// DG13's data (and the ID number DG1 and DG13 agree on).
+    pub(crate) card: CardData,
+    /// `passive_authentication`, `id_number`, `dg13_vs_mrz`.
+    pub(crate) checks: Vec<CheckResult>,
+    /// DG13 against the MRZ.
+    pub(crate) mismatches: Vec<FieldMismatch>,
+    /// Every check of passive authentication.
+    pub(crate) passive_authentication: pa::Verdict,
+    /// DG2's face image, by reference, and its bytes.
+    pub(crate) face: Option<(FaceRef, Vec<u8>)>,
+}
+
+impl ChipVerified {
+    /// Whether DG13 agrees with the MRZ.
+    pub(crate) fn mrz_ok(&self) -> bool {
+        self.mismatches.is_empty()
+    }
+}
+
+/// Parses and checks the chip's files: one call of `cccd::ekyc::verify`
+/// (passive authentication against the trust store with DG1, DG2 and DG13
 /// required and the other groups EF.SOD lists reported, DG13 against the
-/// MRZ, the face image), then what only the server knows: the account's ID
-/// number and the population registry.
-fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipChecked, ApiError> {
+/// MRZ, the face image); DG1's and DG13's ID number must be `expected`
+/// when given (the account's), else agree with each other. Refused:
+/// malformed files, no CSCA configured, passive authentication failed.
+pub(crate) fn verify_chip(
+    state: &AppState,
+    b: &ChipBody,
+    expected: Option<&IdNumber>,
+) -> Result<ChipVerified, ApiError> {
+    if state.trust.store.is_empty() {
+        // Passive authentication against nothing would prove nothing.
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no_csca_configured",
+            "Hệ thống chưa thể xác thực chip của thẻ, vui lòng thử lại sau.",
+            "no CSCA is configured (--csca): chip dossiers cannot be checked",
+        ));
+    }
     let dg1_raw = decode("DG1", b.dg1.as_ref())?;
     let dg2_raw = decode("DG2", b.dg2.as_ref())?;
     let dg13_raw = decode("DG13", b.dg13.as_ref())?;
@@ -454,9 +474,8 @@ fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipCh
     refuse_malformed(&v)?;
     if !v.genuine {
         tracing::warn!(
-            account = %state.log_id(id),
             failures = %v.passive_authentication.summary(),
-            "level-1 dossier refused: passive authentication failed"
+            "chip files refused: passive authentication failed"
         );
         return Err(pa_refusal(&v.passive_authentication));
     }
@@ -465,14 +484,14 @@ fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipCh
         status: "passed".into(),
     }];
 
-    // The card is the account holder's.
+    // The card is the account holder's (or at least its own).
     let mrz = v.mrz.as_ref().ok_or_else(|| missing("DG1"))?;
-    if mrz.id_number != *id {
+    if expected.is_some_and(|id| mrz.id_number != *id) {
         return Err(card_mismatch("DG1"));
     }
     let data = v.holder.as_ref().ok_or_else(|| missing("DG13"))?;
     let card = CardData::from_dg13(data).map_err(|_| malformed("DG13", "bad ID number"))?;
-    if card.id_number != *id {
+    if card.id_number != mrz.id_number {
         return Err(card_mismatch("DG13"));
     }
     checks.push(CheckResult {
@@ -480,8 +499,8 @@ fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipCh
         status: "passed".into(),
     });
 
-    // DG13 against the MRZ (the verdict's mismatches), then the registry.
-    let mut mismatches: Vec<FieldMismatch> = v
+    // DG13 against the MRZ (the verdict's mismatches).
+    let mismatches: Vec<FieldMismatch> = v
         .reasons
         .iter()
         .filter_map(|r| match r {
@@ -494,19 +513,49 @@ fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipCh
             _ => None,
         })
         .collect();
-    let mrz_ok = mismatches.is_empty();
     checks.push(CheckResult {
         check: "dg13_vs_mrz".into(),
-        status: if mrz_ok { "passed" } else { "failed" }.into(),
+        status: if mismatches.is_empty() {
+            "passed"
+        } else {
+            "failed"
+        }
+        .into(),
     });
-    let registry_ok = registry_check(state, &card, "dg13", &mut checks, &mut mismatches);
+    let face = v.face.as_ref().map(|f| {
+        let r = FaceRef {
+            sha256: sha256_ref(f.data),
+            format: format!("{:?}", f.format).to_lowercase(),
+        };
+        (r, f.data.to_vec())
+    });
+    Ok(ChipVerified {
+        card,
+        checks,
+        mismatches,
+        passive_authentication: v.passive_authentication,
+        face,
+    })
+}
 
-    let face = v.face.as_ref();
-    let (jpeg, portrait) = portrait(b.portrait_jpeg.as_deref(), face.map(|f| f.data))?;
-    let dg2_face = face.map(|f| FaceRef {
-        sha256: sha256_ref(f.data),
-        format: format!("{:?}", f.format).to_lowercase(),
-    });
+/// A level-1 submission's chip: [`verify_chip`] for the account `id`, then
+/// the registry and the citizen's portrait.
+fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipChecked, ApiError> {
+    let ChipVerified {
+        card,
+        mut checks,
+        mut mismatches,
+        passive_authentication,
+        face,
+    } = verify_chip(state, &b.chip, Some(id)).inspect_err(|e| {
+        tracing::warn!(account = %state.log_id(id), refusal = e.code, "level-1 chip files refused");
+    })?;
+    let mrz_ok = mismatches.is_empty();
+    let registry_ok = registry_check(state, &card, "dg13", &mut checks, &mut mismatches);
+    let (jpeg, portrait) = portrait(
+        b.portrait_jpeg.as_deref(),
+        face.as_ref().map(|f| f.1.as_slice()),
+    )?;
     Ok(ChipChecked {
         card,
         jpeg,
@@ -515,10 +564,10 @@ fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipCh
             approvable: mrz_ok && registry_ok,
             checks,
             mismatches,
-            passive_authentication: Some(v.passive_authentication),
+            passive_authentication: Some(passive_authentication),
             trust: Some(state.trust.source.clone()),
             portrait: Some(portrait),
-            dg2_face,
+            dg2_face: face.map(|f| f.0),
             checked_at: now(),
         },
     })
@@ -576,15 +625,6 @@ pub(crate) async fn submit(
                 checked_at: now(),
             };
             (card, jpeg, verdict)
-        }
-        None if state.trust.store.is_empty() => {
-            // Passive authentication against nothing would prove nothing.
-            return Err(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "no_csca_configured",
-                "Hệ thống chưa thể xác thực chip của thẻ, vui lòng thử lại sau.",
-                "no CSCA is configured (--csca): chip dossiers cannot be checked",
-            ));
         }
         None => {
             // Signature checks and hashing: off the async threads.

@@ -14,13 +14,15 @@ use axum::response::{IntoResponse, Response};
 use cccd::IdNumber;
 use cccd::qr::QrData;
 use eid_account::{
-    AccountError, Action, CardData, IntegratedDocument, LockReason, LoginName, PersonalDetails,
-    Phone, RegistryAnswer, Service,
+    AccountError, Action, CardData, IntegratedDocument, LockReason, LoginName, Phone,
+    RegistryAnswer, Service,
 };
 use eid_credentials::SecretString;
+use icao9303::date::Date;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
+use super::dossier::{ChipBody, verify_chip};
 use super::error::ApiError;
 use super::handlers::{citizen, device_header, id_number, notices, parse, phase};
 use super::level1::{QuestionsBody, officer};
@@ -274,19 +276,101 @@ pub(crate) async fn cancel_appointment(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// The card's data as an officer types them: a card being issued or
+/// renewed (002 §2.2), no QR code to scan yet.
+#[derive(Deserialize)]
+struct TypedCard {
+    id_number: String,
+    full_name: String,
+    /// YYYY-MM-DD.
+    date_of_birth: String,
+    /// `Nam`/`Nữ` or `male`/`female`.
+    sex: String,
+    /// The permanent residence, when the officer types it (checked).
+    #[serde(default)]
+    permanent_residence: Option<String>,
+}
+
 #[derive(Deserialize)]
 struct Level2Body {
-    /// The card's QR payload, read at the office.
-    qr: String,
-    /// The phone number the citizen gives.
+    /// The card's QR payload, read at the office; or
+    #[serde(default)]
+    qr: Option<String>,
+    /// the card's data typed by the officer; or
+    #[serde(default)]
+    card: Option<TypedCard>,
+    /// the chip's files (`dg1`, `dg2`, `dg13`, `sod`, base64).
+    #[serde(flatten)]
+    chip: ChipBody,
+    /// The phone number the citizen gives ("SĐT khi làm CCCD").
     phone: String,
+    /// The police office recording it.
+    office: String,
     #[serde(default)]
     documents: Vec<IntegratedDocument>,
 }
 
+/// The card's data of a level-2 record, from its one source, and what the
+/// chip's check found (`null` for a QR or typed card). The chip's files go
+/// through level 1's check ([`verify_chip`]: passive authentication
+/// against the trust store, DG1 and DG13 agreeing, DG13 against the MRZ).
+fn level2_card(state: &AppState, b: &Level2Body) -> Result<(CardData, Value), ApiError> {
+    match (&b.qr, &b.card, b.chip.any()) {
+        (Some(qr), None, false) => {
+            let qr = QrData::parse(qr.as_bytes())
+                .map_err(|_| ApiError::from(AccountError::InvalidField("qr")))?;
+            Ok((CardData::from_qr(&qr), Value::Null))
+        }
+        (None, Some(t), false) => {
+            let id = id_number(&t.id_number)?;
+            let date_of_birth = Date::parse_iso(t.date_of_birth.trim())
+                .ok_or(AccountError::InvalidField("date_of_birth"))?;
+            let sex =
+                eid_account::parse_typed_sex(&t.sex).ok_or(AccountError::InvalidField("sex"))?;
+            let card = CardData::typed(
+                id,
+                &t.full_name,
+                date_of_birth,
+                sex,
+                t.permanent_residence.as_deref(),
+            );
+            Ok((card, Value::Null))
+        }
+        (None, None, true) => {
+            let v = tokio::task::block_in_place(|| verify_chip(state, &b.chip, None))?;
+            let verdict = json!({
+                "source": "nfc",
+                "checks": v.checks,
+                "mismatches": v.mismatches,
+                "passive_authentication": v.passive_authentication,
+                "trust": state.trust.source,
+            });
+            if !v.mrz_ok() {
+                return Err(ApiError {
+                    extra: json!({ "mismatches": v.mismatches }),
+                    ..ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "chip_data_inconsistent",
+                        "Dữ liệu trong chip (DG13) không khớp với vùng MRZ (DG1).",
+                        "the chip's DG13 disagrees with its MRZ (DG1)",
+                    )
+                });
+            }
+            Ok((v.card, verdict))
+        }
+        _ => Err(ApiError::bad_request(
+            "exactly one of qr, card, or the chip's files (dg1, dg2, dg13, sod)",
+        )),
+    }
+}
+
 /// `POST /v1/officer/level2-dossiers`: an officer records a level-2
-/// dossier at the office (officer token); the card's data must match the
-/// population registry. Approved like any dossier
+/// dossier at the office (officer token): the card's QR code, its data
+/// typed (a card being issued or renewed), or its chip's files; the phone
+/// the citizen gives; the office. The card's data and the phone must
+/// match the population registry (`registry_mismatch` names the fields:
+/// the caller is an officer). The phone becomes the account's, for the
+/// approval SMS and the activation. Approved like any dossier
 /// (`/v1/officer/dossiers/{id}/approve`).
 pub(crate) async fn record_level2(
     State(state): Shared,
@@ -295,26 +379,24 @@ pub(crate) async fn record_level2(
 ) -> Result<Response, ApiError> {
     let officer = officer(&state, &headers)?;
     let b: Level2Body = parse(&body)?;
-    let qr = QrData::parse(b.qr.as_bytes())
-        .map_err(|_| ApiError::from(AccountError::InvalidField("qr")))?;
     let phone = Phone::parse(&b.phone)?;
-    let id = qr.id_number;
-    match state
-        .registry
-        .check(id.as_str(), Some(&phone), &PersonalDetails::from_qr(&qr))
-    {
+    let (card, verdict) = level2_card(&state, &b)?;
+    let id = card.id_number;
+    match state.registry.check_card(&card, &phone) {
         RegistryAnswer::Match => {}
         RegistryAnswer::NotFound => return Err(AccountError::NotInRegistry.into()),
         RegistryAnswer::Mismatch(fields) => {
             return Err(AccountError::RegistryMismatch(fields).into());
         }
     }
+    let source = card.source;
     let (account, _) = state
         .execute(
             &id,
             Action::RecordLevel2Dossier {
                 officer,
-                card: CardData::from_qr(&qr),
+                office: b.office,
+                card,
                 phone,
                 documents: b.documents,
             },
@@ -322,10 +404,15 @@ pub(crate) async fn record_level2(
             None,
         )
         .await?;
-    tracing::info!(account = %state.log_id(&id), "level-2 dossier recorded");
+    tracing::info!(account = %state.log_id(&id), ?source, "level-2 dossier recorded");
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "id_number": id.as_str(), "phase": phase(&account), "dossier": account.dossier() })),
+        Json(json!({
+            "id_number": id.as_str(),
+            "phase": phase(&account),
+            "dossier": account.dossier(),
+            "verdict": verdict,
+        })),
     )
         .into_response())
 }

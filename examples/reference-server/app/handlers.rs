@@ -90,8 +90,14 @@ struct RegisterBody {
     details: Option<DetailsBody>,
     #[serde(default)]
     street_address: Option<String>,
+    /// Beside `qr`: the residence now registered with the police (003).
+    #[serde(default)]
+    permanent_residence: Option<String>,
     #[serde(default)]
     terms_accepted: bool,
+    /// The version of the terms the client showed (the current one).
+    #[serde(default)]
+    terms_version: Option<String>,
 }
 
 names_account!(RegisterBody);
@@ -108,6 +114,7 @@ fn manual_details(d: DetailsBody, street: Option<String>) -> Result<PersonalDeta
         sex,
         permanent_residence: d.permanent_residence,
         street_address: street,
+        card_residence: None,
     }
     .nfc())
 }
@@ -121,25 +128,20 @@ pub(crate) async fn register(
 ) -> Result<Response, ApiError> {
     let (b, id) = named::<RegisterBody>(&body)?;
     let phone = Phone::parse(&b.phone)?;
-    let (details, input) = match (b.qr, b.details) {
-        (Some(qr), _) => {
-            let qr = QrData::parse(qr.as_bytes())
-                .map_err(|_| ApiError::from(AccountError::InvalidField("qr")))?;
-            let details = PersonalDetails::from_qr(&qr);
-            (
-                details,
-                DetailsInput::Qr {
-                    qr,
-                    street_address: b.street_address,
-                },
-            )
-        }
-        (None, Some(d)) => {
-            let details = manual_details(d, b.street_address)?;
-            (details.clone(), DetailsInput::Manual(details))
-        }
+    let input = match (b.qr, b.details) {
+        (Some(qr), _) => DetailsInput::Qr {
+            qr: QrData::parse(qr.as_bytes())
+                .map_err(|_| ApiError::from(AccountError::InvalidField("qr")))?,
+            street_address: b.street_address,
+            permanent_residence: b.permanent_residence,
+        },
+        (None, Some(d)) => DetailsInput::Manual(manual_details(d, b.street_address)?),
         (None, None) => return Err(ApiError::bad_request("either qr or details is required")),
     };
+    // What the registry checks: a residence typed beside the QR replaces
+    // the card's (the library keeps both).
+    let (details, _) = input.details();
+    let terms_version = super::settings::terms_version(b.terms_version.as_deref())?;
     state
         .limit_request(
             peer.ip(),
@@ -161,6 +163,7 @@ pub(crate) async fn register(
                 phone,
                 details: input,
                 terms_accepted: b.terms_accepted,
+                terms_version,
             },
             Some(answer),
             None,

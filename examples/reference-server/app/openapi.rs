@@ -45,6 +45,36 @@ fn catalogue_path() -> Value {
     } })
 }
 
+/// `POST /v1/officer/level2-dossiers` (000, 002, 004: level 2 at the
+/// office).
+fn level2_path() -> Value {
+    let b64 = json!({ "type": "string", "description": "base64 of the file as read" });
+    json!({ "post": {
+        "summary": "Record a level-2 dossier at the office (officer token). The card's data from exactly one source: its QR payload (qr), its data typed by the officer for a card being issued or renewed (card), or its chip's files (dg1, dg2, dg13, sod: passive authentication against the trust store and DG13 against the MRZ, as for level 1). The card's data and the phone the citizen gives (\"SĐT khi làm CCCD\") are checked against the population registry; the phone becomes the account's (approval SMS, activation); the office is recorded. The citizen needs no app account. Approved with /v1/officer/dossiers/{id}/approve",
+        "security": [ { "bearer": [] } ],
+        "requestBody": body(json!({ "type": "object", "required": ["phone", "office"],
+            "properties": { "qr": { "type": "string" },
+                "card": { "type": "object", "required": ["id_number", "full_name", "date_of_birth", "sex"],
+                    "properties": { "id_number": { "type": "string", "pattern": "^[0-9]{12}$" },
+                        "full_name": { "type": "string" },
+                        "date_of_birth": { "type": "string", "format": "date" },
+                        "sex": { "type": "string", "description": "Nam/Nữ or male/female" },
+                        "permanent_residence": { "type": "string", "description": "checked against the registry when given" } } },
+                "dg1": b64, "dg2": b64, "dg13": b64, "sod": b64,
+                "phone": { "type": "string" },
+                "office": { "type": "string", "description": "the police office recording it (1 to 200 characters)" },
+                "documents": { "type": "array", "items": { "description": "\"health_insurance\", \"driving_licence\", \"vehicle_registration\" or {\"other\": name}" } } } })),
+        "responses": {
+            "201": { "description": "recorded: {id_number, phase, dossier (card.source qr, typed or nfc; office; phone), verdict (the chip's checks; null otherwise)}" },
+            "400": error_response("bad_request (no source, more than one, or no office)"),
+            "401": error_response("unauthorized"),
+            "409": error_response("dossier_pending, level_already_held"),
+            "422": error_response("registry_mismatch (fields), not_in_registry, card_mismatch, malformed_chip_file, chip_file_hash_mismatch, passive_authentication_failed, chip_data_inconsistent, invalid_phone, invalid_field"),
+            "503": error_response("no_csca_configured (chip files without a trust store)")
+        }
+    } })
+}
+
 /// The paths of the flows beyond registration and activation (one `json!`
 /// each: the whole document in one would pass the macro's recursion limit).
 fn flow_paths(id: &Value, services: &[Value]) -> Vec<(&'static str, Value)> {
@@ -134,22 +164,7 @@ fn flow_paths(id: &Value, services: &[Value]) -> Vec<(&'static str, Value)> {
                 }
             }),
         ),
-        (
-            "/v1/officer/level2-dossiers",
-            json!({ "post": {
-                "summary": "Record a level-2 dossier at the office (officer token): the card's QR payload, the phone the citizen gives, integrated documents; checked against the population registry; the citizen needs no app account. Approved with /v1/officer/dossiers/{id}/approve",
-                "security": [ { "bearer": [] } ],
-                "requestBody": body(json!({ "type": "object", "required": ["qr", "phone"],
-                    "properties": { "qr": { "type": "string" }, "phone": { "type": "string" },
-                        "documents": { "type": "array", "items": { "description": "\"health_insurance\", \"driving_licence\", \"vehicle_registration\" or {\"other\": name}" } } } })),
-                "responses": {
-                    "201": { "description": "recorded; the dossier" },
-                    "401": error_response("unauthorized"),
-                    "409": error_response("dossier_pending, level_already_held"),
-                    "422": error_response("registry_mismatch (fields), not_in_registry, card_mismatch, invalid_phone, invalid_field")
-                }
-            } }),
-        ),
+        ("/v1/officer/level2-dossiers", level2_path()),
         (
             "/v1/lock",
             json!({ "post": {
@@ -334,7 +349,9 @@ fn spec_core() -> Value {
                                 "permanent_residence": { "type": "string" }
                             } },
                         "street_address": { "type": "string" },
-                        "terms_accepted": { "type": "boolean" }
+                        "permanent_residence": { "type": "string", "description": "beside qr: the permanent residence now registered with the police, when it is no longer the card's (003); the registry checks it, the card's address is kept beside it" },
+                        "terms_accepted": { "type": "boolean" },
+                        "terms_version": { "type": "string", "description": "the version of the terms shown; must be the current one (recorded in the registration; the current one when absent)" }
                     }
                 })),
                 "responses": {

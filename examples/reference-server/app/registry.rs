@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use cccd::Sex;
-use eid_account::{DetailField, FieldMismatch, PersonalDetails, Phone, RegistryAnswer};
+use eid_account::{CardData, DetailField, FieldMismatch, PersonalDetails, Phone, RegistryAnswer};
 use icao9303::date::Date;
 use unicode_normalization::UnicodeNormalization;
 
@@ -31,6 +31,24 @@ pub(crate) struct Citizen {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Registry {
     citizens: HashMap<String, Citizen>,
+}
+
+/// A field of a card's data the registry disagrees on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Difference {
+    /// The field, as [`DetailField`] names it.
+    pub(crate) detail: DetailField,
+    /// `id_number`, `full_name`, `date_of_birth`, `sex`,
+    /// `permanent_residence`.
+    pub(crate) field: &'static str,
+    /// What the card says.
+    pub(crate) card: String,
+    /// What the registry says.
+    pub(crate) registry: String,
+}
+
+fn date_text(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
 /// Splits one CSV line (RFC 4180 quoting, no newlines inside fields).
@@ -107,6 +125,92 @@ impl Registry {
     /// How many citizens.
     pub(crate) fn len(&self) -> usize {
         self.citizens.len()
+    }
+
+    /// Where a card's data (a dossier's: QR, chip or typed by an officer)
+    /// disagree with the registry's row of its ID number: full name (NFC),
+    /// date of birth, sex, and with `residence` the permanent residence
+    /// when the card gives one. `None` when the registry has no such
+    /// citizen.
+    pub(crate) fn card_differences(
+        &self,
+        card: &CardData,
+        residence: bool,
+    ) -> Option<Vec<Difference>> {
+        let c = self.get(card.id_number.as_str())?;
+        let mut out = Vec::new();
+        let mut push = |detail, field, card: String, registry: String| {
+            out.push(Difference {
+                detail,
+                field,
+                card,
+                registry,
+            });
+        };
+        if nfc(&card.full_name) != c.full_name {
+            push(
+                DetailField::FullName,
+                "full_name",
+                card.full_name.clone(),
+                c.full_name.clone(),
+            );
+        }
+        if card.date_of_birth != c.date_of_birth {
+            push(
+                DetailField::DateOfBirth,
+                "date_of_birth",
+                date_text(card.date_of_birth),
+                date_text(c.date_of_birth),
+            );
+        }
+        if card.sex != c.sex {
+            push(
+                DetailField::Sex,
+                "sex",
+                card.sex.to_string(),
+                c.sex.to_string(),
+            );
+        }
+        if let Some(r) = card.permanent_residence.as_deref().filter(|_| residence)
+            && nfc(r) != c.permanent_residence
+        {
+            push(
+                DetailField::PermanentResidence,
+                "permanent_residence",
+                r.to_owned(),
+                c.permanent_residence.clone(),
+            );
+        }
+        Some(out)
+    }
+
+    /// The registry's answer on a level-2 record: the card's data
+    /// ([`Registry::card_differences`], the residence only when the
+    /// officer typed it: a card's printed address may predate a move) and
+    /// the phone the citizen gives, which must be the one the registry
+    /// holds for her ("SĐT khi làm CCCD", 004).
+    pub(crate) fn check_card(&self, card: &CardData, phone: &Phone) -> RegistryAnswer {
+        let typed = card.source == eid_account::ChipSource::Typed;
+        let Some(differences) = self.card_differences(card, typed) else {
+            return RegistryAnswer::NotFound;
+        };
+        let mut fields: Vec<DetailField> = Vec::new();
+        if let Some(c) = self.get(card.id_number.as_str())
+            && Phone::parse(&c.phone).ok().as_ref() != Some(phone)
+        {
+            fields.push(DetailField::Phone);
+        }
+        fields.extend(differences.iter().map(|d| d.detail));
+        if fields.is_empty() {
+            RegistryAnswer::Match
+        } else {
+            RegistryAnswer::Mismatch(
+                fields
+                    .into_iter()
+                    .map(|field| FieldMismatch { field })
+                    .collect(),
+            )
+        }
     }
 
     /// The registry's answer on submitted details and phone.

@@ -40,6 +40,23 @@ pub(crate) struct Settings {
     pub(crate) http: http::HttpSettings,
 }
 
+/// The version of the terms of use ("Điều khoản sử dụng ứng dụng và dịch
+/// vụ") this server shows: recorded in every registration. Change it with
+/// the text.
+pub(crate) const TERMS_VERSION: &str = "2023-05";
+
+/// The terms version a registration accepts: the one the client sent,
+/// which must be the current one (a client showing an older text is
+/// refused, `invalid_field` `terms_version`), or the current one when it
+/// sent none.
+pub(crate) fn terms_version(sent: Option<&str>) -> Result<String, eid_account::AccountError> {
+    match sent.map(str::trim) {
+        None => Ok(TERMS_VERSION.to_owned()),
+        Some(v) if v == TERMS_VERSION => Ok(v.to_owned()),
+        Some(_) => Err(eid_account::AccountError::InvalidField("terms_version")),
+    }
+}
+
 /// How long a request waits for an Argon2 permit by default.
 pub(crate) const DEFAULT_ARGON2_WAIT: Duration = Duration::from_secs(2);
 

@@ -69,8 +69,10 @@ pub(super) fn approve_dossier(state: &Account, officer: OfficerId) -> Res {
         officer,
         level: d.level,
     });
+    // A level-2 dossier's SMS goes to the phone the officer took (the
+    // account's since the record, which only an officer changes).
     if !state.active
-        && let Some(phone) = &state.phone
+        && let Some(phone) = d.phone.as_ref().or(state.phone.as_ref())
     {
         out.effects.push(Effect::SendSms {
             phone: phone.clone(),

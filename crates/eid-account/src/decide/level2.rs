@@ -2,7 +2,6 @@
 //! dossier the officer records there.
 
 use super::*;
-use crate::types::{CardData, IntegratedDocument, OfficerId};
 
 /// [`Action::BookAppointment`].
 pub(super) fn book_appointment<R: TryCryptoRng + ?Sized>(
@@ -54,14 +53,21 @@ pub(super) fn cancel_appointment<R: TryCryptoRng + ?Sized>(
     Ok(out)
 }
 
-/// [`Action::RecordLevel2Dossier`].
-pub(super) fn record_level2_dossier(
-    state: &Account,
-    officer: OfficerId,
-    card: CardData,
-    phone: Phone,
-    documents: Vec<IntegratedDocument>,
-) -> Res {
+/// [`Action::RecordLevel2Dossier`]: the officer's record at the office.
+/// The phone the officer took becomes the account's (the seeds' activation
+/// phone is "the one registered with the police", 000 step 3; "SĐT khi làm
+/// CCCD", 004), whatever phone an app account had.
+pub(super) fn record_level2_dossier(state: &Account, action: Action) -> Res {
+    let Action::RecordLevel2Dossier {
+        officer,
+        office,
+        card,
+        phone,
+        documents,
+    } = action
+    else {
+        return Err(out_of_order(state, CommandKind::RecordLevel2Dossier));
+    };
     let mut out = Out::default();
     if state.identified == Some(Level::Two) {
         return Err(AccountError::LevelAlreadyHeld.into());
@@ -77,12 +83,15 @@ pub(super) fn record_level2_dossier(
     {
         return Err(AccountError::CardMismatch.into());
     }
+    text_field(&office, "office", 200)?;
+    text_field(&card.full_name, "full_name", 100)?;
     out.effects.push(Effect::NotifyOfficers {
         id_number: card.id_number,
         notice: OfficerNotice::DossierToReview { level: Level::Two },
     });
     out.kinds.push(EventKind::Level2DossierRecorded {
         officer,
+        office: Some(office.trim().to_owned()),
         card,
         phone,
         documents,

@@ -26,8 +26,8 @@ use crate::event::{
 use crate::state::{Account, ActivationStep, Flow, RegistrationStep, ResetStep, apply};
 use crate::table::{CommandKind, allows};
 use crate::types::{
-    Actor, DetailsInput, DetailsSource, DeviceId, DeviceUse, DossierStatus, Level, LockReason,
-    PersonalDetails, Phone, RegistryAnswer, SessionId,
+    Actor, DetailsInput, DeviceId, DeviceUse, DossierStatus, Level, LockReason, Phone,
+    RegistryAnswer, SessionId,
 };
 
 /// Failed logins before a lockout, and how long lockouts last. Defaults:
@@ -571,12 +571,7 @@ fn handle<R: TryCryptoRng + ?Sized>(
     ctx: &mut Context<'_, R>,
 ) -> Res {
     match action {
-        Action::Register {
-            id_number,
-            phone,
-            details,
-            terms_accepted,
-        } => registration::register(state, id_number, phone, details, terms_accepted, ctx),
+        a @ Action::Register { .. } => registration::register(state, a, ctx),
         Action::ResendOtp => registration::resend_otp(state, ctx),
         Action::VerifyOtp { code } => registration::verify_otp(state, ctx, code),
         Action::SetPassword {
@@ -609,12 +604,7 @@ fn handle<R: TryCryptoRng + ?Sized>(
             at,
         } => level2::book_appointment(state, ctx, session, office, at),
         Action::CancelAppointment { session } => level2::cancel_appointment(state, ctx, session),
-        Action::RecordLevel2Dossier {
-            officer,
-            card,
-            phone,
-            documents,
-        } => level2::record_level2_dossier(state, officer, card, phone, documents),
+        a @ Action::RecordLevel2Dossier { .. } => level2::record_level2_dossier(state, a),
         Action::StartActivation {
             id_number,
             phone,

@@ -10,28 +10,30 @@ use super::*;
 /// code is verified.
 pub(super) fn register<R: TryCryptoRng + ?Sized>(
     state: &Account,
-    id_number: cccd::IdNumber,
-    phone: Phone,
-    details: DetailsInput,
-    terms_accepted: bool,
+    action: Action,
     ctx: &mut Context<'_, R>,
 ) -> Res {
+    let Action::Register {
+        id_number,
+        phone,
+        details: input_details,
+        terms_accepted,
+        terms_version,
+    } = action
+    else {
+        return Err(out_of_order(state, CommandKind::Register));
+    };
     let mut out = Out::default();
     if !terms_accepted {
         return Err(AccountError::TermsNotAccepted.into());
     }
-    let (details, source) = match details {
-        DetailsInput::Qr { qr, street_address } => {
-            if qr.id_number != id_number {
-                return Err(AccountError::CardMismatch.into());
-            }
-            let mut d = PersonalDetails::from_qr(&qr);
-            d.street_address = street_address;
-            (d.nfc(), DetailsSource::Qr)
-        }
-        // Typed text is stored composed, whichever way it was typed.
-        DetailsInput::Manual(d) => (d.nfc(), DetailsSource::Manual),
-    };
+    text_field(&terms_version, "terms_version", 64)?;
+    if let DetailsInput::Qr { qr, .. } = &input_details
+        && qr.id_number != id_number
+    {
+        return Err(AccountError::CardMismatch.into());
+    }
+    let (details, source) = input_details.details();
     text_field(&details.full_name, "full_name", 100)?;
     text_field(&details.permanent_residence, "permanent_residence", 300)?;
     if let Some(s) = &details.street_address {
@@ -57,6 +59,7 @@ pub(super) fn register<R: TryCryptoRng + ?Sized>(
     out.kinds.push(EventKind::RegistrationStarted {
         id_number,
         phone: phone.clone(),
+        terms_version: Some(terms_version.trim().to_owned()),
     });
     out.kinds
         .push(EventKind::DetailsVerified { details, source });

@@ -77,6 +77,14 @@ pub fn officer() -> OfficerId {
     OfficerId("CA-HN-042".into())
 }
 
+/// The police office of the level-2 records.
+pub fn office() -> String {
+    "Công an phường Láng Hạ".into()
+}
+
+/// The terms version the registrations accept.
+pub const TERMS: &str = "2023-05";
+
 pub fn keys() -> Keys {
     Keys {
         hasher: Hasher::new(HashParams {
@@ -98,6 +106,7 @@ pub fn manual_details() -> PersonalDetails {
         sex: q.sex,
         permanent_residence: "Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội".into(),
         street_address: Some("22 Láng Hạ".into()),
+        card_residence: None,
     }
 }
 
@@ -106,6 +115,7 @@ pub fn qr_details() -> DetailsInput {
     DetailsInput::Qr {
         qr: qr(),
         street_address: Some("22 Láng Hạ".into()),
+        permanent_residence: None,
     }
 }
 
@@ -116,6 +126,7 @@ pub fn register_action(details: DetailsInput, terms_accepted: bool) -> Action {
         phone: phone(),
         details,
         terms_accepted,
+        terms_version: TERMS.into(),
     }
 }
 
