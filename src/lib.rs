@@ -1,25 +1,7 @@
-//! `dinhdanh` ("định danh", identification): electronic identification for
-//! Vietnam's chip citizen ID card (CCCD) and the VNeID-style identity
-//! account, on top of ICAO Doc 9303.
-//!
-//! This facade re-exports the workspace's crates:
-//!
-//! | crate | what it holds |
-//! |---|---|
-//! | [`icao9303`] | MRZ and the eMRTD chip protocol, for any passport or ID card |
-//! | [`icao9303_sim`] | a virtual chip |
-//! | [`cccd`] | the Vietnamese card: QR payload, ID number, TD1 MRZ, names |
-//! | [`eid_otp`] | one-time codes |
-//! | [`eid_credentials`] | password, passcode and security-question rules |
-//! | [`eid_account`] | the account's life |
-//!
-//! ```
-//! let qr = dinhdanh::cccd::qr::QrPayload::parse(
-//!     "001099012345||Nguyễn Văn An|15031999|Nam|Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội|01072021".as_bytes(),
-//! )?;
-//! assert_eq!(dinhdanh::cccd::ascii_name::ascii_name(&qr.full_name), "NGUYEN VAN AN");
-//! # Ok::<(), dinhdanh::cccd::Error>(())
-//! ```
+// The workspace README is the facade's documentation (docs.rs shows it);
+// its Rust examples run as doctests. The crates it re-exports follow.
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
 pub use cccd;

@@ -1,50 +1,6 @@
-//! brainpoolP224r1, brainpoolP320r1 and brainpoolP512r1 (RFC 5639) for the
-//! RustCrypto elliptic-curve stack, ECDSA verification over a digest the
-//! caller supplies, and matching of explicit EC domain parameters to named
-//! curves.
-//!
-//! RustCrypto ships P-224/P-256/P-384/P-521 and brainpoolP256r1/P384r1, but
-//! passports are also signed on brainpoolP224r1, P320r1 and P512r1 (the
-//! Vietnamese and German CSCAs are brainpoolP512r1, written as explicit
-//! parameters). This crate builds those three on `primeorder` and
-//! `primefield` (crypto-bigint Montgomery arithmetic) the way `bp256`/`bp384`
-//! 0.14 are built, so `ecdsa::VerifyingKey<BrainpoolP512r1>`,
-//! `elliptic_curve::PublicKey`, `ecdh` and the rest work on them.
-//!
-//! ```
-//! use brainpool_ext::ecdsa::signature::hazmat::PrehashSigner;
-//! use brainpool_ext::{match_explicit_parameters, p512r1, BrainpoolCurve, NamedCurve};
-//!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! // A key and a signature over a digest (SHA-256 here: the hash follows the
-//! // signature algorithm, not the curve).
-//! let signing_key = p512r1::SigningKey::from_slice(&[0x42; 64])?;
-//! let digest = [0x5a; 32];
-//! let signature: p512r1::DerSignature = signing_key.sign_prehash(&digest)?;
-//! let public_key = signing_key.verifying_key().to_sec1_point(false);
-//!
-//! // Verify, with the curve chosen at run time.
-//! let curve = BrainpoolCurve::P512r1;
-//! curve.verify_prehash_der(public_key.as_bytes(), &digest, signature.as_bytes())?;
-//! assert!(curve
-//!     .verify_prehash_der(public_key.as_bytes(), &[0x5b; 32], signature.as_bytes())
-//!     .is_err());
-//!
-//! // Explicit domain parameters (here from `openssl ecparam -name
-//! // brainpoolP224r1 -param_enc explicit -outform DER`) map to the named curve.
-//! let explicit = include_bytes!("../testdata/ecparams/brainpoolP224r1.der");
-//! let named = match_explicit_parameters(explicit)?;
-//! assert_eq!(named, NamedCurve::BrainpoolP224r1);
-//! assert_eq!(named.oid().to_string(), "1.3.36.3.3.2.8.1.1.5");
-//! assert_eq!(named.brainpool_ext(), Some(BrainpoolCurve::P224r1));
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! Pure Rust, no `unsafe`. Verification is variable-time (it handles only
-//! public data); scalar multiplication by a secret (signing, ECDH) uses
-//! `primeorder`'s constant-time ladder.
-
+#![doc = include_str!("../README.md")]
+#![cfg_attr(feature = "document-features", doc = document_features::document_features!())]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
 mod curve_macro;

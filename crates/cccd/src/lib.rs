@@ -1,44 +1,6 @@
-//! Vietnam's chip citizen identity card (CCCD, Căn cước công dân gắn chip):
-//! what is printed on it and what is Vietnamese in its chip.
-//!
-//! - [`qr`]: the QR payload on the front;
-//! - [`id_number`]: the 12-digit personal identification number;
-//! - [`mrz`]: the TD1 MRZ on the back and the chip's access key;
-//! - [`expiry`]: the card's date of expiry as the law sets it from the date
-//!   of birth and the issue date, so that the QR code alone gives the key
-//!   ([`access_key_from_qr`]);
-//! - [`ascii_name`]: names without diacritics, as SMS messages write them;
-//! - [`dg13`]: the chip's Vietnamese data group and its cross-check against
-//!   the QR code and the MRZ;
-//! - `ekyc` (feature `ekyc`): one call for an eKYC back end: passive
-//!   authentication of the uploaded chip files, DG13 vs QR vs DG1, the ID
-//!   number's warnings, the face image, in one verdict.
-//!
-//! The chip itself is an ICAO Doc 9303 eMRTD: see the `icao9303` crate.
-//!
-//! ```
-//! use cccd::qr::QrPayload;
-//! use cccd::Sex;
-//!
-//! let qr = QrPayload::parse(
-//!     "001099012345||Nguyễn Văn An|15031999|Nam|Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội|01072021".as_bytes(),
-//! )?;
-//! assert_eq!(qr.id_number.province().map(|p| p.name), Some("Hà Nội"));
-//! assert_eq!(qr.sex, Sex::Male);
-//! assert!(qr.id_number.check_against(qr.date_of_birth, qr.sex).is_empty());
-//! assert_eq!(cccd::ascii_name::ascii_name(&qr.full_name), "NGUYEN VAN AN");
-//!
-//! // The chip's BAC key from the ID number, date of birth and expiry.
-//! let key = cccd::mrz::access_key(&qr.id_number, "990315", "240315")?;
-//! assert_eq!(key.mrz_information(), b"099012345999031592403155");
-//!
-//! // Or from the QR code alone: issued at 22, the card runs to the 25th
-//! // birthday (Luật Căn cước công dân 2014, Điều 21).
-//! let keys = cccd::access_key_from_qr(&qr)?;
-//! assert_eq!(keys.key().mrz_information(), b"099012345999031592403155");
-//! assert_eq!(keys.len(), 1);
-//! # Ok::<(), cccd::Error>(())
-//! ```
+#![doc = include_str!("../README.md")]
+#![cfg_attr(feature = "document-features", doc = document_features::document_features!())]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
 pub mod ascii_name;
@@ -91,8 +53,3 @@ impl fmt::Display for Sex {
         })
     }
 }
-
-// The README's examples run as doctests, so they cannot go stale.
-#[cfg(doctest)]
-#[doc = include_str!("../README.md")]
-struct ReadmeDoctests;

@@ -60,9 +60,7 @@ struct ImageJson {
     height: Option<u32>,
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|b| format!("{b:02x}")).collect()
-}
+use hex::encode as hex;
 
 pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
     let Cmd::Inspect { file, image } = cmd;
@@ -114,8 +112,8 @@ pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
     let json = InspectJson {
         file: name,
         size: raw.len(),
-        sha1: hex(&HashAlgorithm::Sha1.digest(&raw)),
-        sha256: hex(&HashAlgorithm::Sha256.digest(&raw)),
+        sha1: hex(HashAlgorithm::Sha1.digest(&raw)),
+        sha256: hex(HashAlgorithm::Sha256.digest(&raw)),
         content,
         image,
     };

@@ -1,8 +1,4 @@
-//! The `dinhdanh` command-line tool. Its JSON output is a contract
-//! (docs/DESIGN.md §4): field names stay stable.
-//!
-//! Exit codes: 0 success, 1 the input was refused (one line on stderr names
-//! the field and the problem), 2 usage or I/O error.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
 use std::process::ExitCode;

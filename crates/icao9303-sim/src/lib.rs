@@ -1,41 +1,5 @@
-//! A virtual ICAO Doc 9303 eMRTD chip and a test PKI, for tests, benches,
-//! examples and anyone testing an app without a card.
-//!
-//! - [`pki::TestPki`]: a CSCA and a Document Signer made in code (ECDSA
-//!   P-256), which sign EF.SOD.
-//! - [`Personalisation`]: a whole consistent document (passport or CCCD):
-//!   EF.COM, DG1, DG2 with a real JPEG, DG13 for a CCCD, DG14 (Chip
-//!   Authentication key, PACE), DG15 (Active Authentication key), EF.SOD,
-//!   EF.CardAccess when PACE is offered, EF.CardSecurity when PACE is
-//!   offered with Chip Authentication Mapping.
-//! - [`VirtualChip`]: BAC, PACE (Generic and Integrated Mapping, ECDH and
-//!   DH, and Chip Authentication Mapping, as [`PaceOffer`] says), secure
-//!   messaging,
-//!   Chip Authentication, Active Authentication, access control (`6982`
-//!   before authentication), the status words of real chips, a configurable
-//!   response size and extended-length support. It implements
-//!   [`icao9303::transport::Transport`] and counts APDUs and bytes.
-//!
-//! ```
-//! use icao9303::apdu::{CommandApdu, StatusWord};
-//! use icao9303::transport::exchange;
-//! use icao9303_sim::{ChipConfig, Personalisation, SimRng, VirtualChip, pki::TestPki};
-//!
-//! let mut rng = SimRng::from_seed_u64(1);
-//! let pki = TestPki::generate(&mut rng, "VN")?;
-//! let data = Personalisation::cccd("001099012345", "990315", "240315")?.build(&mut rng, &pki)?;
-//! let key = data.access_key.clone();
-//! let mut chip = VirtualChip::new(data, ChipConfig::SHORT, SimRng::from_seed_u64(2));
-//!
-//! exchange(&mut chip, &CommandApdu::select_aid(&icao9303::apdu::AID_LDS1))?;
-//! // Nothing is readable before authentication.
-//! let r = exchange(&mut chip, &CommandApdu::read_binary_sfi(0x1E, 0, 4)?)?;
-//! assert_eq!(r.sw, StatusWord::SECURITY_STATUS_NOT_SATISFIED);
-//! let mut sm = icao9303::bac::authenticate(&mut chip, &key, &mut SimRng::from_seed_u64(3))?;
-//! let com = sm.transmit(&mut chip, &CommandApdu::read_binary_sfi(0x1E, 0, 4)?)?;
-//! assert_eq!(com.data[0], 0x60);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
 pub mod chip;

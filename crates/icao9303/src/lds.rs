@@ -467,7 +467,7 @@ pub(crate) mod ser {
 
     /// Bytes as lower-case hex.
     pub(crate) fn hex<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&HexDisplay(bytes))
+        s.collect_str(&format_args!("{:x}", base16ct::HexDisplay(bytes)))
     }
 
     /// Optional bytes as lower-case hex.
@@ -513,16 +513,5 @@ pub(crate) mod ser {
     /// The length of a byte string.
     pub(crate) fn len<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
         s.serialize_u64(bytes.len() as u64)
-    }
-
-    struct HexDisplay<'a>(&'a [u8]);
-
-    impl core::fmt::Display for HexDisplay<'_> {
-        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-            for b in self.0 {
-                write!(f, "{b:02x}")?;
-            }
-            Ok(())
-        }
     }
 }

@@ -1,45 +1,5 @@
-//! ICAO Doc 9303 machine readable travel documents: the MRZ and the chip
-//! protocol every ePassport and eID card speaks, both sides of it.
-//!
-//! Where each step lives:
-//! - the printed zone: [`mrz`] (TD1/TD2/TD3, check digits, the access key),
-//!   [`date`];
-//! - bytes: [`tlv`] (BER-TLV), [`apdu`] (commands, responses, status words
-//!   by name), [`oid`] (every object identifier), [`transport`] (the link;
-//!   PC/SC with feature `pcsc`), [`link_model`] (modelled read times);
-//! - the files: [`lds`] (EF.COM, one module per data group, EF.SOD,
-//!   EF.CardAccess, EF.CardSecurity);
-//! - access control and the session: [`kdf`], [`sm`] (secure messaging),
-//!   [`bac`], [`pace`], with the groups they share in [`agreement`];
-//! - proofs of a genuine chip: [`ca`] (Chip Authentication), `aa` (Active
-//!   Authentication, feature `pa`), `pa` (passive authentication, feature
-//!   `pa`), their results in [`verdict`];
-//! - the whole read: [`reader`].
-//!
-//! Each protocol folder holds the reader's side (`reader.rs`) and the
-//! chip's (`card.rs`) as sibling files; the simulator (`icao9303-sim`) runs
-//! the chip's. Every step takes its randomness as a
-//! [`rand_core::TryCryptoRng`] (re-exported here).
-//!
-//! The crate knows nothing of any one country; see the `cccd` crate for the
-//! Vietnamese card.
-//!
-//! ```
-//! use icao9303::mrz::{Mrz, MrzFormat};
-//!
-//! // Doc 9303 Part 4 Appendix B, the TD3 specimen.
-//! let mrz = Mrz::parse(
-//!     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n\
-//!      L898902C36UTO7408122F1204159ZE184226B<<<<<10",
-//! )?;
-//! assert_eq!(mrz.format, MrzFormat::Td3);
-//! assert_eq!(mrz.primary_identifier, "ERIKSSON");
-//! assert_eq!(mrz.secondary_identifier, "ANNA MARIA");
-//! assert_eq!(mrz.document_number, "L898902C3");
-//! // The BAC/PACE key material: document number, birth and expiry with check digits.
-//! assert_eq!(mrz.access_key().mrz_information(), "L898902C3674081221204159".as_bytes());
-//! # Ok::<(), icao9303::Error>(())
-//! ```
+#![doc = include_str!("../README.md")]
+#![cfg_attr(feature = "document-features", doc = document_features::document_features!())]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

@@ -30,7 +30,6 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 mod card_security;
 mod cert;
@@ -66,14 +65,7 @@ use crate::lds::DataGroup;
 use crate::lds::sod::LdsSecurityObject;
 use crate::oid::ID_LDS_SECURITY_OBJECT;
 
-pub(crate) fn hex(b: &[u8]) -> String {
-    use fmt::Write;
-    let mut s = String::with_capacity(b.len().saturating_mul(2));
-    for x in b {
-        let _ = write!(s, "{x:02x}");
-    }
-    s
-}
+pub(crate) use base16ct::lower::encode_string as hex;
 
 /// How to verify: the time, and what the caller supplies besides the
 /// document.

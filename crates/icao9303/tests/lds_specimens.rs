@@ -32,9 +32,7 @@ macro_rules! testdata {
     };
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|b| format!("{b:02x}")).collect()
-}
+use hex::encode as hex;
 
 #[test]
 fn bsi2008_com() {
@@ -420,7 +418,7 @@ fn bsi2008_sod_sha1() {
     );
     assert_eq!(sod.econtent.len(), 126);
     assert_eq!(
-        hex(&HashAlgorithm::Sha1.digest(sod.econtent)),
+        hex(HashAlgorithm::Sha1.digest(sod.econtent)),
         "111cb0211c65b480c369ee7059636c4c1d93b573"
     );
     // The signed attributes are the file's bytes with the [0] tag made a SET.

@@ -73,22 +73,10 @@ pub(super) const RFC5114_2048_256: Group = Group {
     q: "8CF83642A709A097B447997640129DA299B1A47D1EB3750BA308B0FE64F5FBD3",
 };
 
+/// The group constants above, upper-case hex known to decode (a test
+/// decodes every group), as bytes.
 fn unhex(s: &str) -> Vec<u8> {
-    s.as_bytes()
-        .chunks(2)
-        .map(|pair| {
-            let digit = |c: u8| match c {
-                b'0'..=b'9' => c - b'0',
-                b'A'..=b'F' => c - b'A' + 10,
-                b'a'..=b'f' => c - b'a' + 10,
-                _ => 0,
-            };
-            match pair {
-                [hi, lo] => (digit(*hi) << 4) | digit(*lo),
-                _ => 0,
-            }
-        })
-        .collect()
+    base16ct::upper::decode_vec(s).unwrap_or_default()
 }
 
 fn precision(len: usize) -> u32 {
@@ -270,5 +258,25 @@ fn less_than(a: &[u8], b: &[u8]) -> bool {
         core::cmp::Ordering::Less => true,
         core::cmp::Ordering::Greater => false,
         core::cmp::Ordering::Equal => a < b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_group_constant_decodes_to_its_rfc_5114_size() {
+        // RFC 5114 §2.1-2.3: p of 1024, 2048, 2048 bits; q of 160, 224, 256
+        // bits; g below p, so as long as p.
+        for (group, p_bits, q_bits) in [
+            (&RFC5114_1024_160, 1024, 160),
+            (&RFC5114_2048_224, 2048, 224),
+            (&RFC5114_2048_256, 2048, 256),
+        ] {
+            assert_eq!(unhex(group.p).len() * 8, p_bits);
+            assert_eq!(unhex(group.g).len() * 8, p_bits);
+            assert_eq!(unhex(group.q).len() * 8, q_bits);
+        }
     }
 }

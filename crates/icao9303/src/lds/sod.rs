@@ -3,6 +3,7 @@
 //! data group. Decoding only: verifying the signature and the chain is
 //! passive authentication, elsewhere.
 
+use base16ct::lower::encode_string as hex_string;
 use der::asn1::ObjectIdentifier;
 use der::{Decode, Encode};
 
@@ -273,10 +274,6 @@ fn raw_signed_attributes(content_info: &[u8]) -> Vec<Option<Vec<u8>>> {
         Some(out)
     };
     walk().unwrap_or_default()
-}
-
-fn hex_string(b: &[u8]) -> String {
-    b.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The eContent octets of a ContentInfo { SignedData }, borrowed from the

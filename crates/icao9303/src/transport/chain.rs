@@ -44,9 +44,7 @@ mod tests {
     use super::*;
 
     fn hex(s: &str) -> Vec<u8> {
-        s.split_whitespace()
-            .map(|b| u8::from_str_radix(b, 16).unwrap())
-            .collect()
+        ::hex::decode(s.replace(' ', "")).unwrap()
     }
 
     #[test]

@@ -107,9 +107,7 @@ mod tests {
     use super::*;
 
     fn hex(s: &str) -> Vec<u8> {
-        s.split_whitespace()
-            .map(|b| u8::from_str_radix(b, 16).unwrap())
-            .collect()
+        ::hex::decode(s.replace(' ', "")).unwrap()
     }
 
     // ATRs from pcsc-tools' smartcard_list.txt (Ludovic Rousseau's list of
