@@ -219,10 +219,20 @@ async fn org_report_end_to_end(backend: Backend) {
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(v["people"], 1);
 
+    let seed02 = &seed_table("Mẫu số 02", 1)[0];
+    rows_of_a(&s, seed02).await;
+    only_bs_own(&s).await;
+    office_level2_approved(&s).await;
+    csv_download(&s, seed02).await;
+    teams_and_workbook(&s, seed02).await;
+    s.stop().await;
+}
+
+/// A's rows: each account's current state, the name matched.
+async fn rows_of_a(s: &Server, seed02: &[String]) {
     let a = s.report_json(TOKEN_A).await;
     assert_eq!(a["organisation"], ORG_A);
     // the header as seed 003 writes Mẫu số 02
-    let seed02 = &seed_table("Mẫu số 02", 1)[0];
     assert_eq!(a["columns"], json!(seed02));
     let rows = a["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 4);
@@ -265,8 +275,10 @@ async fn org_report_end_to_end(backend: Backend) {
             "activated_level2": 0, "pending": 1, "not_accepted": 0, "app_account_only": 0,
             "not_registered": 2, "activation_rate": 0.25, "level2_activation_rate": 0.0 })
     );
+}
 
-    // B sees its one person, and nothing of A's
+/// B sees its one person, and nothing of A's.
+async fn only_bs_own(s: &Server) {
     let b = s.report_json(TOKEN_B).await;
     assert_eq!(b["rows"].as_array().unwrap().len(), 1);
     assert_eq!(b["rows"][0]["phone"], PHONE3);
@@ -298,9 +310,12 @@ async fn org_report_end_to_end(backend: Backend) {
     assert_eq!(st, StatusCode::OK);
     assert_eq!(v["summary"], b["summary"]);
     assert!(v.get("rows").is_none());
+}
 
-    // the office's level 2 approved: held, not yet activated
-    approve(&s, ID2).await;
+/// The office's level 2 approved: held, not yet activated; the staff's
+/// report lists it too.
+async fn office_level2_approved(s: &Server) {
+    approve(s, ID2).await;
     let a = s.report_json(TOKEN_A).await;
     assert_eq!(
         a["rows"][1]["registration_vi"],
@@ -330,10 +345,6 @@ async fn org_report_end_to_end(backend: Backend) {
         office["permanent_residence"],
         "Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội"
     );
-
-    csv_download(&s, seed02).await;
-    teams_and_workbook(&s, seed02).await;
-    s.stop().await;
 }
 
 /// Mẫu số 02 as CSV: a byte-order mark, the seed's header, the form's
@@ -493,6 +504,13 @@ async fn org_gate_and_refused_uploads(backend: Backend) {
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
 
+    refused_uploads(&s).await;
+    openapi_entries(&s).await;
+    s.stop().await;
+}
+
+/// Refused bodies and lines; nothing of a refused upload kept.
+async fn refused_uploads(s: &Server) {
     // a body not declared JSON: 415, as everywhere
     let r = s
         .http
@@ -524,23 +542,20 @@ async fn org_gate_and_refused_uploads(backend: Backend) {
             "vi": "Số CCCD phải gồm đúng 12 chữ số.",
             "en": "the ID number must be exactly 12 digits" }])
     );
-    let refused = |csv: &'static str| {
-        let s = &s;
-        async move {
-            let (st, v) = s.upload("/v1/org/people", TOKEN_A, csv).await;
-            assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{csv}: {v}");
-            v["error"]["errors"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| {
-                    (
-                        e["line"].as_u64().unwrap(),
-                        e["code"].as_str().unwrap().to_owned(),
-                    )
-                })
-                .collect::<Vec<_>>()
-        }
+    let refused = |csv: &'static str| async move {
+        let (st, v) = s.upload("/v1/org/people", TOKEN_A, csv).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{csv}: {v}");
+        v["error"]["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["line"].as_u64().unwrap(),
+                    e["code"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect::<Vec<_>>()
     };
     let codes = |v: &[(u64, &str)]| {
         v.iter()
@@ -581,8 +596,10 @@ async fn org_gate_and_refused_uploads(backend: Backend) {
         .map(|e| (e["line"].as_u64().unwrap(), e["code"].as_str().unwrap()))
         .collect();
     assert_eq!(lines, [(2, "empty_field"), (3, "invalid_phone")]);
+}
 
-    // the OpenAPI document has the organisation endpoints and their gate
+/// The OpenAPI document has the organisation endpoints and their gate.
+async fn openapi_entries(s: &Server) {
     let (_, doc) = s.send(s.http.get(format!("{}/openapi.json", s.base))).await;
     for (path, op) in [
         ("/v1/org/people", "put"),
@@ -601,7 +618,6 @@ async fn org_gate_and_refused_uploads(backend: Backend) {
             .get("415")
             .is_some()
     );
-    s.stop().await;
 }
 
 #[test]

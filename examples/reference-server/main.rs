@@ -165,14 +165,22 @@ async fn main() -> Result<(), String> {
         .init();
     let matches = Flags::command().get_matches();
     let flags = Flags::from_arg_matches(&matches).map_err(|e| e.to_string())?;
-    for (id, flag) in [
-        ("officers", "--officer"),
-        ("reporters", "--reporter"),
-        ("orgs", "--org"),
+    for (id, flag, instead) in [
+        (
+            "officers",
+            "--officer",
+            "--officers-file or the environment",
+        ),
+        (
+            "reporters",
+            "--reporter",
+            "--officers-file or the environment",
+        ),
+        ("orgs", "--org", "the environment (DINHDANH_ORGS)"),
     ] {
         if matches.value_source(id) == Some(ValueSource::CommandLine) {
             tracing::warn!(
-                "{flag} on the command line: its token is visible to every user of this machine (ps); use --officers-file or the environment"
+                "{flag} on the command line: its token is visible to every user of this machine (ps); use {instead}"
             );
         }
     }
