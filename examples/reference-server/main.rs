@@ -95,6 +95,12 @@ struct Flags {
     /// a comma-separated list). Same caveat as `--officer`.
     #[arg(long = "reporter", env = "DINHDANH_REPORTERS", value_delimiter = ',')]
     reporters: Vec<String>,
+    /// An organisation (an enterprise, a school) and the bearer token of
+    /// its uploads and reports (`/v1/org/...`: its people, its propaganda
+    /// teams, Mẫu số 01 and 02), as `ORG-ID:TOKEN` (repeatable; the
+    /// variable takes a comma-separated list). Same caveat as `--officer`.
+    #[arg(long = "org", env = "DINHDANH_ORGS", value_delimiter = ',')]
+    orgs: Vec<String>,
     /// A reverse proxy whose `X-Forwarded-For` names the client (repeatable;
     /// the variable takes a comma-separated list). From any other peer the
     /// header is ignored.
@@ -159,10 +165,22 @@ async fn main() -> Result<(), String> {
         .init();
     let matches = Flags::command().get_matches();
     let flags = Flags::from_arg_matches(&matches).map_err(|e| e.to_string())?;
-    for (id, flag) in [("officers", "--officer"), ("reporters", "--reporter")] {
+    for (id, flag, instead) in [
+        (
+            "officers",
+            "--officer",
+            "--officers-file or the environment",
+        ),
+        (
+            "reporters",
+            "--reporter",
+            "--officers-file or the environment",
+        ),
+        ("orgs", "--org", "the environment (DINHDANH_ORGS)"),
+    ] {
         if matches.value_source(id) == Some(ValueSource::CommandLine) {
             tracing::warn!(
-                "{flag} on the command line: its token is visible to every user of this machine (ps); use --officers-file or the environment"
+                "{flag} on the command line: its token is visible to every user of this machine (ps); use {instead}"
             );
         }
     }
@@ -176,6 +194,11 @@ async fn main() -> Result<(), String> {
     for r in &flags.reporters {
         reporters.push(app::staff::id_token("--reporter", r)?);
     }
+    let orgs = flags
+        .orgs
+        .iter()
+        .map(|o| app::org::parse_org(o))
+        .collect::<Result<Vec<_>, _>>()?;
     let settings = app::Settings {
         database_url: flags.database_url,
         registry: flags.registry,
@@ -192,6 +215,7 @@ async fn main() -> Result<(), String> {
         },
         officers,
         reporters,
+        orgs,
         demo_csca: flags.demo_csca && flags.csca.is_empty(),
         argon2_permits: flags.argon2_permits,
         argon2_wait: Duration::from_millis(flags.argon2_wait_ms),
@@ -215,6 +239,7 @@ async fn main() -> Result<(), String> {
         );
     }
     tracing::info!(trust = %state.trust.source, "passive authentication CSCAs");
+    tracing::info!(organisations = state.orgs.len(), "organisations (--org)");
     tracing::info!(
         permits = state.hashing.count,
         m_kib = settings.argon2_m_kib,

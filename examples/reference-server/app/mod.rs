@@ -4,7 +4,8 @@
 //! The files: `settings.rs` (flags, limits, the server secret), `state.rs`
 //! (what the handlers share), `command.rs` (the command loop over
 //! `eid-account`), `tokens.rs` (flow tokens), `router.rs` (the endpoints),
-//! `outbox.rs` (the SMS dispatcher), `store/` (the storage), and one file
+//! `outbox.rs` (the SMS dispatcher), `store/` (the storage), `org/` (the
+//! organisations and their uploads), `report/` (the reports), and one file
 //! per group of handlers.
 
 pub(crate) mod command;
@@ -16,6 +17,7 @@ pub(crate) mod http;
 pub(crate) mod level1;
 pub(crate) mod limits;
 pub(crate) mod openapi;
+pub(crate) mod org;
 pub(crate) mod outbox;
 pub(crate) mod prologue;
 pub(crate) mod registry;

@@ -4,14 +4,14 @@
 use axum::Json;
 use serde_json::{Value, json};
 
-fn error_response(description: &str) -> Value {
+pub(crate) fn error_response(description: &str) -> Value {
     json!({
         "description": description,
         "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
     })
 }
 
-fn body(schema: Value) -> Value {
+pub(crate) fn body(schema: Value) -> Value {
     json!({ "required": true, "content": { "application/json": { "schema": schema } } })
 }
 
@@ -287,6 +287,9 @@ pub(crate) fn spec() -> Value {
             "/v1/security-questions/catalogue".to_owned(),
             catalogue_path(),
         );
+        for (path, item) in super::org::openapi::paths() {
+            paths.insert(path.to_owned(), item);
+        }
         shared_responses(paths);
     }
     doc
@@ -304,7 +307,8 @@ fn spec_core() -> Value {
         "components": {
             "securitySchemes": {
                 "bearer": { "type": "http", "scheme": "bearer", "description": "login session token (citizen) or officer token" },
-                "flow": { "type": "http", "scheme": "bearer", "description": "flow token returned by POST /v1/otp/verify" }
+                "flow": { "type": "http", "scheme": "bearer", "description": "flow token returned by POST /v1/otp/verify" },
+                "org": { "type": "http", "scheme": "bearer", "description": "an organisation's token (--org ORG-ID:TOKEN): its /v1/org/... endpoints only" }
             },
             "schemas": {
                 "Error": {

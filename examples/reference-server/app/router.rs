@@ -3,13 +3,18 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post, put};
 
 use super::state::AppState;
-use super::{dossier, flows, handlers, http, level1, openapi, report};
+use super::{dossier, flows, handlers, http, level1, openapi, org, report};
+
+/// The largest body of an organisation's upload.
+const ORG_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
 
 /// The router over a shared state, with the layers of `http.rs`. The
-/// officer and report endpoints sit behind [`http::officer_gate`].
+/// officer and report endpoints sit behind [`http::officer_gate`], the
+/// organisations' behind [`org::org_gate`].
 pub(crate) fn router(state: Arc<AppState>) -> Router {
     let staff = Router::new()
         .route("/v1/officer/dossiers", get(level1::list))
@@ -25,6 +30,25 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             http::officer_gate,
+        ));
+    // The organisations' endpoints, behind their own gate; an upload may
+    // be larger than axum's 2 MiB default (100 000 rows, `org/upload.rs`).
+    let orgs = Router::new()
+        .route(
+            "/v1/org/people",
+            put(org::handlers::put_people).layer(DefaultBodyLimit::max(ORG_UPLOAD_BYTES)),
+        )
+        .route(
+            "/v1/org/teams",
+            put(org::handlers::put_teams)
+                .get(report::org::teams)
+                .layer(DefaultBodyLimit::max(ORG_UPLOAD_BYTES)),
+        )
+        .route("/v1/org/report", get(report::org::report))
+        .route("/v1/org/summary", get(report::org::summary))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            org::org_gate,
         ));
     let routes = Router::new()
         .route("/healthz", get(handlers::healthz))
@@ -53,6 +77,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/lock", post(flows::lock))
         .route("/v1/unlock", post(flows::unlock))
         .merge(staff)
+        .merge(orgs)
         .with_state(state.clone());
     http::layered(routes, &state)
 }

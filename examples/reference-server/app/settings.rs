@@ -29,6 +29,9 @@ pub(crate) struct Settings {
     /// Reporters: (id, bearer token): the personal-data report
     /// (`/v1/admin/report`). A token in both lists has both roles.
     pub(crate) reporters: Vec<(String, String)>,
+    /// Organisations: (organisation id, bearer token): their uploads and
+    /// reports (`/v1/org/...`, `--org`).
+    pub(crate) orgs: Vec<(String, String)>,
     /// Trust the simulator's demonstration CSCA (`--demo-csca`) when no
     /// `--csca` is given; without either, chip dossiers are refused.
     pub(crate) demo_csca: bool,
@@ -72,6 +75,7 @@ impl Default for Settings {
             limits: Limits::default(),
             officers: Vec::new(),
             reporters: Vec::new(),
+            orgs: Vec::new(),
             demo_csca: false,
             argon2_permits: None,
             argon2_wait: DEFAULT_ARGON2_WAIT,

@@ -17,7 +17,7 @@ use super::registry::Registry;
 use super::settings::{Limits, Settings, derive, server_secret};
 use super::store::{Storage, Store};
 use super::tokens::{DEFAULT_FLOW_TOKEN_SECS, bearer, token_hash};
-use super::{dossier, http, index_of, limits, staff};
+use super::{dossier, http, index_of, limits, org, staff};
 
 /// Everything the handlers share.
 pub(crate) struct AppState {
@@ -50,6 +50,8 @@ pub(crate) struct AppState {
     pub(crate) trust: dossier::Trust,
     /// Commands on one account run one at a time in this server.
     pub(crate) account_locks: AccountLocks,
+    /// The organisations, by the SHA-256 of their token.
+    pub(crate) orgs: org::Orgs,
 }
 
 /// One lock per shard of accounts: commands on the same account queue here
@@ -124,6 +126,8 @@ impl AppState {
             citizens = registry.len(),
             "state ready"
         );
+        let staff = staff::table(&settings.officers, &settings.reporters);
+        let orgs = org::Orgs::new(&settings.orgs, &staff)?;
         Ok(AppState {
             store,
             registry,
@@ -131,7 +135,7 @@ impl AppState {
             keys: Keys { hasher, otp_key },
             limits: settings.limits,
             outbox_ready: Notify::new(),
-            staff: staff::table(&settings.officers, &settings.reporters),
+            staff,
             hashing: limits::HashingPermits::new(
                 settings
                     .argon2_permits
@@ -147,6 +151,7 @@ impl AppState {
                 dossier::Trust::none()
             },
             account_locks: AccountLocks::new(),
+            orgs,
         })
     }
 

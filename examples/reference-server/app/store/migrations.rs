@@ -33,6 +33,31 @@ const MIGRATION_4_TOKEN_BUCKETS: &str = "DROP TABLE IF EXISTS rate_limits;
     );
     CREATE INDEX IF NOT EXISTS rate_limits_tat ON rate_limits (tat);";
 
+/// Migration 5, the same SQL on both back ends: what organisations upload
+/// (their people, their propaganda teams), in the order uploaded
+/// (`row_no`). People are keyed by (organisation, ID number): one person
+/// once per organisation, in as many organisations as employ them.
+const MIGRATION_5_ORGANISATIONS: &str = "CREATE TABLE IF NOT EXISTS org_people (
+        org_id TEXT NOT NULL,
+        row_no BIGINT NOT NULL,
+        id_number TEXT NOT NULL,
+        full_name TEXT NOT NULL,
+        uploaded_at BIGINT NOT NULL,
+        PRIMARY KEY (org_id, id_number)
+    );
+    CREATE INDEX IF NOT EXISTS org_people_order ON org_people (org_id, row_no);
+    CREATE TABLE IF NOT EXISTS org_teams (
+        org_id TEXT NOT NULL,
+        row_no BIGINT NOT NULL,
+        team TEXT NOT NULL,
+        full_name TEXT NOT NULL,
+        position_held TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        note TEXT NOT NULL,
+        uploaded_at BIGINT NOT NULL,
+        PRIMARY KEY (org_id, row_no)
+    );";
+
 /// SQLite's schema, in order; each applied once.
 const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -74,6 +99,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (2, MIGRATION_2_ACCOUNT_INDEX),
     (3, MIGRATION_3_DOSSIER_VERDICTS),
     (4, MIGRATION_4_TOKEN_BUCKETS),
+    (5, MIGRATION_5_ORGANISATIONS),
 ];
 
 /// PostgreSQL's schema, in order; each applied once.
@@ -117,6 +143,7 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (2, MIGRATION_2_ACCOUNT_INDEX),
     (3, MIGRATION_3_DOSSIER_VERDICTS),
     (4, MIGRATION_4_TOKEN_BUCKETS),
+    (5, MIGRATION_5_ORGANISATIONS),
 ];
 
 /// `migrate`, the same over both pools.

@@ -10,7 +10,9 @@
 //! device of each account, written in the same transaction as its events,
 //! so logins by phone and device checks need no scan), `dossier_verdicts`
 //! (what the checks of a level-1 submission found, keyed by the dossier's
-//! event and written in the same transaction as it).
+//! event and written in the same transaction as it), `org_people` and
+//! `org_teams` (what each organisation uploaded: its people, its
+//! propaganda teams; each upload replaces the last in one transaction).
 //! Everything lives in the database, so several servers can share one
 //! PostgreSQL.
 //!
@@ -18,12 +20,13 @@
 //! dispatches to the back end chosen at start-up; `backends.rs` opens the
 //! pools; the statements, written once over both pools by one small macro
 //! per file, are in `migrations.rs`, `events.rs` (the log and what an
-//! append writes with it), `outbox.rs` and `sessions.rs` (sessions and
-//! rate-limit buckets).
+//! append writes with it), `outbox.rs`, `sessions.rs` (sessions and
+//! rate-limit buckets) and `orgs.rs` (the organisations' uploads).
 
 mod backends;
 mod events;
 mod migrations;
+mod orgs;
 mod outbox;
 mod sessions;
 
@@ -126,6 +129,32 @@ pub(crate) struct AccountIndex {
     pub(crate) phone: Option<String>,
     /// The bound device, when the identity is active.
     pub(crate) device: Option<String>,
+}
+
+/// One of an organisation's people, as it uploaded them (Mẫu số 02's
+/// rows: the report adds what the account says).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OrgPerson {
+    /// The 12-digit ID number.
+    pub(crate) id_number: String,
+    /// The name as the organisation wrote it (NFC).
+    pub(crate) full_name: String,
+}
+
+/// A member of one of an organisation's propaganda teams (a row of Mẫu
+/// số 01).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TeamMember {
+    /// Tên Tổ tuyên truyền.
+    pub(crate) team: String,
+    /// Họ tên.
+    pub(crate) full_name: String,
+    /// Chức vụ.
+    pub(crate) position: String,
+    /// Số điện thoại.
+    pub(crate) phone: String,
+    /// Ghi chú (may be empty).
+    pub(crate) note: String,
 }
 
 /// The storage trait both back ends implement.
@@ -234,6 +263,33 @@ pub(crate) trait Storage: Send + Sync {
         &self,
         now_ms: u64,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    /// Replaces organisation `org`'s people by `people` (in that order),
+    /// in one transaction; [`StoreError::Conflict`] when another upload of
+    /// it ran at the same time.
+    fn put_org_people(
+        &self,
+        org: &str,
+        people: &[OrgPerson],
+        now: u64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Organisation `org`'s people, in the order uploaded.
+    fn org_people(
+        &self,
+        org: &str,
+    ) -> impl Future<Output = Result<Vec<OrgPerson>, StoreError>> + Send;
+    /// Replaces organisation `org`'s propaganda teams, as
+    /// [`Storage::put_org_people`] its people.
+    fn put_org_teams(
+        &self,
+        org: &str,
+        members: &[TeamMember],
+        now: u64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Organisation `org`'s team members, in the order uploaded.
+    fn org_teams(
+        &self,
+        org: &str,
+    ) -> impl Future<Output = Result<Vec<TeamMember>, StoreError>> + Send;
 }
 
 fn to_i64(v: u64) -> i64 {
@@ -401,5 +457,27 @@ impl Storage for Store {
     }
     async fn purge_rate_limits(&self, now_ms: u64) -> Result<u64, StoreError> {
         delegate!(self, s => s.purge_rate_limits(now_ms).await)
+    }
+    async fn put_org_people(
+        &self,
+        org: &str,
+        people: &[OrgPerson],
+        now: u64,
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.put_org_people(org, people, now).await)
+    }
+    async fn org_people(&self, org: &str) -> Result<Vec<OrgPerson>, StoreError> {
+        delegate!(self, s => s.org_people(org).await)
+    }
+    async fn put_org_teams(
+        &self,
+        org: &str,
+        members: &[TeamMember],
+        now: u64,
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.put_org_teams(org, members, now).await)
+    }
+    async fn org_teams(&self, org: &str) -> Result<Vec<TeamMember>, StoreError> {
+        delegate!(self, s => s.org_teams(org).await)
     }
 }
