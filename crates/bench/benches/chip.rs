@@ -58,12 +58,10 @@ fn read(data: &ChipData, key: &MrzKey, config: ChipConfig, chunk: Option<usize>)
     let mut chip = VirtualChip::new(data.clone(), config, SimRng::from_seed_u64(1));
     // The read of the files, as these figures always measured it: Chip
     // and Active Authentication (on by default) opted out of.
-    let options = ReaderOptions {
-        fixed_chunk: chunk,
-        chip_authentication: false,
-        active_authentication: false,
-        ..ReaderOptions::default()
-    };
+    let options = ReaderOptions::default()
+        .with_fixed_chunk(chunk)
+        .with_chip_authentication(false)
+        .with_active_authentication(false);
     reader::read_document(
         &mut chip,
         &Credential::Mrz(key.clone()),
@@ -279,6 +277,7 @@ fn raw_primitives(kind: KeyKind, enc: &[u8], mac: &[u8]) -> Box<dyn RawPrimitive
             cipher: Aes256::new_from_slice(enc).unwrap(),
             mac: <Cmac<Aes256> as KeyInit>::new_from_slice(mac).unwrap(),
         }),
+        other => panic!("no raw baseline for {other:?}"),
     }
 }
 

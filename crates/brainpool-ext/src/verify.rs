@@ -19,6 +19,7 @@ use crate::{Error, p224r1, p320r1, p512r1};
 /// `ecdsa` crate's `hazmat::verify_prehashed`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum BrainpoolCurve {
     /// brainpoolP224r1, OID 1.3.36.3.3.2.8.1.1.5.
     P224r1,

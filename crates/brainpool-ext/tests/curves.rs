@@ -230,6 +230,7 @@ fn plain_signature_format_verifies() {
                 .unwrap()
                 .to_bytes()
                 .to_vec(),
+            other => panic!("no signature fixture for {other:?}"),
         };
         assert_eq!(rs.len(), 2 * curve.field_size());
         curve

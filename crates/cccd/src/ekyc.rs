@@ -240,6 +240,7 @@ impl fmt::Display for Reason {
 /// The verdict on one uploaded card.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[must_use = "a verdict unread checks nothing"]
 pub struct EkycVerdict<'a> {
     /// Genuine and consistent: the files may be believed and belong
     /// together with the QR code.

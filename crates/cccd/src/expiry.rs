@@ -107,6 +107,7 @@ use icao9303::Date;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum Law {
     /// Luật Căn cước công dân 59/2014/QH13: cards issued before
     /// 1 July 2024; exchange at 25, 40, 60.

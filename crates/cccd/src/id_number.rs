@@ -115,6 +115,7 @@ pub fn province(code: u16) -> Option<Province> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum IdWarning {
     /// The first three digits are not one of the 63 province codes (they may
     /// be a country code for a birth registered abroad).

@@ -35,6 +35,8 @@ pub fn access_key_from_qr_data(qr: &qr::QrData) -> Result<AccessKeys, Error> {
 }
 
 /// Sex as the CCCD records it.
+///
+/// Exhaustive: the card prints Nam or Nữ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]

@@ -223,5 +223,14 @@ pub fn access_keys(
     })
 }
 
+/// `text.parse::<CccdMrz>()`, the same as [`CccdMrz::parse`].
+impl core::str::FromStr for CccdMrz {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<CccdMrz, Error> {
+        CccdMrz::parse(s)
+    }
+}
+
 #[cfg(test)]
 mod tests;

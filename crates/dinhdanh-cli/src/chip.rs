@@ -641,17 +641,15 @@ fn read_pcsc(
     trace: Option<&mut Trace>,
 ) -> Result<Outcome, Failure> {
     use icao9303::transport::pcsc::{ExtendedLength, PcscOptions, PcscTransport};
-    let pcsc_options = PcscOptions {
-        wait: std::time::Duration::from_secs(args.wait),
-        extended_length: if args.short {
+    let pcsc_options = PcscOptions::default()
+        .with_wait(std::time::Duration::from_secs(args.wait))
+        .with_extended_length(if args.short {
             ExtendedLength::Off
         } else if args.extended {
             ExtendedLength::On
         } else {
             ExtendedLength::Auto
-        },
-        ..PcscOptions::default()
-    };
+        });
     let wanted = (!name.is_empty()).then_some(name);
     progress.say(&format!(
         "waiting up to {} s for a card on the reader...",
@@ -957,6 +955,7 @@ fn print_summary(r: &ReportJson) -> Result<(), Failure> {
             "PACE ({:?} {:?}, {parameters:?}, {password:?})",
             protocol.mapping, protocol.cipher
         ),
+        other => format!("{other:?}"),
     };
     let mut lines = Vec::new();
     lines.push(format!("source:          {}", r.source));

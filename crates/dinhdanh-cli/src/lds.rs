@@ -131,7 +131,7 @@ fn write_image(out: &Path, data: &[u8]) -> Result<(), Failure> {
         ImageFormat::Jpeg => matches!(ext.as_deref(), Some("jpg" | "jpeg")),
         ImageFormat::Jp2 => matches!(ext.as_deref(), Some("jp2")),
         ImageFormat::J2k => matches!(ext.as_deref(), Some("j2k" | "j2c")),
-        ImageFormat::Unknown => true,
+        _ => true,
     };
     if !fits {
         eprintln!(

@@ -115,7 +115,7 @@ pub(crate) fn run(cmd: Cmd) -> Result<Outcome, Failure> {
     let pace = match (args.pace, &credential) {
         (Some(p), _) => Some(p),
         (None, icao9303::reader::Credential::Can(_)) => Some(DomainParameters::Secp256r1),
-        (None, icao9303::reader::Credential::Mrz(_)) => None,
+        (None, _) => None,
     };
     let max = args.max_response.unwrap_or(vpcd::MAX_MESSAGE);
     if max > vpcd::MAX_MESSAGE {

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use cccd::dg13::{self, Dg13};
 use cccd::qr::QrPayload;
 use icao9303::lds::Dg1;
-use icao9303::mrz::{Mrz, MrzDate, MrzFormat};
+use icao9303::mrz::{Mrz, MrzDate};
 
 use crate::DinhdanhError;
 
@@ -114,12 +114,7 @@ fn yymmdd(d: MrzDate) -> String {
 impl From<&Mrz> for MrzData {
     fn from(m: &Mrz) -> MrzData {
         MrzData {
-            format: match m.format {
-                MrzFormat::Td1 => "TD1",
-                MrzFormat::Td2 => "TD2",
-                MrzFormat::Td3 => "TD3",
-            }
-            .to_owned(),
+            format: m.format.name().to_owned(),
             document_code: m.document_code.clone(),
             issuing_state: m.issuing_state.clone(),
             document_number: m.document_number.clone(),
@@ -231,22 +226,11 @@ pub struct Mismatch {
 }
 
 fn source_name(s: dg13::Source) -> String {
-    match s {
-        dg13::Source::Dg13 => "dg13",
-        dg13::Source::Qr => "qr",
-        dg13::Source::Mrz => "mrz",
-    }
-    .to_owned()
+    s.code().to_owned()
 }
 
 fn field_name(f: dg13::Field) -> String {
-    match f {
-        dg13::Field::IdNumber => "id_number",
-        dg13::Field::FullName => "full_name",
-        dg13::Field::DateOfBirth => "date_of_birth",
-        dg13::Field::Sex => "sex",
-    }
-    .to_owned()
+    f.code().to_owned()
 }
 
 /// Compares DG13 with the QR payload and DG1's MRZ (each optional),

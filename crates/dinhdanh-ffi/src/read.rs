@@ -53,6 +53,7 @@ impl fmt::Debug for Credential {
         match self.inner {
             reader::Credential::Mrz(_) => f.write_str("Credential.mrz(<redacted>)"),
             reader::Credential::Can(_) => f.write_str("Credential.can(<redacted>)"),
+            _ => f.write_str("Credential(<redacted>)"),
         }
     }
 }
@@ -157,14 +158,12 @@ impl ReadOptions {
                     .collect::<Result<Vec<_>, _>>()?,
             ),
         };
-        Ok(ReaderOptions {
-            pace: self.pace,
-            data_groups,
-            fixed_chunk: self.fixed_chunk.map(|c| c as usize),
-            chip_authentication: self.chip_authentication,
-            active_authentication: self.active_authentication,
-            ..ReaderOptions::default()
-        })
+        Ok(ReaderOptions::default()
+            .with_pace(self.pace)
+            .with_data_groups(data_groups)
+            .with_fixed_chunk(self.fixed_chunk.map(|c| c as usize))
+            .with_chip_authentication(self.chip_authentication)
+            .with_active_authentication(self.active_authentication))
     }
 }
 
@@ -209,6 +208,16 @@ impl From<AccessControl> for AccessControlInfo {
                 cipher: Some(format!("{:?}", protocol.cipher)),
                 parameters: Some(format!("{parameters:?}")),
                 password: Some(format!("{password:?}")),
+            },
+            // A newer access control (the enum is #[non_exhaustive]): named
+            // by its Debug form, nothing else filled in.
+            other => AccessControlInfo {
+                method: format!("{other:?}").to_lowercase(),
+                agreement: None,
+                mapping: None,
+                cipher: None,
+                parameters: None,
+                password: None,
             },
         }
     }

@@ -15,6 +15,7 @@ use crate::{Code, Digits, Error};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum Purpose {
     /// Registering an app account ("Đăng ký tài khoản").
     Registration,
@@ -161,6 +162,7 @@ impl SendLog {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum ChallengeStatus {
     /// Waiting for the code (it may have expired: see [`Challenge::expires_at`]).
     Pending,

@@ -16,6 +16,7 @@ use crate::Error;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "UPPERCASE"))]
+#[non_exhaustive]
 pub enum Algorithm {
     /// HMAC-SHA-1, the default of RFC 4226 and of authenticator apps.
     #[default]

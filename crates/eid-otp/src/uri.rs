@@ -8,6 +8,7 @@ use crate::{Algorithm, Digits, Error, Hotp, Secret, Totp};
 /// Whether the URI describes a TOTP or an HOTP token, with the parameter
 /// proper to each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OtpKind {
     /// Time-based, with the time step in seconds (`period`, default 30).
     Totp {
@@ -265,5 +266,14 @@ impl OtpAuthUri {
             }
             OtpKind::Totp { .. } => Err(uri_err("this is a TOTP URI")),
         }
+    }
+}
+
+/// `"otpauth://...".parse::<OtpAuthUri>()`, the same as [`OtpAuthUri::parse`].
+impl core::str::FromStr for OtpAuthUri {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<OtpAuthUri, Error> {
+        OtpAuthUri::parse(s)
     }
 }

@@ -252,6 +252,10 @@ fn debug_shows_no_secret() {
     let uri =
         OtpAuthUri::parse("otpauth://totp/X:y?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap();
     assert!(!format!("{uri:?}").contains("GEZDGNBV"));
+    let parsed: OtpAuthUri = "otpauth://totp/X:y?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+        .parse()
+        .unwrap();
+    assert_eq!(parsed, uri, "FromStr is parse");
 }
 
 #[test]

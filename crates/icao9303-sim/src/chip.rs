@@ -19,6 +19,7 @@ use crate::personalise::ChipData;
 /// What the chip does with a READ BINARY asking for more than it sends in
 /// one response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Oversize {
     /// Answers `6700` (wrong length), as many chips do.
     WrongLength,
@@ -28,6 +29,7 @@ pub enum Oversize {
 
 /// The chip's limits and behaviour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ChipConfig {
     /// Whether the chip takes extended-length APDUs.
     pub extended_length: bool,
@@ -42,6 +44,54 @@ pub struct ChipConfig {
     pub oversize: Oversize,
     /// Whether READ BINARY with a short file identifier works.
     pub sfi: bool,
+}
+
+/// Builders: the struct is `#[non_exhaustive]` (a field may be added in a
+/// minor release), so other crates start from [`ChipConfig::SHORT`], [`ChipConfig::extended`] or `ChipConfig::default()` and set
+/// what they need, e.g. `ChipConfig::SHORT.with_...(...)`; or assign the
+/// public fields of a value they hold.
+impl ChipConfig {
+    /// Sets [`ChipConfig::extended_length`].
+    #[must_use]
+    pub fn with_extended_length(mut self, extended_length: bool) -> ChipConfig {
+        self.extended_length = extended_length;
+        self
+    }
+
+    /// Sets [`ChipConfig::max_response_len`].
+    #[must_use]
+    pub fn with_max_response_len(mut self, max_response_len: usize) -> ChipConfig {
+        self.max_response_len = max_response_len;
+        self
+    }
+
+    /// Sets [`ChipConfig::max_command_len`].
+    #[must_use]
+    pub fn with_max_command_len(mut self, max_command_len: usize) -> ChipConfig {
+        self.max_command_len = max_command_len;
+        self
+    }
+
+    /// Sets [`ChipConfig::advertised`].
+    #[must_use]
+    pub fn with_advertised(mut self, advertised: Option<LinkInfo>) -> ChipConfig {
+        self.advertised = advertised;
+        self
+    }
+
+    /// Sets [`ChipConfig::oversize`].
+    #[must_use]
+    pub fn with_oversize(mut self, oversize: Oversize) -> ChipConfig {
+        self.oversize = oversize;
+        self
+    }
+
+    /// Sets [`ChipConfig::sfi`].
+    #[must_use]
+    pub fn with_sfi(mut self, sfi: bool) -> ChipConfig {
+        self.sfi = sfi;
+        self
+    }
 }
 
 impl ChipConfig {
@@ -97,6 +147,7 @@ pub struct ChipStats {
 
 /// How the current session was opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Access {
     /// Nothing yet.
     None,

@@ -100,6 +100,7 @@ pub use icao9303::aa::card::ActiveAuthKey;
 
 /// Which Active Authentication key to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ActiveAuthKind {
     /// ECDSA P-256 / SHA-256.
     EcdsaP256,

@@ -44,6 +44,8 @@ pub const DEFAULT_PORT: u16 = 35963;
 pub const MAX_MESSAGE: usize = 0xFFFF;
 
 /// A message from vpcd.
+///
+/// Exhaustive: vsmartcard's vpcd protocol has these messages only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
     /// `00`: the reader powers the card off.

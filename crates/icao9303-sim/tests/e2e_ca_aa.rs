@@ -40,11 +40,9 @@ fn read(data: ChipData, ca: bool, aa: bool) -> (Document, VirtualChip) {
 fn read_on(data: ChipData, config: ChipConfig, ca: bool, aa: bool) -> (Document, VirtualChip) {
     let key = data.access_key.clone();
     let mut chip = VirtualChip::new(data, config, SimRng::from_seed_u64(1));
-    let options = ReaderOptions {
-        chip_authentication: ca,
-        active_authentication: aa,
-        ..ReaderOptions::default()
-    };
+    let options = ReaderOptions::default()
+        .with_chip_authentication(ca)
+        .with_active_authentication(aa);
     let doc = reader::read_document(
         &mut chip,
         &Credential::Mrz(key),
@@ -326,11 +324,11 @@ fn chip_and_active_authentication_are_on_by_default_and_can_be_opted_out_of() {
     assert!(doc.active_authentication.unwrap().passed);
     assert!(switched);
     assert_eq!(doc.stats.authentication.apdus, 4);
-    let (doc, switched) = read_with(ReaderOptions {
-        chip_authentication: false,
-        active_authentication: false,
-        ..ReaderOptions::default()
-    });
+    let (doc, switched) = read_with(
+        ReaderOptions::default()
+            .with_chip_authentication(false)
+            .with_active_authentication(false),
+    );
     assert_eq!(doc.chip_authentication, None);
     assert_eq!(doc.active_authentication, None);
     assert!(!switched);

@@ -40,10 +40,7 @@ fn options() -> ReaderOptions {
     // Chip Authentication asked for (the default): CAM must stand in for
     // it. Active Authentication off: these tests count CAM's APDUs
     // against Chip Authentication's.
-    ReaderOptions {
-        active_authentication: false,
-        ..ReaderOptions::default()
-    }
+    ReaderOptions::default().with_active_authentication(false)
 }
 
 fn read(chip: &mut VirtualChip, credential: &Credential) -> Result<Document, icao9303::Error> {
@@ -129,6 +126,7 @@ fn pace_cam_reads_and_authenticates_the_chip() {
         let password = match credential {
             Credential::Can(_) => PasswordKind::Can,
             Credential::Mrz(_) => PasswordKind::Mrz,
+            other => panic!("no PACE password for {other:?}"),
         };
         assert_eq!(
             doc.access_control,

@@ -174,10 +174,7 @@ fn fixed_chunks() {
             ChipConfig::extended(65_538),
             SimRng::from_seed_u64(1),
         );
-        let options = ReaderOptions {
-            fixed_chunk: Some(chunk),
-            ..ReaderOptions::default()
-        };
+        let options = ReaderOptions::default().with_fixed_chunk(Some(chunk));
         let doc = read(&mut chip, &Credential::Mrz(key()), options).unwrap();
         check_document(&doc, &data, 4, chunk);
     }
@@ -251,6 +248,7 @@ fn pace_offer_case(offer: PaceOffer, config: ChipConfig, credential: Credential)
     let password = match credential {
         Credential::Mrz(_) => PasswordKind::Mrz,
         Credential::Can(_) => PasswordKind::Can,
+        other => panic!("no PACE password for {other:?}"),
     };
     let doc = read(&mut chip, &credential, ReaderOptions::default())
         .unwrap_or_else(|e| panic!("{parameters:?} {cipher:?}: {e}"));
@@ -265,7 +263,7 @@ fn pace_offer_case(offer: PaceOffer, config: ChipConfig, credential: Credential)
             assert_eq!(p, parameters);
             assert_eq!(w, password);
         }
-        AccessControl::Bac => panic!("BAC instead of PACE: {parameters:?} {config:?}"),
+        other => panic!("{other:?} instead of PACE: {parameters:?} {config:?}"),
     }
     // Probe, MSE:Set AT, four GENERAL AUTHENTICATEs, SELECT.
     let block = icao9303::sm::block_len(cipher);
@@ -458,10 +456,7 @@ fn pace_wrong_password() {
     );
     // PACE switched off: BAC on a PACE chip.
     let mut chip = VirtualChip::new(data, ChipConfig::SHORT, SimRng::from_seed_u64(1));
-    let options = ReaderOptions {
-        pace: false,
-        ..ReaderOptions::default()
-    };
+    let options = ReaderOptions::default().with_pace(false);
     let doc = read(&mut chip, &Credential::Mrz(key()), options).unwrap();
     assert_eq!(doc.access_control, AccessControl::Bac);
     let _ = StatusWord::SUCCESS;

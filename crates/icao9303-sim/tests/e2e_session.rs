@@ -86,11 +86,9 @@ fn cases() -> Vec<(ChipData, ChipConfig, Credential)> {
 #[test]
 fn a_session_driven_by_hand_reads_what_the_blocking_loop_reads() {
     for (data, config, credential) in cases() {
-        let options = ReaderOptions {
-            chip_authentication: true,
-            active_authentication: true,
-            ..ReaderOptions::default()
-        };
+        let options = ReaderOptions::default()
+            .with_chip_authentication(true)
+            .with_active_authentication(true);
         let mut chip = VirtualChip::new(data.clone(), config, SimRng::from_seed_u64(1));
         let (doc, events) = by_hand(&mut chip, &credential, options.clone());
         let doc = doc.unwrap();
@@ -199,10 +197,7 @@ fn misuse_is_refused_and_a_lost_link_ends_the_session() {
 
 #[test]
 fn a_can_without_pace_fails_at_once() {
-    let options = ReaderOptions {
-        pace: false,
-        ..ReaderOptions::default()
-    };
+    let options = ReaderOptions::default().with_pace(false);
     let session = ReadSession::new(
         Credential::can("123456"),
         options,

@@ -112,6 +112,8 @@ impl From<ApduErrorKind> for Error {
 }
 
 /// The two length encodings of ISO/IEC 7816-3.
+///
+/// Exhaustive: ISO/IEC 7816-4 has short and extended lengths only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum LengthEncoding {

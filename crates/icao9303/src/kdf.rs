@@ -19,6 +19,7 @@ pub const PACE: u32 = 3;
 /// The block ciphers of secure messaging, as far as key derivation cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum KeyKind {
     /// Two-key 3DES (16 bytes, parity adjusted).
     Tdes,

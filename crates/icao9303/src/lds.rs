@@ -52,6 +52,8 @@ pub use security_infos::{CardAccess, CardSecurity, SecurityInfo, SecurityInfos};
 pub use sod::Sod;
 
 /// The sixteen data groups of LDS 1.
+///
+/// Exhaustive: the LDS has sixteen data groups (Doc 9303 Part 10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[allow(missing_docs)]
@@ -169,6 +171,7 @@ impl fmt::Display for DataGroup {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum FileKind {
     /// EF.COM (tag `60`, FID `011E`, SFI `1E`).
     Com,
@@ -266,6 +269,7 @@ impl fmt::Display for FileKind {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "file", rename_all = "snake_case"))]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum File<'a> {
     /// EF.COM.
     Com(Com<'a>),

@@ -28,6 +28,7 @@ use crate::date::{Date, days_in_month};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "UPPERCASE"))]
+#[non_exhaustive]
 pub enum MrzFormat {
     /// ID-1 size card: 3 lines of 30 characters.
     Td1,
@@ -38,6 +39,15 @@ pub enum MrzFormat {
 }
 
 impl MrzFormat {
+    /// Its name: `TD1`, `TD2` or `TD3`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            MrzFormat::Td1 => "TD1",
+            MrzFormat::Td2 => "TD2",
+            MrzFormat::Td3 => "TD3",
+        }
+    }
+
     /// Number of lines.
     pub const fn lines(self) -> usize {
         match self {
@@ -78,6 +88,7 @@ impl MrzFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum MrzField {
     /// Document code (`P`, `I`, `ID`, `AC`...).
     DocumentCode,
@@ -122,6 +133,8 @@ impl fmt::Display for MrzField {
 }
 
 /// Sex as the MRZ records it.
+///
+/// Exhaustive: the MRZ allows F, M and X or `<` (unspecified) only (Doc 9303 Parts 4-6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -1063,6 +1076,15 @@ impl MrzKey {
 impl fmt::Debug for MrzKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("MrzKey(<redacted>)")
+    }
+}
+
+/// `"P<UTO...".parse::<Mrz>()`, the same as [`Mrz::parse`].
+impl core::str::FromStr for Mrz {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Mrz, Error> {
+        Mrz::parse(s)
     }
 }
 

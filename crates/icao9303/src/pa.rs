@@ -70,6 +70,7 @@ pub(crate) use base16ct::lower::encode_string as hex;
 /// How to verify: the time, and what the caller supplies besides the
 /// document.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct VerifyOptions {
     /// The time certificates and CRLs are checked at.
     pub now: der::DateTime,
@@ -80,6 +81,29 @@ pub struct VerifyOptions {
     /// example DG3/DG4, readable only after Terminal Authentication). Every
     /// other listed data group must be supplied.
     pub optional_data_groups: Vec<DataGroup>,
+}
+
+/// Builders: the struct is `#[non_exhaustive]` (a field may be added in a
+/// minor release), so other crates start from [`VerifyOptions::at`] and set
+/// what they need, e.g. `VerifyOptions::at(now).with_...(...)`; or assign the
+/// public fields of a value they hold.
+impl VerifyOptions {
+    /// Sets [`VerifyOptions::document_signers`].
+    #[must_use]
+    pub fn with_document_signers(mut self, document_signers: Vec<Certificate>) -> VerifyOptions {
+        self.document_signers = document_signers;
+        self
+    }
+
+    /// Sets [`VerifyOptions::optional_data_groups`].
+    #[must_use]
+    pub fn with_optional_data_groups(
+        mut self,
+        optional_data_groups: Vec<DataGroup>,
+    ) -> VerifyOptions {
+        self.optional_data_groups = optional_data_groups;
+        self
+    }
 }
 
 impl VerifyOptions {

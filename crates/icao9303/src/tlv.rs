@@ -33,6 +33,7 @@ pub const MAX_DEPTH: usize = 32;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum TlvErrorKind {
     /// The input ended inside a tag.
     TruncatedTag,
@@ -105,6 +106,8 @@ fn err(offset: usize, kind: TlvErrorKind) -> Error {
 }
 
 /// The class of a tag (bits 8-7 of its first byte).
+///
+/// Exhaustive: X.690 §8.1.2.2 has exactly four classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -554,6 +557,8 @@ impl<'a> Iterator for Reader<'a> {
 }
 
 /// An owned TLV tree: what the writer builds and [`Node::parse`] returns.
+///
+/// Exhaustive: a TLV is primitive or constructed (X.690 §8.1.2.5).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Node {

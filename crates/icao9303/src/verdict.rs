@@ -9,6 +9,10 @@ use std::fmt;
 use crate::Error;
 
 /// The outcome of one check.
+///
+/// Deliberately exhaustive (no `#[non_exhaustive]`): code that decides on a
+/// check must handle every status, and a new one must break that code
+/// rather than fall into a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
@@ -99,6 +103,7 @@ impl fmt::Display for Check {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum AuthProtocol {
     /// Chip Authentication Mapping, inside PACE (EF.CardSecurity's key).
     PaceCam,
@@ -125,6 +130,7 @@ impl fmt::Display for AuthProtocol {
 /// `passed`/`detail`, the summary the CLI's JSON has always carried.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[must_use = "a verdict unread checks nothing"]
 pub struct AuthOutcome {
     /// Whether the chip proved it holds the private key.
     pub passed: bool,

@@ -24,6 +24,11 @@ fn lines(v: &toml::Table) -> String {
 fn the_vector_mrz_has_the_cccd_layout() {
     let v = vector();
     let card = CccdMrz::parse(&lines(&v)).unwrap();
+    assert_eq!(
+        lines(&v).parse::<CccdMrz>().unwrap(),
+        card,
+        "FromStr is parse"
+    );
     assert_eq!(card.id_number.as_str(), get(&v, "card", "id_number"));
     assert_eq!(card.mrz.document_number, get(&v, "mrz", "document_number"));
     assert_eq!(card.mrz.optional_data, get(&v, "mrz", "optional_data_1"));

@@ -18,6 +18,7 @@ use crate::Error;
 /// The chip's Active Authentication private key, DG15's other half.
 /// Secrets never appear in `Debug`.
 #[derive(Clone)]
+#[non_exhaustive]
 pub enum ActiveAuthKey {
     /// ECDSA on P-256 with SHA-256 (plain `r || s` signatures, BSI TR-03111).
     EcdsaP256(p256::ecdsa::SigningKey),

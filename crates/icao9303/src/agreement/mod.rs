@@ -39,6 +39,7 @@ const MAX_DRAWS: usize = 64;
 /// The key agreement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum KeyAgreement {
     /// Diffie-Hellman over a prime field.
     Dh,

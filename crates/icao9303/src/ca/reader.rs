@@ -75,6 +75,8 @@ pub fn session(plan: &CaPlan, sk_pcd: &[u8]) -> Result<SecureMessaging, Error> {
 }
 
 /// What to do next.
+///
+/// Exhaustive: a step either sends a command or is done.
 #[derive(Debug)]
 pub enum CaStep {
     /// Send this command under the current session and pass the answer to

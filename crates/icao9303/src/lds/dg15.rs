@@ -20,6 +20,7 @@ use crate::oid::{EC_PUBLIC_KEY, RSA_ENCRYPTION, STANDARDIZED_DOMAIN_PARAMETERS};
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "type", rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum PublicKey<'a> {
     /// An RSA key (PKCS #1 RSAPublicKey).
     Rsa {

@@ -43,6 +43,7 @@ pub struct BiometricHeader<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum FaceContainer {
     /// ISO/IEC 19794-5 (tag `5F2E`, `FAC\0`).
     Iso19794_5,

@@ -20,6 +20,7 @@ use crate::oid::{ID_AA, ID_CA, ID_PACE, ID_PK, ID_SECURITY_OBJECT, ID_TA};
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "type", rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum SecurityInfo<'a> {
     /// PACEInfo: `{ protocol (id-PACE.x.y), version, parameterId OPTIONAL }`.
     Pace {

@@ -19,6 +19,7 @@ use crate::oid::{self as oids, ID_LDS_SECURITY_OBJECT, ID_MESSAGE_DIGEST, ID_SIG
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum HashAlgorithm {
     /// SHA-1, 1.3.14.3.2.26.
     Sha1,

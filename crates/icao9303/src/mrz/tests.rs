@@ -113,7 +113,9 @@ fn td3_part4_specimen() {
     let text = dg1_text("testdata/pymrtd/ef/dg1_test_icao_p4_B_TD3.bin");
     assert_eq!(text.len(), 88);
     let mrz = Mrz::parse(&text).unwrap();
+    assert_eq!(text.parse::<Mrz>().unwrap(), mrz, "FromStr is parse");
     assert_eq!(mrz.format, MrzFormat::Td3);
+    assert_eq!(mrz.format.name(), "TD3");
     assert_eq!(mrz.document_code, "P");
     assert_eq!(mrz.issuing_state, "UTO");
     assert_eq!(mrz.primary_identifier, "ERIKSSON");

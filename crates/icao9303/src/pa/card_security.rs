@@ -14,6 +14,7 @@ const FILE: &str = "EF.CardSecurity";
 /// The verdict of passive authentication of EF.CardSecurity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use = "a verdict unread checks nothing"]
 pub struct CardSecurityVerdict {
     /// Whether every required check passed (the same as
     /// [`CardSecurityVerdict::is_valid`], kept in the serialised form).

@@ -268,6 +268,7 @@ fn small_uint(v: &[u8]) -> Option<usize> {
 /// The elliptic curves passive authentication supports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum Curve {
     /// NIST P-224 (secp224r1).
     P224,

@@ -146,6 +146,7 @@ pub struct CertificateInfo {
 /// the reasons are what an operator needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use = "a verdict unread checks nothing"]
 pub struct Verdict {
     /// Whether every required check passed (the same as
     /// [`Verdict::is_valid`], kept in the serialised form).

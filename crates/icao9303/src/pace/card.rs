@@ -23,6 +23,8 @@ use crate::sm::{self, CardSm, SessionKeys};
 use crate::tlv::{self, Tag};
 
 /// What the chip answers.
+///
+/// Exhaustive: a step either answers and waits or is done.
 #[derive(Debug)]
 pub enum CardPaceStep {
     /// Answer this and wait for the next command.

@@ -160,6 +160,7 @@ impl From<PaceErrorKind> for Error {
 /// The mapping of the nonce to ephemeral domain parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum Mapping {
     /// Generic Mapping (GM).
     Generic,
@@ -234,6 +235,8 @@ impl PaceProtocol {
 }
 
 /// Which password PACE uses (the reference in MSE:Set AT, tag 83).
+///
+/// Exhaustive: Doc 9303 Part 11 defines these four password references only (MSE:Set AT, tag 83).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum PasswordKind {

@@ -30,6 +30,8 @@ use crate::tlv::Tag;
 use crate::transport::{self, Transport};
 
 /// What to do next.
+///
+/// Exhaustive: a step either sends a command or is done.
 #[derive(Debug)]
 pub enum PaceStep {
     /// Send this command and pass the answer to [`Pace::next`].

@@ -9,6 +9,7 @@ pub use crate::verdict::{AuthOutcome, AuthProtocol};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "method", rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum AccessControl {
     /// Basic Access Control.
     Bac,

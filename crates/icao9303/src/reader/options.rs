@@ -11,6 +11,7 @@ use crate::pace::PacePassword;
 /// What opens the chip. Cloning copies the secret (each copy is zeroized
 /// on drop); `Debug` never shows it.
 #[derive(Clone)]
+#[non_exhaustive]
 pub enum Credential {
     /// The MRZ information (BAC, or PACE with the MRZ password).
     Mrz(MrzKey),
@@ -44,6 +45,7 @@ impl fmt::Debug for Credential {
 
 /// How to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ReaderOptions {
     /// Try PACE when EF.CardAccess offers it (else BAC only).
     pub pace: bool,
@@ -67,6 +69,54 @@ pub struct ReaderOptions {
     /// DG15 was read). Needs feature `pa`; ignored without it. On by
     /// default.
     pub active_authentication: bool,
+}
+
+/// Builders: the struct is `#[non_exhaustive]` (a field may be added in a
+/// minor release), so other crates start from `ReaderOptions::default()` and set
+/// what they need, e.g. `ReaderOptions::default().with_...(...)`; or assign the
+/// public fields of a value they hold.
+impl ReaderOptions {
+    /// Sets [`ReaderOptions::pace`].
+    #[must_use]
+    pub fn with_pace(mut self, pace: bool) -> ReaderOptions {
+        self.pace = pace;
+        self
+    }
+
+    /// Sets [`ReaderOptions::short_file_ids`].
+    #[must_use]
+    pub fn with_short_file_ids(mut self, short_file_ids: bool) -> ReaderOptions {
+        self.short_file_ids = short_file_ids;
+        self
+    }
+
+    /// Sets [`ReaderOptions::fixed_chunk`].
+    #[must_use]
+    pub fn with_fixed_chunk(mut self, fixed_chunk: Option<usize>) -> ReaderOptions {
+        self.fixed_chunk = fixed_chunk;
+        self
+    }
+
+    /// Sets [`ReaderOptions::data_groups`].
+    #[must_use]
+    pub fn with_data_groups(mut self, data_groups: Option<Vec<DataGroup>>) -> ReaderOptions {
+        self.data_groups = data_groups;
+        self
+    }
+
+    /// Sets [`ReaderOptions::chip_authentication`].
+    #[must_use]
+    pub fn with_chip_authentication(mut self, chip_authentication: bool) -> ReaderOptions {
+        self.chip_authentication = chip_authentication;
+        self
+    }
+
+    /// Sets [`ReaderOptions::active_authentication`].
+    #[must_use]
+    pub fn with_active_authentication(mut self, active_authentication: bool) -> ReaderOptions {
+        self.active_authentication = active_authentication;
+        self
+    }
 }
 
 impl Default for ReaderOptions {

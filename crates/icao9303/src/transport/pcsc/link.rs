@@ -8,6 +8,7 @@ use super::ExtendedLength;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum LinkSource {
     /// The caller forced it.
     Forced,

@@ -72,6 +72,7 @@ use readers::{c_name, reader_names};
 
 /// Whether to use extended-length APDUs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum ExtendedLength {
     /// From what the card and the reader say (see the module's docs).
     #[default]
@@ -84,6 +85,7 @@ pub enum ExtendedLength {
 
 /// How to connect.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PcscOptions {
     /// How long to wait for a card in the reader.
     pub wait: Duration,
@@ -95,6 +97,40 @@ pub struct PcscOptions {
     /// during the session, which a secure messaging session needs). When
     /// false, the card is shared.
     pub exclusive: bool,
+}
+
+/// Builders: the struct is `#[non_exhaustive]` (a field may be added in a
+/// minor release), so other crates start from `PcscOptions::default()` and set
+/// what they need, e.g. `PcscOptions::default().with_...(...)`; or assign the
+/// public fields of a value they hold.
+impl PcscOptions {
+    /// Sets [`PcscOptions::wait`].
+    #[must_use]
+    pub fn with_wait(mut self, wait: Duration) -> PcscOptions {
+        self.wait = wait;
+        self
+    }
+
+    /// Sets [`PcscOptions::extended_length`].
+    #[must_use]
+    pub fn with_extended_length(mut self, extended_length: ExtendedLength) -> PcscOptions {
+        self.extended_length = extended_length;
+        self
+    }
+
+    /// Sets [`PcscOptions::read_atr_info`].
+    #[must_use]
+    pub fn with_read_atr_info(mut self, read_atr_info: bool) -> PcscOptions {
+        self.read_atr_info = read_atr_info;
+        self
+    }
+
+    /// Sets [`PcscOptions::exclusive`].
+    #[must_use]
+    pub fn with_exclusive(mut self, exclusive: bool) -> PcscOptions {
+        self.exclusive = exclusive;
+        self
+    }
 }
 
 impl Default for PcscOptions {
