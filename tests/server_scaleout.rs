@@ -57,6 +57,8 @@ struct Pair {
     clients: [Remote; 2],
     /// Requests sent through [`Pair::next`].
     sent: AtomicUsize,
+    /// The SMS [`Pair::sms`] has returned, by phone.
+    seen: Mutex<BTreeMap<String, Vec<String>>>,
 }
 
 impl Pair {
@@ -78,6 +80,7 @@ impl Pair {
             servers: [Some(a), Some(b)],
             clients,
             sent: AtomicUsize::new(0),
+            seen: Mutex::new(BTreeMap::new()),
         })
     }
 
@@ -88,11 +91,27 @@ impl Pair {
     }
 
     /// Waits for the `n`-th SMS to `phone`, printed by either server; its
-    /// text (the caller awaited the ones before, so it is the newest).
+    /// text. The files of two servers do not say which of them printed
+    /// first, so the new one is the one not among those this has returned
+    /// before (the caller awaits each in turn).
     async fn sms(&self, phone: &str, n: usize) -> String {
-        let sent = wait_sms(&self.dir, phone, n).await;
+        let mut sent = wait_sms(&self.dir, phone, n).await;
         assert_eq!(sent.len(), n, "SMS to {phone}: {sent:?}");
-        sent[n - 1].clone()
+        let mut seen = self.seen.lock().unwrap();
+        let before = seen.entry(phone.to_owned()).or_default();
+        for old in before.iter() {
+            if let Some(i) = sent.iter().position(|t| t == old) {
+                sent.remove(i);
+            }
+        }
+        assert_eq!(
+            sent.len(),
+            1,
+            "SMS to {phone}: new {sent:?}, seen {before:?}"
+        );
+        let text = sent.remove(0);
+        before.push(text.clone());
+        text
     }
 
     /// A store on the servers' schema, to read what they wrote.

@@ -79,8 +79,6 @@ pub(crate) struct ProcessSettings {
     pub(crate) dir: PathBuf,
     /// `--officer ID:TOKEN` (each server its own).
     pub(crate) officer: (String, String),
-    /// `--reporter ID:TOKEN`, when one.
-    pub(crate) reporter: Option<(String, String)>,
     /// Extra flags.
     pub(crate) args: Vec<String>,
 }
@@ -110,7 +108,6 @@ impl ProcessSettings {
             database_url: database_url.to_owned(),
             dir: dir.to_owned(),
             officer: (id.to_owned(), token.to_owned()),
-            reporter: None,
             args,
         }
     }
@@ -152,9 +149,6 @@ impl ServerProcess {
             .arg("--officer")
             .arg(format!("{}:{}", settings.officer.0, settings.officer.1))
             .args(&settings.args);
-        if let Some((id, token)) = &settings.reporter {
-            cmd.arg("--reporter").arg(format!("{id}:{token}"));
-        }
         // no staff or limits from the caller's environment
         for (key, _) in std::env::vars() {
             if key.starts_with("DINHDANH_") {
@@ -200,11 +194,6 @@ impl ServerProcess {
             assert!(Instant::now() < deadline, "the server did not start: {log}");
             std::thread::sleep(Duration::from_millis(20));
         }
-    }
-
-    /// The process id (to kill it from elsewhere).
-    pub(crate) fn pid(&self) -> u32 {
-        self.child.id()
     }
 
     /// SIGKILL (`Child::kill` on Unix), reaped; asserts it died of it.
