@@ -22,6 +22,8 @@
 #[allow(dead_code, unreachable_pub, unused_imports)]
 #[path = "../examples/reference-server/app/mod.rs"]
 mod app;
+#[allow(unused_imports)]
+mod common;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -33,6 +35,7 @@ use std::time::{Duration, Instant};
 
 use app::sms::{SendFuture, SmsSender};
 use app::store::{Storage, Store};
+use common::{Citizen, registry_citizens as citizens};
 use serde_json::{Value, json};
 
 /// In the child: the database URL to serve.
@@ -173,50 +176,6 @@ fn spawn_server(url: &str, dir: &Path) -> ServerProcess {
         assert!(Instant::now() < deadline, "the server did not start");
         std::thread::sleep(Duration::from_millis(20));
     }
-}
-
-/// One citizen of the shipped registry.
-#[derive(Clone, Debug)]
-struct Citizen {
-    id: String,
-    phone: String,
-    body: Value,
-}
-
-/// The shipped registry.csv, as registration bodies (typed details).
-fn citizens() -> Vec<Citizen> {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/reference-server/registry.csv"
-    ))
-    .unwrap();
-    let mut out = Vec::new();
-    for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
-        // id,full_name,date_of_birth,sex,"permanent_residence",phone,issue_date
-        let (id, rest) = line.split_once(',').unwrap();
-        let (name, rest) = rest.split_once(',').unwrap();
-        let (dob, rest) = rest.split_once(',').unwrap();
-        let (sex, rest) = rest.split_once(',').unwrap();
-        let (residence, rest) = if let Some(quoted) = rest.strip_prefix('"') {
-            let (r, rest) = quoted.split_once("\",").unwrap();
-            (r.replace("\"\"", "\""), rest)
-        } else {
-            let (r, rest) = rest.split_once(',').unwrap();
-            (r.to_owned(), rest)
-        };
-        let (phone, _issued) = rest.split_once(',').unwrap();
-        out.push(Citizen {
-            id: id.to_owned(),
-            phone: phone.to_owned(),
-            body: json!({
-                "id_number": id, "phone": phone, "terms_accepted": true,
-                "details": { "full_name": name, "date_of_birth": dob, "sex": sex,
-                             "permanent_residence": residence },
-            }),
-        });
-    }
-    assert!(out.len() >= 200, "registry.csv: {} citizens", out.len());
-    out
 }
 
 /// The acknowledged registrations whose account is not in the database:

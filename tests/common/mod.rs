@@ -9,6 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+pub(crate) mod process;
+
 use crate::app;
 use crate::app::sms::MemorySender;
 use reqwest::StatusCode;
@@ -83,8 +85,26 @@ pub(crate) async fn database_url(backend: &Backend, dir: &std::path::Path) -> St
     }
 }
 
+/// The PostgreSQL URL of the suites (`DINHDANH_TEST_POSTGRES_URL`), or
+/// `None` after saying that `test` skips; with
+/// `DINHDANH_TEST_REQUIRE_POSTGRES=1` (CI) a missing URL fails instead.
+pub(crate) fn postgres_url(test: &str) -> Option<String> {
+    match std::env::var("DINHDANH_TEST_POSTGRES_URL") {
+        Ok(url) => Some(url),
+        Err(_) => {
+            assert!(
+                std::env::var("DINHDANH_TEST_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+                "{test}: DINHDANH_TEST_POSTGRES_URL is not set, but DINHDANH_TEST_REQUIRE_POSTGRES=1"
+            );
+            println!("{test}: skipped (DINHDANH_TEST_POSTGRES_URL is not set)");
+            None
+        }
+    }
+}
+
 /// Runs a case on SQLite, and on PostgreSQL when
-/// `DINHDANH_TEST_POSTGRES_URL` is set.
+/// `DINHDANH_TEST_POSTGRES_URL` is set (required when
+/// `DINHDANH_TEST_REQUIRE_POSTGRES=1`).
 #[macro_export]
 macro_rules! on_both {
     ($case:ident, $sqlite:ident, $postgres:ident) => {
@@ -95,12 +115,8 @@ macro_rules! on_both {
 
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn $postgres() {
-            match std::env::var("DINHDANH_TEST_POSTGRES_URL") {
-                Ok(url) => $case(Backend::Postgres(url)).await,
-                Err(_) => println!(
-                    "{}: skipped (DINHDANH_TEST_POSTGRES_URL is not set)",
-                    stringify!($postgres)
-                ),
+            if let Some(url) = $crate::common::postgres_url(stringify!($postgres)) {
+                $case(Backend::Postgres(url)).await;
             }
         }
     };
@@ -180,15 +196,7 @@ impl Server {
     }
 
     pub(crate) async fn send(&self, req: reqwest::RequestBuilder) -> (StatusCode, Value) {
-        let resp = req.send().await.unwrap();
-        let status = resp.status();
-        let text = resp.text().await.unwrap();
-        let value = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
-        };
-        (status, value)
+        send(req).await
     }
 
     /// Waits for the `n`-th SMS (from 1) and returns its text.
@@ -207,6 +215,19 @@ impl Server {
         let _ = self.stop.take().unwrap().send(());
         self.task.await.unwrap().unwrap();
     }
+}
+
+/// Sends `req`; the status and the JSON body (`null` when empty).
+pub(crate) async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
+    let resp = req.send().await.unwrap();
+    let status = resp.status();
+    let text = resp.text().await.unwrap();
+    let value = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+    };
+    (status, value)
 }
 
 /// The 6-digit code in an OTP SMS.
@@ -357,4 +378,45 @@ pub(crate) fn demo_card() -> ChipFiles {
     let mut rng = icao9303_sim::SimRng::from_seed_u64(icao9303_sim::pki::DEMO_SEED);
     let pki = icao9303_sim::pki::TestPki::generate(&mut rng, "VN").unwrap();
     ChipFiles::new(&mut rng, &pki, ID, "Trần Ngọc Ngọc", "740307", "340307")
+}
+
+/// A citizen of the shipped registry.csv, with the body of her
+/// registration (typed details, as a phone without a QR reader sends).
+#[derive(Clone, Debug)]
+pub(crate) struct Citizen {
+    pub(crate) id: String,
+    pub(crate) phone: String,
+    pub(crate) body: Value,
+}
+
+/// Every citizen of the shipped registry.csv, in its order.
+pub(crate) fn registry_citizens() -> Vec<Citizen> {
+    let text = std::fs::read_to_string(shipped_registry()).unwrap();
+    let mut out = Vec::new();
+    for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
+        // id,full_name,date_of_birth,sex,"permanent_residence",phone,issue_date
+        let (id, rest) = line.split_once(',').unwrap();
+        let (name, rest) = rest.split_once(',').unwrap();
+        let (dob, rest) = rest.split_once(',').unwrap();
+        let (sex, rest) = rest.split_once(',').unwrap();
+        let (residence, rest) = if let Some(quoted) = rest.strip_prefix('"') {
+            let (r, rest) = quoted.split_once("\",").unwrap();
+            (r.replace("\"\"", "\""), rest)
+        } else {
+            let (r, rest) = rest.split_once(',').unwrap();
+            (r.to_owned(), rest)
+        };
+        let (phone, _issued) = rest.split_once(',').unwrap();
+        out.push(Citizen {
+            id: id.to_owned(),
+            phone: phone.to_owned(),
+            body: json!({
+                "id_number": id, "phone": phone, "terms_accepted": true,
+                "details": { "full_name": name, "date_of_birth": dob, "sex": sex,
+                             "permanent_residence": residence },
+            }),
+        });
+    }
+    assert!(out.len() >= 200, "registry.csv: {} citizens", out.len());
+    out
 }
