@@ -526,6 +526,7 @@ pub(crate) mod ser {
     }
 
     /// Owned bytes as lower-case hex.
+    #[cfg_attr(not(feature = "asn1"), allow(dead_code))] // the ASN.1 files'
     pub(crate) fn vec_hex<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
         hex(bytes, s)
     }
@@ -547,6 +548,7 @@ pub(crate) mod ser {
     }
 
     /// An optional `Display` value as a string.
+    #[cfg_attr(not(feature = "asn1"), allow(dead_code))] // the ASN.1 files'
     pub(crate) fn opt_display<T: core::fmt::Display, S: Serializer>(
         v: &Option<T>,
         s: S,
