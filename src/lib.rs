@@ -9,4 +9,7 @@ pub use eid_account;
 pub use eid_credentials;
 pub use eid_otp;
 pub use icao9303;
+/// The virtual chip (feature `sim`): for tests and demos, not a default.
+#[cfg(feature = "sim")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sim")))]
 pub use icao9303_sim;

@@ -63,6 +63,7 @@ macro_rules! brainpool_curve {
             const COMPRESS_POINTS: bool = false;
         }
 
+        #[cfg(feature = "ecdsa")]
         impl elliptic_curve::pkcs8::AssociatedOid for $curve {
             const OID: elliptic_curve::pkcs8::ObjectIdentifier =
                 elliptic_curve::pkcs8::ObjectIdentifier::new_unwrap($oid);
@@ -94,10 +95,12 @@ macro_rules! brainpool_curve {
             );
         }
 
+        #[cfg(feature = "ecdsa")]
         impl ecdsa::EcdsaCurve for $curve {
             const NORMALIZE_S: bool = false;
         }
 
+        #[cfg(feature = "ecdsa")]
         impl ecdsa::DigestAlgorithm for $curve {
             type Digest = $digest;
         }
@@ -116,12 +119,16 @@ macro_rules! brainpool_curve {
         pub type PublicKey = elliptic_curve::PublicKey<$curve>;
         #[doc = concat!("A ", $name, " secret key.")]
         pub type SecretKey = elliptic_curve::SecretKey<$curve>;
+        #[cfg(feature = "ecdsa")]
         #[doc = concat!("An ECDSA/", $name, " signature (r, s), fixed size.")]
         pub type Signature = ecdsa::Signature<$curve>;
+        #[cfg(feature = "ecdsa")]
         #[doc = concat!("An ECDSA/", $name, " signature as an ASN.1 DER `Ecdsa-Sig-Value`.")]
         pub type DerSignature = ecdsa::der::Signature<$curve>;
+        #[cfg(feature = "ecdsa")]
         #[doc = concat!("An ECDSA/", $name, " verifying key; verify with `signature::hazmat::PrehashVerifier`.")]
         pub type VerifyingKey = ecdsa::VerifyingKey<$curve>;
+        #[cfg(feature = "ecdsa")]
         #[doc = concat!("An ECDSA/", $name, " signing key (used by the tests; deterministic RFC 6979 nonces).")]
         pub type SigningKey = ecdsa::SigningKey<$curve>;
         #[doc = concat!("An ephemeral ", $name, " ECDH secret.")]

@@ -55,6 +55,7 @@ pub enum Error {
     UnknownExplicitCurve(String),
 }
 
+#[cfg(feature = "ecdsa")]
 impl From<der::Error> for Error {
     fn from(e: der::Error) -> Self {
         Self::Asn1(e.to_string())

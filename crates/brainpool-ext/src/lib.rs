@@ -5,13 +5,17 @@
 
 mod curve_macro;
 mod error;
+#[cfg(feature = "ecdsa")]
 mod explicit;
+#[cfg(feature = "ecdsa")]
 mod verify;
 
+#[cfg(feature = "ecdsa")]
 pub use ecdsa;
 pub use elliptic_curve;
 
 pub use error::Error;
+#[cfg(feature = "ecdsa")]
 pub use explicit::{
     CHARACTERISTIC_TWO_FIELD_OID, CurveParameters, EcPublicKey, ID_EC_PUBLIC_KEY, NamedCurve,
     PRIME_FIELD_OID, ec_public_key_from_spki, match_ec_parameters, match_ec_parameters_any,
@@ -21,6 +25,7 @@ pub use p192r1::BrainpoolP192r1;
 pub use p224r1::BrainpoolP224r1;
 pub use p320r1::BrainpoolP320r1;
 pub use p512r1::BrainpoolP512r1;
+#[cfg(feature = "ecdsa")]
 pub use verify::BrainpoolCurve;
 
 pub mod p192r1 {

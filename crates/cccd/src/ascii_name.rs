@@ -6,6 +6,8 @@
 //! which map to `D`. Marks are dropped, letters upper-cased and runs of white
 //! space folded into one space.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 

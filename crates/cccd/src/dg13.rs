@@ -28,7 +28,9 @@
 //! # Ok::<(), cccd::Error>(())
 //! ```
 
-use std::borrow::Cow;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::borrow::Cow;
 
 use core::fmt;
 

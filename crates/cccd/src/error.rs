@@ -1,5 +1,7 @@
 //! The crate's one error type.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use thiserror::Error as ThisError;
 
 use crate::qr::QrField;

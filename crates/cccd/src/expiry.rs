@@ -99,6 +99,8 @@
 //! assert_eq!(card_expiry(d(1962, 1, 1), d(2021, 5, 9)).date(), None);
 //! ```
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use core::fmt;
 
 use icao9303::Date;

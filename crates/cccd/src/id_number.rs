@@ -10,6 +10,8 @@
 //! provinces in 2025, but numbers already issued keep their codes, so the
 //! table stays the one to decode them with.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use core::fmt;
 
 use icao9303::Date;
@@ -275,7 +277,7 @@ impl serde::Serialize for IdNumber {
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for IdNumber {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<IdNumber, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        let s = <alloc::borrow::Cow<'de, str>>::deserialize(d)?;
         IdNumber::parse(&s).map_err(serde::de::Error::custom)
     }
 }

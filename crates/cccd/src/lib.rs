@@ -2,6 +2,20 @@
 #![cfg_attr(feature = "document-features", doc = document_features::document_features!())]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
+// Nothing here needs more than `alloc`: without `std` the crate is no_std.
+#![cfg_attr(not(any(feature = "std", test)), no_std)]
+
+extern crate alloc;
+
+/// What `no_std` code takes from `alloc` (the std prelude has it all).
+#[allow(unused_imports)]
+mod prelude {
+    pub(crate) use alloc::borrow::{Cow, ToOwned};
+    pub(crate) use alloc::boxed::Box;
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec::Vec;
+    pub(crate) use alloc::{format, vec};
+}
 
 pub mod ascii_name;
 pub mod dg13;

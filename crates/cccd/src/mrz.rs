@@ -14,6 +14,8 @@
 //! law leaves open on boundary days, to be tried in order (a wrong key is
 //! answered `6300` and does not lock the chip).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use core::fmt;
 
 use icao9303::Date;

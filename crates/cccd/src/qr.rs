@@ -22,7 +22,9 @@
 //! in, a payload cut short with the first field missing and where it
 //! would have started.
 
-use std::borrow::Cow;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::borrow::Cow;
 
 use core::fmt;
 

@@ -1,6 +1,8 @@
 //! One-time codes sent by SMS: a [`Challenge`] bound to one subject and one
 //! purpose, stored only as a keyed hash.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use core::fmt;
 
 use hmac::{Hmac, KeyInit, Mac};
@@ -359,7 +361,7 @@ impl Challenge {
             || draw_code(rng),
             |c| {
                 let mac = code_mac(key, &self.nonce, &self.subject, self.purpose, c.as_bytes())?;
-                let seen = std::iter::once(&self.mac)
+                let seen = core::iter::once(&self.mac)
                     .chain(self.killed.iter())
                     .fold(subtle::Choice::from(0), |acc, m| acc | m.ct_eq(&mac));
                 Ok((mac, bool::from(seen)))

@@ -1,5 +1,7 @@
 //! The crate's one error type.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 /// Everything that can go wrong in this crate, and every refusal of a code.
 ///
 /// Refusals of a code ([`Error::WrongCode`], [`Error::Expired`],

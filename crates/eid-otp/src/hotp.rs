@@ -1,5 +1,7 @@
 //! RFC 4226 HOTP and RFC 6238 TOTP verifiers with replay refusal.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use subtle::Choice;
 
 use crate::otp::{Keyed, matches};

@@ -1,6 +1,8 @@
 //! The pieces shared by HOTP and TOTP: hash algorithm, number of digits,
 //! secret, the code itself, and the RFC 4226 computation.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use core::fmt;
 
 use hmac::{Hmac, KeyInit, Mac};

@@ -1,6 +1,8 @@
 //! `otpauth://` URIs, the Key Uri Format read by authenticator apps:
 //! `otpauth://TYPE/LABEL?secret=BASE32&issuer=...&algorithm=...&digits=...&period=...`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::{Algorithm, Digits, Error, Hotp, Secret, Totp};

@@ -3,6 +3,8 @@
 //! A small proleptic-Gregorian date: enough to validate and compare the dates
 //! on a card, with no time zone and no clock.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use core::fmt;
 
 /// A valid calendar date (proleptic Gregorian, years 1 to 9999).
@@ -111,7 +113,7 @@ impl serde::Serialize for Date {
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for Date {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        let s = <alloc::borrow::Cow<'de, str>>::deserialize(d)?;
         Date::parse_iso(&s)
             .ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a YYYY-MM-DD date")))
     }

@@ -1,11 +1,15 @@
 //! The crate's one error type.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use thiserror::Error as ThisError;
 
 /// Everything that can go wrong in this crate.
 ///
 /// Each variant carries what a caller needs to report the problem or act on
 /// it: for parsers, where in the input it happened and what was expected.
+/// The chip protocol's variants come with feature `chip`, passive
+/// authentication's with `pa`.
 #[derive(Debug, Clone, PartialEq, Eq, ThisError)]
 #[non_exhaustive]
 pub enum Error {
@@ -95,10 +99,12 @@ pub enum Error {
         message: String,
     },
     /// A command APDU cannot be encoded, or bytes are not an APDU.
+    #[cfg(feature = "chip")]
     #[error("APDU: {0}")]
     Apdu(crate::apdu::ApduErrorKind),
     /// The card answered a command with a status word other than the one
     /// the protocol requires (usually 9000).
+    #[cfg(feature = "chip")]
     #[error("{command}: the card answered {sw}")]
     StatusWord {
         /// The command, e.g. `"GET CHALLENGE"`.
@@ -107,13 +113,16 @@ pub enum Error {
         sw: crate::apdu::StatusWord,
     },
     /// The link to the card failed.
+    #[cfg(feature = "chip")]
     #[error("transport: {0}")]
     Transport(crate::transport::TransportError),
     /// Secure messaging failed. The session that raised it is closed: every
     /// later call on it is refused.
+    #[cfg(feature = "chip")]
     #[error("secure messaging: {0}")]
     SecureMessaging(crate::sm::SmErrorKind),
     /// Basic Access Control failed.
+    #[cfg(feature = "chip")]
     #[error("BAC: {0}")]
     Bac(crate::bac::BacErrorKind),
     /// Passive authentication: a certificate, key, master list or CRL that
@@ -133,21 +142,25 @@ pub enum Error {
         problem: String,
     },
     /// PACE failed.
+    #[cfg(feature = "chip")]
     #[error("PACE: {0}")]
     Pace(crate::pace::PaceErrorKind),
     /// The reading flow failed (wrong access key, no application, a
     /// truncated file...).
+    #[cfg(feature = "chip")]
     #[error("reader: {0}")]
     Reader(crate::reader::ReaderErrorKind),
     /// Chip Authentication failed.
+    #[cfg(feature = "chip")]
     #[error("chip authentication: {0}")]
     ChipAuthentication(crate::ca::CaErrorKind),
     /// The caller's random number generator failed: nothing was sent with
     /// the bytes it did not give.
+    #[cfg(feature = "chip")]
     #[error("the random number generator failed")]
     Rng,
     /// Active Authentication failed.
-    #[cfg(feature = "pa")]
+    #[cfg(all(feature = "chip", feature = "pa"))]
     #[error("active authentication: {0}")]
     ActiveAuthentication(crate::aa::AaErrorKind),
 }

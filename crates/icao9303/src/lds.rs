@@ -21,6 +21,8 @@
 //! # Ok::<(), icao9303::Error>(())
 //! ```
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use core::fmt;
 
 use crate::Error;
@@ -31,12 +33,20 @@ pub mod com;
 pub mod dg1;
 pub mod dg11;
 pub mod dg12;
+#[cfg(feature = "asn1")]
+#[cfg_attr(docsrs, doc(cfg(feature = "asn1")))]
 pub mod dg14;
+#[cfg(feature = "asn1")]
+#[cfg_attr(docsrs, doc(cfg(feature = "asn1")))]
 pub mod dg15;
 pub mod dg2;
 pub mod dg7;
 pub mod image;
+#[cfg(feature = "asn1")]
+#[cfg_attr(docsrs, doc(cfg(feature = "asn1")))]
 pub mod security_infos;
+#[cfg(feature = "asn1")]
+#[cfg_attr(docsrs, doc(cfg(feature = "asn1")))]
 pub mod sod;
 
 pub use biometric::{BiometricGroup, Dg3, Dg4};
@@ -46,9 +56,13 @@ pub use dg2::Dg2;
 pub use dg7::Dg7;
 pub use dg11::Dg11;
 pub use dg12::Dg12;
+#[cfg(feature = "asn1")]
 pub use dg14::Dg14;
+#[cfg(feature = "asn1")]
 pub use dg15::Dg15;
+#[cfg(feature = "asn1")]
 pub use security_infos::{CardAccess, CardSecurity, SecurityInfo, SecurityInfos};
+#[cfg(feature = "asn1")]
 pub use sod::Sod;
 
 /// The sixteen data groups of LDS 1.
@@ -265,11 +279,14 @@ impl fmt::Display for FileKind {
 }
 
 /// A parsed LDS file, chosen by its first tag.
+///
+/// Non-exhaustive: feature `asn1` adds the ASN.1 files' variants (DG14,
+/// DG15, EF.SOD, EF.CardAccess, EF.CardSecurity).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "file", rename_all = "snake_case"))]
 #[allow(clippy::large_enum_variant)]
-#[non_exhaustive]
 pub enum File<'a> {
     /// EF.COM.
     Com(Com<'a>),
@@ -287,14 +304,19 @@ pub enum File<'a> {
     Dg11(Dg11<'a>),
     /// DG12.
     Dg12(Dg12<'a>),
+    #[cfg(feature = "asn1")]
     /// DG14.
     Dg14(Dg14<'a>),
+    #[cfg(feature = "asn1")]
     /// DG15.
     Dg15(Dg15<'a>),
+    #[cfg(feature = "asn1")]
     /// EF.SOD.
     Sod(Sod<'a>),
+    #[cfg(feature = "asn1")]
     /// EF.CardAccess (a bare SET of SecurityInfos).
     CardAccess(CardAccess<'a>),
+    #[cfg(feature = "asn1")]
     /// EF.CardSecurity (a bare CMS ContentInfo).
     CardSecurity(CardSecurity<'a>),
     /// A data group this module does not interpret (DG5, DG13, DG16...):
@@ -320,13 +342,23 @@ impl<'a> File<'a> {
             offset: 0,
             expected: "a BER-TLV tag",
         })?;
+        #[cfg(feature = "asn1")]
         match tag.raw() {
             0x31 => return CardAccess::parse(raw).map(File::CardAccess),
             0x30 => return CardSecurity::parse(raw).map(File::CardSecurity),
             _ => {}
         }
+        #[cfg(not(feature = "asn1"))]
+        if matches!(tag.raw(), 0x30 | 0x31 | 0x77) {
+            return Err(lds_err(
+                "LDS file",
+                0,
+                "EF.SOD, EF.CardAccess and EF.CardSecurity need icao9303's feature `asn1`",
+            ));
+        }
         match FileKind::from_tag(tag) {
             Some(FileKind::Com) => Com::parse(raw).map(File::Com),
+            #[cfg(feature = "asn1")]
             Some(FileKind::Sod) => Sod::parse(raw).map(File::Sod),
             Some(FileKind::Dg(dg)) => match dg {
                 DataGroup::Dg1 => Dg1::parse(raw).map(File::Dg1),
@@ -336,7 +368,9 @@ impl<'a> File<'a> {
                 DataGroup::Dg7 => Dg7::parse(raw).map(File::Dg7),
                 DataGroup::Dg11 => Dg11::parse(raw).map(File::Dg11),
                 DataGroup::Dg12 => Dg12::parse(raw).map(File::Dg12),
+                #[cfg(feature = "asn1")]
                 DataGroup::Dg14 => Dg14::parse(raw).map(File::Dg14),
+                #[cfg(feature = "asn1")]
                 DataGroup::Dg15 => Dg15::parse(raw).map(File::Dg15),
                 _ => {
                     Tlv::parse(raw)?;
@@ -366,10 +400,15 @@ impl<'a> File<'a> {
             File::Dg7(_) => FileKind::Dg(DataGroup::Dg7),
             File::Dg11(_) => FileKind::Dg(DataGroup::Dg11),
             File::Dg12(_) => FileKind::Dg(DataGroup::Dg12),
+            #[cfg(feature = "asn1")]
             File::Dg14(_) => FileKind::Dg(DataGroup::Dg14),
+            #[cfg(feature = "asn1")]
             File::Dg15(_) => FileKind::Dg(DataGroup::Dg15),
+            #[cfg(feature = "asn1")]
             File::Sod(_) => FileKind::Sod,
+            #[cfg(feature = "asn1")]
             File::CardAccess(_) => FileKind::CardAccess,
+            #[cfg(feature = "asn1")]
             File::CardSecurity(_) => FileKind::CardSecurity,
             File::Other { data_group, .. } => FileKind::Dg(*data_group),
         }
@@ -385,10 +424,15 @@ impl<'a> File<'a> {
             File::Dg7(f) => f.raw,
             File::Dg11(f) => f.raw,
             File::Dg12(f) => f.raw,
+            #[cfg(feature = "asn1")]
             File::Dg14(f) => f.raw,
+            #[cfg(feature = "asn1")]
             File::Dg15(f) => f.raw,
+            #[cfg(feature = "asn1")]
             File::Sod(f) => f.raw,
+            #[cfg(feature = "asn1")]
             File::CardAccess(f) => f.raw,
+            #[cfg(feature = "asn1")]
             File::CardSecurity(f) => f.raw,
             File::Other { raw, .. } => raw,
         }
@@ -411,6 +455,7 @@ pub(crate) fn lds_err(file: &'static str, offset: usize, expected: &'static str)
     }
 }
 
+#[cfg(feature = "asn1")]
 /// An [`Error::Asn1`] from a `der` error; `base` is the offset of the
 /// decoded structure in the file.
 pub(crate) fn asn1_err(file: &'static str, base: usize, e: der::Error) -> Error {
@@ -447,6 +492,7 @@ pub(crate) fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
 }
 
 /// The OBJECT IDENTIFIER in `tlv`.
+#[cfg(feature = "asn1")]
 pub(crate) fn oid(tlv: &Tlv<'_>, file: &'static str) -> Result<der::asn1::ObjectIdentifier, Error> {
     if tlv.tag() != Tag::new(0x06) {
         return Err(lds_err(file, tlv.offset(), "an OBJECT IDENTIFIER"));
@@ -457,10 +503,10 @@ pub(crate) fn oid(tlv: &Tlv<'_>, file: &'static str) -> Result<der::asn1::Object
 
 /// Text of a primitive value: UTF-8 when it is, else each byte as a
 /// Latin-1 character (older documents).
-pub(crate) fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+pub(crate) fn text(bytes: &[u8]) -> alloc::borrow::Cow<'_, str> {
     match core::str::from_utf8(bytes) {
-        Ok(s) => std::borrow::Cow::Borrowed(s),
-        Err(_) => std::borrow::Cow::Owned(bytes.iter().map(|b| char::from(*b)).collect()),
+        Ok(s) => alloc::borrow::Cow::Borrowed(s),
+        Err(_) => alloc::borrow::Cow::Owned(bytes.iter().map(|b| char::from(*b)).collect()),
     }
 }
 
@@ -483,6 +529,7 @@ pub(crate) mod ser {
     }
 
     /// Owned bytes as lower-case hex.
+    #[cfg_attr(not(feature = "asn1"), allow(dead_code))] // the ASN.1 files'
     pub(crate) fn vec_hex<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
         hex(bytes, s)
     }
@@ -504,6 +551,7 @@ pub(crate) mod ser {
     }
 
     /// An optional `Display` value as a string.
+    #[cfg_attr(not(feature = "asn1"), allow(dead_code))] // the ASN.1 files'
     pub(crate) fn opt_display<T: core::fmt::Display, S: Serializer>(
         v: &Option<T>,
         s: S,

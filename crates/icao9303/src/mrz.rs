@@ -16,8 +16,11 @@
 //! the key all read the same table of field positions per format, and
 //! splitting them would scatter it (the tests are in `mrz/tests.rs`).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use core::fmt;
 
+#[cfg(feature = "chip")]
 use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
 
@@ -282,7 +285,7 @@ impl serde::Serialize for MrzDate {
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for MrzDate {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<MrzDate, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        let s = <alloc::borrow::Cow<'de, str>>::deserialize(d)?;
         MrzDate::from_yymmdd(s.as_bytes())
             .ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not an MRZ date YYMMDD")))
     }
@@ -1059,12 +1062,16 @@ impl MrzKey {
     }
 
     /// `K = SHA-1(MRZ information)`, the shared secret PACE derives `K_pi` from.
+    #[cfg(feature = "chip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "chip")))]
     pub fn sha1(&self) -> Zeroizing<[u8; 20]> {
         Zeroizing::new(Sha1::digest(self.information.as_slice()).into())
     }
 
     /// `Kseed`: the first 16 bytes of SHA-1 over the MRZ information, the
     /// seed of the BAC keys (Doc 9303 Part 11 §9.7.2).
+    #[cfg(feature = "chip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "chip")))]
     pub fn key_seed(&self) -> Zeroizing<[u8; 16]> {
         let full = self.sha1();
         let mut seed = Zeroizing::new([0u8; 16]);

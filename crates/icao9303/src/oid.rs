@@ -7,6 +7,8 @@
 //! chip protocols), ICAO (the LDS and the PKI), and the PKIX/CMS and curve
 //! registries.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 pub use der::asn1::ObjectIdentifier;
 
 /// Shorthand for the constants below.

@@ -21,6 +21,8 @@
 //! # Ok::<(), icao9303::Error>(())
 //! ```
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use core::fmt;
 
 use crate::Error;

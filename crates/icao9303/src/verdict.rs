@@ -4,8 +4,9 @@
 //! Authentication (PACE-CAM or DG14's key) and Active Authentication
 //! ([`AuthOutcome`]).
 
-use std::fmt;
+use core::fmt;
 
+#[cfg(feature = "chip")]
 use crate::Error;
 
 /// The outcome of one check.
@@ -99,6 +100,7 @@ impl fmt::Display for Check {
     }
 }
 
+#[cfg(feature = "chip")]
 /// Which proof of a genuine chip ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -113,6 +115,7 @@ pub enum AuthProtocol {
     ActiveAuthentication,
 }
 
+#[cfg(feature = "chip")]
 impl fmt::Display for AuthProtocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -123,6 +126,7 @@ impl fmt::Display for AuthProtocol {
     }
 }
 
+#[cfg(feature = "chip")]
 /// The outcome of Chip or Active Authentication, shaped like passive
 /// authentication's verdict: the chip's key (`key`: found and usable),
 /// the chip's proof that it holds the private half (`proof`), each with a
@@ -151,6 +155,7 @@ pub struct AuthOutcome {
     pub error: Option<Error>,
 }
 
+#[cfg(feature = "chip")]
 impl AuthOutcome {
     /// A proof that passed: `key` and `proof` say what was checked.
     pub fn passed(
@@ -224,7 +229,7 @@ impl AuthOutcome {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "chip"))]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;

@@ -525,6 +525,7 @@ fn ds_with_an_unknown_critical_extension() {
 }
 
 #[test]
+#[cfg(feature = "serde")]
 fn certificate_names_are_text_when_printed_and_read_back() {
     // The verdict keeps each name's DER and renders it when printed: the
     // JSON has the text, and a verdict read back from it (a server's

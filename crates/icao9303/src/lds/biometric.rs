@@ -7,6 +7,8 @@
 use crate::Error;
 use crate::lds::dg2::{BiometricHeader, header_and_block};
 use crate::lds::{lds_err, outer, uint};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::tlv::{Tag, Tlv};
 
 /// One biometric information template (`7F60`).

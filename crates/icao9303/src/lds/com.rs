@@ -3,6 +3,8 @@
 
 use crate::Error;
 use crate::lds::{DataGroup, lds_err, outer};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::tlv::{Node, Tag, Tlv};
 
 const FILE: &str = "EF.COM";

@@ -4,6 +4,8 @@
 use crate::Error;
 use crate::lds::{lds_err, outer};
 use crate::mrz::Mrz;
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::tlv::{Node, Tag};
 
 const FILE: &str = "DG1";

@@ -1,6 +1,8 @@
 //! DG11 (tag `6B`): additional personal details, Doc 9303 Part 10 §4.7.11.
 
-use std::borrow::Cow;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::borrow::Cow;
 
 use crate::Error;
 use crate::lds::{outer, text};

@@ -1,6 +1,8 @@
 //! DG12 (tag `6C`): additional document details, Doc 9303 Part 10 §4.7.12.
 
-use std::borrow::Cow;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::borrow::Cow;
 
 use crate::Error;
 use crate::lds::dg11::{list_of, tag_list};

@@ -5,6 +5,8 @@
 use crate::Error;
 use crate::lds::outer;
 use crate::lds::security_infos::SecurityInfos;
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::tlv::Tag;
 
 /// A parsed DG14: `6E { SET OF SecurityInfo }`.

@@ -6,6 +6,8 @@
 //! modulus without its `00` sign byte, which DER reads as a negative number.
 //! The modulus and exponent are therefore taken as unsigned magnitudes.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use der::asn1::ObjectIdentifier;
 
 use crate::Error;

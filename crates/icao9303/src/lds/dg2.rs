@@ -8,6 +8,8 @@
 use crate::Error;
 use crate::lds::image::{self, ImageFormat};
 use crate::lds::{lds_err, outer};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::tlv::{MAX_DEPTH, Node, Tag, Tlv};
 
 const FILE: &str = "DG2";

@@ -4,6 +4,8 @@
 use crate::Error;
 use crate::lds::image::ImageFormat;
 use crate::lds::{lds_err, outer, uint};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::tlv::Tag;
 
 const FILE: &str = "DG7";

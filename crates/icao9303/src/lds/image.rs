@@ -2,6 +2,8 @@
 //! images): recognising JPEG and JPEG 2000 and reading their dimensions
 //! from the image headers.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 /// The encoding of an image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

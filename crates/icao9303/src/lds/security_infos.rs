@@ -6,6 +6,8 @@
 //! optionalData ANY OPTIONAL }` is classified by its protocol OID; infos of
 //! unknown protocols are kept with their bytes.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use der::asn1::ObjectIdentifier;
 
 use crate::Error;

@@ -3,6 +3,8 @@
 //! data group. Decoding only: verifying the signature and the chain is
 //! passive authentication, elsewhere.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use base16ct::lower::encode_string as hex_string;
 use der::asn1::ObjectIdentifier;
 use der::{Decode, Encode};
