@@ -45,9 +45,303 @@ fn catalogue_path() -> Value {
     } })
 }
 
-/// The paths of the flows beyond registration and activation (one `json!`
-/// each: the whole document in one would pass the macro's recursion limit).
-fn flow_paths(id: &Value, services: &[Value]) -> Vec<(&'static str, Value)> {
+/// The ID number's schema.
+fn id_schema() -> Value {
+    json!({ "type": "string", "pattern": "^[0-9]{12}$", "description": "Số định danh cá nhân" })
+}
+
+/// The services a passcode confirms.
+fn services() -> Vec<Value> {
+    eid_account::Service::ALL
+        .iter()
+        .filter_map(|s| serde_json::to_value(s).ok())
+        .collect()
+}
+
+/// `/healthz` and this document.
+fn service_paths() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "/healthz",
+            json!({ "get": {
+                "summary": "Liveness and database check",
+                "responses": { "200": { "description": "ok" }, "500": error_response("database failure") }
+            } }),
+        ),
+        (
+            "/openapi.json",
+            json!({ "get": {
+                "summary": "This document",
+                "responses": { "200": { "description": "the OpenAPI document" } }
+            } }),
+        ),
+    ]
+}
+
+/// Registration: the form, its OTP, the password (003 ①-④, 001 step 3).
+fn registration_paths() -> Vec<(&'static str, Value)> {
+    let id = id_schema();
+    vec![
+        (
+            "/v1/registrations",
+            json!({ "post": {
+                "summary": "Register an app account: ID number, phone, QR payload (or typed details), terms; checked against the population registry; sends an OTP by SMS",
+                "requestBody": body(json!({
+                    "type": "object",
+                    "required": ["id_number", "phone", "terms_accepted"],
+                    "properties": {
+                        "id_number": id,
+                        "phone": { "type": "string" },
+                        "qr": { "type": "string", "description": "the card's QR payload" },
+                        "details": { "type": "object", "required": ["full_name", "date_of_birth", "sex", "permanent_residence"],
+                            "properties": {
+                                "full_name": { "type": "string" },
+                                "date_of_birth": { "type": "string", "format": "date" },
+                                "sex": { "enum": ["Nam", "Nữ", "male", "female"] },
+                                "permanent_residence": { "type": "string" }
+                            } },
+                        "street_address": { "type": "string" },
+                        "terms_accepted": { "type": "boolean" }
+                    }
+                })),
+                "responses": {
+                    "201": { "description": "OTP sent" },
+                    "400": error_response("malformed request"),
+                    "409": error_response("already_registered, flow_in_progress"),
+                    "422": error_response("registry_mismatch, not_in_registry, terms_not_accepted, invalid_field, card_mismatch"),
+                    "429": error_response("rate_limited")
+                }
+            } }),
+        ),
+        (
+            "/v1/otp/resend",
+            json!({ "post": {
+                "summary": "Send the OTP again (Gửi lại mã)",
+                "requestBody": body(json!({ "type": "object", "required": ["id_number"], "properties": { "id_number": id } })),
+                "responses": {
+                    "200": { "description": "OTP sent again" },
+                    "409": error_response("step_out_of_order"),
+                    "429": error_response("otp_cooldown, otp_resend_limit, otp_rate_limited, rate_limited")
+                }
+            } }),
+        ),
+        (
+            "/v1/otp/verify",
+            json!({ "post": {
+                "summary": "Check the OTP of the flow in progress; returns the flow token for the steps that follow (none for a device change, which is done here)",
+                "requestBody": body(json!({ "type": "object", "required": ["code"],
+                    "description": "id_number, or login: the phone number (or ID number) the flow was started with",
+                    "properties": { "id_number": id, "login": { "type": "string" }, "code": { "type": "string" } } })),
+                "responses": {
+                    "200": { "description": "verified, phase, notices, flow_token and flow_token_expires_at (registration, activation, password reset); for a reset of an account with security questions, questions [{id, vi, en}]: the two to answer (named only after the OTP, so the reset start tells nothing)" },
+                    "401": error_response("wrong_otp (tries_left)"),
+                    "409": error_response("step_out_of_order"),
+                    "410": error_response("otp_expired"),
+                    "429": error_response("otp_exhausted, rate_limited")
+                }
+            } }),
+        ),
+        (
+            "/v1/password",
+            json!({ "post": {
+                "summary": "Set the password: the step after the OTP of a registration, of an activation without a password, or of a password reset (after the security answers when the account has questions). The account is the flow token's; id_number, optional, must name it",
+                "security": [ { "flow": [] } ],
+                "requestBody": body(json!({ "type": "object", "required": ["password", "confirmation"],
+                    "properties": { "id_number": id, "password": { "type": "string" }, "confirmation": { "type": "string" } } })),
+                "responses": {
+                    "200": { "description": "password set; phase, level, notices; the token is consumed when the flow ends" },
+                    "401": error_response("flow_token_missing, flow_token_invalid, flow_token_expired"),
+                    "403": error_response("flow_token_wrong_flow, flow_token_wrong_account"),
+                    "409": error_response("step_out_of_order"),
+                    "422": error_response("password_refused")
+                }
+            } }),
+        ),
+    ]
+}
+
+/// Login, logout, the account.
+fn session_paths() -> Vec<(&'static str, Value)> {
+    let id = id_schema();
+    vec![
+        (
+            "/v1/login",
+            json!({ "post": {
+                "summary": "Log in with the ID number, or the phone number (Đăng nhập bằng số điện thoại), and the password; returns an opaque bearer token",
+                "parameters": [ { "name": "X-Device-Id", "in": "header", "required": false, "schema": { "type": "string" } } ],
+                "requestBody": body(json!({ "type": "object", "required": ["password"],
+                    "description": "exactly one of id_number and phone",
+                    "properties": { "id_number": id, "phone": { "type": "string" }, "password": { "type": "string" } } })),
+                "responses": {
+                    "200": { "description": "token, expires_at, level" },
+                    "400": error_response("bad_request (neither or both of id_number and phone)"),
+                    "401": error_response("wrong_credentials: also for an ID or phone of no account, an account without a password, and a lockout of unknown devices (a login tells nothing about the account; the devices the account knows have their own count)"),
+                    "423": error_response("locked"),
+                    "429": error_response("rate_limited")
+                }
+            } }),
+        ),
+        (
+            "/v1/logout",
+            json!({ "post": {
+                "summary": "End the session",
+                "security": [ { "bearer": [] } ],
+                "responses": { "204": { "description": "logged out" }, "401": error_response("unauthorized") }
+            } }),
+        ),
+        (
+            "/v1/account",
+            json!({ "get": {
+                "summary": "The logged-in citizen's account: phase, level, name, phone",
+                "security": [ { "bearer": [] } ],
+                "responses": { "200": { "description": "the account" }, "401": error_response("unauthorized") }
+            } }),
+        ),
+    ]
+}
+
+/// Level 1: the dossier, its status, the officers' review (001 step 5, 003 §I).
+fn dossier_paths() -> Vec<(&'static str, Value)> {
+    let id = id_schema();
+    vec![
+        (
+            "/v1/dossiers",
+            json!({ "post": {
+                "summary": "Submit a level-1 dossier (logged in). With NFC: the chip's files as read (DG1, DG2, DG13, EF.SOD; base64 of the raw files, tag included) and the citizen's own portrait JPEG (required; DG2's photo is never taken for it: a JPEG that decodes, at least 240 x 320, not DG2's image). Every file is parsed; EF.SOD is checked by passive authentication against the configured CSCAs (--csca) with DG1, DG2 and DG13 hashed (a failure is refused, nothing stored); DG1's and DG13's ID number must be the account's; DG13 is compared with DG1's MRZ and with the population registry (ID number, name, date of birth, sex). The verdict is stored with the dossier. Without NFC: the card's QR payload and the portrait JPEG (no passive authentication)",
+                "security": [ { "bearer": [] } ],
+                "requestBody": body(json!({ "oneOf": [
+                    { "type": "object", "required": ["dg1", "dg2", "dg13", "sod", "portrait_jpeg"],
+                      "properties": {
+                        "dg1": { "type": "string", "contentEncoding": "base64" },
+                        "dg2": { "type": "string", "contentEncoding": "base64" },
+                        "dg13": { "type": "string", "contentEncoding": "base64" },
+                        "sod": { "type": "string", "contentEncoding": "base64", "description": "EF.SOD" },
+                        "portrait_jpeg": { "type": "string", "contentEncoding": "base64" },
+                        "email": { "type": "string" } } },
+                    { "type": "object", "required": ["qr", "portrait_jpeg"],
+                      "properties": { "qr": { "type": "string" }, "portrait_jpeg": { "type": "string", "contentEncoding": "base64" }, "email": { "type": "string" } } }
+                ] })),
+                "responses": {
+                    "201": { "description": "submitted: phase, dossier, verdict (source nfc|qr, approvable, checks, mismatches, passive_authentication, trust, portrait {sha256, width, height}, dg2_face {sha256, format})" },
+                    "401": error_response("unauthorized, not_logged_in"),
+                    "409": error_response("dossier_pending, level_already_held, step_out_of_order"),
+                    "422": error_response("portrait_required, portrait_not_jpeg, portrait_too_small, portrait_is_chip_photo (error.field: portrait_jpeg), malformed_chip_file (error.file: DG1, DG2, DG13, EF.SOD), chip_file_hash_mismatch (error.file, error.failures), passive_authentication_failed (error.failures), card_mismatch (error.file), invalid_field"),
+                    "503": error_response("no_csca_configured: chip files sent to a server started with neither --csca nor --demo-csca")
+                }
+            } }),
+        ),
+        (
+            "/v1/dossiers/current",
+            json!({ "get": {
+                "summary": "The logged-in citizen's dossier, its status (submitted, approved, not_accepted with a reason) and the verdict of its checks",
+                "security": [ { "bearer": [] } ],
+                "responses": { "200": { "description": "phase, dossier and verdict (null when none)" }, "401": error_response("unauthorized") }
+            } }),
+        ),
+        (
+            "/v1/officer/dossiers",
+            json!({ "get": {
+                "summary": "Dossiers waiting for review (officer token), each with the verdict of its checks",
+                "security": [ { "bearer": [] } ],
+                "responses": { "200": { "description": "the dossiers: id_number, dossier, verdict" }, "401": error_response("unauthorized") }
+            } }),
+        ),
+        (
+            "/v1/officer/dossiers/{id}/approve",
+            json!({ "post": {
+                "summary": "Approve the pending dossier (officer token); queues the approval SMS. A level-1 dossier whose verdict is missing or not approvable (registry or MRZ mismatch) can only be rejected",
+                "security": [ { "bearer": [] } ],
+                "parameters": [ { "name": "id", "in": "path", "required": true, "schema": id } ],
+                "responses": { "200": { "description": "approved" }, "401": error_response("unauthorized"), "409": error_response("no_dossier_pending, dossier_not_approvable") }
+            } }),
+        ),
+        (
+            "/v1/officer/dossiers/{id}/reject",
+            json!({ "post": {
+                "summary": "Reject the pending dossier with a reason (officer token)",
+                "security": [ { "bearer": [] } ],
+                "parameters": [ { "name": "id", "in": "path", "required": true, "schema": id } ],
+                "requestBody": body(json!({ "type": "object", "required": ["reason"],
+                    "properties": { "reason": { "description": "\"photo_below_standard\", \"data_mismatch\" or {\"other\": text}" } } })),
+                "responses": { "200": { "description": "not accepted" }, "401": error_response("unauthorized"), "409": error_response("no_dossier_pending") }
+            } }),
+        ),
+    ]
+}
+
+/// Activation: the request, passcode, security questions (001 steps 6-7, 003 §II).
+fn activation_paths() -> Vec<(&'static str, Value)> {
+    let id = id_schema();
+    vec![
+        (
+            "/v1/activations",
+            json!({ "post": {
+                "summary": "Start the activation: ID number and phone; device from X-Device-Id; sends an OTP",
+                "parameters": [ { "name": "X-Device-Id", "in": "header", "required": false, "schema": { "type": "string" } } ],
+                "requestBody": body(json!({ "type": "object", "required": ["id_number", "phone"],
+                    "properties": { "id_number": id, "phone": { "type": "string" } } })),
+                "responses": {
+                    "200": { "description": "OTP sent; device notice" },
+                    "409": error_response("not_identified, already_activated, flow_in_progress"),
+                    "422": error_response("id_or_phone_mismatch"),
+                    "429": error_response("otp_cooldown, rate_limited")
+                }
+            } }),
+        ),
+        (
+            "/v1/passcode",
+            json!({ "post": {
+                "summary": "Set the 6-digit passcode (activation step after the OTP; the activation's flow token)",
+                "security": [ { "flow": [] } ],
+                "requestBody": body(json!({ "type": "object", "required": ["passcode", "confirmation"],
+                    "properties": { "id_number": id, "passcode": { "type": "string" }, "confirmation": { "type": "string" } } })),
+                "responses": {
+                    "200": { "description": "set" },
+                    "401": error_response("flow_token_missing, flow_token_invalid, flow_token_expired"),
+                    "403": error_response("flow_token_wrong_flow, flow_token_wrong_account"),
+                    "409": error_response("step_out_of_order"),
+                    "422": error_response("passcode_refused, passcode_confirmation_mismatch")
+                }
+            } }),
+        ),
+        (
+            "/v1/security-questions",
+            json!({ "post": {
+                "summary": "Set two security questions and answers (last activation step; the activation's flow token, consumed)",
+                "security": [ { "flow": [] } ],
+                "requestBody": body(json!({ "type": "object", "required": ["answers"],
+                    "properties": { "id_number": id, "answers": answers_schema() } })),
+                "responses": {
+                    "200": { "description": "activated; notice" },
+                    "401": error_response("flow_token_missing, flow_token_invalid, flow_token_expired"),
+                    "403": error_response("flow_token_wrong_flow, flow_token_wrong_account"),
+                    "409": error_response("step_out_of_order"),
+                    "422": error_response("questions_refused")
+                }
+            } }),
+        ),
+    ]
+}
+
+/// The weekly report (003 "Mẫu số 02").
+fn report_paths() -> Vec<(&'static str, Value)> {
+    vec![(
+        "/v1/admin/report",
+        json!({ "get": {
+                "summary": "The weekly list for enterprises (a reporter's token: --reporter or the role reporter in --officers-file; an officer's is refused 403): ID number, name, date of birth, residence, phone, level (app_account, level1, level2), activated",
+                "security": [ { "bearer": [] } ],
+                "parameters": [
+                    { "name": "since", "in": "query", "required": false, "schema": { "type": "integer" }, "description": "Unix seconds; default: 7 days ago" },
+                    { "name": "format", "in": "query", "required": false, "schema": { "enum": ["json", "csv"] } }
+                ],
+                "responses": { "200": { "description": "JSON {since, accounts} or text/csv" }, "400": error_response("bad_request"), "401": error_response("unauthorized") }
+            } }),
+    )]
+}
+
+/// "Quên mật khẩu": the password reset.
+fn reset_paths() -> Vec<(&'static str, Value)> {
+    let id = id_schema();
     vec![
         (
             "/v1/password-resets",
@@ -78,6 +372,14 @@ fn flow_paths(id: &Value, services: &[Value]) -> Vec<(&'static str, Value)> {
                 }
             } }),
         ),
+    ]
+}
+
+/// The identity on a new device, and a service confirmed with the passcode.
+fn device_paths() -> Vec<(&'static str, Value)> {
+    let id = id_schema();
+    let services = services();
+    vec![
         (
             "/v1/device-changes",
             json!({ "post": {
@@ -112,6 +414,12 @@ fn flow_paths(id: &Value, services: &[Value]) -> Vec<(&'static str, Value)> {
                 }
             } }),
         ),
+    ]
+}
+
+/// Level 2: the appointment and the officer's record at the office.
+fn level2_paths() -> Vec<(&'static str, Value)> {
+    vec![
         (
             "/v1/appointments",
             json!({
@@ -150,6 +458,13 @@ fn flow_paths(id: &Value, services: &[Value]) -> Vec<(&'static str, Value)> {
                 }
             } }),
         ),
+    ]
+}
+
+/// Locks by the holder and by officers (Decree 59/2022).
+fn lock_paths() -> Vec<(&'static str, Value)> {
+    let id = id_schema();
+    vec![
         (
             "/v1/lock",
             json!({ "post": {
@@ -256,249 +571,76 @@ fn shared_responses(paths: &mut serde_json::Map<String, Value>) {
     }
 }
 
-/// The document.
-pub(crate) fn spec() -> Value {
-    let mut doc = spec_core();
-    let id = json!({ "type": "string", "pattern": "^[0-9]{12}$", "description": "Số định danh cá nhân" });
-    let services: Vec<Value> = eid_account::Service::ALL
-        .iter()
-        .filter_map(|s| serde_json::to_value(s).ok())
-        .collect();
-    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for (path, item) in flow_paths(&id, &services) {
-            paths.insert(path.to_owned(), item);
-        }
-        paths.insert(
-            "/v1/security-questions/catalogue".to_owned(),
-            catalogue_path(),
-        );
-        shared_responses(paths);
-    }
-    doc
+/// The document's `info`.
+fn info() -> Value {
+    json!({
+        "title": "dinhdanh reference server",
+        "version": env!("CARGO_PKG_VERSION"),
+        "description": "Electronic identity accounts (VNeID style) over eid-account. Errors: {\"error\": {\"code\", \"vi\", \"en\", ...}}. Two kinds of bearer token: a login session (POST /v1/login) and a flow token: a successful POST /v1/otp/verify returns `flow_token`, valid 10 minutes, bound to that account and that flow (registration, activation or password reset); every step after the OTP in that flow (password, passcode, security questions, security answers) needs it as `Authorization: Bearer`, and it is consumed when the flow ends. Refusals: flow_token_missing, flow_token_invalid (unknown, used, or superseded by a restart), flow_token_expired (401); flow_token_wrong_flow, flow_token_wrong_account (403). Every response carries Cache-Control: no-store; a 429 or 503 with a wait (error.seconds_left) carries Retry-After. A body must be sent with Content-Type: application/json (else 415)."
+    })
 }
 
-fn spec_core() -> Value {
-    let id = json!({ "type": "string", "pattern": "^[0-9]{12}$", "description": "Số định danh cá nhân" });
+/// The document's `components`: the security schemes and the schemas.
+fn components() -> Value {
+    json!({
+        "securitySchemes": {
+            "bearer": { "type": "http", "scheme": "bearer", "description": "login session token (citizen) or officer token" },
+            "flow": { "type": "http", "scheme": "bearer", "description": "flow token returned by POST /v1/otp/verify" }
+        },
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["error"],
+                "properties": { "error": {
+                    "type": "object",
+                    "required": ["code", "vi", "en"],
+                    "properties": {
+                        "code": { "type": "string", "description": "stable snake_case code" },
+                        "vi": { "type": "string" },
+                        "en": { "type": "string" }
+                    },
+                    "additionalProperties": true
+                } }
+            }
+        }
+    })
+}
+
+/// Every path, each group's in its function (one `json!` each path: the
+/// whole document in one would pass the macro's recursion limit).
+fn paths() -> serde_json::Map<String, Value> {
+    let mut paths = serde_json::Map::new();
+    for group in [
+        service_paths(),
+        registration_paths(),
+        session_paths(),
+        dossier_paths(),
+        activation_paths(),
+        report_paths(),
+        reset_paths(),
+        device_paths(),
+        level2_paths(),
+        lock_paths(),
+    ] {
+        for (path, item) in group {
+            paths.insert(path.to_owned(), item);
+        }
+    }
+    paths.insert(
+        "/v1/security-questions/catalogue".to_owned(),
+        catalogue_path(),
+    );
+    shared_responses(&mut paths);
+    paths
+}
+
+/// The document.
+pub(crate) fn spec() -> Value {
     json!({
         "openapi": "3.1.0",
-        "info": {
-            "title": "dinhdanh reference server",
-            "version": env!("CARGO_PKG_VERSION"),
-            "description": "Electronic identity accounts (VNeID style) over eid-account. Errors: {\"error\": {\"code\", \"vi\", \"en\", ...}}. Two kinds of bearer token: a login session (POST /v1/login) and a flow token: a successful POST /v1/otp/verify returns `flow_token`, valid 10 minutes, bound to that account and that flow (registration, activation or password reset); every step after the OTP in that flow (password, passcode, security questions, security answers) needs it as `Authorization: Bearer`, and it is consumed when the flow ends. Refusals: flow_token_missing, flow_token_invalid (unknown, used, or superseded by a restart), flow_token_expired (401); flow_token_wrong_flow, flow_token_wrong_account (403). Every response carries Cache-Control: no-store; a 429 or 503 with a wait (error.seconds_left) carries Retry-After. A body must be sent with Content-Type: application/json (else 415)."
-        },
-        "components": {
-            "securitySchemes": {
-                "bearer": { "type": "http", "scheme": "bearer", "description": "login session token (citizen) or officer token" },
-                "flow": { "type": "http", "scheme": "bearer", "description": "flow token returned by POST /v1/otp/verify" }
-            },
-            "schemas": {
-                "Error": {
-                    "type": "object",
-                    "required": ["error"],
-                    "properties": { "error": {
-                        "type": "object",
-                        "required": ["code", "vi", "en"],
-                        "properties": {
-                            "code": { "type": "string", "description": "stable snake_case code" },
-                            "vi": { "type": "string" },
-                            "en": { "type": "string" }
-                        },
-                        "additionalProperties": true
-                    } }
-                }
-            }
-        },
-        "paths": {
-            "/healthz": { "get": {
-                "summary": "Liveness and database check",
-                "responses": { "200": { "description": "ok" }, "500": error_response("database failure") }
-            } },
-            "/openapi.json": { "get": {
-                "summary": "This document",
-                "responses": { "200": { "description": "the OpenAPI document" } }
-            } },
-            "/v1/registrations": { "post": {
-                "summary": "Register an app account: ID number, phone, QR payload (or typed details), terms; checked against the population registry; sends an OTP by SMS",
-                "requestBody": body(json!({
-                    "type": "object",
-                    "required": ["id_number", "phone", "terms_accepted"],
-                    "properties": {
-                        "id_number": id,
-                        "phone": { "type": "string" },
-                        "qr": { "type": "string", "description": "the card's QR payload" },
-                        "details": { "type": "object", "required": ["full_name", "date_of_birth", "sex", "permanent_residence"],
-                            "properties": {
-                                "full_name": { "type": "string" },
-                                "date_of_birth": { "type": "string", "format": "date" },
-                                "sex": { "enum": ["Nam", "Nữ", "male", "female"] },
-                                "permanent_residence": { "type": "string" }
-                            } },
-                        "street_address": { "type": "string" },
-                        "terms_accepted": { "type": "boolean" }
-                    }
-                })),
-                "responses": {
-                    "201": { "description": "OTP sent" },
-                    "400": error_response("malformed request"),
-                    "409": error_response("already_registered, flow_in_progress"),
-                    "422": error_response("registry_mismatch, not_in_registry, terms_not_accepted, invalid_field, card_mismatch"),
-                    "429": error_response("rate_limited")
-                }
-            } },
-            "/v1/otp/resend": { "post": {
-                "summary": "Send the OTP again (Gửi lại mã)",
-                "requestBody": body(json!({ "type": "object", "required": ["id_number"], "properties": { "id_number": id } })),
-                "responses": {
-                    "200": { "description": "OTP sent again" },
-                    "409": error_response("step_out_of_order"),
-                    "429": error_response("otp_cooldown, otp_resend_limit, otp_rate_limited, rate_limited")
-                }
-            } },
-            "/v1/otp/verify": { "post": {
-                "summary": "Check the OTP of the flow in progress; returns the flow token for the steps that follow (none for a device change, which is done here)",
-                "requestBody": body(json!({ "type": "object", "required": ["code"],
-                    "description": "id_number, or login: the phone number (or ID number) the flow was started with",
-                    "properties": { "id_number": id, "login": { "type": "string" }, "code": { "type": "string" } } })),
-                "responses": {
-                    "200": { "description": "verified, phase, notices, flow_token and flow_token_expires_at (registration, activation, password reset); for a reset of an account with security questions, questions [{id, vi, en}]: the two to answer (named only after the OTP, so the reset start tells nothing)" },
-                    "401": error_response("wrong_otp (tries_left)"),
-                    "409": error_response("step_out_of_order"),
-                    "410": error_response("otp_expired"),
-                    "429": error_response("otp_exhausted, rate_limited")
-                }
-            } },
-            "/v1/password": { "post": {
-                "summary": "Set the password: the step after the OTP of a registration, of an activation without a password, or of a password reset (after the security answers when the account has questions). The account is the flow token's; id_number, optional, must name it",
-                "security": [ { "flow": [] } ],
-                "requestBody": body(json!({ "type": "object", "required": ["password", "confirmation"],
-                    "properties": { "id_number": id, "password": { "type": "string" }, "confirmation": { "type": "string" } } })),
-                "responses": {
-                    "200": { "description": "password set; phase, level, notices; the token is consumed when the flow ends" },
-                    "401": error_response("flow_token_missing, flow_token_invalid, flow_token_expired"),
-                    "403": error_response("flow_token_wrong_flow, flow_token_wrong_account"),
-                    "409": error_response("step_out_of_order"),
-                    "422": error_response("password_refused")
-                }
-            } },
-            "/v1/login": { "post": {
-                "summary": "Log in with the ID number, or the phone number (Đăng nhập bằng số điện thoại), and the password; returns an opaque bearer token",
-                "parameters": [ { "name": "X-Device-Id", "in": "header", "required": false, "schema": { "type": "string" } } ],
-                "requestBody": body(json!({ "type": "object", "required": ["password"],
-                    "description": "exactly one of id_number and phone",
-                    "properties": { "id_number": id, "phone": { "type": "string" }, "password": { "type": "string" } } })),
-                "responses": {
-                    "200": { "description": "token, expires_at, level" },
-                    "400": error_response("bad_request (neither or both of id_number and phone)"),
-                    "401": error_response("wrong_credentials: also for an ID or phone of no account, an account without a password, and a lockout of unknown devices (a login tells nothing about the account; the devices the account knows have their own count)"),
-                    "423": error_response("locked"),
-                    "429": error_response("rate_limited")
-                }
-            } },
-            "/v1/logout": { "post": {
-                "summary": "End the session",
-                "security": [ { "bearer": [] } ],
-                "responses": { "204": { "description": "logged out" }, "401": error_response("unauthorized") }
-            } },
-            "/v1/dossiers": { "post": {
-                "summary": "Submit a level-1 dossier (logged in). With NFC: the chip's files as read (DG1, DG2, DG13, EF.SOD; base64 of the raw files, tag included) and the citizen's own portrait JPEG (required; DG2's photo is never taken for it: a JPEG that decodes, at least 240 x 320, not DG2's image). Every file is parsed; EF.SOD is checked by passive authentication against the configured CSCAs (--csca) with DG1, DG2 and DG13 hashed (a failure is refused, nothing stored); DG1's and DG13's ID number must be the account's; DG13 is compared with DG1's MRZ and with the population registry (ID number, name, date of birth, sex). The verdict is stored with the dossier. Without NFC: the card's QR payload and the portrait JPEG (no passive authentication)",
-                "security": [ { "bearer": [] } ],
-                "requestBody": body(json!({ "oneOf": [
-                    { "type": "object", "required": ["dg1", "dg2", "dg13", "sod", "portrait_jpeg"],
-                      "properties": {
-                        "dg1": { "type": "string", "contentEncoding": "base64" },
-                        "dg2": { "type": "string", "contentEncoding": "base64" },
-                        "dg13": { "type": "string", "contentEncoding": "base64" },
-                        "sod": { "type": "string", "contentEncoding": "base64", "description": "EF.SOD" },
-                        "portrait_jpeg": { "type": "string", "contentEncoding": "base64" },
-                        "email": { "type": "string" } } },
-                    { "type": "object", "required": ["qr", "portrait_jpeg"],
-                      "properties": { "qr": { "type": "string" }, "portrait_jpeg": { "type": "string", "contentEncoding": "base64" }, "email": { "type": "string" } } }
-                ] })),
-                "responses": {
-                    "201": { "description": "submitted: phase, dossier, verdict (source nfc|qr, approvable, checks, mismatches, passive_authentication, trust, portrait {sha256, width, height}, dg2_face {sha256, format})" },
-                    "401": error_response("unauthorized, not_logged_in"),
-                    "409": error_response("dossier_pending, level_already_held, step_out_of_order"),
-                    "422": error_response("portrait_required, portrait_not_jpeg, portrait_too_small, portrait_is_chip_photo (error.field: portrait_jpeg), malformed_chip_file (error.file: DG1, DG2, DG13, EF.SOD), chip_file_hash_mismatch (error.file, error.failures), passive_authentication_failed (error.failures), card_mismatch (error.file), invalid_field"),
-                    "503": error_response("no_csca_configured: chip files sent to a server started with neither --csca nor --demo-csca")
-                }
-            } },
-            "/v1/dossiers/current": { "get": {
-                "summary": "The logged-in citizen's dossier, its status (submitted, approved, not_accepted with a reason) and the verdict of its checks",
-                "security": [ { "bearer": [] } ],
-                "responses": { "200": { "description": "phase, dossier and verdict (null when none)" }, "401": error_response("unauthorized") }
-            } },
-            "/v1/officer/dossiers": { "get": {
-                "summary": "Dossiers waiting for review (officer token), each with the verdict of its checks",
-                "security": [ { "bearer": [] } ],
-                "responses": { "200": { "description": "the dossiers: id_number, dossier, verdict" }, "401": error_response("unauthorized") }
-            } },
-            "/v1/officer/dossiers/{id}/approve": { "post": {
-                "summary": "Approve the pending dossier (officer token); queues the approval SMS. A level-1 dossier whose verdict is missing or not approvable (registry or MRZ mismatch) can only be rejected",
-                "security": [ { "bearer": [] } ],
-                "parameters": [ { "name": "id", "in": "path", "required": true, "schema": id } ],
-                "responses": { "200": { "description": "approved" }, "401": error_response("unauthorized"), "409": error_response("no_dossier_pending, dossier_not_approvable") }
-            } },
-            "/v1/officer/dossiers/{id}/reject": { "post": {
-                "summary": "Reject the pending dossier with a reason (officer token)",
-                "security": [ { "bearer": [] } ],
-                "parameters": [ { "name": "id", "in": "path", "required": true, "schema": id } ],
-                "requestBody": body(json!({ "type": "object", "required": ["reason"],
-                    "properties": { "reason": { "description": "\"photo_below_standard\", \"data_mismatch\" or {\"other\": text}" } } })),
-                "responses": { "200": { "description": "not accepted" }, "401": error_response("unauthorized"), "409": error_response("no_dossier_pending") }
-            } },
-            "/v1/activations": { "post": {
-                "summary": "Start the activation: ID number and phone; device from X-Device-Id; sends an OTP",
-                "parameters": [ { "name": "X-Device-Id", "in": "header", "required": false, "schema": { "type": "string" } } ],
-                "requestBody": body(json!({ "type": "object", "required": ["id_number", "phone"],
-                    "properties": { "id_number": id, "phone": { "type": "string" } } })),
-                "responses": {
-                    "200": { "description": "OTP sent; device notice" },
-                    "409": error_response("not_identified, already_activated, flow_in_progress"),
-                    "422": error_response("id_or_phone_mismatch"),
-                    "429": error_response("otp_cooldown, rate_limited")
-                }
-            } },
-            "/v1/passcode": { "post": {
-                "summary": "Set the 6-digit passcode (activation step after the OTP; the activation's flow token)",
-                "security": [ { "flow": [] } ],
-                "requestBody": body(json!({ "type": "object", "required": ["passcode", "confirmation"],
-                    "properties": { "id_number": id, "passcode": { "type": "string" }, "confirmation": { "type": "string" } } })),
-                "responses": {
-                    "200": { "description": "set" },
-                    "401": error_response("flow_token_missing, flow_token_invalid, flow_token_expired"),
-                    "403": error_response("flow_token_wrong_flow, flow_token_wrong_account"),
-                    "409": error_response("step_out_of_order"),
-                    "422": error_response("passcode_refused, passcode_confirmation_mismatch")
-                }
-            } },
-            "/v1/security-questions": { "post": {
-                "summary": "Set two security questions and answers (last activation step; the activation's flow token, consumed)",
-                "security": [ { "flow": [] } ],
-                "requestBody": body(json!({ "type": "object", "required": ["answers"],
-                    "properties": { "id_number": id, "answers": answers_schema() } })),
-                "responses": {
-                    "200": { "description": "activated; notice" },
-                    "401": error_response("flow_token_missing, flow_token_invalid, flow_token_expired"),
-                    "403": error_response("flow_token_wrong_flow, flow_token_wrong_account"),
-                    "409": error_response("step_out_of_order"),
-                    "422": error_response("questions_refused")
-                }
-            } },
-            "/v1/admin/report": { "get": {
-                "summary": "The weekly list for enterprises (a reporter's token: --reporter or the role reporter in --officers-file; an officer's is refused 403): ID number, name, date of birth, residence, phone, level (app_account, level1, level2), activated",
-                "security": [ { "bearer": [] } ],
-                "parameters": [
-                    { "name": "since", "in": "query", "required": false, "schema": { "type": "integer" }, "description": "Unix seconds; default: 7 days ago" },
-                    { "name": "format", "in": "query", "required": false, "schema": { "enum": ["json", "csv"] } }
-                ],
-                "responses": { "200": { "description": "JSON {since, accounts} or text/csv" }, "400": error_response("bad_request"), "401": error_response("unauthorized") }
-            } },
-            "/v1/account": { "get": {
-                "summary": "The logged-in citizen's account: phase, level, name, phone",
-                "security": [ { "bearer": [] } ],
-                "responses": { "200": { "description": "the account" }, "401": error_response("unauthorized") }
-            } }
-        }
+        "info": info(),
+        "components": components(),
+        "paths": paths(),
     })
 }
 
