@@ -620,7 +620,7 @@ pub(crate) async fn submit(
         StatusCode::CREATED,
         Json(json!({
             "phase": phase(&account),
-            "dossier": account.dossier(),
+            "dossier": super::messages::dossier(account.dossier()),
             "verdict": verdict,
         })),
     )
@@ -714,7 +714,7 @@ pub(crate) async fn status(State(state): Shared, headers: HeaderMap) -> Result<R
     let verdict = verdict_json(&state, &id).await?;
     Ok(Json(json!({
         "phase": phase(&account),
-        "dossier": account.dossier(),
+        "dossier": super::messages::dossier(account.dossier()),
         "verdict": verdict,
     }))
     .into_response())

@@ -4,10 +4,12 @@
 //! The files: `settings.rs` (flags, limits, the server secret), `state.rs`
 //! (what the handlers share), `command.rs` (the command loop over
 //! `eid-account`), `tokens.rs` (flow tokens), `router.rs` (the endpoints),
-//! `outbox.rs` (the SMS dispatcher), `store/` (the storage), and one file
-//! per group of handlers.
+//! `outbox.rs` (the SMS dispatcher), `store/` (the storage), `messages.rs`
+//! (the messages' languages, the times as RFC 3339), `device.rs` (a
+//! browser's device cookie), and one file per group of handlers.
 
 pub(crate) mod command;
+pub(crate) mod device;
 pub(crate) mod dossier;
 pub(crate) mod error;
 pub(crate) mod flows;
@@ -15,6 +17,7 @@ pub(crate) mod handlers;
 pub(crate) mod http;
 pub(crate) mod level1;
 pub(crate) mod limits;
+pub(crate) mod messages;
 pub(crate) mod openapi;
 pub(crate) mod outbox;
 pub(crate) mod prologue;

@@ -168,7 +168,7 @@ fn session_paths() -> Vec<(&'static str, Value)> {
             "/v1/login",
             json!({ "post": {
                 "summary": "Log in with the ID number, or the phone number (Đăng nhập bằng số điện thoại), and the password; returns an opaque bearer token",
-                "parameters": [ { "name": "X-Device-Id", "in": "header", "required": false, "schema": { "type": "string" } } ],
+                "parameters": device_parameters(),
                 "requestBody": body(json!({ "type": "object", "required": ["password"],
                     "description": "exactly one of id_number and phone",
                     "properties": { "id_number": id, "phone": { "type": "string" }, "password": { "type": "string" } } })),
@@ -198,6 +198,17 @@ fn session_paths() -> Vec<(&'static str, Value)> {
             } }),
         ),
     ]
+}
+
+/// How a request names its device: the app's `X-Device-Id`, or a
+/// browser's cookie (`device.rs`).
+fn device_parameters() -> Value {
+    json!([
+        { "name": "X-Device-Id", "in": "header", "required": false, "schema": { "type": "string", "maxLength": 128 },
+          "description": "the app's random per-install device id (printable ASCII, not starting with web-, which is the browsers' namespace). Without it the device is the browser's: the cookie below, or a new one the answer sets" },
+        { "name": "dinhdanh_device", "in": "cookie", "required": false, "schema": { "type": "string" },
+          "description": "a browser's device, set by the server (Set-Cookie; named __Host-dinhdanh_device behind TLS): 128 random bits and the server's MAC over them. Any other value (absent, malformed, forged) is replaced by a new device" }
+    ])
 }
 
 /// Level 1: the dossier, its status, the officers' review (001 step 5, 003 §I).
@@ -235,7 +246,10 @@ fn dossier_paths() -> Vec<(&'static str, Value)> {
             json!({ "get": {
                 "summary": "The logged-in citizen's dossier, its status (submitted, approved, not_accepted with a reason) and the verdict of its checks",
                 "security": [ { "bearer": [] } ],
-                "responses": { "200": { "description": "phase, dossier and verdict (null when none)" }, "401": error_response("unauthorized") }
+                "responses": { "200": { "description": "phase, dossier and verdict (null when none)",
+                    "content": { "application/json": { "schema": { "type": "object",
+                        "properties": { "phase": { "type": "string" }, "dossier": { "$ref": "#/components/schemas/Dossier" }, "verdict": {} } } } } },
+                    "401": error_response("unauthorized") }
             } }),
         ),
         (
@@ -277,7 +291,7 @@ fn activation_paths() -> Vec<(&'static str, Value)> {
             "/v1/activations",
             json!({ "post": {
                 "summary": "Start the activation: ID number and phone; device from X-Device-Id; sends an OTP",
-                "parameters": [ { "name": "X-Device-Id", "in": "header", "required": false, "schema": { "type": "string" } } ],
+                "parameters": device_parameters(),
                 "requestBody": body(json!({ "type": "object", "required": ["id_number", "phone"],
                     "properties": { "id_number": id, "phone": { "type": "string" } } })),
                 "responses": {
@@ -384,7 +398,7 @@ fn device_paths() -> Vec<(&'static str, Value)> {
             "/v1/device-changes",
             json!({ "post": {
                 "summary": "Move the active identity to the device of X-Device-Id: ID number and password; sends an OTP whose verification (/v1/otp/verify) completes the move",
-                "parameters": [ { "name": "X-Device-Id", "in": "header", "required": false, "schema": { "type": "string" } } ],
+                "parameters": device_parameters(),
                 "requestBody": body(json!({ "type": "object", "required": ["id_number", "password"],
                     "properties": { "id_number": id, "password": { "type": "string" } } })),
                 "responses": {
@@ -524,6 +538,30 @@ const HASHING: &[&str] = &[
     "/v1/unlock",
 ];
 
+/// What every operation takes (`Accept-Language`), and what the device
+/// routes answer (a browser's new cookie).
+fn shared_parameters(path: &str, op: &mut Value) {
+    let Some(op) = op.as_object_mut() else {
+        return;
+    };
+    let language = json!({ "$ref": "#/components/parameters/AcceptLanguage" });
+    if let Value::Array(list) = op.entry("parameters").or_insert_with(|| json!([])) {
+        list.push(language);
+    }
+    if !super::device::DEVICE_ROUTES.contains(&path) {
+        return;
+    }
+    let responses = op.get_mut("responses").and_then(Value::as_object_mut);
+    for (status, response) in responses.into_iter().flatten() {
+        if let (true, Some(r)) = (status.starts_with('2'), response.as_object_mut()) {
+            r.insert(
+                "headers".into(),
+                json!({ "Set-Cookie": { "$ref": "#/components/headers/DeviceCookie" } }),
+            );
+        }
+    }
+}
+
 /// The answers every operation of a kind shares: `415` where a body is
 /// taken, `408` past the request timeout, `503` where Argon2 runs, `403`
 /// and `429` behind the officer gate (`http.rs`).
@@ -533,6 +571,7 @@ fn shared_responses(paths: &mut serde_json::Map<String, Value>) {
             continue;
         };
         for op in ops.values_mut() {
+            shared_parameters(path, op);
             let has_body = op.get("requestBody").is_some();
             let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
                 continue;
@@ -576,7 +615,7 @@ fn info() -> Value {
     json!({
         "title": "dinhdanh reference server",
         "version": env!("CARGO_PKG_VERSION"),
-        "description": "Electronic identity accounts (VNeID style) over eid-account. Errors: {\"error\": {\"code\", \"vi\", \"en\", ...}}. Two kinds of bearer token: a login session (POST /v1/login) and a flow token: a successful POST /v1/otp/verify returns `flow_token`, valid 10 minutes, bound to that account and that flow (registration, activation or password reset); every step after the OTP in that flow (password, passcode, security questions, security answers) needs it as `Authorization: Bearer`, and it is consumed when the flow ends. Refusals: flow_token_missing, flow_token_invalid (unknown, used, or superseded by a restart), flow_token_expired (401); flow_token_wrong_flow, flow_token_wrong_account (403). Every response carries Cache-Control: no-store; a 429 or 503 with a wait (error.seconds_left) carries Retry-After. A body must be sent with Content-Type: application/json (else 415)."
+        "description": "Electronic identity accounts (VNeID style) over eid-account. Errors: {\"error\": {\"code\", \"message_vi\", \"message_en\", \"message\", \"vi\", \"en\", ...}}. Two kinds of bearer token: a login session (POST /v1/login) and a flow token: a successful POST /v1/otp/verify returns `flow_token`, valid 10 minutes, bound to that account and that flow (registration, activation or password reset); every step after the OTP in that flow (password, passcode, security questions, security answers) needs it as `Authorization: Bearer`, and it is consumed when the flow ends. Refusals: flow_token_missing, flow_token_invalid (unknown, used, or superseded by a restart), flow_token_expired (401); flow_token_wrong_flow, flow_token_wrong_account (403). Every response carries Cache-Control: no-store; a 429 or 503 with a wait (error.seconds_left) carries Retry-After. A body must be sent with Content-Type: application/json (else 415). Messages: every text a person reads is message_vi and message_en (the account rules' words: errors, notices, the dossier status and a rejection's reason, the password and passcode refusals with seed 003's passcode hint), and beside them message, in the language Accept-Language prefers (vi or en; Vietnamese unless English is preferred), named by Content-Language; errors and notices also keep vi and en, the earlier names. Times: every field named at or ending in _at is Unix seconds (UTC) and has a sibling <name>_rfc3339 (RFC 3339, e.g. 2026-12-02T03:25:35Z). Devices: see X-Device-Id and the dinhdanh_device cookie on /v1/login, /v1/activations and /v1/device-changes."
     })
 }
 
@@ -593,15 +632,57 @@ fn components() -> Value {
                 "required": ["error"],
                 "properties": { "error": {
                     "type": "object",
-                    "required": ["code", "vi", "en"],
+                    "required": ["code", "vi", "en", "message_vi", "message_en", "message"],
                     "properties": {
                         "code": { "type": "string", "description": "stable snake_case code" },
-                        "vi": { "type": "string" },
-                        "en": { "type": "string" }
+                        "message_vi": { "type": "string" },
+                        "message_en": { "type": "string" },
+                        "message": { "type": "string", "description": "message_vi or message_en, as Accept-Language prefers" },
+                        "vi": { "type": "string", "description": "message_vi's earlier name" },
+                        "en": { "type": "string", "description": "message_en's earlier name" },
+                        "reasons": { "type": "array", "description": "password_refused, passcode_refused: each reason",
+                            "items": { "type": "object", "properties": { "code": { "type": "string" },
+                                "message_vi": { "type": "string" }, "message_en": { "type": "string" }, "message": { "type": "string" } } } },
+                        "hint_vi": { "type": "string", "description": "passcode_refused: seed 003's hint (Vui lòng tránh các chữ số liên quan tới ngày sinh nhật, các chữ số quá dễ đoán)" },
+                        "hint_en": { "type": "string" }
                     },
                     "additionalProperties": true
                 } }
+            },
+            "Notice": {
+                "type": "object",
+                "properties": { "code": { "type": "string" }, "message_vi": { "type": "string" }, "message_en": { "type": "string" },
+                    "message": { "type": "string" }, "vi": { "type": "string" }, "en": { "type": "string" } }
+            },
+            "Dossier": {
+                "type": "object",
+                "properties": {
+                    "level": { "enum": ["one", "two"] },
+                    "status": { "type": "object", "required": ["status", "message_vi", "message_en", "message"],
+                        "properties": {
+                            "status": { "enum": ["submitted", "approved", "not_accepted"] },
+                            "reason": { "description": "not_accepted: \"photo_below_standard\", \"data_mismatch\" or {\"other\": text}" },
+                            "message_vi": { "type": "string", "description": "seed 003's words: Đã gửi xử lý hồ sơ, Hồ sơ được phê duyệt, Hồ sơ không đạt. Hồ sơ không đảm bảo điều kiện để đăng ký. (the reason) Bạn cần thực hiện Tạo lại hồ sơ." },
+                            "message_en": { "type": "string" },
+                            "message": { "type": "string" },
+                            "reason_message_vi": { "type": "string", "description": "not_accepted: the reason alone (Nguyên nhân không đạt là do ảnh bản chụp không đủ tiêu chuẩn.)" },
+                            "reason_message_en": { "type": "string" }
+                        } },
+                    "submitted_at": { "type": "integer", "description": "Unix seconds (Ngày đăng ký)" },
+                    "submitted_at_rfc3339": { "type": "string", "format": "date-time" },
+                    "updated_at": { "type": "integer", "description": "Unix seconds (Cập nhật lần cuối)" },
+                    "updated_at_rfc3339": { "type": "string", "format": "date-time" }
+                },
+                "additionalProperties": true
             }
+        },
+        "parameters": {
+            "AcceptLanguage": { "name": "Accept-Language", "in": "header", "required": false, "schema": { "type": "string" },
+                "description": "the language of every message field: vi (the default) or en" }
+        },
+        "headers": {
+            "DeviceCookie": { "schema": { "type": "string" },
+                "description": "a browser's new device: dinhdanh_device=...; Path=/; Max-Age=34560000; HttpOnly; SameSite=Strict (behind TLS __Host-dinhdanh_device=...; ...; Secure). Sent when the request had neither X-Device-Id nor a valid cookie" }
         }
     })
 }

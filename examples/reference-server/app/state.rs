@@ -17,7 +17,7 @@ use super::registry::Registry;
 use super::settings::{Limits, Settings, derive, server_secret};
 use super::store::{Storage, Store};
 use super::tokens::{DEFAULT_FLOW_TOKEN_SECS, bearer, token_hash};
-use super::{dossier, http, index_of, limits, staff};
+use super::{device, dossier, http, index_of, limits, staff};
 
 /// Everything the handlers share.
 pub(crate) struct AppState {
@@ -50,6 +50,8 @@ pub(crate) struct AppState {
     pub(crate) trust: dossier::Trust,
     /// Commands on one account run one at a time in this server.
     pub(crate) account_locks: AccountLocks,
+    /// Browsers' device cookies (`device.rs`).
+    pub(crate) device_cookies: device::DeviceCookies,
 }
 
 /// One lock per shard of accounts: commands on the same account queue here
@@ -147,6 +149,10 @@ impl AppState {
                 dossier::Trust::none()
             },
             account_locks: AccountLocks::new(),
+            device_cookies: device::DeviceCookies::new(
+                derive(&secret, "web-device"),
+                settings.http.behind_tls,
+            ),
         })
     }
 
