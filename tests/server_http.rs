@@ -611,7 +611,8 @@ async fn level1_dossier_approval_activation(backend: Backend) {
         json!({ "id_number": ID, "full_name": "Trần Ngọc Ngọc", "date_of_birth": "1974-03-07",
             "permanent_residence": "Phường Điện Biên, Thành phố Thanh Hóa, Tỉnh Thanh Hóa",
             "phone": PHONE, "level": "level1", "activated": true,
-            "registered_at": v["accounts"][0]["registered_at"] })
+            "registered_at": v["accounts"][0]["registered_at"],
+            "registered_at_rfc3339": v["accounts"][0]["registered_at_rfc3339"] })
     );
     let csv = s
         .http

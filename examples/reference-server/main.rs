@@ -131,6 +131,10 @@ struct Flags {
     /// Seconds requests in flight get at shutdown (SIGTERM, Ctrl-C).
     #[arg(long, env = "DINHDANH_SHUTDOWN_GRACE", default_value_t = 10)]
     shutdown_grace: u64,
+    /// Clients reach this server over HTTPS (a TLS proxy in front): a
+    /// browser's device cookie is then `Secure` and `__Host-` prefixed.
+    #[arg(long, env = "DINHDANH_BEHIND_TLS")]
+    behind_tls: bool,
 }
 
 async fn shutdown_signal() {
@@ -228,6 +232,7 @@ async fn main() -> Result<(), String> {
                 .max(1),
             shutdown_grace: Duration::from_secs(flags.shutdown_grace),
             trusted_proxies: flags.trusted_proxies,
+            behind_tls: flags.behind_tls,
         },
     };
     let mut state = app::AppState::open(&settings).await?;

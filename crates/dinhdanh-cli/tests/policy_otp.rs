@@ -127,6 +127,62 @@ fn password_policy_as_the_seeds_state_it() {
     assert_eq!(code, 1, "{v}");
 }
 
+/// The holder's data under the VNeID rule: refused as a usage error
+/// unless `--check-personal-info` asks for the check, which then refuses
+/// the password holding them (the NIST rules check them always).
+#[test]
+fn personal_data_needs_the_opt_in_under_the_vneid_rule() {
+    let pw = "Ngọc@123456";
+    let out = run(&["policy", "password", pw, "--name", "Trần Ngọc Ngọc"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--check-personal-info"), "{stderr}");
+    for args in [
+        &["--name", "Trần Ngọc Ngọc"][..],
+        &["--id", "038174739054"],
+        &["--dob", "1974-03-07"],
+        &["--phone", "0703513109"],
+    ] {
+        let out = run(&[&["policy", "password", pw][..], args].concat());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+    let (code, v) = verdict(&[
+        "policy",
+        "password",
+        pw,
+        "--name",
+        "Trần Ngọc Ngọc",
+        "--check-personal-info",
+    ]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(codes(&v), vec!["contains_name"]);
+    let (code, v) = verdict(&[
+        "policy",
+        "password",
+        "Sao@Mai2024",
+        "--name",
+        "Trần Ngọc Ngọc",
+        "--check-personal-info",
+    ]);
+    assert_eq!((code, v["ok"].as_bool()), (0, Some(true)), "{v}");
+    // without holder data the seeds' example passes, flag or not
+    let (code, _) = verdict(&["policy", "password", pw, "--check-personal-info"]);
+    assert_eq!(code, 0);
+    // NIST checks the holder's data without the flag
+    let (code, v) = verdict(&[
+        "policy",
+        "password",
+        "ngocngoc-is-long",
+        "--rules",
+        "nist",
+        "--name",
+        "Trần Ngọc Ngọc",
+    ]);
+    assert_eq!(code, 1, "{v}");
+    assert!(codes(&v).contains(&"contains_name".to_owned()), "{v}");
+}
+
 #[test]
 fn passcode_policy_refuses_the_birthday_and_easy_codes() {
     let (code, v) = verdict(&["policy", "passcode", "150399", "--dob", "1999-03-15"]);

@@ -660,7 +660,7 @@ pub(crate) async fn submit(
         StatusCode::CREATED,
         Json(json!({
             "phase": phase(&account),
-            "dossier": account.dossier(),
+            "dossier": super::messages::dossier(account.dossier()),
             "verdict": verdict,
         })),
     )
@@ -754,7 +754,7 @@ pub(crate) async fn status(State(state): Shared, headers: HeaderMap) -> Result<R
     let verdict = verdict_json(&state, &id).await?;
     Ok(Json(json!({
         "phase": phase(&account),
-        "dossier": account.dossier(),
+        "dossier": super::messages::dossier(account.dossier()),
         "verdict": verdict,
     }))
     .into_response())

@@ -1,5 +1,8 @@
-//! Errors as JSON: `{"error": {"code", "vi", "en", ...}}` with a stable
-//! snake_case code and the HTTP status that fits.
+//! Errors as JSON: `{"error": {"code", "message_vi", "message_en",
+//! "message", "vi", "en", ...}}` with a stable snake_case code and the HTTP
+//! status that fits (`message` is the language `Accept-Language` prefers,
+//! added by `messages.rs`; `vi` and `en` are the earlier names of the
+//! two).
 //!
 //! The messages name no internal state: a refused step does not say which
 //! phase the account is in (`VerifyOtp in AppAccount`), a lock does not
@@ -11,6 +14,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use eid_account::AccountError;
+use eid_credentials::{PASSCODE_HINT_EN, PASSCODE_HINT_VI};
 use serde_json::{Value, json};
 
 use super::store::StoreError;
@@ -187,176 +191,136 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// Each refusal's stable code and HTTP status: one row a variant (a
+/// variant the library adds later is `refused`, 422, until it has one).
+fn code_and_status(e: &AccountError) -> (&'static str, StatusCode) {
+    use AccountError as E;
+    use StatusCode as S;
+    match e {
+        E::VersionConflict { .. } => ("version_conflict", S::CONFLICT),
+        E::StepOutOfOrder { .. } => ("step_out_of_order", S::CONFLICT),
+        E::TransitionNotInTable { .. } | E::Rng | E::Internal(_) => {
+            ("internal", S::INTERNAL_SERVER_ERROR)
+        }
+        E::NoAccount => ("no_account", S::NOT_FOUND),
+        E::AlreadyRegistered => ("already_registered", S::CONFLICT),
+        E::IdOrPhoneMismatch => ("id_or_phone_mismatch", S::UNPROCESSABLE_ENTITY),
+        E::InvalidPhone => ("invalid_phone", S::UNPROCESSABLE_ENTITY),
+        E::InvalidDevice => ("invalid_device", S::UNPROCESSABLE_ENTITY),
+        E::TermsNotAccepted => ("terms_not_accepted", S::UNPROCESSABLE_ENTITY),
+        E::CardMismatch => ("card_mismatch", S::UNPROCESSABLE_ENTITY),
+        E::RegistryMismatch(_) => ("registry_mismatch", S::UNPROCESSABLE_ENTITY),
+        E::NotInRegistry => ("not_in_registry", S::UNPROCESSABLE_ENTITY),
+        E::RegistryUnavailable => ("registry_unavailable", S::SERVICE_UNAVAILABLE),
+        E::DeviceCheckUnavailable => ("device_check_unavailable", S::SERVICE_UNAVAILABLE),
+        E::WrongOtp { .. } => ("wrong_otp", S::UNAUTHORIZED),
+        E::OtpExpired => ("otp_expired", S::GONE),
+        E::OtpExhausted => ("otp_exhausted", S::TOO_MANY_REQUESTS),
+        E::OtpCooldown { .. } => ("otp_cooldown", S::TOO_MANY_REQUESTS),
+        E::OtpRateLimited { .. } => ("otp_rate_limited", S::TOO_MANY_REQUESTS),
+        E::OtpResendLimit => ("otp_resend_limit", S::TOO_MANY_REQUESTS),
+        E::PasswordRefused(_) => ("password_refused", S::UNPROCESSABLE_ENTITY),
+        E::PasscodeRefused(_) => ("passcode_refused", S::UNPROCESSABLE_ENTITY),
+        E::PasscodeConfirmationMismatch => {
+            ("passcode_confirmation_mismatch", S::UNPROCESSABLE_ENTITY)
+        }
+        E::QuestionsRefused(_) => ("questions_refused", S::UNPROCESSABLE_ENTITY),
+        E::WrongCredentials => ("wrong_credentials", S::UNAUTHORIZED),
+        E::LoginLockedOut { .. } => ("login_locked_out", S::TOO_MANY_REQUESTS),
+        E::NoPassword => ("no_password", S::CONFLICT),
+        E::NotLoggedIn => ("not_logged_in", S::UNAUTHORIZED),
+        E::NotIdentified => ("not_identified", S::CONFLICT),
+        E::AlreadyActivated => ("already_activated", S::CONFLICT),
+        E::NotActivated => ("not_activated", S::CONFLICT),
+        E::DossierPending => ("dossier_pending", S::CONFLICT),
+        E::LevelAlreadyHeld => ("level_already_held", S::CONFLICT),
+        E::NoDossierPending => ("no_dossier_pending", S::CONFLICT),
+        E::NoAppointment => ("no_appointment", S::CONFLICT),
+        E::AppointmentInPast => ("appointment_in_past", S::UNPROCESSABLE_ENTITY),
+        E::Locked(_) | E::LockedWithoutReason => ("locked", S::LOCKED),
+        E::NotLocked => ("not_locked", S::CONFLICT),
+        E::UnlockNeedsOfficer => ("unlock_needs_officer", S::FORBIDDEN),
+        E::WrongPasscode { .. } => ("wrong_passcode", S::UNAUTHORIZED),
+        E::WrongAnswers { .. } => ("wrong_answers", S::UNAUTHORIZED),
+        E::ServiceNeedsLevel2 => ("service_needs_level2", S::FORBIDDEN),
+        E::SameDevice => ("same_device", S::CONFLICT),
+        E::NotBoundDevice => ("not_bound_device", S::FORBIDDEN),
+        E::FlowInProgress { .. } => ("flow_in_progress", S::CONFLICT),
+        E::InvalidField(_) => ("invalid_field", S::UNPROCESSABLE_ENTITY),
+        _ => ("refused", S::UNPROCESSABLE_ENTITY),
+    }
+}
+
+/// The fields a refusal adds to its body: the counts and waits it carries,
+/// the registry's fields, and each reason a password or passcode was
+/// refused for (`code`, `message_vi`, `message_en`), the passcode's with
+/// seed 003's hint (`hint_vi`, `hint_en`).
+fn extra(e: &AccountError) -> Value {
+    use AccountError as E;
+    match e {
+        E::WrongOtp { tries_left }
+        | E::WrongPasscode { tries_left }
+        | E::WrongAnswers { tries_left } => json!({ "tries_left": tries_left }),
+        E::OtpCooldown { seconds_left }
+        | E::OtpRateLimited { seconds_left }
+        | E::LoginLockedOut { seconds_left }
+        | E::FlowInProgress { seconds_left } => json!({ "seconds_left": seconds_left }),
+        E::RegistryMismatch(fields) => {
+            json!({ "fields": fields.iter().map(|f| f.field).collect::<Vec<_>>() })
+        }
+        E::InvalidField(field) => json!({ "field": field }),
+        E::PasswordRefused(r) => {
+            json!({ "reasons": reasons(r, |r| (r.code(), r.message_vi(), r.message_en())) })
+        }
+        E::PasscodeRefused(r) => json!({
+            "reasons": reasons(r, |r| (r.code(), r.message_vi(), r.message_en())),
+            "hint_vi": PASSCODE_HINT_VI,
+            "hint_en": PASSCODE_HINT_EN,
+        }),
+        _ => Value::Null,
+    }
+}
+
+fn reasons<R>(r: &[R], each: impl Fn(&R) -> (&'static str, String, String)) -> Vec<Value> {
+    r.iter()
+        .map(|r| {
+            let (code, vi, en) = each(r);
+            json!({ "code": code, "message_vi": vi, "message_en": en })
+        })
+        .collect()
+}
+
+/// The messages of a refusal, without what a caller may not learn: the
+/// account's phase (a step out of order), the lock's reason, the
+/// transitions an internal error names (it is logged).
+fn public_messages(e: &AccountError) -> (String, String) {
+    use AccountError as E;
+    match e {
+        E::StepOutOfOrder { .. } => (e.message_vi(), "this step cannot be taken now".to_owned()),
+        E::TransitionNotInTable { .. } | E::Internal(_) => {
+            ("Lỗi hệ thống.".to_owned(), "internal error".to_owned())
+        }
+        E::Locked(_) => (
+            "Tài khoản đã bị khóa.".to_owned(),
+            "the account is locked".to_owned(),
+        ),
+        _ => (e.message_vi(), e.message_en()),
+    }
+}
+
 impl From<AccountError> for ApiError {
     fn from(e: AccountError) -> ApiError {
-        use AccountError as E;
-        let (status, code, extra) = match &e {
-            E::VersionConflict { .. } => (StatusCode::CONFLICT, "version_conflict", Value::Null),
-            E::StepOutOfOrder { .. } => (StatusCode::CONFLICT, "step_out_of_order", Value::Null),
-            E::TransitionNotInTable { .. } => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal", Value::Null)
-            }
-            E::NoAccount => (StatusCode::NOT_FOUND, "no_account", Value::Null),
-            E::AlreadyRegistered => (StatusCode::CONFLICT, "already_registered", Value::Null),
-            E::IdOrPhoneMismatch => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "id_or_phone_mismatch",
-                Value::Null,
-            ),
-            E::InvalidPhone => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_phone",
-                Value::Null,
-            ),
-            E::InvalidDevice => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_device",
-                Value::Null,
-            ),
-            E::TermsNotAccepted => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "terms_not_accepted",
-                Value::Null,
-            ),
-            E::CardMismatch => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "card_mismatch",
-                Value::Null,
-            ),
-            E::RegistryMismatch(fields) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "registry_mismatch",
-                json!({ "fields": fields.iter().map(|f| f.field).collect::<Vec<_>>() }),
-            ),
-            E::NotInRegistry => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "not_in_registry",
-                Value::Null,
-            ),
-            E::RegistryUnavailable => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "registry_unavailable",
-                Value::Null,
-            ),
-            E::DeviceCheckUnavailable => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "device_check_unavailable",
-                Value::Null,
-            ),
-            E::WrongOtp { tries_left } => (
-                StatusCode::UNAUTHORIZED,
-                "wrong_otp",
-                json!({ "tries_left": tries_left }),
-            ),
-            E::OtpExpired => (StatusCode::GONE, "otp_expired", Value::Null),
-            E::OtpExhausted => (StatusCode::TOO_MANY_REQUESTS, "otp_exhausted", Value::Null),
-            E::OtpCooldown { seconds_left } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "otp_cooldown",
-                json!({ "seconds_left": seconds_left }),
-            ),
-            E::OtpRateLimited { seconds_left } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "otp_rate_limited",
-                json!({ "seconds_left": seconds_left }),
-            ),
-            E::OtpResendLimit => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "otp_resend_limit",
-                Value::Null,
-            ),
-            E::PasswordRefused(_) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "password_refused",
-                Value::Null,
-            ),
-            E::PasscodeRefused(_) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "passcode_refused",
-                Value::Null,
-            ),
-            E::PasscodeConfirmationMismatch => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "passcode_confirmation_mismatch",
-                Value::Null,
-            ),
-            E::QuestionsRefused(_) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "questions_refused",
-                Value::Null,
-            ),
-            E::WrongCredentials => (StatusCode::UNAUTHORIZED, "wrong_credentials", Value::Null),
-            E::LoginLockedOut { seconds_left } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "login_locked_out",
-                json!({ "seconds_left": seconds_left }),
-            ),
-            E::NoPassword => (StatusCode::CONFLICT, "no_password", Value::Null),
-            E::NotLoggedIn => (StatusCode::UNAUTHORIZED, "not_logged_in", Value::Null),
-            E::NotIdentified => (StatusCode::CONFLICT, "not_identified", Value::Null),
-            E::AlreadyActivated => (StatusCode::CONFLICT, "already_activated", Value::Null),
-            E::NotActivated => (StatusCode::CONFLICT, "not_activated", Value::Null),
-            E::DossierPending => (StatusCode::CONFLICT, "dossier_pending", Value::Null),
-            E::LevelAlreadyHeld => (StatusCode::CONFLICT, "level_already_held", Value::Null),
-            E::NoDossierPending => (StatusCode::CONFLICT, "no_dossier_pending", Value::Null),
-            E::NoAppointment => (StatusCode::CONFLICT, "no_appointment", Value::Null),
-            E::AppointmentInPast => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "appointment_in_past",
-                Value::Null,
-            ),
-            E::Locked(_) => (StatusCode::LOCKED, "locked", Value::Null),
-            E::NotLocked => (StatusCode::CONFLICT, "not_locked", Value::Null),
-            E::UnlockNeedsOfficer => (StatusCode::FORBIDDEN, "unlock_needs_officer", Value::Null),
-            E::WrongPasscode { tries_left } => (
-                StatusCode::UNAUTHORIZED,
-                "wrong_passcode",
-                json!({ "tries_left": tries_left }),
-            ),
-            E::WrongAnswers { tries_left } => (
-                StatusCode::UNAUTHORIZED,
-                "wrong_answers",
-                json!({ "tries_left": tries_left }),
-            ),
-            E::ServiceNeedsLevel2 => (StatusCode::FORBIDDEN, "service_needs_level2", Value::Null),
-            E::SameDevice => (StatusCode::CONFLICT, "same_device", Value::Null),
-            E::NotBoundDevice => (StatusCode::FORBIDDEN, "not_bound_device", Value::Null),
-            E::FlowInProgress { seconds_left } => (
-                StatusCode::CONFLICT,
-                "flow_in_progress",
-                json!({ "seconds_left": seconds_left }),
-            ),
-            E::LockedWithoutReason => (StatusCode::LOCKED, "locked", Value::Null),
-            E::InvalidField(field) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_field",
-                json!({ "field": field }),
-            ),
-            E::Rng | E::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", Value::Null),
-            _ => (StatusCode::UNPROCESSABLE_ENTITY, "refused", Value::Null),
-        };
+        let (code, status) = code_and_status(&e);
         if status == StatusCode::INTERNAL_SERVER_ERROR {
             tracing::error!(error = %e, "internal refusal");
         }
-        // The account's phase and lock reason stay out of the message, and
-        // so do the transitions an internal error names (it is logged).
-        let (vi, en) = match &e {
-            E::StepOutOfOrder { .. } => (e.vi(), "this step cannot be taken now".to_owned()),
-            E::TransitionNotInTable { .. } | E::Internal(_) => {
-                ("Lỗi hệ thống.".to_owned(), "internal error".to_owned())
-            }
-            E::Locked(_) => (
-                "Tài khoản đã bị khóa.".to_owned(),
-                "the account is locked".to_owned(),
-            ),
-            _ => (e.vi(), e.en()),
-        };
+        let (vi, en) = public_messages(&e);
         ApiError {
             status,
             code,
             vi,
             en,
-            extra,
+            extra: extra(&e),
             refusal: Some(Box::new(e)),
         }
     }
@@ -376,7 +340,10 @@ impl IntoResponse for ApiError {
             }
             _ => None,
         };
-        let mut body = json!({ "code": self.code, "vi": self.vi, "en": self.en });
+        // `vi` and `en` are the names clients had before `message_vi` and
+        // `message_en` (messages.rs); `message` is added by its layer.
+        let mut body = json!({ "code": self.code, "vi": self.vi, "en": self.en,
+            "message_vi": self.vi, "message_en": self.en });
         if let (Some(obj), Value::Object(extra)) = (body.as_object_mut(), self.extra) {
             obj.extend(extra);
         }

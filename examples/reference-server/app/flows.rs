@@ -73,6 +73,11 @@ struct ResetBody {
     phone: String,
 }
 
+/// The answer to every reset start.
+const RESET_VI: &str =
+    "Nếu thông tin trùng khớp với một tài khoản, mã OTP đã được gửi đến số điện thoại đã đăng ký.";
+const RESET_EN: &str = "if these details match an account, an OTP was sent to its registered phone";
+
 /// `POST /v1/password-resets`: "Quên mật khẩu": the ID number or phone,
 /// and the registered phone. The answer is the same `202` whatever the
 /// account's existence and state, with no ID number and no hint whether
@@ -121,8 +126,10 @@ pub(crate) async fn start_reset(
         StatusCode::ACCEPTED,
         Json(json!({
             "status": "accepted",
-            "vi": "Nếu thông tin trùng khớp với một tài khoản, mã OTP đã được gửi đến số điện thoại đã đăng ký.",
-            "en": "if these details match an account, an OTP was sent to its registered phone",
+            "vi": RESET_VI,
+            "en": RESET_EN,
+            "message_vi": RESET_VI,
+            "message_en": RESET_EN,
         })),
     )
         .into_response())
@@ -410,7 +417,7 @@ pub(crate) async fn record_level2(
         Json(json!({
             "id_number": id.as_str(),
             "phase": phase(&account),
-            "dossier": account.dossier(),
+            "dossier": super::messages::dossier(account.dossier()),
             "verdict": verdict,
         })),
     )

@@ -38,10 +38,15 @@ pub(crate) fn id_number(s: &str) -> Result<IdNumber, ApiError> {
     IdNumber::parse(s.trim()).map_err(|_| AccountError::InvalidField("id_number").into())
 }
 
+/// The notices of a decision: `code`, the texts as `message_vi` and
+/// `message_en` (and `vi`, `en`, their earlier names).
 pub(crate) fn notices(n: &[Notice]) -> Value {
     Value::Array(
         n.iter()
-            .map(|n| json!({ "code": n, "vi": n.vi(), "en": n.en() }))
+            .map(|n| {
+                json!({ "code": n, "vi": n.vi(), "en": n.en(),
+                    "message_vi": n.vi(), "message_en": n.en() })
+            })
             .collect(),
     )
 }
@@ -333,11 +338,16 @@ struct LoginBody {
     password: String,
 }
 
+/// The device of a request: the app's `X-Device-Id`, or the browser's
+/// cookie device that `device.rs` put there. A route missing from
+/// [`super::device::DEVICE_ROUTES`] has none, and is refused rather than
+/// have every browser share one device.
 pub(crate) fn device_header(headers: &HeaderMap) -> Result<DeviceId, ApiError> {
-    let raw = headers
-        .get("x-device-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("web");
+    let Some(raw) = headers.get("x-device-id") else {
+        tracing::error!("a device route missing from device::DEVICE_ROUTES");
+        return Err(ApiError::internal());
+    };
+    let raw = raw.to_str().map_err(|_| AccountError::InvalidDevice)?;
     Ok(DeviceId::new(raw)?)
 }
 

@@ -24,8 +24,10 @@
 //! personal data, or say whether an account exists), the client address
 //! (`X-Forwarded-For` believed only from `--trusted-proxy` addresses), the
 //! authentication-failure log (every `401`, `403` and `429` with the
-//! client address and the route, never the ID number in the path), and `415` for a
-//! body not declared `application/json`.
+//! client address and the route, never the ID number in the path), the
+//! messages' language and the times' RFC 3339 (`messages.rs`), `415` for a
+//! body not declared `application/json`, and a browser's device cookie
+//! (`device.rs`).
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -66,6 +68,10 @@ pub(crate) struct HttpSettings {
     pub(crate) shutdown_grace: Duration,
     /// The proxies whose `X-Forwarded-For` is believed.
     pub(crate) trusted_proxies: Vec<IpAddr>,
+    /// Clients reach the server over HTTPS (a TLS proxy in front,
+    /// `--behind-tls`): the browser's device cookie is `Secure` and named
+    /// `__Host-...` (`device.rs`).
+    pub(crate) behind_tls: bool,
 }
 
 impl Default for HttpSettings {
@@ -76,6 +82,7 @@ impl Default for HttpSettings {
             max_connections: default_max_connections(),
             shutdown_grace: Duration::from_secs(10),
             trusted_proxies: Vec::new(),
+            behind_tls: false,
         }
     }
 }
@@ -102,7 +109,12 @@ pub(crate) fn default_max_connections() -> usize {
 /// The layers of the module documentation around `router`.
 pub(crate) fn layered(router: Router, state: &Arc<AppState>) -> Router {
     router
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::device::web_device,
+        ))
         .layer(middleware::from_fn(json_only))
+        .layer(middleware::from_fn(super::messages::localise))
         .layer(middleware::from_fn(log_refusals))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -188,7 +200,9 @@ async fn json_only(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-fn is_json(headers: &HeaderMap) -> bool {
+/// Whether `headers` declare a JSON body (`application/json`, parameters
+/// allowed).
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

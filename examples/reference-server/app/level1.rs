@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 
 use super::error::ApiError;
 use super::handlers::{device_header, id_number, notices, parse, phase};
+use super::messages::dossier;
 use super::prologue::{Limit, named, names_account};
 use super::store::Storage;
 use super::{AppState, FlowKind};
@@ -59,7 +60,7 @@ pub(crate) async fn list(State(state): Shared, headers: HeaderMap) -> Result<Res
             && d.status == DossierStatus::Submitted
         {
             let verdict = super::dossier::verdict_json(&state, &id).await?;
-            out.push(json!({ "id_number": id.as_str(), "dossier": d, "verdict": verdict }));
+            out.push(json!({ "id_number": id.as_str(), "dossier": dossier(Some(d)), "verdict": verdict }));
         }
     }
     Ok(Json(json!({ "dossiers": out })).into_response())
@@ -84,7 +85,10 @@ pub(crate) async fn approve(
         )
         .await?;
     tracing::info!(account = %state.log_id(&id), "dossier approved");
-    Ok(Json(json!({ "phase": phase(&account), "dossier": account.dossier() })).into_response())
+    Ok(
+        Json(json!({ "phase": phase(&account), "dossier": dossier(account.dossier()) }))
+            .into_response(),
+    )
 }
 
 #[derive(Deserialize)]
@@ -113,7 +117,10 @@ pub(crate) async fn reject(
             None,
         )
         .await?;
-    Ok(Json(json!({ "phase": phase(&account), "dossier": account.dossier() })).into_response())
+    Ok(
+        Json(json!({ "phase": phase(&account), "dossier": dossier(account.dossier()) }))
+            .into_response(),
+    )
 }
 
 /// Whether `device` is bound to another active account (the

@@ -5,10 +5,12 @@
 //! (what the handlers share), `command.rs` (the command loop over
 //! `eid-account`), `tokens.rs` (flow tokens), `router.rs` (the endpoints),
 //! `outbox.rs` (the SMS dispatcher), `store/` (the storage), `org/` (the
-//! organisations and their uploads), `report/` (the reports), and one file
-//! per group of handlers.
+//! organisations and their uploads), `report/` (the reports), `messages.rs`
+//! (the messages' languages, the times as RFC 3339), `device.rs` (a
+//! browser's device cookie), and one file per group of handlers.
 
 pub(crate) mod command;
+pub(crate) mod device;
 pub(crate) mod dossier;
 pub(crate) mod error;
 pub(crate) mod flows;
@@ -16,6 +18,7 @@ pub(crate) mod handlers;
 pub(crate) mod http;
 pub(crate) mod level1;
 pub(crate) mod limits;
+pub(crate) mod messages;
 pub(crate) mod openapi;
 pub(crate) mod org;
 pub(crate) mod outbox;

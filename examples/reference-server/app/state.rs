@@ -17,7 +17,7 @@ use super::registry::Registry;
 use super::settings::{Limits, Settings, derive, server_secret};
 use super::store::{Storage, Store};
 use super::tokens::{DEFAULT_FLOW_TOKEN_SECS, bearer, token_hash};
-use super::{dossier, http, index_of, limits, org, staff};
+use super::{device, dossier, http, index_of, limits, org, staff};
 
 /// Everything the handlers share.
 pub(crate) struct AppState {
@@ -52,6 +52,8 @@ pub(crate) struct AppState {
     pub(crate) account_locks: AccountLocks,
     /// The organisations, by the SHA-256 of their token.
     pub(crate) orgs: org::Orgs,
+    /// Browsers' device cookies (`device.rs`).
+    pub(crate) device_cookies: device::DeviceCookies,
 }
 
 /// One lock per shard of accounts: commands on the same account queue here
@@ -152,6 +154,10 @@ impl AppState {
             },
             account_locks: AccountLocks::new(),
             orgs,
+            device_cookies: device::DeviceCookies::new(
+                derive(&secret, "web-device"),
+                settings.http.behind_tls,
+            ),
         })
     }
 
