@@ -395,7 +395,7 @@ async fn reset_names_questions_only_when_set(backend: Backend) {
 /// request carrying `header: value` (its device), passcode 480613 after
 /// 121212 is refused with seed 003's hint.
 async fn activated_level2(s: &Server, header: &str, value: &str) -> HeaderMap {
-    let record = json!({ "qr": QR2, "phone": PHONE2 });
+    let record = json!({ "qr": QR2, "phone": PHONE2, "office": OFFICE });
     let url = |p: &str| format!("{}{p}", s.base);
     let req = s.http.post(url("/v1/officer/level2-dossiers"));
     let (st, _, v) = call(req.bearer_auth(OFFICER_TOKEN).json(&record)).await;

@@ -176,7 +176,7 @@ async fn level2_recorded(s: &Server) {
             s.http
                 .post(format!("{}/v1/officer/level2-dossiers", s.base))
                 .bearer_auth(OFFICER_TOKEN)
-                .json(&json!({ "qr": QR2, "phone": PHONE2 })),
+                .json(&json!({ "qr": QR2, "phone": PHONE2, "office": common::OFFICE })),
         )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{v}");

@@ -332,7 +332,7 @@ async fn races_across_two_servers() {
         pair.clients[0]
             .request(Method::POST, "/v1/officer/level2-dossiers")
             .bearer_auth(OFFICERS[0].1)
-            .json(&json!({ "qr": QR2, "phone": PHONE2 })),
+            .json(&json!({ "qr": QR2, "phone": PHONE2, "office": common::OFFICE })),
     )
     .await;
     assert_eq!(st, StatusCode::CREATED, "{v}");
