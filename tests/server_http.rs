@@ -14,8 +14,6 @@ mod app;
 #[macro_use]
 mod common;
 
-use std::collections::BTreeMap;
-
 use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -1950,20 +1948,6 @@ async fn at_once(
         out.push(t.await.unwrap());
     }
     out
-}
-
-/// How many answers carry each error code (`ok` for a success).
-fn codes(answers: &[(StatusCode, Value)]) -> BTreeMap<String, usize> {
-    let mut m = BTreeMap::new();
-    for (st, v) in answers {
-        let code = if st.is_success() {
-            "ok".to_owned()
-        } else {
-            error(v).0.to_owned()
-        };
-        *m.entry(code).or_insert(0) += 1;
-    }
-    m
 }
 
 /// The failures the log of `id` recorded, by event type.

@@ -144,20 +144,6 @@ async fn at_once(
     out
 }
 
-/// How many answers carry each error code (`ok` for a success).
-fn tally(answers: &[(StatusCode, Value)]) -> BTreeMap<String, usize> {
-    let mut m = BTreeMap::new();
-    for (st, v) in answers {
-        let code = if st.is_success() {
-            "ok".to_owned()
-        } else {
-            error(v).0.to_owned()
-        };
-        *m.entry(code).or_insert(0) += 1;
-    }
-    m
-}
-
 /// The events of type `kind` in the log of `id`.
 async fn recorded(store: &Store, id: &str, kind: &str) -> usize {
     let events = store.load(id).await.unwrap();
@@ -359,7 +345,7 @@ async fn races_across_two_servers() {
             .json(&json!({ "id_number": ID2, "phone": PHONE2 }))
     })
     .await;
-    let c = tally(&answers);
+    let c = codes(&answers);
     assert_eq!(c.get("ok"), Some(&1), "{c:?}");
     assert_eq!(c.get("otp_cooldown"), Some(&(GUESSES - 1)), "{c:?}");
     assert_eq!(recorded(&store, ID2, "activation_started").await, 1);
@@ -377,7 +363,7 @@ async fn races_across_two_servers() {
             .json(&json!({ "id_number": ID2, "code": wrong }))
     })
     .await;
-    let c = tally(&answers);
+    let c = codes(&answers);
     assert_eq!(c.get("wrong_otp"), Some(&5), "{c:?}");
     assert_eq!(c.get("otp_exhausted"), Some(&(GUESSES - 5)), "{c:?}");
     assert_eq!(recorded(&store, ID2, "otp_rejected").await, 5);
@@ -396,7 +382,7 @@ async fn races_across_two_servers() {
             .json(&json!({ "id_number": ID, "password": "Sai@Matkhau1" }))
     })
     .await;
-    let c = tally(&answers);
+    let c = codes(&answers);
     assert_eq!(c.get("wrong_credentials"), Some(&GUESSES), "{c:?}");
     assert_eq!(recorded(&store, ID, "login_failed").await, 5);
     assert_eq!(recorded(&store, ID, "login_locked_out").await, 1);

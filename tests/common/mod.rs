@@ -420,3 +420,18 @@ pub(crate) fn registry_citizens() -> Vec<Citizen> {
     assert!(out.len() >= 200, "registry.csv: {} citizens", out.len());
     out
 }
+
+/// How many answers carry each error code (`ok` for a success): what a
+/// race of the same request sent many times came to.
+pub(crate) fn codes(answers: &[(StatusCode, Value)]) -> std::collections::BTreeMap<String, usize> {
+    let mut m = std::collections::BTreeMap::new();
+    for (st, v) in answers {
+        let code = if st.is_success() {
+            "ok".to_owned()
+        } else {
+            error(v).0.to_owned()
+        };
+        *m.entry(code).or_insert(0) += 1;
+    }
+    m
+}
