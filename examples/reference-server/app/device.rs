@@ -34,6 +34,7 @@ use data_encoding::BASE64URL_NOPAD;
 use eid_account::AccountError;
 use hmac::{KeyInit, Mac};
 use sha2::Sha256;
+use zeroize::Zeroizing;
 
 use super::AppState;
 use super::error::ApiError;
@@ -63,7 +64,7 @@ type HmacSha256 = hmac::Hmac<Sha256>;
 
 /// The cookies of one server key.
 pub(crate) struct DeviceCookies {
-    key: [u8; 32],
+    key: Zeroizing<[u8; 32]>,
     secure: bool,
 }
 
@@ -71,7 +72,7 @@ impl DeviceCookies {
     /// Cookies under `key` (derived from the server secret: servers sharing
     /// a database and key file believe each other's), `Secure` when
     /// `behind_tls`.
-    pub(crate) fn new(key: [u8; 32], behind_tls: bool) -> DeviceCookies {
+    pub(crate) fn new(key: Zeroizing<[u8; 32]>, behind_tls: bool) -> DeviceCookies {
         DeviceCookies {
             key,
             secure: behind_tls,
@@ -85,7 +86,7 @@ impl DeviceCookies {
     /// The MAC over a device's bits (`None` never happens: HMAC takes a
     /// key of any length).
     fn mac(&self, id: &[u8]) -> Option<HmacSha256> {
-        let mut mac = <HmacSha256 as KeyInit>::new_from_slice(&self.key).ok()?;
+        let mut mac = <HmacSha256 as KeyInit>::new_from_slice(self.key.as_slice()).ok()?;
         mac.update(b"dinhdanh web device v1");
         mac.update(id);
         Some(mac)

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use super::http;
 
@@ -120,19 +121,24 @@ impl Default for Limits {
     }
 }
 
-/// Reads or creates the key file; returns the 32-byte secret.
-pub(crate) fn server_secret(path: &PathBuf) -> Result<[u8; 32], String> {
-    let mut key = [0u8; 32];
-    match std::fs::read_to_string(path) {
+/// Reads or creates the key file; returns the 32-byte secret, wiped from
+/// memory when dropped (as is every copy made on the way: the file's text,
+/// the decoded bytes, the hex written out).
+pub(crate) fn server_secret(path: &PathBuf) -> Result<Zeroizing<[u8; 32]>, String> {
+    let mut key = Zeroizing::new([0u8; 32]);
+    match std::fs::read_to_string(path).map(Zeroizing::new) {
         Ok(text) => {
-            let bytes = hex::decode(text.trim()).map_err(|e| format!("key file: {e}"))?;
-            key = bytes
-                .try_into()
-                .map_err(|_| "key file: 32 bytes in hex expected".to_owned())?;
+            let bytes =
+                Zeroizing::new(hex::decode(text.trim()).map_err(|e| format!("key file: {e}"))?);
+            if bytes.len() != key.len() {
+                return Err("key file: 32 bytes in hex expected".to_owned());
+            }
+            key.copy_from_slice(&bytes);
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            getrandom::fill(&mut key).map_err(|e| format!("random: {e}"))?;
-            write_private(path, &hex::encode(key)).map_err(|e| format!("key file: {e}"))?;
+            getrandom::fill(key.as_mut_slice()).map_err(|e| format!("random: {e}"))?;
+            let text = Zeroizing::new(hex::encode(key.as_slice()));
+            write_private(path, &text).map_err(|e| format!("key file: {e}"))?;
             tracing::info!(path = %path.display(), "created a new server key file");
         }
         Err(e) => return Err(format!("key file {}: {e}", path.display())),
@@ -150,9 +156,10 @@ fn write_private(path: &PathBuf, text: &str) -> std::io::Result<()> {
     options.open(path)?.write_all(text.as_bytes())
 }
 
-pub(crate) fn derive(secret: &[u8; 32], label: &str) -> [u8; 32] {
+/// A key for one use (`label`) from the server secret, wiped when dropped.
+pub(crate) fn derive(secret: &[u8; 32], label: &str) -> Zeroizing<[u8; 32]> {
     let mut h = Sha256::new();
     h.update(secret);
     h.update(label.as_bytes());
-    h.finalize().into()
+    Zeroizing::new(h.finalize().into())
 }

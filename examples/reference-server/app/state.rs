@@ -11,6 +11,7 @@ use eid_credentials::{HashParams, Hasher, Pepper};
 use eid_otp::ServerKey;
 use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
+use zeroize::Zeroizing;
 
 use super::error::ApiError;
 use super::registry::Registry;
@@ -40,7 +41,7 @@ pub(crate) struct AppState {
     /// The transport's settings.
     pub(crate) http: http::HttpSettings,
     /// The key of the ID numbers' pseudonyms in the logs.
-    log_key: [u8; 32],
+    log_key: Zeroizing<[u8; 32]>,
     /// Lifetime of a flow token, seconds ([`DEFAULT_FLOW_TOKEN_SECS`]; the
     /// tests shorten it).
     pub(crate) flow_token_secs: AtomicU64,
@@ -119,10 +120,11 @@ impl AppState {
         })
         .map_err(|e| format!("argon2: {e}"))?
         .with_pepper(
-            Pepper::new(b"k1", &derive(&secret, "pepper")).map_err(|e| format!("pepper: {e}"))?,
+            Pepper::new(b"k1", derive(&secret, "pepper").as_slice())
+                .map_err(|e| format!("pepper: {e}"))?,
         );
-        let otp_key =
-            ServerKey::new(&derive(&secret, "otp")).map_err(|e| format!("otp key: {e}"))?;
+        let otp_key = ServerKey::new(derive(&secret, "otp").as_slice())
+            .map_err(|e| format!("otp key: {e}"))?;
         tracing::info!(
             backend = store.backend(),
             citizens = registry.len(),
@@ -166,7 +168,7 @@ impl AppState {
     /// server key, so one account's lines can be followed.
     pub(crate) fn log_id(&self, id: &IdNumber) -> String {
         let mut h = Sha256::new();
-        h.update(self.log_key);
+        h.update(self.log_key.as_slice());
         h.update(id.as_str().as_bytes());
         let digest = h.finalize();
         format!("id-{}", hex::encode(digest.get(..8).unwrap_or_default()))
