@@ -9,9 +9,9 @@
 
 use std::net::SocketAddr;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::ConnectInfo;
-use axum::http::{HeaderValue, Method, Request, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -104,6 +104,36 @@ pub(crate) async fn call(
     }
 }
 
+/// The API's answer as it came, for a download (`?format=csv|xlsx`): its
+/// headers (type, file name) and bytes. No `Debug`, as [`ApiAnswer`].
+pub(crate) struct RawAnswer {
+    /// Its status.
+    pub(crate) status: StatusCode,
+    /// Its headers.
+    pub(crate) headers: HeaderMap,
+    /// Its body.
+    pub(crate) bytes: Bytes,
+}
+
+/// [`call`], the answer kept as bytes.
+pub(crate) async fn call_raw(
+    web: &WebState,
+    visit: &Visit,
+    method: Method,
+    path: &str,
+    json: Option<Value>,
+    bearer: Option<&str>,
+) -> RawAnswer {
+    match exchange(web, visit, method, path, json, bearer).await {
+        Some(answer) => answer,
+        None => RawAnswer {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            headers: HeaderMap::new(),
+            bytes: Bytes::new(),
+        },
+    }
+}
+
 async fn send(
     web: &WebState,
     visit: &Visit,
@@ -112,6 +142,33 @@ async fn send(
     json: Option<Value>,
     bearer: Option<&str>,
 ) -> Option<ApiAnswer> {
+    let raw = exchange(web, visit, method, path, json, bearer).await?;
+    let set_cookie = raw
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
+    let body = if raw.bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&raw.bytes).unwrap_or(Value::Null)
+    };
+    Some(ApiAnswer {
+        status: raw.status,
+        body,
+        set_cookie,
+    })
+}
+
+async fn exchange(
+    web: &WebState,
+    visit: &Visit,
+    method: Method,
+    path: &str,
+    json: Option<Value>,
+    bearer: Option<&str>,
+) -> Option<RawAnswer> {
     let body = match &json {
         Some(v) => Body::from(serde_json::to_vec(v).ok()?),
         None => Body::empty(),
@@ -138,21 +195,10 @@ async fn send(
     req.extensions_mut().insert(ConnectInfo(client));
     let response = web.api.clone().oneshot(req).await.ok()?;
     let (parts, body) = response.into_parts();
-    let set_cookie = parts
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok().map(str::to_owned))
-        .collect();
     let bytes = axum::body::to_bytes(body, MAX_ANSWER).await.ok()?;
-    let body = if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null)
-    };
-    Some(ApiAnswer {
+    Some(RawAnswer {
         status: parts.status,
-        body,
-        set_cookie,
+        headers: parts.headers,
+        bytes,
     })
 }

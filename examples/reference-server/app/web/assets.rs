@@ -13,6 +13,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../assets/site.css"),
     ),
     (
+        "staff.css",
+        "text/css; charset=utf-8",
+        include_str!("../../assets/staff.css"),
+    ),
+    (
         "countdown.js",
         "text/javascript; charset=utf-8",
         include_str!("../../assets/countdown.js"),

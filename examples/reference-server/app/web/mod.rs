@@ -59,9 +59,14 @@ pub(crate) mod api;
 pub(crate) mod assets;
 pub(crate) mod citizen;
 pub(crate) mod csrf;
+pub(crate) mod officer;
+pub(crate) mod officer_view;
+pub(crate) mod org;
 pub(crate) mod render;
 pub(crate) mod session;
 pub(crate) mod signin;
+pub(crate) mod staff;
+pub(crate) mod staff_words;
 
 use std::sync::Arc;
 
@@ -104,6 +109,8 @@ pub(crate) fn router(app: Arc<AppState>, api: Router) -> Router {
     let pages = Router::new()
         .route("/assets/{name}", get(assets::asset))
         .merge(citizen::routes())
+        .merge(officer::routes())
+        .merge(org::routes())
         .layer(middleware::from_fn_with_state(web.clone(), session::visit))
         .layer(middleware::from_fn(page_headers))
         .with_state(web);

@@ -38,6 +38,10 @@ pub(crate) enum Cookie {
     Csrf,
     /// The language chosen with `?lang=`.
     Lang,
+    /// The officer's token (`--officer`; the console, `officer.rs`).
+    Officer,
+    /// The organisation's token (`--org`; `org.rs`).
+    Org,
 }
 
 impl Cookie {
@@ -48,6 +52,8 @@ impl Cookie {
             Cookie::Pending => "dd_pending",
             Cookie::Csrf => "dd_csrf",
             Cookie::Lang => "dd_lang",
+            Cookie::Officer => "dd_officer",
+            Cookie::Org => "dd_org",
         }
     }
 }
