@@ -164,7 +164,7 @@ async fn queue_page(
 async fn queue(web: Web, visit: Seen, headers: HeaderMap) -> Response {
     match staff::required(&web, &headers, Staff::Officer) {
         Ok(token) => queue_page(&web, &visit, &token, Outcome::default(), StatusCode::OK).await,
-        Err(to_sign_in) => to_sign_in,
+        Err(to_sign_in) => *to_sign_in,
     }
 }
 
@@ -185,7 +185,7 @@ async fn act(
 ) -> Response {
     let token = match staff::required(web, headers, Staff::Officer) {
         Ok(t) => t,
-        Err(to_sign_in) => return to_sign_in,
+        Err(to_sign_in) => return *to_sign_in,
     };
     let Some(id) = path_id(id) else {
         return render::message_page(visit, web, StatusCode::NOT_FOUND, render::Says::BadForm);
@@ -277,7 +277,7 @@ fn level2_page(web: &WebState, visit: &Visit, outcome: Outcome, fields: [String;
 /// `GET /officer/level2`.
 async fn level2_form(web: Web, visit: Seen, headers: HeaderMap) -> Response {
     if let Err(to_sign_in) = staff::required(&web, &headers, Staff::Officer) {
-        return to_sign_in;
+        return *to_sign_in;
     }
     let page = level2_page(&web, &visit, Outcome::default(), Default::default());
     render::page(StatusCode::OK, &page)
@@ -288,7 +288,7 @@ async fn level2_form(web: Web, visit: Seen, headers: HeaderMap) -> Response {
 async fn level2(web: Web, visit: Seen, headers: HeaderMap, form: CheckedForm) -> Response {
     let token = match staff::required(&web, &headers, Staff::Officer) {
         Ok(t) => t,
-        Err(to_sign_in) => return to_sign_in,
+        Err(to_sign_in) => return *to_sign_in,
     };
     let f = &form.0;
     let ticked: Vec<Value> = documents(&StaffChrome::of(&visit, &web, Staff::Officer, true))
@@ -357,7 +357,7 @@ fn accounts_page(web: &WebState, visit: &Visit, outcome: Outcome) -> AccountsPag
 /// `GET /officer/accounts`.
 async fn accounts_form(web: Web, visit: Seen, headers: HeaderMap) -> Response {
     if let Err(to_sign_in) = staff::required(&web, &headers, Staff::Officer) {
-        return to_sign_in;
+        return *to_sign_in;
     }
     render::page(
         StatusCode::OK,
@@ -376,7 +376,7 @@ async fn lock_action(
 ) -> Response {
     let token = match staff::required(web, headers, Staff::Officer) {
         Ok(t) => t,
-        Err(to_sign_in) => return to_sign_in,
+        Err(to_sign_in) => return *to_sign_in,
     };
     let id = form.0.text("id_number");
     let a = match path_id(id) {

@@ -158,7 +158,7 @@ fn rows(body: &Value) -> Vec<Row> {
 async fn report(web: Web, visit: Seen, headers: HeaderMap) -> Response {
     let token = match staff::required(&web, &headers, Staff::Org) {
         Ok(t) => t,
-        Err(to_sign_in) => return to_sign_in,
+        Err(to_sign_in) => return *to_sign_in,
     };
     let a = api::call(
         &web,
@@ -204,7 +204,7 @@ async fn report(web: Web, visit: Seen, headers: HeaderMap) -> Response {
 async fn download(web: &WebState, visit: &Visit, headers: &HeaderMap, format: &str) -> Response {
     let token = match staff::required(web, headers, Staff::Org) {
         Ok(t) => t,
-        Err(to_sign_in) => return to_sign_in,
+        Err(to_sign_in) => return *to_sign_in,
     };
     let path = format!("/v1/org/report?format={format}");
     let a = api::call_raw(web, visit, Method::GET, &path, None, Some(&token)).await;
@@ -267,7 +267,7 @@ fn upload_page(
 /// `GET /org/upload`.
 async fn upload_form(web: Web, visit: Seen, headers: HeaderMap) -> Response {
     if let Err(to_sign_in) = staff::required(&web, &headers, Staff::Org) {
-        return to_sign_in;
+        return *to_sign_in;
     }
     let page = upload_page(&web, &visit, Errors::default(), Vec::new(), Vec::new());
     render::page(StatusCode::OK, &page)
@@ -295,7 +295,7 @@ fn refused_lines(body: &Value, lang: Lang) -> Vec<Refused> {
 async fn upload(web: Web, visit: Seen, headers: HeaderMap, form: CheckedUpload) -> Response {
     let token = match staff::required(&web, &headers, Staff::Org) {
         Ok(t) => t,
-        Err(to_sign_in) => return to_sign_in,
+        Err(to_sign_in) => return *to_sign_in,
     };
     let body = json!({ "csv": form.csv });
     let a = api::call(

@@ -189,8 +189,8 @@ pub(crate) fn required(
     web: &WebState,
     headers: &HeaderMap,
     staff: Staff,
-) -> Result<String, Response> {
+) -> Result<String, Box<Response>> {
     staff
         .token(web, headers)
-        .ok_or_else(|| see_other(staff.home()))
+        .ok_or_else(|| Box::new(see_other(staff.home())))
 }
