@@ -262,6 +262,7 @@ async fn main() -> Result<(), String> {
         .map_err(|e| format!("listen on {}: {e}", flags.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, "listening");
+    tracing::info!("web pages: open http://{addr}/ in a browser");
     app::serve(
         state,
         listener,

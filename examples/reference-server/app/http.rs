@@ -108,13 +108,20 @@ pub(crate) fn default_max_connections() -> usize {
 
 /// The layers of the module documentation around `router`.
 pub(crate) fn layered(router: Router, state: &Arc<AppState>) -> Router {
-    router
+    let api = router
         .layer(middleware::from_fn_with_state(
             state.clone(),
             super::device::web_device,
         ))
         .layer(middleware::from_fn(json_only))
-        .layer(middleware::from_fn(super::messages::localise))
+        .layer(middleware::from_fn(super::messages::localise));
+    transport(api, state)
+}
+
+/// The layers the web pages share with the API (`web/`, whose forms are
+/// not JSON): the authentication-failure log and those outside it.
+pub(crate) fn transport(router: Router, state: &Arc<AppState>) -> Router {
+    router
         .layer(middleware::from_fn(log_refusals))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -7,7 +7,8 @@
 //! `outbox.rs` (the SMS dispatcher), `store/` (the storage), `org/` (the
 //! organisations and their uploads), `report/` (the reports), `messages.rs`
 //! (the messages' languages, the times as RFC 3339), `device.rs` (a
-//! browser's device cookie), and one file per group of handlers.
+//! browser's device cookie), `web/` (the pages people use, a client of
+//! the API), and one file per group of handlers.
 
 pub(crate) mod command;
 pub(crate) mod device;
@@ -32,6 +33,7 @@ pub(crate) mod staff;
 pub(crate) mod state;
 pub(crate) mod store;
 pub(crate) mod tokens;
+pub(crate) mod web;
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -7,12 +7,13 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 
 use super::state::AppState;
-use super::{dossier, flows, handlers, http, level1, openapi, org, report};
+use super::{dossier, flows, handlers, http, level1, openapi, org, report, web};
 
 /// The largest body of an organisation's upload.
 const ORG_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
 
-/// The router over a shared state, with the layers of `http.rs`. The
+/// The router over a shared state, with the layers of `http.rs`, and the
+/// web pages (`web/`) beside the API. The
 /// officer and report endpoints sit behind [`http::officer_gate`], the
 /// organisations' behind [`org::org_gate`].
 pub(crate) fn router(state: Arc<AppState>) -> Router {
@@ -79,5 +80,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .merge(staff)
         .merge(orgs)
         .with_state(state.clone());
-    http::layered(routes, &state)
+    let api = http::layered(routes, &state);
+    // The pages call the API in-process (`web/api.rs`), through its layers.
+    api.clone().merge(web::router(state, api))
 }

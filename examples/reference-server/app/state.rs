@@ -55,6 +55,8 @@ pub(crate) struct AppState {
     pub(crate) orgs: org::Orgs,
     /// Browsers' device cookies (`device.rs`).
     pub(crate) device_cookies: device::DeviceCookies,
+    /// The key of the web forms' CSRF tokens (`web/csrf.rs`).
+    pub(crate) csrf_key: [u8; 32],
 }
 
 /// One lock per shard of accounts: commands on the same account queue here
@@ -160,6 +162,7 @@ impl AppState {
                 derive(&secret, "web-device"),
                 settings.http.behind_tls,
             ),
+            csrf_key: derive(&secret, "web-csrf"),
         })
     }
 
