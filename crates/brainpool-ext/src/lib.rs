@@ -10,9 +10,19 @@ mod explicit;
 #[cfg(feature = "ecdsa")]
 mod verify;
 
+// The crates the curves' API is written in, re-exported so a caller names
+// the very versions we built with (`scripts/check-external-types` checks
+// the list in Cargo.toml): RustCrypto's curve traits and the types they
+// bring (elliptic_curve's own re-exports: bigint, ff, subtle, array...).
+#[cfg(feature = "ecdsa")]
+pub use der;
 #[cfg(feature = "ecdsa")]
 pub use ecdsa;
 pub use elliptic_curve;
+pub use primefield;
+pub use primeorder;
+#[cfg(feature = "ecdsa")]
+pub use sha2;
 
 pub use error::Error;
 #[cfg(feature = "ecdsa")]

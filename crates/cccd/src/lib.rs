@@ -30,6 +30,11 @@ pub mod qr;
 use core::fmt;
 
 pub use error::Error;
+/// The crate our API is written in (`Date`, `Mrz`, `MrzKey`, `DataGroup`;
+/// with `ekyc`, passive authentication's types and `der::DateTime` as
+/// `icao9303::der`), re-exported so a caller names the very version we
+/// built with (`scripts/check-external-types` checks the list).
+pub use icao9303;
 pub use id_number::IdNumber;
 pub use mrz::{AccessKeys, KeyCandidate};
 

@@ -168,6 +168,16 @@ mod state;
 pub mod table;
 mod types;
 
+// The crates whose types events and commands hold (`IdNumber`, `Date`,
+// `Challenge`, `SecretString`...) and the randomness seam, re-exported so
+// a caller names the very versions we built with
+// (`scripts/check-external-types` checks the list in Cargo.toml).
+pub use cccd;
+pub use eid_credentials;
+pub use eid_otp;
+pub use icao9303;
+pub use rand_core;
+
 pub use command::{Action, Command, LoginName};
 pub use decide::{Context, Decision, Keys, LockoutPolicy, Policies, Refusal, decide};
 pub use error::{

@@ -29,3 +29,6 @@ pub use hotp::{Hotp, ReplayGuard, Totp, TotpBuilder};
 pub use otp::{Algorithm, Code, Digits, Secret, hotp, hotp_truncated};
 pub use rand_core;
 pub use uri::{OtpAuthUri, OtpKind};
+/// `Zeroizing` wraps the secrets handed out; re-exported so a caller names
+/// the very version we built with.
+pub use zeroize;

@@ -8,7 +8,14 @@ pub mod pki;
 pub mod vpcd;
 
 pub use chip::{Access, ChipConfig, ChipStats, Oversize, VirtualChip};
+/// The crate the simulator speaks (`Mrz`, `DomainParameters`, the
+/// `Transport` trait, `ActiveAuthKey`...; `icao9303::rand_core` and
+/// `icao9303::p256` for the generator and the AA key), re-exported so a
+/// caller names the very version we built with.
+pub use icao9303;
 pub use personalise::{ActiveAuthKey, ActiveAuthKind, ChipData, PaceOffer, Personalisation};
+/// The seeded generator's traits (`TryRng`, `TryCryptoRng`).
+pub use rand_core;
 
 use rand_core::{SeedableRng, TryCryptoRng, TryRng};
 

@@ -515,6 +515,10 @@ pub(crate) fn text(bytes: &[u8]) -> alloc::borrow::Cow<'_, str> {
 pub(crate) mod ser {
     use serde::Serializer;
 
+    // Without `std` (serde alone, as eid-account takes it) the std prelude
+    // does not bring `ToString`.
+    use crate::prelude::ToString;
+
     /// Bytes as lower-case hex.
     pub(crate) fn hex<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(&format_args!("{:x}", base16ct::HexDisplay(bytes)))

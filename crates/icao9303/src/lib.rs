@@ -65,7 +65,45 @@ pub use error::Error;
 /// [`rand_core::TryCryptoRng`], as the `eid-*` crates do, so
 /// `getrandom::SysRng` and seeded generators both fit.
 #[cfg(feature = "chip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chip")))]
 pub use rand_core;
+
+// The external crates whose types our public API shows, re-exported so a
+// caller names the very version we built with (issue 15 point 3).
+// `scripts/check-external-types` fails on any other crate's type; the list
+// is `[package.metadata.cargo_check_external_types]` in Cargo.toml. Each
+// one's breaking release is ours too.
+
+/// The brainpool curves: `brainpool_ext::Error` and `NamedCurve` in the
+/// explicit-parameter problems of passive authentication.
+#[cfg(feature = "pa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "pa")))]
+pub use brainpool_ext;
+/// CMS: EF.SOD's `SignedData`.
+#[cfg(feature = "asn1")]
+#[cfg_attr(docsrs, doc(cfg(feature = "asn1")))]
+pub use cms;
+/// DER: `DateTime` (the time of passive authentication), `der::Error` in
+/// decoding errors, `der::oid::ObjectIdentifier` (const-oid's, which `der`
+/// re-exports) in the ASN.1 files.
+#[cfg(feature = "asn1")]
+#[cfg_attr(docsrs, doc(cfg(feature = "asn1")))]
+pub use der;
+/// P-256: Active Authentication's ECDSA signing key (the card side).
+#[cfg(all(feature = "chip", feature = "pa"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "chip", feature = "pa"))))]
+pub use p256;
+/// RSA: `rsa::Error` in key problems; with `chip`, Active
+/// Authentication's private key.
+#[cfg(feature = "pa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "pa")))]
+pub use rsa;
+/// X.509: the certificates of EF.SOD and of the trust store.
+#[cfg(feature = "asn1")]
+#[cfg_attr(docsrs, doc(cfg(feature = "asn1")))]
+pub use x509_cert;
+/// `Zeroizing` wraps the secrets handed out (keys, the MRZ key's hashes).
+pub use zeroize;
 
 /// Fills `buf` from `rng`; a failing generator is [`Error::Rng`].
 #[cfg(feature = "chip")]

@@ -45,7 +45,7 @@ mod signature;
 mod trust_store;
 mod verdict;
 
-pub use card_security::{CardSecurityVerdict, verify_card_security};
+pub use card_security::{CardSecurityReport, CardSecurityVerdict, verify_card_security};
 pub use cert::Certificate;
 pub use crl::Crl;
 pub use error::{
@@ -55,7 +55,7 @@ pub use error::{
 pub use master_list::{ID_CSCA_MASTER_LIST, MasterList, MasterListEntry};
 pub use signature::{Curve, SignatureScheme};
 pub use trust_store::{LoadReport, MasterListLoad, TrustStore};
-pub use verdict::{CertificateInfo, Check, DataGroupCheck, Name, Status, Verdict};
+pub use verdict::{CertificateInfo, Check, DataGroupCheck, Name, Status, Verdict, VerdictReport};
 
 /// The time type of [`VerifyOptions::now`] (from the `der` crate),
 /// re-exported so callers need no dependency of their own.
@@ -132,7 +132,7 @@ pub fn verify(
 ) -> Verdict {
     let checked_at = cert::rfc3339(options.now);
     let skipped = |why: &str| Check::not_checked("sod-invalid", why.to_owned());
-    let mut verdict = Verdict {
+    let mut verdict = VerdictReport {
         valid: false,
         sod: Check::passed("EF.SOD decodes"),
         signature: skipped("EF.SOD did not decode"),
@@ -168,7 +168,7 @@ pub fn verify(
         Ok(r) => r,
         Err(e) => {
             verdict.sod = Check::failed("malformed", e.to_string());
-            return finish(verdict);
+            return Verdict::from_checks(verdict);
         }
     };
     if raw.econtent_type != ID_LDS_SECURITY_OBJECT {
@@ -179,14 +179,14 @@ pub fn verify(
                 raw.econtent_type, ID_LDS_SECURITY_OBJECT
             ),
         );
-        return finish(verdict);
+        return Verdict::from_checks(verdict);
     }
     let at = base.saturating_add(raw.econtent_offset);
     let lso = match LdsSecurityObject::parse_at(&raw.econtent, at) {
         Ok(p) => p,
         Err(e) => {
             verdict.sod = Check::failed("malformed", e.to_string());
-            return finish(verdict);
+            return Verdict::from_checks(verdict);
         }
     };
     verdict.sod = Check::passed(format!(
@@ -212,7 +212,7 @@ pub fn verify(
 
     // 3. Data groups.
     check_data_groups(&mut verdict, &lso, data_groups, options);
-    finish(verdict)
+    Verdict::from_checks(verdict)
 }
 
 /// The checks of a SignedData that EF.SOD and EF.CardSecurity share: the
@@ -278,13 +278,8 @@ impl SignerChecks {
     }
 }
 
-fn finish(mut v: Verdict) -> Verdict {
-    v.valid = v.is_valid();
-    v
-}
-
 fn check_data_groups(
-    verdict: &mut Verdict,
+    verdict: &mut VerdictReport,
     lso: &LdsSecurityObject<'_>,
     supplied: &[(DataGroup, &[u8])],
     options: &VerifyOptions,

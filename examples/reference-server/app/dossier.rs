@@ -157,8 +157,14 @@ pub(crate) struct DossierVerdict {
     pub(crate) checks: Vec<CheckResult>,
     /// The disagreements found.
     pub(crate) mismatches: Vec<FieldMismatch>,
-    /// Passive authentication, every check (NFC only).
-    pub(crate) passive_authentication: Option<pa::Verdict>,
+    /// Passive authentication, every check (NFC only). Stored and read back
+    /// from the database, so the plain report (deserializable, proof of
+    /// nothing: `approvable` is the server's decision, taken when it ran
+    /// `pa::verify`), not a `pa::Verdict`, which cannot be deserialized.
+    /// Typed rather than a `serde_json::Value`, so a stored verdict that is
+    /// not a report is refused as unreadable; the JSON is the verdict's
+    /// own, so rows stored before read back.
+    pub(crate) passive_authentication: Option<pa::VerdictReport>,
     /// The trust store used (NFC only).
     pub(crate) trust: Option<String>,
     /// The citizen's portrait as sent (SHA-256, pixel size); `None` in the
@@ -564,7 +570,7 @@ fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipCh
             approvable: mrz_ok && registry_ok,
             checks,
             mismatches,
-            passive_authentication: Some(passive_authentication),
+            passive_authentication: Some(passive_authentication.into_report()),
             trust: Some(state.trust.source.clone()),
             portrait: Some(portrait),
             dg2_face: face.map(|f| f.0),

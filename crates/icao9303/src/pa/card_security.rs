@@ -4,20 +4,23 @@
 //! SecurityInfo, content type id-SecurityObject. It authenticates the chip's
 //! Chip Authentication public key that PACE-CAM is checked against.
 
-use super::verdict::{CertificateInfo, Check};
+use super::verdict::{CertificateInfo, Check, vouched};
 use super::{SignerChecks, TrustStore, VerifyOptions, cert, cms};
 use crate::lds::CardSecurity;
 use crate::oid::ID_SECURITY_OBJECT;
 
 const FILE: &str = "EF.CardSecurity";
 
-/// The verdict of passive authentication of EF.CardSecurity.
+/// What passive authentication of EF.CardSecurity found, as plain data:
+/// the fields of a [`CardSecurityVerdict`], which reads them through this
+/// type. Like [`super::VerdictReport`], **not proof of anything**: it
+/// deserializes; only a [`CardSecurityVerdict`] says the file passed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[must_use = "a verdict unread checks nothing"]
-pub struct CardSecurityVerdict {
-    /// Whether every required check passed (the same as
-    /// [`CardSecurityVerdict::is_valid`], kept in the serialised form).
+#[non_exhaustive]
+pub struct CardSecurityReport {
+    /// Whether every required check passed (in a verdict, the same as
+    /// [`CardSecurityVerdict::is_valid`]).
     pub valid: bool,
     /// The file decodes: ContentInfo, SignedData of content type
     /// id-SecurityObject, a SET OF SecurityInfo.
@@ -44,6 +47,29 @@ pub struct CardSecurityVerdict {
     pub checked_at: String,
 }
 
+/// The verdict of passive authentication of EF.CardSecurity, made only by
+/// [`verify_card_security`]: read-only, as [`super::Verdict`] is (its
+/// checks read through [`CardSecurityReport`]; not assignable, not built
+/// nor deserialized outside this crate).
+///
+/// ```compile_fail,E0594
+/// fn forge(v: &mut icao9303::pa::CardSecurityVerdict) {
+///     v.valid = true;
+/// }
+/// ```
+///
+/// ```compile_fail,E0277
+/// let v: icao9303::pa::CardSecurityVerdict = serde_json::from_str("{}").unwrap();
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(transparent))]
+#[must_use = "a verdict unread checks nothing"]
+pub struct CardSecurityVerdict {
+    report: CardSecurityReport,
+}
+
+vouched!(CardSecurityVerdict, CardSecurityReport);
+
 impl CardSecurityVerdict {
     /// True only when the file decoded, its signature and signed
     /// attributes verified, the chain to a trusted CSCA was built and
@@ -69,8 +95,13 @@ pub fn verify_card_security(
     store: &TrustStore,
     options: &VerifyOptions,
 ) -> CardSecurityVerdict {
+    CardSecurityVerdict::from_checks(checks(card_security, store, options))
+}
+
+/// The checks of [`verify_card_security`], `valid` left false.
+fn checks(card_security: &[u8], store: &TrustStore, options: &VerifyOptions) -> CardSecurityReport {
     let skipped = || Check::not_checked("card-security-invalid", "EF.CardSecurity did not decode");
-    let mut v = CardSecurityVerdict {
+    let mut v = CardSecurityReport {
         valid: false,
         card_security: Check::passed("EF.CardSecurity decodes"),
         signature: skipped(),
@@ -132,6 +163,5 @@ pub fn verify_card_security(
     v.validity = s.validity;
     v.revocation = s.revocation;
     v.chain_certificates = s.chain_certificates;
-    v.valid = v.is_valid();
     v
 }

@@ -139,17 +139,21 @@ pub struct CertificateInfo {
     pub sha256: String,
 }
 
-/// The verdict of passive authentication of one document.
+/// What passive authentication of one document found, as plain data: the
+/// fields of a [`Verdict`], which reads them through this type
+/// (`verdict.chain.status`).
 ///
-/// Every check is reported; [`Verdict::is_valid`] is true only when every
-/// required one passed. Never reduce it to a bare bool before logging it:
-/// the reasons are what an operator needs.
+/// A report is **not proof of anything**. Anyone can build one (it
+/// deserializes, `valid: true` included); only a [`Verdict`], which only
+/// [`super::verify`] makes, says the document passed. A back end that
+/// stores verdicts reads them back as reports: they say what its own
+/// verification found then, and are as trustworthy as its store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[must_use = "a verdict unread checks nothing"]
-pub struct Verdict {
-    /// Whether every required check passed (the same as
-    /// [`Verdict::is_valid`], kept in the serialised form).
+#[non_exhaustive]
+pub struct VerdictReport {
+    /// Whether every required check passed (in a [`Verdict`], the same as
+    /// [`Verdict::is_valid`]; in a report read back, what it says).
     pub valid: bool,
     /// EF.SOD itself decodes: ContentInfo, SignedData, LDSSecurityObject.
     pub sod: Check,
@@ -185,6 +189,98 @@ pub struct Verdict {
     /// The time the validity was checked at, RFC 3339.
     pub checked_at: String,
 }
+
+/// A verdict: a report that this crate's verification made and nobody
+/// changed since. Its field is private and it derefs (read-only, no
+/// `DerefMut`) to its report, so callers read every field as before and
+/// can set none; it has no `Deserialize` and no conversion from a report.
+/// `Deref` on a non-pointer is deliberate here: the verdict *is* its
+/// report, frozen, and the alternative (an accessor per field) adds
+/// nothing a reader can do.
+macro_rules! vouched {
+    ($verdict:ident, $report:ident) => {
+        impl core::ops::Deref for $verdict {
+            type Target = $report;
+            fn deref(&self) -> &$report {
+                &self.report
+            }
+        }
+
+        impl $verdict {
+            /// The verdict of `report`'s checks: `valid` set from them, so
+            /// the two always agree.
+            pub(super) fn from_checks(report: $report) -> $verdict {
+                let mut v = $verdict { report };
+                v.report.valid = v.is_valid();
+                v
+            }
+
+            /// The checks as plain data.
+            pub fn report(&self) -> &$report {
+                &self.report
+            }
+
+            /// The checks as plain data, owned (to store or change them:
+            /// a report proves nothing).
+            pub fn into_report(self) -> $report {
+                self.report
+            }
+        }
+
+        impl From<$verdict> for $report {
+            fn from(v: $verdict) -> $report {
+                v.report
+            }
+        }
+    };
+}
+pub(super) use vouched;
+
+/// The verdict of passive authentication of one document, made only by
+/// [`super::verify`].
+///
+/// Every check is reported; [`Verdict::is_valid`] is true only when every
+/// required one passed. Never reduce it to a bare bool before logging it:
+/// the reasons are what an operator needs.
+///
+/// Read-only: its checks are read through [`VerdictReport`]
+/// (`verdict.chain`, `verdict.valid`), serialised as one (feature `serde`),
+/// and cannot be set. It cannot be forged: not assigned to,
+///
+/// ```compile_fail,E0594
+/// fn forge(v: &mut icao9303::pa::Verdict) {
+///     v.valid = true;
+/// }
+/// ```
+///
+/// not built from a report,
+///
+/// ```compile_fail,E0451
+/// fn forge(report: icao9303::pa::VerdictReport) -> icao9303::pa::Verdict {
+///     icao9303::pa::Verdict { report }
+/// }
+/// ```
+///
+/// ```compile_fail,E0277
+/// fn forge(report: icao9303::pa::VerdictReport) -> icao9303::pa::Verdict {
+///     report.into()
+/// }
+/// ```
+///
+/// and not deserialized (a JSON verdict saying `"valid": true` becomes a
+/// [`VerdictReport`] at most):
+///
+/// ```compile_fail,E0277
+/// let v: icao9303::pa::Verdict = serde_json::from_str(r#"{"valid": true}"#).unwrap();
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(transparent))]
+#[must_use = "a verdict unread checks nothing"]
+pub struct Verdict {
+    report: VerdictReport,
+}
+
+vouched!(Verdict, VerdictReport);
 
 impl Verdict {
     /// True only when the SOD decoded, its signature and signed attributes
@@ -257,5 +353,78 @@ impl Verdict {
         } else {
             format!("invalid: {}", parts.join("; "))
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// A report whose checks all pass: one data group listed, supplied,
+    /// hashing to the SOD's value.
+    fn passing() -> VerdictReport {
+        let ok = || Check::passed("ok");
+        VerdictReport {
+            valid: false,
+            sod: ok(),
+            signature: ok(),
+            signed_attributes: ok(),
+            chain: ok(),
+            validity: ok(),
+            revocation: ok(),
+            data_groups: vec![DataGroupCheck {
+                number: 1,
+                listed: true,
+                supplied: true,
+                expected_hash: None,
+                computed_hash: None,
+                check: ok(),
+            }],
+            missing_data_groups: Vec::new(),
+            unlisted_data_groups: Vec::new(),
+            hash_algorithm: None,
+            signature_algorithm: None,
+            document_signer: None,
+            chain_certificates: Vec::new(),
+            checked_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn valid_is_computed_from_the_checks() {
+        let v = Verdict::from_checks(passing());
+        assert!(v.is_valid());
+        assert!(v.valid);
+    }
+
+    /// A report claiming `valid: true` over a failed chain (what a forged
+    /// JSON verdict says) does not make a valid verdict: the flag is
+    /// recomputed, never taken.
+    #[test]
+    fn a_report_saying_valid_over_a_failed_check_is_not_valid() {
+        let mut report = passing();
+        report.valid = true;
+        report.chain = Check::failed("unknown-csca", "no CSCA in the trust store");
+        let v = Verdict::from_checks(report);
+        assert!(!v.is_valid());
+        assert!(!v.valid);
+        assert_eq!(
+            v.summary(),
+            "invalid: chain failed (unknown-csca): no CSCA in the trust store"
+        );
+    }
+
+    /// The verdict serialises as its report, and what is read back is a
+    /// report (the only type that deserializes), equal to the one verified.
+    #[cfg(feature = "serde")]
+    #[test]
+    fn a_verdict_serialises_as_its_report_and_reads_back_as_one() {
+        let v = Verdict::from_checks(passing());
+        let json = serde_json::to_value(&v).unwrap();
+        assert_eq!(json["valid"], serde_json::Value::Bool(true));
+        assert_eq!(json, serde_json::to_value(v.report()).unwrap());
+        let back: VerdictReport = serde_json::from_value(json).unwrap();
+        assert_eq!(&back, v.report());
     }
 }
