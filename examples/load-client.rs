@@ -211,12 +211,7 @@ fn make_registry(from: &Path, count: usize) -> Result<(), String> {
 /// `argon2`: password verifications per second through eid-credentials,
 /// with the parameters `AppState::open` gives the server's hasher.
 fn argon2_bound(m_kib: u32, threads: usize, seconds: u64) -> Result<f64, String> {
-    let hasher = Hasher::new(HashParams {
-        m_cost_kib: m_kib,
-        t_cost: 2,
-        p_cost: 1,
-    })
-    .map_err(|e| e.to_string())?;
+    let hasher = Hasher::new(HashParams::new(m_kib, 2, 1)).map_err(|e| e.to_string())?;
     let password = "Sao@Mai2024";
     let phc = hasher
         .hash(SecretKind::Password, password, &mut getrandom::SysRng)

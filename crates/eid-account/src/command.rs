@@ -32,6 +32,7 @@ impl Command {
 
 /// How the citizen logs in.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LoginName {
     /// With the personal identification number.
     IdNumber(IdNumber),
@@ -42,6 +43,7 @@ pub enum LoginName {
 /// What is asked. Secrets are [`SecretString`]s: hidden from `Debug`,
 /// zeroized, and never copied into events (only their hashes are).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Action {
     /// Registration ①-④ in one decision: the ID number, the
     /// carrier-registered phone, the details (QR or typed) and the terms,

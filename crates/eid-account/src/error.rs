@@ -18,6 +18,7 @@ pub const MSG_REGISTRY_UPDATE: &str = "Kiểm tra lại thông tin tài khoản 
 /// A secrets-free description of a security-question refusal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum QuestionsProblem {
     /// Not exactly two questions.
     NotTwo,

@@ -266,6 +266,7 @@ pub enum EventKind {
 /// What an SMS is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SmsKind {
     /// The approval notice of the Cục Cảnh sát QLHC về TTXH.
     Approval,
@@ -274,6 +275,7 @@ pub enum SmsKind {
 /// What officers are told.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum OfficerNotice {
     /// A dossier waits for review.
     DossierToReview {
@@ -294,6 +296,7 @@ pub enum OfficerNotice {
 /// What the caller must do after appending the events (in the same
 /// transaction, for an outbox). `Debug` hides one-time codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Effect {
     /// Send a one-time code by SMS. The code appears only here.
     SendOtp {
@@ -327,6 +330,7 @@ pub enum Effect {
 /// A message for the person at the screen (not a refusal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Notice {
     /// Registration done (003): "Thiết lập mật khẩu thành công. Bạn có thể
     /// đăng nhập bằng mật khẩu vừa thiết lập".

@@ -16,6 +16,7 @@ use crate::types::{
 /// The steps of registering an app account (003).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RegistrationStep {
     /// Waiting for the details and the terms.
     Details,
@@ -28,6 +29,7 @@ pub enum RegistrationStep {
 /// The steps of activation (001 steps 6-7, 003 §II).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ActivationStep {
     /// Waiting for the OTP (3 minutes).
     Otp,
@@ -42,6 +44,7 @@ pub enum ActivationStep {
 /// The steps of a password reset ("Quên mật khẩu").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ResetStep {
     /// Waiting for the OTP.
     Otp,
@@ -54,6 +57,7 @@ pub enum ResetStep {
 /// A multi-step flow in progress. One at a time: starting another replaces it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "flow", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Flow {
     /// Registering an app account.
     Registration {

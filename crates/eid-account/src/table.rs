@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 /// [`Account::phase`](crate::Account::phase)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Phase {
     /// No app account and nothing pending.
     Unregistered,
@@ -88,6 +89,7 @@ impl Phase {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub enum CommandKind {
     Register,
     ResendOtp,

@@ -53,6 +53,15 @@ impl Phone {
     }
 }
 
+/// As [`Phone::parse`]: `"0987654321".parse::<Phone>()`.
+impl core::str::FromStr for Phone {
+    type Err = AccountError;
+
+    fn from_str(s: &str) -> Result<Phone, AccountError> {
+        Phone::parse(s)
+    }
+}
+
 impl fmt::Display for Phone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -163,6 +172,7 @@ pub fn parse_typed_sex(s: &str) -> Option<Sex> {
 /// How the registration details were entered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum DetailsSource {
     /// Read from the QR code on the card front.
     Qr,
@@ -172,6 +182,7 @@ pub enum DetailsSource {
 
 /// The registration form's details, from the QR code or typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DetailsInput {
     /// Scanned from the card's QR code; the street address may be added,
     /// and the residence typed over the card's.
@@ -224,6 +235,7 @@ impl DetailsInput {
 /// A field of the registration form, as the registry's answer names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum DetailField {
     /// The phone number.
     Phone,
@@ -278,6 +290,7 @@ pub struct FieldMismatch {
 /// [`Context`](crate::Context), never fetched here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RegistryAnswer {
     /// Everything matches ("Đạt").
     Match,
@@ -291,6 +304,7 @@ pub enum RegistryAnswer {
 /// How the card's data were read for a dossier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ChipSource {
     /// The chip, read by NFC (DG13 after passive authentication).
     Nfc,
@@ -381,6 +395,7 @@ pub struct PhotoRef(pub String);
 /// A document integrated at a level-2 registration (002 §2.2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum IntegratedDocument {
     /// Thẻ Bảo hiểm y tế.
     HealthInsurance,
@@ -392,6 +407,9 @@ pub enum IntegratedDocument {
     Other(String),
 }
 
+// Closed on purpose (not `#[non_exhaustive]`): the seeds (001-004) and
+// Decree 59/2022/NĐ-CP know exactly two levels of electronic identity, and every `match` on
+// a level is a decision about what that level allows.
 /// The level of an electronic identity (mức độ).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -402,6 +420,9 @@ pub enum Level {
     Two,
 }
 
+// Closed on purpose: an account is none, an app account or an identity
+// (whose level is [`Level`]); a new kind of account would change every
+// rule that matches on this, so it should break the build.
 /// What an account is: an app account, or an electronic identity of a
 /// level, and whether it is activated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -424,6 +445,7 @@ pub enum AccountLevel {
 /// Why a dossier was not accepted (hồ sơ không đạt).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RejectionReason {
     /// "ảnh bản chụp không đủ tiêu chuẩn" (003).
     PhotoBelowStandard,
@@ -476,6 +498,7 @@ impl RejectionReason {
 /// Where a dossier stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "status")]
+#[non_exhaustive]
 pub enum DossierStatus {
     /// "Đã gửi xử lý hồ sơ": waiting for review.
     Submitted,
@@ -560,6 +583,7 @@ pub struct Appointment {
 /// Who locks or unlocks an account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Actor {
     /// The holder.
     Holder,
@@ -575,6 +599,7 @@ pub enum Actor {
 /// declaration of missing; and here also after too many wrong passcodes).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum LockReason {
     /// The holder asked (phone lost, suspected misuse).
     HolderRequest,
@@ -636,6 +661,7 @@ pub struct Lock {
 /// khoản mức 2"). Using one is confirmed with the passcode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Service {
     /// Phòng chống dịch.
     EpidemicPrevention,
@@ -716,6 +742,7 @@ impl Service {
     }
 }
 
+// Closed on purpose: the device index's answer is yes or no.
 /// Whether a device is bound to other accounts: the server's device index
 /// answers, the caller puts it in the [`Context`](crate::Context).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -591,19 +591,11 @@ fn every_transition_of_the_table_is_reachable() {
     let mut seen = BTreeSet::new();
     let mut visited = HashSet::new();
     // Low limits, so that two tries reach them.
-    let policies = Policies {
-        max_passcode_failures: 2,
-        max_answer_failures: 2,
-        lockout: LockoutPolicy {
-            max_failures: 2,
-            ..LockoutPolicy::default()
-        },
-        otp: eid_otp::ChallengeConfig {
-            max_wrong_tries: 2,
-            ..eid_otp::ChallengeConfig::default()
-        },
-        ..Policies::default()
-    };
+    let policies = Policies::default()
+        .with_max_passcode_failures(2)
+        .with_max_answer_failures(2)
+        .with_lockout(LockoutPolicy::default().with_max_failures(2))
+        .with_otp(eid_otp::ChallengeConfig::default().with_max_wrong_tries(2));
     let mut start = Driver {
         w: World::with_policies(policies),
         session: None,

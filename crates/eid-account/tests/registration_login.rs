@@ -541,26 +541,16 @@ fn failed_logins_lock_out_with_growing_backoff() {
 
 #[test]
 fn the_lockout_policy_is_configurable() {
-    let policy = LockoutPolicy {
-        max_failures: 2,
-        base_secs: 60,
-        max_secs: 100,
-    };
+    let policy = LockoutPolicy::default()
+        .with_max_failures(2)
+        .with_base_secs(60)
+        .with_max_secs(100);
     assert_eq!(policy.duration(0), 60);
     assert_eq!(policy.duration(1), 100);
     assert_eq!(policy.duration(u32::MAX), 100);
-    assert_eq!(
-        LockoutPolicy::default(),
-        LockoutPolicy {
-            max_failures: 5,
-            base_secs: 300,
-            max_secs: 86_400
-        }
-    );
-    let mut w = World::with_policies(Policies {
-        lockout: policy,
-        ..Policies::default()
-    });
+    let d = LockoutPolicy::default();
+    assert_eq!((d.max_failures, d.base_secs, d.max_secs), (5, 300, 86_400));
+    let mut w = World::with_policies(Policies::default().with_lockout(policy));
     w.registered();
     let wrong = || Action::Login {
         login: LoginName::IdNumber(id()),

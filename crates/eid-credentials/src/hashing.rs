@@ -27,8 +27,20 @@ const SALT_LEN: usize = 16;
 
 /// Argon2id cost parameters. The default is OWASP's minimum: 19 MiB,
 /// two passes, one lane.
+///
+/// `#[non_exhaustive]`, so that a parameter (the output length, say) can be
+/// added without breaking anyone: make one with [`HashParams::new`] or
+/// [`HashParams::default`] and the `with_*` builders.
+///
+/// ```
+/// use eid_credentials::HashParams;
+/// let tiny = HashParams::new(64, 1, 1); // for tests only
+/// assert_eq!(HashParams::default().with_t_cost(3).t_cost, 3);
+/// assert_eq!(tiny.with_m_cost_kib(19 * 1024).with_t_cost(2), HashParams::default());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct HashParams {
     /// Memory in KiB.
     pub m_cost_kib: u32,
@@ -40,15 +52,41 @@ pub struct HashParams {
 
 impl Default for HashParams {
     fn default() -> Self {
-        HashParams {
-            m_cost_kib: 19 * 1024,
-            t_cost: 2,
-            p_cost: 1,
-        }
+        HashParams::new(19 * 1024, 2, 1)
     }
 }
 
 impl HashParams {
+    /// Memory in KiB, passes and lanes (checked by [`Hasher::new`]).
+    pub const fn new(m_cost_kib: u32, t_cost: u32, p_cost: u32) -> Self {
+        HashParams {
+            m_cost_kib,
+            t_cost,
+            p_cost,
+        }
+    }
+
+    /// Sets [`HashParams::m_cost_kib`].
+    #[must_use]
+    pub const fn with_m_cost_kib(mut self, m_cost_kib: u32) -> Self {
+        self.m_cost_kib = m_cost_kib;
+        self
+    }
+
+    /// Sets [`HashParams::t_cost`].
+    #[must_use]
+    pub const fn with_t_cost(mut self, t_cost: u32) -> Self {
+        self.t_cost = t_cost;
+        self
+    }
+
+    /// Sets [`HashParams::p_cost`].
+    #[must_use]
+    pub const fn with_p_cost(mut self, p_cost: u32) -> Self {
+        self.p_cost = p_cost;
+        self
+    }
+
     fn argon2_params(&self, keyid: Option<&[u8]>) -> Result<Params, Error> {
         let mut b = argon2::ParamsBuilder::new();
         b.m_cost(self.m_cost_kib)
@@ -68,9 +106,11 @@ impl HashParams {
 /// guessable, so they are always peppered; passwords too whenever the
 /// hasher has a pepper, unless [`Hasher::pepper_passwords`] turns it off
 /// (a stolen database then cannot be guessed at without the server's key).
+/// Another kind of secret may come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum SecretKind {
     /// An account password.
     Password,
@@ -125,6 +165,9 @@ impl fmt::Debug for Pepper {
 }
 
 /// The result of checking a secret against a stored hash.
+///
+/// Closed on purpose (not `#[non_exhaustive]`): a secret matches or it
+/// does not, and a caller's `match` must have no third arm to fall into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use]
 pub enum Verification {
@@ -150,7 +193,7 @@ impl Verification {
 ///
 /// ```
 /// use eid_credentials::{HashParams, Hasher, Pepper, SecretKind, Verification};
-/// let params = HashParams { m_cost_kib: 64, t_cost: 1, p_cost: 1 }; // tiny, for the example
+/// let params = HashParams::new(64, 1, 1); // tiny, for the example
 /// let hasher = Hasher::new(params)?.with_pepper(Pepper::new(b"p1", &[7u8; 32])?);
 /// let phc = hasher.hash(SecretKind::Passcode, "480613", &mut getrandom::SysRng)?;
 /// assert!(phc.starts_with("$argon2id$v=19$"));
@@ -160,7 +203,7 @@ impl Verification {
 /// );
 /// assert_eq!(hasher.verify(SecretKind::Passcode, "480614", &phc)?, Verification::Mismatch);
 /// // Stronger parameters later: the old hash still verifies and asks to be redone.
-/// let stronger = Hasher::new(HashParams { m_cost_kib: 128, ..params })?
+/// let stronger = Hasher::new(params.with_m_cost_kib(128))?
 ///     .with_pepper(Pepper::new(b"p1", &[7u8; 32])?);
 /// assert_eq!(
 ///     stronger.verify(SecretKind::Passcode, "480613", &phc)?,

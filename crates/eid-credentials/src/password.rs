@@ -31,6 +31,7 @@ pub const VNEID_SPECIALS: &str = "!@#$^*_";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum RuleSet {
     /// VNeID: 8 to 20 characters, a digit, an upper-case and a lower-case
     /// letter, a special character from a set.

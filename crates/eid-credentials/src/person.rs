@@ -97,6 +97,15 @@ impl Date {
     }
 }
 
+/// `YYYY-MM-DD`, as [`Date::parse_iso`]: `"1990-08-15".parse::<Date>()`.
+impl core::str::FromStr for Date {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Date::parse_iso(s)
+    }
+}
+
 /// What is known of the holder, to refuse secrets built from it. Every
 /// field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

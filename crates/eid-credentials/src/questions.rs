@@ -116,9 +116,11 @@ impl Catalogue {
     }
 }
 
-/// How answers are compared.
+/// How answers are compared. `#[non_exhaustive]`, so that a rule can be
+/// added: start from [`AnswerRules::default`] and use the `with_*` builders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct AnswerRules {
     /// Compare case-sensitively (the default, as the seeds say).
     pub case_sensitive: bool,
@@ -133,6 +135,13 @@ impl Default for AnswerRules {
 }
 
 impl AnswerRules {
+    /// Sets [`AnswerRules::case_sensitive`].
+    #[must_use]
+    pub const fn with_case_sensitive(mut self, case_sensitive: bool) -> Self {
+        self.case_sensitive = case_sensitive;
+        self
+    }
+
     /// NFC, leading and trailing whitespace removed, inner runs of
     /// whitespace made one space, and lower case when not case-sensitive.
     fn normalise(&self, answer: &str) -> Zeroizing<String> {
@@ -168,7 +177,7 @@ pub struct StoredAnswer {
 ///
 /// ```
 /// use eid_credentials::{AnswerRules, Catalogue, HashParams, Hasher, Pepper, SecurityQuestions};
-/// let hasher = Hasher::new(HashParams { m_cost_kib: 64, t_cost: 1, p_cost: 1 })?
+/// let hasher = Hasher::new(HashParams::new(64, 1, 1))?
 ///     .with_pepper(Pepper::new(b"q1", &[9u8; 32])?);
 /// let stored = SecurityQuestions::set_up(
 ///     &Catalogue::default(),

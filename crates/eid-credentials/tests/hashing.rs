@@ -10,11 +10,7 @@ use eid_credentials::{
     Error, HashParams, Hasher, Pepper, SecretKind as K, SecretString, Verification,
 };
 
-const TINY: HashParams = HashParams {
-    m_cost_kib: 32,
-    t_cost: 1,
-    p_cost: 1,
-};
+const TINY: HashParams = HashParams::new(32, 1, 1);
 const MATCH: Verification = Verification::Match {
     needs_rehash: false,
 };
@@ -159,16 +155,9 @@ fn parameter_changes_ask_for_a_rehash() {
     let old = Hasher::new(TINY).unwrap();
     let phc = old.hash(K::Password, "pw", &mut rng()).unwrap();
     for newer in [
-        HashParams {
-            m_cost_kib: 64,
-            ..TINY
-        },
-        HashParams { t_cost: 2, ..TINY },
-        HashParams {
-            p_cost: 2,
-            m_cost_kib: 64,
-            ..TINY
-        },
+        TINY.with_m_cost_kib(64),
+        TINY.with_t_cost(2),
+        TINY.with_p_cost(2).with_m_cost_kib(64),
     ] {
         let h = Hasher::new(newer).unwrap();
         assert_eq!(
@@ -214,30 +203,9 @@ fn tampered_or_foreign_hashes_are_errors() {
 
 #[test]
 fn limits_and_configuration() {
-    assert!(
-        Hasher::new(HashParams {
-            m_cost_kib: 1,
-            t_cost: 1,
-            p_cost: 1
-        })
-        .is_err()
-    );
-    assert!(
-        Hasher::new(HashParams {
-            m_cost_kib: 32,
-            t_cost: 0,
-            p_cost: 1
-        })
-        .is_err()
-    );
-    assert!(
-        Hasher::new(HashParams {
-            m_cost_kib: 32,
-            t_cost: 1000,
-            p_cost: 1
-        })
-        .is_err()
-    );
+    assert!(Hasher::new(HashParams::new(1, 1, 1)).is_err());
+    assert!(Hasher::new(HashParams::new(32, 0, 1)).is_err());
+    assert!(Hasher::new(HashParams::new(32, 1000, 1)).is_err());
     assert!(Pepper::new(b"", &[0; 32]).is_err());
     assert!(Pepper::new(b"123456789", &[0; 32]).is_err());
     assert!(Pepper::new(b"id", &[0; 15]).is_err());

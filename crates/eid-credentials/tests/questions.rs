@@ -11,13 +11,9 @@ use eid_credentials::{
 };
 
 fn hasher() -> Hasher {
-    Hasher::new(HashParams {
-        m_cost_kib: 32,
-        t_cost: 1,
-        p_cost: 1,
-    })
-    .unwrap()
-    .with_pepper(Pepper::new(b"q", &[5u8; 32]).unwrap())
+    Hasher::new(HashParams::new(32, 1, 1))
+        .unwrap()
+        .with_pepper(Pepper::new(b"q", &[5u8; 32]).unwrap())
 }
 
 fn set_up(rules: AnswerRules, choices: &[(&str, &str)]) -> Result<SecurityQuestions, Error> {
@@ -118,9 +114,7 @@ fn case_sensitive_by_default_and_nfc() {
 
 #[test]
 fn case_insensitive_when_configured_and_rules_are_kept() {
-    let rules = AnswerRules {
-        case_sensitive: false,
-    };
+    let rules = AnswerRules::default().with_case_sensitive(false);
     let s = set_up(rules, &[("first_pet", "Mực"), ("first_job", "Hà Nội")]).unwrap();
     let h = hasher();
     assert!(s.verify(&h, "first_pet", "MỰC").unwrap().is_match());
@@ -131,12 +125,7 @@ fn case_insensitive_when_configured_and_rules_are_kept() {
 
 #[test]
 fn answers_need_a_pepper() {
-    let no_pepper = Hasher::new(HashParams {
-        m_cost_kib: 32,
-        t_cost: 1,
-        p_cost: 1,
-    })
-    .unwrap();
+    let no_pepper = Hasher::new(HashParams::new(32, 1, 1)).unwrap();
     assert_eq!(
         SecurityQuestions::set_up(
             &Catalogue::default(),

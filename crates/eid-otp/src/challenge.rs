@@ -43,8 +43,18 @@ impl Purpose {
 /// The limits of challenges. [`Default`] gives: codes valid 180 s, 5 wrong
 /// tries, 60 s between sends, 5 sends per subject per hour, 5 sends per
 /// challenge.
+///
+/// `#[non_exhaustive]`, so that a limit can be added without breaking
+/// anyone: start from [`ChallengeConfig::default`] and change what differs
+/// with the `with_*` builders (or by assigning the public fields).
+///
+/// ```
+/// let cfg = eid_otp::ChallengeConfig::default().with_max_sends_per_hour(6);
+/// assert_eq!((cfg.validity_secs, cfg.max_sends_per_hour), (180, 6));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ChallengeConfig {
     /// How long a code is valid after it is sent, in seconds.
     pub validity_secs: u64,
@@ -71,6 +81,41 @@ impl Default for ChallengeConfig {
 }
 
 impl ChallengeConfig {
+    /// Sets [`ChallengeConfig::validity_secs`].
+    #[must_use]
+    pub const fn with_validity_secs(mut self, secs: u64) -> Self {
+        self.validity_secs = secs;
+        self
+    }
+
+    /// Sets [`ChallengeConfig::max_wrong_tries`].
+    #[must_use]
+    pub const fn with_max_wrong_tries(mut self, tries: u32) -> Self {
+        self.max_wrong_tries = tries;
+        self
+    }
+
+    /// Sets [`ChallengeConfig::resend_cooldown_secs`].
+    #[must_use]
+    pub const fn with_resend_cooldown_secs(mut self, secs: u64) -> Self {
+        self.resend_cooldown_secs = secs;
+        self
+    }
+
+    /// Sets [`ChallengeConfig::max_sends_per_hour`].
+    #[must_use]
+    pub const fn with_max_sends_per_hour(mut self, sends: u32) -> Self {
+        self.max_sends_per_hour = sends;
+        self
+    }
+
+    /// Sets [`ChallengeConfig::max_sends_per_challenge`].
+    #[must_use]
+    pub const fn with_max_sends_per_challenge(mut self, sends: u32) -> Self {
+        self.max_sends_per_challenge = sends;
+        self
+    }
+
     /// Checks that every limit is usable.
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |reason| Err(Error::InvalidConfig { reason });

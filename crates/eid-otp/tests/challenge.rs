@@ -226,10 +226,7 @@ fn resend_after_expiry_is_allowed() {
 
 #[test]
 fn at_most_n_sends_per_subject_per_hour() {
-    let cfg = ChallengeConfig {
-        max_sends_per_challenge: 64,
-        ..ChallengeConfig::default()
-    };
+    let cfg = ChallengeConfig::default().with_max_sends_per_challenge(64);
     let mut log = SendLog::new();
     let mut rng = TestRng(9);
     let (mut c, _) = Challenge::issue(&key(), SUBJECT, P, &cfg, &mut log, T, &mut rng).unwrap();
@@ -262,11 +259,9 @@ fn at_most_n_sends_per_subject_per_hour() {
 
 #[test]
 fn per_challenge_resend_limit() {
-    let cfg = ChallengeConfig {
-        max_sends_per_challenge: 2,
-        max_sends_per_hour: 100,
-        ..ChallengeConfig::default()
-    };
+    let cfg = ChallengeConfig::default()
+        .with_max_sends_per_challenge(2)
+        .with_max_sends_per_hour(100);
     let mut log = SendLog::new();
     let mut rng = TestRng(10);
     let (mut c, _) = Challenge::issue(&key(), SUBJECT, P, &cfg, &mut log, T, &mut rng).unwrap();
@@ -302,26 +297,11 @@ fn configuration_and_key_checks() {
     let mut log = SendLog::new();
     let mut rng = TestRng(12);
     for bad in [
-        ChallengeConfig {
-            validity_secs: 0,
-            ..ChallengeConfig::default()
-        },
-        ChallengeConfig {
-            max_wrong_tries: 0,
-            ..ChallengeConfig::default()
-        },
-        ChallengeConfig {
-            max_sends_per_hour: 0,
-            ..ChallengeConfig::default()
-        },
-        ChallengeConfig {
-            max_sends_per_challenge: 0,
-            ..ChallengeConfig::default()
-        },
-        ChallengeConfig {
-            max_sends_per_challenge: 65,
-            ..ChallengeConfig::default()
-        },
+        ChallengeConfig::default().with_validity_secs(0),
+        ChallengeConfig::default().with_max_wrong_tries(0),
+        ChallengeConfig::default().with_max_sends_per_hour(0),
+        ChallengeConfig::default().with_max_sends_per_challenge(0),
+        ChallengeConfig::default().with_max_sends_per_challenge(65),
     ] {
         assert!(matches!(
             Challenge::issue(&key(), SUBJECT, P, &bad, &mut log, T, &mut rng),
@@ -409,7 +389,7 @@ proptest! {
     /// current (not killed) code, before its expiry, before exhaustion.
     #[test]
     fn lifecycle_properties(seed in any::<u64>(), ops in proptest::collection::vec(op(), 1..40)) {
-        let cfg = ChallengeConfig { max_sends_per_hour: 6, ..ChallengeConfig::default() };
+        let cfg = ChallengeConfig::default().with_max_sends_per_hour(6);
         let k = key();
         let mut rng = TestRng(seed);
         let mut log = SendLog::new();

@@ -513,6 +513,9 @@ pub(crate) fn text(bytes: &[u8]) -> alloc::borrow::Cow<'_, str> {
 /// serde helpers for the JSON views.
 #[cfg(feature = "serde")]
 pub(crate) mod ser {
+    // `ToString` without std (icao9303 with `serde` alone, as eid-account takes it).
+    #[allow(unused_imports)]
+    use crate::prelude::*;
     use serde::Serializer;
 
     // Without `std` (serde alone, as eid-account takes it) the std prelude

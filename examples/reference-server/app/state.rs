@@ -115,16 +115,12 @@ impl AppState {
             .map_err(|e| format!("registry {}: {e}", settings.registry.display()))?;
         let registry = Registry::parse(&text).map_err(|e| format!("registry: {e}"))?;
         let secret = server_secret(&settings.key_file)?;
-        let hasher = Hasher::new(HashParams {
-            m_cost_kib: settings.argon2_m_kib,
-            t_cost: 2,
-            p_cost: 1,
-        })
-        .map_err(|e| format!("argon2: {e}"))?
-        .with_pepper(
-            Pepper::new(b"k1", derive(&secret, "pepper").as_slice())
-                .map_err(|e| format!("pepper: {e}"))?,
-        );
+        let hasher = Hasher::new(HashParams::new(settings.argon2_m_kib, 2, 1))
+            .map_err(|e| format!("argon2: {e}"))?
+            .with_pepper(
+                Pepper::new(b"k1", derive(&secret, "pepper").as_slice())
+                    .map_err(|e| format!("pepper: {e}"))?,
+            );
         let otp_key = ServerKey::new(derive(&secret, "otp").as_slice())
             .map_err(|e| format!("otp key: {e}"))?;
         tracing::info!(

@@ -30,11 +30,35 @@ use crate::types::{
     RegistryAnswer, SessionId,
 };
 
+/// `with_*` builders for the public fields of an options struct: the
+/// structs are `#[non_exhaustive]` (a limit may be added without breaking
+/// anyone), so users start from `Default` and change what differs.
+macro_rules! builders {
+    ($ty:ident { $($field:ident: $t:ty => $with:ident),* $(,)? }) => {
+        impl $ty {
+            $(
+                #[doc = concat!("Sets [`", stringify!($ty), "::", stringify!($field), "`].")]
+                #[must_use]
+                pub fn $with(mut self, $field: $t) -> Self {
+                    self.$field = $field;
+                    self
+                }
+            )*
+        }
+    };
+}
+
 /// Failed logins before a lockout, and how long lockouts last. Defaults:
 /// 5 failures; the first lockout lasts 5 minutes, each next one twice as
 /// long as the one before, at most 24 hours; a successful login or a
 /// password reset starts again from the first.
+///
+/// ```
+/// let lockout = eid_account::LockoutPolicy::default().with_max_failures(3);
+/// assert_eq!((lockout.max_failures, lockout.duration(1)), (3, 600));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LockoutPolicy {
     /// Consecutive wrong passwords that trigger a lockout (at least 1).
     pub max_failures: u32,
@@ -62,8 +86,25 @@ impl LockoutPolicy {
     }
 }
 
-/// The rules the account lives by.
+builders!(LockoutPolicy {
+    max_failures: u32 => with_max_failures,
+    base_secs: u64 => with_base_secs,
+    max_secs: u64 => with_max_secs,
+});
+
+/// The rules the account lives by: `Policies::default()` and the `with_*`
+/// builders.
+///
+/// ```
+/// use eid_account::{LockoutPolicy, Policies};
+/// let policies = Policies::default()
+///     .with_max_passcode_failures(3)
+///     .with_lockout(LockoutPolicy::default().with_max_failures(10));
+/// assert_eq!((policies.max_passcode_failures, policies.lockout.max_failures), (3, 10));
+/// assert_eq!(policies.otp.validity_secs, 180);
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Policies {
     /// The password rule (default: VNeID, 8-20 characters).
     pub password: PasswordPolicy,
@@ -106,6 +147,19 @@ impl Default for Policies {
         }
     }
 }
+
+builders!(Policies {
+    password: PasswordPolicy => with_password,
+    passcode: PasscodePolicy => with_passcode,
+    catalogue: Catalogue => with_catalogue,
+    answer_rules: AnswerRules => with_answer_rules,
+    otp: ChallengeConfig => with_otp,
+    lockout: LockoutPolicy => with_lockout,
+    max_passcode_failures: u32 => with_max_passcode_failures,
+    max_answer_failures: u32 => with_max_answer_failures,
+    session_secs: u64 => with_session_secs,
+    flow_secs: u64 => with_flow_secs,
+});
 
 /// The server's secrets: the Argon2id hasher (with its pepper for
 /// passcodes and answers) and the key of one-time-code hashes.
@@ -241,6 +295,10 @@ fn check_table(state: &Account, events: &[Event], command: CommandKind) -> Resul
 /// [`AccountError::StepOutOfOrder`], anything but unlocking on a locked
 /// account with [`AccountError::Locked`]. Hashing happens here (with the
 /// context's hasher); [`apply`] only folds.
+// `#[must_use]` here rather than on `Decision`: a decision dropped unread
+// loses its events, while helpers that return one after acting on it
+// (tests, stores) may drop their copy.
+#[must_use = "a decision's events must be appended and its effects performed; a refusal's events too"]
 pub fn decide<R: TryCryptoRng + ?Sized>(
     state: &Account,
     command: Command,

@@ -87,13 +87,9 @@ pub const TERMS: &str = "2023-05";
 
 pub fn keys() -> Keys {
     Keys {
-        hasher: Hasher::new(HashParams {
-            m_cost_kib: 8,
-            t_cost: 1,
-            p_cost: 1,
-        })
-        .unwrap()
-        .with_pepper(Pepper::new(b"t1", &[42u8; 32]).unwrap()),
+        hasher: Hasher::new(HashParams::new(8, 1, 1))
+            .unwrap()
+            .with_pepper(Pepper::new(b"t1", &[42u8; 32]).unwrap()),
         otp_key: ServerKey::new(&[7u8; 32]).unwrap(),
     }
 }
