@@ -395,6 +395,7 @@ pub(crate) async fn record_level2(
         RegistryAnswer::Mismatch(fields) => {
             return Err(AccountError::RegistryMismatch(fields).into());
         }
+        _ => return Err(AccountError::NotInRegistry.into()),
     }
     let source = card.source;
     let (account, _) = state

@@ -56,7 +56,7 @@ pub(crate) struct AppState {
     /// Browsers' device cookies (`device.rs`).
     pub(crate) device_cookies: device::DeviceCookies,
     /// The key of the web forms' CSRF tokens (`web/csrf.rs`).
-    pub(crate) csrf_key: [u8; 32],
+    pub(crate) csrf_key: Zeroizing<[u8; 32]>,
 }
 
 /// One lock per shard of accounts: commands on the same account queue here

@@ -40,6 +40,7 @@ impl FlowKind {
             Flow::Activation { .. } => Some(FlowKind::Activation),
             Flow::PasswordReset { .. } => Some(FlowKind::Reset),
             Flow::DeviceChange { .. } => None,
+            _ => None,
         }
     }
 

@@ -67,6 +67,7 @@ fn status_code(s: &DossierStatus) -> &'static str {
         DossierStatus::Submitted => "submitted",
         DossierStatus::Approved => "approved",
         DossierStatus::NotAccepted { .. } => "not_accepted",
+        _ => "other",
     }
 }
 

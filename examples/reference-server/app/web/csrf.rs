@@ -35,12 +35,12 @@ type HmacSha256 = hmac::Hmac<Sha256>;
 
 /// The tokens of one server key.
 pub(crate) struct Csrf {
-    key: [u8; 32],
+    key: zeroize::Zeroizing<[u8; 32]>,
 }
 
 impl Csrf {
     /// Tokens under `key` (derived from the server secret).
-    pub(crate) fn new(key: [u8; 32]) -> Csrf {
+    pub(crate) fn new(key: zeroize::Zeroizing<[u8; 32]>) -> Csrf {
         Csrf { key }
     }
 
@@ -60,7 +60,7 @@ impl Csrf {
     }
 
     fn mac(&self, seed: &str) -> Option<HmacSha256> {
-        let mut mac = <HmacSha256 as KeyInit>::new_from_slice(&self.key).ok()?;
+        let mut mac = <HmacSha256 as KeyInit>::new_from_slice(self.key.as_slice()).ok()?;
         mac.update(b"dinhdanh web csrf v1");
         mac.update(seed.as_bytes());
         Some(mac)
@@ -150,13 +150,13 @@ mod tests {
 
     #[test]
     fn a_token_is_its_seeds_under_its_key() {
-        let csrf = Csrf::new([7; 32]);
+        let csrf = Csrf::new([7; 32].into());
         let seed = Csrf::seed().unwrap();
         let token = csrf.token(&seed);
         assert!(csrf.check(&seed, &token));
         let other = Csrf::seed().unwrap();
         assert!(!csrf.check(&other, &token));
-        assert!(!Csrf::new([8; 32]).check(&seed, &token));
+        assert!(!Csrf::new([8; 32].into()).check(&seed, &token));
         assert!(!csrf.check(&seed, ""));
         assert!(!csrf.check(&seed, &token[..token.len() - 1]));
         assert!(!csrf.check("not-a-seed", &csrf.token("not-a-seed")));

@@ -101,7 +101,7 @@ pub(crate) const CSP: &str = "default-src 'none'; style-src 'self'; script-src '
 /// The pages' router over `app`, calling `api` (the API's layered router).
 pub(crate) fn router(app: Arc<AppState>, api: Router) -> Router {
     let web = Arc::new(WebState {
-        csrf: csrf::Csrf::new(app.csrf_key),
+        csrf: csrf::Csrf::new(app.csrf_key.clone()),
         cookies: session::Cookies::new(app.http.behind_tls),
         api,
         app: app.clone(),
