@@ -136,10 +136,11 @@ impl<'a> Browser<'a> {
             headers: resp.headers().clone(),
             text: String::new(),
         };
-        let mut urls = self.urls.lock().unwrap();
-        urls.push(url);
-        urls.push(page.location().to_owned());
-        drop(urls);
+        {
+            let mut urls = self.urls.lock().unwrap();
+            urls.push(url);
+            urls.push(page.location().to_owned());
+        }
         self.keep(&page.set_cookies());
         Page {
             text: resp.text().await.unwrap(),
