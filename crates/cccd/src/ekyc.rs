@@ -9,7 +9,7 @@
 //! 1. passive authentication (`icao9303::pa`) over the files supplied:
 //!    EF.SOD's signature, its Document Signer's chain to a trusted CSCA, the
 //!    hash of each data group. Groups EF.SOD lists but the app did not
-//!    upload are reported ([`EkycVerdict::not_supplied`]), not fatal,
+//!    upload are reported ([`EkycReport::not_supplied`]), not fatal,
 //!    unless the caller requires them ([`EkycOptions::required`]: DG1, DG2
 //!    and DG13 by default); EF.CardSecurity, when given, passes it too;
 //! 2. DG13 against the QR code and DG1's MRZ ([`crate::dg13::cross_check`]:
@@ -20,9 +20,9 @@
 //! 4. the holder's data (DG13), the MRZ, and the face image (DG2), borrowed
 //!    from the files.
 //!
-//! [`EkycVerdict::genuine`] says the files are what the issuing State
-//! signed, [`EkycVerdict::consistent`] that they agree with each other and
-//! with the QR code; [`EkycVerdict::reasons`] lists every failure, typed.
+//! [`EkycReport::genuine`] says the files are what the issuing State
+//! signed, [`EkycReport::consistent`] that they agree with each other and
+//! with the QR code; [`EkycReport::reasons`] lists every failure, typed.
 //! Passive authentication proves the data, not the chip: a copy of genuine
 //! files passes. Chip Authentication and Active Authentication need the
 //! chip itself, so the app runs them while reading (`icao9303::reader`).
@@ -237,11 +237,63 @@ impl fmt::Display for Reason {
     }
 }
 
-/// The verdict on one uploaded card.
+/// The verdict on one uploaded card, made only by [`verify`].
+///
+/// Read-only, as [`icao9303::pa::Verdict`] is: its checks are read through
+/// [`EkycReport`] (`verdict.ok`, `verdict.reasons`), serialised as one
+/// (feature `serde`), and cannot be set, so code handed an `EkycVerdict`
+/// knows [`verify`] made it and nobody changed `ok` afterwards:
+///
+/// ```compile_fail,E0594
+/// fn forge(v: &mut cccd::ekyc::EkycVerdict<'_>) {
+///     v.ok = true;
+/// }
+/// ```
+///
+/// ```compile_fail,E0451
+/// fn forge(report: cccd::ekyc::EkycReport<'_>) -> cccd::ekyc::EkycVerdict<'_> {
+///     cccd::ekyc::EkycVerdict { report }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(transparent))]
 #[must_use = "a verdict unread checks nothing"]
 pub struct EkycVerdict<'a> {
+    report: EkycReport<'a>,
+}
+
+impl<'a> core::ops::Deref for EkycVerdict<'a> {
+    type Target = EkycReport<'a>;
+    fn deref(&self) -> &EkycReport<'a> {
+        &self.report
+    }
+}
+
+impl<'a> EkycVerdict<'a> {
+    /// The checks as plain data.
+    pub fn report(&self) -> &EkycReport<'a> {
+        &self.report
+    }
+
+    /// The checks as plain data, owned (to move a part out, store or
+    /// change them: a report proves nothing).
+    pub fn into_report(self) -> EkycReport<'a> {
+        self.report
+    }
+}
+
+impl<'a> From<EkycVerdict<'a>> for EkycReport<'a> {
+    fn from(v: EkycVerdict<'a>) -> EkycReport<'a> {
+        v.report
+    }
+}
+
+/// What [`EkycVerdict`] found, as plain data: read through the verdict,
+/// or owned with [`EkycVerdict::into_report`].
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct EkycReport<'a> {
     /// Genuine and consistent: the files may be believed and belong
     /// together with the QR code.
     pub ok: bool,
@@ -465,7 +517,7 @@ pub fn verify<'a>(
     let genuine =
         passive_authentication.is_valid() && !reasons.iter().any(Reason::is_about_authenticity);
     let consistent = !reasons.iter().any(|r| !r.is_about_authenticity());
-    EkycVerdict {
+    let report = EkycReport {
         ok: genuine && consistent,
         genuine,
         consistent,
@@ -480,7 +532,8 @@ pub fn verify<'a>(
         mrz: parsed.mrz,
         face: parsed.face,
         qr_compared: qr.is_some(),
-    }
+    };
+    EkycVerdict { report }
 }
 
 /// The failed checks of EF.CardSecurity's verdict, in one line.

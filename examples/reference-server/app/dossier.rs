@@ -539,7 +539,7 @@ pub(crate) fn verify_chip(
         card,
         checks,
         mismatches,
-        passive_authentication: v.passive_authentication,
+        passive_authentication: v.passive_authentication.clone(),
         face,
     })
 }
