@@ -12,7 +12,7 @@ use rsa::PrivateKey;
 use rsa::traits::PublicKeyParts;
 use sha1::Digest;
 
-use super::AaErrorKind;
+use super::{AaErrorKind, KeyProblem};
 use crate::Error;
 
 /// The chip's Active Authentication private key, DG15's other half.
@@ -62,11 +62,12 @@ pub fn sign_9796_2<R: TryCryptoRng + ?Sized>(
     m2: &[u8],
     rng: &mut R,
 ) -> Result<Vec<u8>, Error> {
-    let rsa_err = |e: rsa::Error| -> Error { AaErrorKind::Key(format!("RSA: {e}")).into() };
     let k = key.size();
-    let m1_len = k
-        .checked_sub(22)
-        .ok_or_else(|| rsa_err(rsa::Error::InvalidModulus))?;
+    let too_small = || -> Error {
+        let bits = k.saturating_mul(8);
+        AaErrorKind::Key(KeyProblem::RsaModulusSize { bits }).into()
+    };
+    let m1_len = k.checked_sub(22).ok_or_else(too_small)?;
     let mut m1 = vec![0u8; m1_len];
     crate::fill_random(rng, &mut m1)?;
     let mut h = sha1::Sha1::new();
@@ -78,9 +79,14 @@ pub fn sign_9796_2<R: TryCryptoRng + ?Sized>(
     f.extend_from_slice(&m1);
     f.extend_from_slice(&digest);
     f.push(0xBC);
-    let m = rsa::BoxedUint::from_be_slice(&f, key.n_bits_precision())
-        .map_err(|_| rsa_err(rsa::Error::InvalidModulus))?;
-    let s = rsa::hazmat::rsa_decrypt_and_check(key, Some(rng), &m).map_err(rsa_err)?;
+    let m = rsa::BoxedUint::from_be_slice(&f, key.n_bits_precision()).map_err(|_| too_small())?;
+    // 6A... is below the modulus only when its length is a whole number of
+    // bytes (its top byte 80 or more): other keys are refused, and the
+    // private-key operation then fails only on the blinding's randomness.
+    if m >= *key.n().as_ref() {
+        return Err(too_small());
+    }
+    let s = rsa::hazmat::rsa_decrypt_and_check(key, Some(rng), &m).map_err(|_| Error::Rng)?;
     let bytes = s.to_be_bytes();
     let mut out = vec![0u8; k.saturating_sub(bytes.len())];
     out.extend_from_slice(
