@@ -16,12 +16,28 @@ fn padding() {
         &[0; 8],
         &[],
         &[1, 0x80, 0, 0, 0, 0, 0, 0, 0, 0][..],
+        // Shorter than a block: never the output of pad.
+        &[1, 0x80, 0][..],
     ] {
         assert_eq!(
             unpad(bad, 8),
             Err(Error::SecureMessaging(SmErrorKind::BadPadding)),
             "{bad:?}"
         );
+    }
+}
+
+proptest::proptest! {
+    /// Any data, either block length: unpad undoes pad, the padded length
+    /// is the next multiple of the block past the data, and padding a
+    /// block length of 0 only appends 80 (what the loops it replaced did).
+    #[test]
+    fn pad_round_trips(data in proptest::collection::vec(proptest::num::u8::ANY, 0..80), wide: bool) {
+        let block = if wide { 16 } else { 8 };
+        let padded = pad(&data, block);
+        proptest::prop_assert_eq!(padded.len(), (data.len() / block + 1) * block);
+        proptest::prop_assert_eq!(unpad(&padded, block), Ok(&data[..]));
+        proptest::prop_assert_eq!(pad(&data, 0), [&data[..], &[0x80]].concat());
     }
 }
 
