@@ -21,6 +21,10 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/officer/dossiers", get(level1::list))
         .route("/v1/officer/dossiers/{id}/approve", post(level1::approve))
         .route("/v1/officer/dossiers/{id}/reject", post(level1::reject))
+        .route(
+            "/v1/officer/dossiers/{id}/photos/{kind}",
+            get(dossier::photo),
+        )
         .route("/v1/admin/report", get(report::report))
         .route("/v1/officer/level2-dossiers", post(flows::record_level2))
         .route("/v1/officer/accounts/{id}/lock", post(flows::officer_lock))

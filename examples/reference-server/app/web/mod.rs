@@ -94,9 +94,10 @@ pub(crate) struct WebState {
 }
 
 /// The Content-Security-Policy of every page: nothing but this server's
-/// own style sheet and scripts, forms posted only to it, no framing.
+/// own style sheet, scripts and images (the officer's dossier photos, no
+/// `data:` URL), forms posted only to it, no framing.
 pub(crate) const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; \
-    img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The pages' router over `app`, calling `api` (the API's layered router).
 pub(crate) fn router(app: Arc<AppState>, api: Router) -> Router {
