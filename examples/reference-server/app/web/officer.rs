@@ -211,11 +211,14 @@ async fn act(
         Ok(t) => t,
         Err(to_sign_in) => return *to_sign_in,
     };
-    let Some(id) = path_id(id) else {
-        return render::message_page(visit, web, StatusCode::NOT_FOUND, render::Says::BadForm);
+    // As the lock form: the API's own refusal of a malformed number.
+    let a = match id_number(id) {
+        Ok(id) => {
+            let path = format!("/v1/officer/dossiers/{}/{action}", id.as_str());
+            api::call(web, visit, Method::POST, &path, body, Some(&token)).await
+        }
+        Err(e) => api::refused(e).await,
     };
-    let path = format!("/v1/officer/dossiers/{id}/{action}");
-    let a = api::call(web, visit, Method::POST, &path, body, Some(&token)).await;
     let status = if a.ok() { StatusCode::OK } else { a.status };
     queue_page(web, visit, &token, Outcome::of(&a, visit.lang, id), status).await
 }
@@ -403,24 +406,14 @@ async fn lock_action(
         Err(to_sign_in) => return *to_sign_in,
     };
     let id = form.0.text("id_number");
-    let a = match path_id(id) {
-        Some(id) => {
-            let path = format!("/v1/officer/accounts/{id}/{action}");
+    // The API's own validation of an ID number (`handlers::id_number`),
+    // before any path is made of it: a malformed one is its refusal.
+    let a = match id_number(id) {
+        Ok(id) => {
+            let path = format!("/v1/officer/accounts/{}/{action}", id.as_str());
             api::call(web, visit, Method::POST, &path, body, Some(&token)).await
         }
-        // The API's own refusal of a malformed number, without a request
-        // whose path it would shape.
-        None => {
-            api::call(
-                web,
-                visit,
-                Method::POST,
-                "/v1/officer/accounts/0/lock",
-                body,
-                Some(&token),
-            )
-            .await
-        }
+        Err(e) => api::refused(e).await,
     };
     let outcome = Outcome::of(&a, visit.lang, id);
     answered(&a, &accounts_page(web, visit, outcome))
