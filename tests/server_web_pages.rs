@@ -243,6 +243,14 @@ async fn nth_code(s: &Server, phone: &str, n: usize) -> String {
     panic!("OTP {n} to {phone} never sent");
 }
 
+/// Posts the form of `page` (to itself) with `fields`; the answer must
+/// be `303 See Other` to `to`.
+async fn onward(b: &Visitor, page: &str, fields: &[(&str, &str)], to: &str) {
+    let got = b.submit(page, page, fields).await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{page}: {}", got.text());
+    assert_eq!(got.header("location"), to, "{page}");
+}
+
 /// The tour citizen registered (`registered`), her level-1 dossier of
 /// `chip` submitted; returns the session and the answer's verdict.
 async fn submitted(s: &Server, chip: &ChipFiles) -> (String, Value) {
@@ -644,28 +652,12 @@ async fn web_activation_end_to_end(backend: Backend) {
     let (st, v) = s.post_bearer(&approve, OFFICER_TOKEN, json!({})).await;
     assert_eq!(st, StatusCode::OK, "{v}");
     let b = Visitor::new(&s);
-    let got = b
-        .submit(
-            "/activate",
-            "/activate",
-            &[("id_number", ID), ("phone", PHONE)],
-        )
-        .await;
-    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
-    assert_eq!(got.header("location"), "/otp");
+    let who = [("id_number", ID), ("phone", PHONE)];
+    onward(&b, "/activate", &who, "/otp").await;
     let code = nth_code(&s, PHONE, 2).await;
-    let got = b.submit("/otp", "/otp", &[("code", &code)]).await;
-    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
-    assert_eq!(got.header("location"), "/activate/passcode");
-    let got = b
-        .submit(
-            "/activate/passcode",
-            "/activate/passcode",
-            &[("passcode", "285174"), ("confirmation", "285174")],
-        )
-        .await;
-    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
-    assert_eq!(got.header("location"), "/activate/questions");
+    onward(&b, "/otp", &[("code", &code)], "/activate/passcode").await;
+    let passcode = [("passcode", "285174"), ("confirmation", "285174")];
+    onward(&b, "/activate/passcode", &passcode, "/activate/questions").await;
     let (_, catalogue) = s
         .send(
             s.http
@@ -702,15 +694,9 @@ async fn forgotten_password_end_to_end(backend: Backend) {
     let s = start(app::Limits::default(), &backend).await;
     registered(&s).await;
     let b = Visitor::new(&s);
-    let got = b
-        .submit("/forgot", "/forgot", &[("login", ID), ("phone", PHONE)])
-        .await;
-    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
-    assert_eq!(got.header("location"), "/otp");
+    onward(&b, "/forgot", &[("login", ID), ("phone", PHONE)], "/otp").await;
     let code = nth_code(&s, PHONE, 2).await;
-    let got = b.submit("/otp", "/otp", &[("code", &code)]).await;
-    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
-    assert_eq!(got.header("location"), "/password");
+    onward(&b, "/otp", &[("code", &code)], "/password").await;
     let got = b
         .submit(
             "/password",
@@ -811,10 +797,7 @@ async fn parallel_guesses_through_the_reset_otp(backend: Backend) {
     let s = start(limits, &backend).await;
     registered(&s).await;
     let b = Visitor::new(&s);
-    let got = b
-        .submit("/forgot", "/forgot", &[("login", ID), ("phone", PHONE)])
-        .await;
-    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    onward(&b, "/forgot", &[("login", ID), ("phone", PHONE)], "/otp").await;
     let code = nth_code(&s, PHONE, 2).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let token = b.get("/otp").await.csrf();
