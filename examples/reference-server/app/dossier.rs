@@ -541,7 +541,10 @@ pub(crate) fn verify_chip(
         card,
         checks,
         mismatches,
-        passive_authentication: v.passive_authentication,
+        // A clone, not a move: built with the whole workspace's features,
+        // the verdict is not ours to move out of (E0507 under `cargo
+        // clippy --workspace`); one verdict a submission costs nothing.
+        passive_authentication: v.passive_authentication.clone(),
         face,
     })
 }
