@@ -42,7 +42,7 @@ on_both!(
 );
 
 /// The policy the shared design names (and `web::CSP` must be).
-const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// A page as a browser got it.
 struct Page {

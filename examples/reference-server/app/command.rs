@@ -1,6 +1,6 @@
 //! The command loop over `eid-account`: decide on the account's current
 //! state, append the outcome with what goes with it (SMS, index row,
-//! verdict) in one transaction, decide again after losing a race.
+//! verdict, photos) in one transaction, decide again after losing a race.
 
 use cccd::IdNumber;
 use eid_account::{
@@ -10,7 +10,9 @@ use eid_account::{
 
 use super::error::ApiError;
 use super::state::AppState;
-use super::store::{AccountIndex, OutboxMessage, Storage, StoreError, VerdictRow, WithEvents};
+use super::store::{
+    AccountIndex, OutboxMessage, PhotoRow, Storage, StoreError, VerdictRow, WithEvents,
+};
 use super::{limits, now};
 
 /// How many times a command is decided again after losing the race for
@@ -79,22 +81,26 @@ impl AppState {
     }
 
     /// [`AppState::execute`] of a level-1 dossier submission, with the
-    /// dossier's `verdict` (JSON) written in the same transaction as the
-    /// event that submits it: a dossier is never stored without its
-    /// verdict. A decision without that event writes nothing (internal
-    /// error).
-    pub(crate) async fn execute_with_verdict(
+    /// dossier's `verdict` (JSON) and `photos` written in the same
+    /// transaction as the event that submits it: a dossier is never stored
+    /// without its verdict. A decision without that event writes nothing
+    /// (internal error).
+    pub(crate) async fn execute_with_dossier(
         &self,
         id: &IdNumber,
         action: Action,
         verdict: &str,
+        photos: &[PhotoRow<'_>],
     ) -> Result<(Account, Decision), ApiError> {
-        self.run(id, action, None, None, |_, _, _| Ok(()), Some(verdict))
+        let dossier = Some((verdict, photos));
+        self.run(id, action, None, None, |_, _, _| Ok(()), dossier)
             .await
     }
 
-    /// The command loop behind the `execute` methods: `verdict`, when
-    /// given, is keyed by the decision's `Level1DossierSubmitted` event.
+    /// The command loop behind the `execute` methods: `dossier` (the
+    /// verdict and photos), when given, is keyed by the decision's
+    /// `Level1DossierSubmitted` event; a decision on a dossier deletes the
+    /// photos kept for it ([`decides_dossier`]).
     ///
     /// Keeps `eid-account`'s store contract: the events of a decision or of
     /// a refusal that counts (a wrong OTP, password, passcode, answer) are
@@ -111,7 +117,7 @@ impl AppState {
         registry: Option<RegistryAnswer>,
         device_use: Option<DeviceUse>,
         guard: impl Fn(&Account, &[Event], u64) -> Result<(), ApiError>,
-        verdict: Option<&str>,
+        dossier: Option<(&str, &[PhotoRow<'_>])>,
     ) -> Result<(Account, Decision), ApiError> {
         let _serial = self.account_locks.of(id).lock().await;
         // Argon2's memory is bounded: a command that hashes waits for a
@@ -125,7 +131,7 @@ impl AppState {
             let outcome = self.decide_on(&account, action.clone(), t, &registry, device_use);
             let (written, appended) = match outcome {
                 Ok(decision) => {
-                    let verdict = verdict_row(&decision, verdict)?;
+                    let verdict = verdict_row(&decision, dossier.map(|d| d.0))?;
                     let outbox = outbox_messages(&decision.effects, t);
                     let after = decision
                         .events
@@ -135,6 +141,8 @@ impl AppState {
                         outbox: &outbox,
                         index: Some(&index_of(&after)),
                         verdict,
+                        photos: dossier.map(|d| d.1).unwrap_or_default(),
+                        forget_photos: decides_dossier(&decision.events),
                     };
                     let appended = self
                         .store
@@ -207,6 +215,21 @@ impl AppState {
             }
         }
     }
+}
+
+/// Whether `events` decide a dossier (approve it, refuse it, or record a
+/// level-2 one in its place): then the photos kept for its review are
+/// deleted in the same transaction. Privacy: a citizen's face is personal
+/// data, kept only while an officer needs it to decide.
+fn decides_dossier(events: &[Event]) -> bool {
+    events.iter().any(|e| {
+        matches!(
+            e.kind,
+            EventKind::DossierApproved { .. }
+                | EventKind::DossierNotAccepted { .. }
+                | EventKind::Level2DossierRecorded { .. }
+        )
+    })
 }
 
 /// The verdict row of a level-1 submission: keyed by the decision's

@@ -41,8 +41,8 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cccd::IdNumber;
 use cccd::ekyc::{self, ChipFiles, EkycOptions, Reason};
@@ -58,7 +58,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
 use super::handlers::{citizen, parse, phase};
-use super::store::Storage;
+use super::store::{PhotoRow, Storage};
 use super::{AppState, now};
 
 type Shared = State<Arc<AppState>>;
@@ -421,6 +421,8 @@ fn registry_check(
 struct ChipChecked {
     card: CardData,
     jpeg: Vec<u8>,
+    /// DG2's face image (kept for the officer: [`photo_rows`]).
+    face: Option<Vec<u8>>,
     verdict: DossierVerdict,
 }
 
@@ -539,6 +541,8 @@ pub(crate) fn verify_chip(
         card,
         checks,
         mismatches,
+        // A clone: the eKYC verdict is read-only (its report is reached
+        // through Deref, so nothing moves out of it).
         passive_authentication: v.passive_authentication.clone(),
         face,
     })
@@ -562,9 +566,11 @@ fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipCh
         b.portrait_jpeg.as_deref(),
         face.as_ref().map(|f| f.1.as_slice()),
     )?;
+    let (dg2_face, face) = face.unzip();
     Ok(ChipChecked {
         card,
         jpeg,
+        face,
         verdict: DossierVerdict {
             source: "nfc".into(),
             approvable: mrz_ok && registry_ok,
@@ -573,7 +579,7 @@ fn check_chip(state: &AppState, id: &IdNumber, b: &DossierBody) -> Result<ChipCh
             passive_authentication: Some(passive_authentication.into_report()),
             trust: Some(state.trust.source.clone()),
             portrait: Some(portrait),
-            dg2_face: face.map(|f| f.0),
+            dg2_face,
             checked_at: now(),
         },
     })
@@ -607,7 +613,7 @@ pub(crate) async fn submit(
 ) -> Result<Response, ApiError> {
     let (_, id, session) = citizen(&state, &headers).await?;
     let b: DossierBody = parse(&body)?;
-    let (card, jpeg, verdict) = match &b.qr {
+    let (card, jpeg, face, verdict) = match &b.qr {
         Some(qr) => {
             let qr = QrData::parse(qr.as_bytes())
                 .map_err(|_| ApiError::from(AccountError::InvalidField("qr")))?;
@@ -630,12 +636,12 @@ pub(crate) async fn submit(
                 dg2_face: None,
                 checked_at: now(),
             };
-            (card, jpeg, verdict)
+            (card, jpeg, None, verdict)
         }
         None => {
             // Signature checks and hashing: off the async threads.
             let c = tokio::task::block_in_place(|| check_chip(&state, &id, &b))?;
-            (c.card, c.jpeg, c.verdict)
+            (c.card, c.jpeg, c.face, c.verdict)
         }
     };
     let portrait = PhotoRef(sha256_ref(&jpeg));
@@ -644,8 +650,9 @@ pub(crate) async fn submit(
     // missing (stored before this, or unreadable) can still only be
     // rejected.
     let text = serde_json::to_string(&verdict).map_err(|_| ApiError::internal())?;
+    let photos = photo_rows(&jpeg, face.as_deref(), &verdict);
     let (account, _) = state
-        .execute_with_verdict(
+        .execute_with_dossier(
             &id,
             Action::SubmitLevel1Dossier {
                 session,
@@ -654,6 +661,7 @@ pub(crate) async fn submit(
                 email: b.email,
             },
             &text,
+            &photos,
         )
         .await?;
     tracing::info!(
@@ -673,19 +681,49 @@ pub(crate) async fn submit(
         .into_response())
 }
 
+/// The photos an officer compares (seed 003: the citizen's portrait
+/// against the chip's face), stored with the dossier. Privacy: they are
+/// the one copy of a face the server keeps, and only until the dossier is
+/// decided: the decision's transaction deletes them (`command.rs`); the
+/// verdict keeps their digests.
+fn photo_rows<'a>(
+    portrait: &'a [u8],
+    face: Option<&'a [u8]>,
+    verdict: &'a DossierVerdict,
+) -> Vec<PhotoRow<'a>> {
+    let mut rows = vec![PhotoRow {
+        kind: "portrait",
+        format: "jpeg",
+        bytes: portrait,
+    }];
+    if let (Some(bytes), Some(r)) = (face, verdict.dg2_face.as_ref()) {
+        rows.push(PhotoRow {
+            kind: "face",
+            format: &r.format,
+            bytes,
+        });
+    }
+    rows
+}
+
+/// The sequence of the event that submitted an account's latest level-1
+/// dossier, if any.
+async fn submission(state: &AppState, id: &IdNumber) -> Result<Option<u64>, ApiError> {
+    let events = state.store.load(id.as_str()).await?;
+    Ok(events
+        .iter()
+        .rev()
+        .find(|e| matches!(e.kind, EventKind::Level1DossierSubmitted { .. }))
+        .map(|e| e.sequence))
+}
+
 /// The verdict stored for an account's latest level-1 dossier: `None` when
 /// it has none, `Some(None)` when its verdict is missing.
 pub(crate) async fn current_verdict(
     state: &AppState,
     id: &IdNumber,
 ) -> Result<Option<Option<DossierVerdict>>, ApiError> {
-    let events = state.store.load(id.as_str()).await?;
-    let Some(sequence) = events
-        .iter()
-        .rev()
-        .find(|e| matches!(e.kind, EventKind::Level1DossierSubmitted { .. }))
-        .map(|e| e.sequence)
-    else {
+    let Some(sequence) = submission(state, id).await? else {
         return Ok(None);
     };
     let Some(text) = state.store.verdict(id.as_str(), sequence).await? else {
@@ -764,4 +802,72 @@ pub(crate) async fn status(State(state): Shared, headers: HeaderMap) -> Result<R
         "verdict": verdict,
     }))
     .into_response())
+}
+
+/// A photo's media type and file name ending: JPEG, JPEG 2000 in a JP2
+/// file (`image/jp2`, RFC 3745), a bare JPEG 2000 codestream
+/// (`image/j2c`, IANA 2023); anything else is bytes to download.
+fn photo_type(format: &str) -> (&'static str, &'static str) {
+    match format {
+        "jpeg" => ("image/jpeg", "jpg"),
+        "jp2" => ("image/jp2", "jp2"),
+        "j2k" => ("image/j2c", "j2c"),
+        _ => ("application/octet-stream", "bin"),
+    }
+}
+
+/// No photo to serve: an unknown kind, no pending level-1 dossier, or its
+/// photos deleted with its decision.
+fn no_photo() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "photo_not_kept",
+        "Không có ảnh của hồ sơ này.",
+        "no photo of this kind is kept for this account's pending dossier",
+    )
+}
+
+/// `GET /v1/officer/dossiers/{id}/photos/{kind}` (officer token): the
+/// pending level-1 dossier's `portrait` or DG2 `face`, as sent. Never
+/// cached (`no-store`), never sniffed (`nosniff`: a face sent as a JPEG
+/// is shown as one or not at all); a format browsers do not show is an
+/// attachment.
+pub(crate) async fn photo(
+    State(state): Shared,
+    headers: HeaderMap,
+    Path((id, kind)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    super::level1::officer(&state, &headers)?;
+    let id = super::handlers::id_number(&id)?;
+    if kind != "portrait" && kind != "face" {
+        return Err(no_photo());
+    }
+    let account = state.account(&id).await?;
+    let pending = account.dossier().is_some_and(|d| {
+        d.level == eid_account::Level::One && d.status == eid_account::DossierStatus::Submitted
+    });
+    let Some(sequence) = submission(&state, &id).await?.filter(|_| pending) else {
+        return Err(no_photo());
+    };
+    let photo = state
+        .store
+        .dossier_photo(id.as_str(), sequence, &kind)
+        .await?
+        .ok_or_else(no_photo)?;
+    let (media, ending) = photo_type(&photo.format);
+    let disposition = if media == "image/jpeg" {
+        format!("inline; filename=\"{kind}-{}.{ending}\"", id.as_str())
+    } else {
+        format!("attachment; filename=\"{kind}-{}.{ending}\"", id.as_str())
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, media.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        photo.bytes,
+    )
+        .into_response())
 }

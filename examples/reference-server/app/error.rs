@@ -165,6 +165,27 @@ impl ApiError {
         )
     }
 
+    /// No endpoint at the path (`404`, the router's fallback).
+    pub(crate) fn not_found() -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "Không tìm thấy chức năng được yêu cầu.",
+            "no endpoint at this path (see /openapi.json)",
+        )
+    }
+
+    /// An endpoint that does not take the request's method (`405`; the
+    /// router adds `Allow`).
+    pub(crate) fn method_not_allowed() -> ApiError {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "Chức năng này không hỗ trợ phương thức được yêu cầu.",
+            "this endpoint does not take this method (see the Allow header)",
+        )
+    }
+
     /// A storage failure (details logged, not sent).
     pub(crate) fn internal() -> ApiError {
         ApiError::new(

@@ -272,6 +272,16 @@ fn dossier_paths() -> Vec<(&'static str, Value)> {
             } }),
         ),
         (
+            "/v1/officer/dossiers/{id}/photos/{kind}",
+            json!({ "get": {
+                "summary": "A photo of the pending level-1 dossier (officer token): kind portrait (the citizen's JPEG) or face (DG2's image: image/jpeg, image/jp2 or image/j2c, the JPEG 2000 ones as attachments). Kept only until the dossier is decided, then deleted. Cache-Control: no-store",
+                "security": [ { "bearer": [] } ],
+                "parameters": [ { "name": "id", "in": "path", "required": true, "schema": id },
+                    { "name": "kind", "in": "path", "required": true, "schema": { "enum": ["portrait", "face"] } } ],
+                "responses": { "200": { "description": "the image as sent" }, "401": error_response("unauthorized"), "404": error_response("photo_not_kept"), "422": error_response("invalid_field") }
+            } }),
+        ),
+        (
             "/v1/officer/dossiers/{id}/reject",
             json!({ "post": {
                 "summary": "Reject the pending dossier with a reason (officer token)",

@@ -3,11 +3,13 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::routing::{get, post, put};
+use tower::ServiceExt;
 
+use super::error::ApiError;
 use super::state::AppState;
-use super::{dossier, flows, handlers, http, level1, openapi, org, report, web};
+use super::{dossier, flows, handlers, http, level1, messages, openapi, org, report, web};
 
 /// The largest body of an organisation's upload.
 const ORG_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
@@ -21,6 +23,10 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/officer/dossiers", get(level1::list))
         .route("/v1/officer/dossiers/{id}/approve", post(level1::approve))
         .route("/v1/officer/dossiers/{id}/reject", post(level1::reject))
+        .route(
+            "/v1/officer/dossiers/{id}/photos/{kind}",
+            get(dossier::photo),
+        )
         .route("/v1/admin/report", get(report::report))
         .route("/v1/officer/level2-dossiers", post(flows::record_level2))
         .route("/v1/officer/accounts/{id}/lock", post(flows::officer_lock))
@@ -80,7 +86,42 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .merge(staff)
         .merge(orgs)
         .with_state(state.clone());
-    let api = http::layered(routes, &state);
+    let api = http::layered(
+        routes.method_not_allowed_fallback(method_not_allowed),
+        &state,
+    );
+    // What no route takes: the API's JSON 404 (localised as its other
+    // errors) under `/v1`, the pages' 404 page elsewhere.
+    let api_unknown = http::transport(
+        Router::new()
+            .fallback(not_found)
+            .layer(axum::middleware::from_fn(messages::localise)),
+        &state,
+    );
     // The pages call the API in-process (`web/api.rs`), through its layers.
-    api.clone().merge(web::router(state, api))
+    let (pages, page_unknown) = web::router(state, api.clone());
+    api.merge(pages)
+        .fallback_service(tower::service_fn(move |req: Request| {
+            let to = if is_api_path(req.uri().path()) {
+                api_unknown.clone()
+            } else {
+                page_unknown.clone()
+            };
+            to.oneshot(req)
+        }))
+}
+
+/// Whether `path` is the API's (`/v1` and below).
+fn is_api_path(path: &str) -> bool {
+    path == "/v1" || path.starts_with("/v1/")
+}
+
+/// The API's `404`.
+async fn not_found() -> ApiError {
+    ApiError::not_found()
+}
+
+/// The API's `405` (an endpoint's path, another method).
+async fn method_not_allowed() -> ApiError {
+    ApiError::method_not_allowed()
 }

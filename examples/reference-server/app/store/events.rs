@@ -1,12 +1,13 @@
 //! The event log and what is written with it: the account index, the
-//! outbox rows and the dossier verdicts of an append, in one transaction.
+//! outbox rows, the dossier verdicts and photos of an append, in one
+//! transaction.
 
 use eid_account::Event;
 use sqlx::Row;
 
 use super::{
-    AccountIndex, OutboxMessage, PgStore, SqliteStore, StoreError, WithEvents, is_unique_violation,
-    to_i64, to_u64,
+    AccountIndex, OutboxMessage, PgStore, SqliteStore, StoreError, StoredPhoto, WithEvents,
+    is_unique_violation, to_i64, to_u64,
 };
 
 /// The sequence numbers of `events` follow `expected_version` one by one
@@ -31,6 +32,11 @@ fn check_sequences(
             "a verdict for event {} not among the appended events",
             v.sequence
         )));
+    }
+    if with.verdict.is_none() && !with.photos.is_empty() {
+        return Err(StoreError::Encode(
+            "a dossier's photos without its verdict".to_owned(),
+        ));
     }
     Ok(expected)
 }
@@ -194,6 +200,40 @@ macro_rules! events_impl {
                     .execute(&mut **tx)
                     .await?;
                 }
+                Self::write_photos(tx, account, now, with).await
+            }
+
+            /// The photos of the dossier an append submits, or (its
+            /// decision) the deletion of the account's photos.
+            async fn write_photos(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                account: &str,
+                now: u64,
+                with: &WithEvents<'_>,
+            ) -> Result<(), StoreError> {
+                if with.forget_photos {
+                    sqlx::query("DELETE FROM dossier_photos WHERE id_number = $1")
+                        .bind(account)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                let Some(v) = &with.verdict else {
+                    return Ok(());
+                };
+                for p in with.photos {
+                    sqlx::query(
+                        "INSERT INTO dossier_photos (id_number, sequence, kind, format, bytes, at)
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(account)
+                    .bind(to_i64(v.sequence))
+                    .bind(p.kind)
+                    .bind(p.format)
+                    .bind(p.bytes)
+                    .bind(to_i64(now))
+                    .execute(&mut **tx)
+                    .await?;
+                }
                 Ok(())
             }
 
@@ -259,6 +299,30 @@ macro_rules! events_impl {
                 .bind(to_i64(sequence))
                 .fetch_optional(&self.pool)
                 .await?)
+            }
+
+            pub(super) async fn dossier_photo(
+                &self,
+                account: &str,
+                sequence: u64,
+                kind: &str,
+            ) -> Result<Option<StoredPhoto>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT format, bytes FROM dossier_photos
+                     WHERE id_number = $1 AND sequence = $2 AND kind = $3",
+                )
+                .bind(account)
+                .bind(to_i64(sequence))
+                .bind(kind)
+                .fetch_optional(&self.pool)
+                .await?;
+                match row {
+                    Some(r) => Ok(Some(StoredPhoto {
+                        format: r.try_get(0)?,
+                        bytes: r.try_get(1)?,
+                    })),
+                    None => Ok(None),
+                }
             }
 
             pub(super) async fn accounts(&self) -> Result<Vec<String>, StoreError> {

@@ -58,6 +58,28 @@ const MIGRATION_5_ORGANISATIONS: &str = "CREATE TABLE IF NOT EXISTS org_people (
         PRIMARY KEY (org_id, row_no)
     );";
 
+/// Migration 6: the photos of a pending level-1 dossier (the citizen's
+/// portrait, DG2's face image), keyed by the dossier's event, for the
+/// officer who decides it; deleted with the decision (`events.rs`). The
+/// same SQL on both back ends but for the bytes' type (`BLOB`, `BYTEA`).
+macro_rules! migration_6_dossier_photos {
+    ($bytes:literal) => {
+        concat!(
+            "CREATE TABLE IF NOT EXISTS dossier_photos (
+        id_number TEXT NOT NULL,
+        sequence BIGINT NOT NULL,
+        kind TEXT NOT NULL,
+        format TEXT NOT NULL,
+        bytes ",
+            $bytes,
+            " NOT NULL,
+        at BIGINT NOT NULL,
+        PRIMARY KEY (id_number, sequence, kind)
+    );"
+        )
+    };
+}
+
 /// SQLite's schema, in order; each applied once.
 const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -100,6 +122,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (3, MIGRATION_3_DOSSIER_VERDICTS),
     (4, MIGRATION_4_TOKEN_BUCKETS),
     (5, MIGRATION_5_ORGANISATIONS),
+    (6, migration_6_dossier_photos!("BLOB")),
 ];
 
 /// PostgreSQL's schema, in order; each applied once.
@@ -144,6 +167,7 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (3, MIGRATION_3_DOSSIER_VERDICTS),
     (4, MIGRATION_4_TOKEN_BUCKETS),
     (5, MIGRATION_5_ORGANISATIONS),
+    (6, migration_6_dossier_photos!("BYTEA")),
 ];
 
 /// `migrate`, the same over both pools.

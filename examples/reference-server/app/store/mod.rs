@@ -10,7 +10,9 @@
 //! device of each account, written in the same transaction as its events,
 //! so logins by phone and device checks need no scan), `dossier_verdicts`
 //! (what the checks of a level-1 submission found, keyed by the dossier's
-//! event and written in the same transaction as it), `org_people` and
+//! event and written in the same transaction as it), `dossier_photos` (the
+//! portrait and DG2's face of a pending level-1 dossier, written with its
+//! verdict and deleted in the transaction that decides it), `org_people` and
 //! `org_teams` (what each organisation uploaded: its people, its
 //! propaganda teams; each upload replaces the last in one transaction).
 //! Everything lives in the database, so several servers can share one
@@ -85,6 +87,46 @@ pub(crate) struct VerdictRow<'a> {
     pub(crate) body: &'a str,
 }
 
+/// A photo of a level-1 dossier, kept for the officer who decides it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PhotoRow<'a> {
+    /// `portrait` (the citizen's) or `face` (DG2's).
+    pub(crate) kind: &'a str,
+    /// `jpeg`, `jp2`, `j2k` or `unknown`.
+    pub(crate) format: &'a str,
+    /// The image as sent.
+    pub(crate) bytes: &'a [u8],
+}
+
+impl std::fmt::Debug for PhotoRow<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A face is personal data: its size, never its bytes, in a log.
+        f.debug_struct("PhotoRow")
+            .field("kind", &self.kind)
+            .field("format", &self.format)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// A stored photo of a pending dossier ([`Storage::dossier_photo`]).
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct StoredPhoto {
+    /// `jpeg`, `jp2`, `j2k` or `unknown`.
+    pub(crate) format: String,
+    /// The image.
+    pub(crate) bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for StoredPhoto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredPhoto")
+            .field("format", &self.format)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
 /// What an append writes in the same transaction as its events: all of it
 /// or, with the events, none of it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -96,6 +138,12 @@ pub(crate) struct WithEvents<'a> {
     pub(crate) index: Option<&'a AccountIndex>,
     /// The verdict of the dossier one of the events submits.
     pub(crate) verdict: Option<VerdictRow<'a>>,
+    /// That dossier's photos, keyed by the verdict's event (photos
+    /// without a verdict: [`StoreError::Encode`], nothing written).
+    pub(crate) photos: &'a [PhotoRow<'a>],
+    /// Delete every photo the account's dossiers left (the events decide
+    /// its dossier: privacy, a face is kept no longer than its review).
+    pub(crate) forget_photos: bool,
 }
 
 /// A claimed outbox row.
@@ -214,6 +262,14 @@ pub(crate) trait Storage: Send + Sync {
         account: &str,
         sequence: u64,
     ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+    /// The photo `kind` (`portrait`, `face`) of the dossier submitted by
+    /// event `sequence`, while it is kept (until the dossier is decided).
+    fn dossier_photo(
+        &self,
+        account: &str,
+        sequence: u64,
+        kind: &str,
+    ) -> impl Future<Output = Result<Option<StoredPhoto>, StoreError>> + Send;
     /// Every account id with at least one event.
     fn accounts(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
     /// Claims up to `limit` unsent messages not claimed since `now - lease`.
@@ -412,6 +468,14 @@ impl Storage for Store {
     }
     async fn verdict(&self, account: &str, sequence: u64) -> Result<Option<String>, StoreError> {
         delegate!(self, s => s.verdict(account, sequence).await)
+    }
+    async fn dossier_photo(
+        &self,
+        account: &str,
+        sequence: u64,
+        kind: &str,
+    ) -> Result<Option<StoredPhoto>, StoreError> {
+        delegate!(self, s => s.dossier_photo(account, sequence, kind).await)
     }
     async fn accounts(&self) -> Result<Vec<String>, StoreError> {
         delegate!(self, s => s.accounts().await)

@@ -17,10 +17,12 @@ use serde_json::json;
 
 use super::WebState;
 use super::api;
-use super::citizen::{Errors, Seen, Web, answered, done, onward, pending_cookie};
+use super::citizen::{
+    Errors, Seen, Web, answered, done_to_login, flow_step, onward, pending_cookie, without_flow,
+};
 use super::csrf::CheckedForm;
-use super::render::{self, Chrome, Link, Says};
-use super::session::{Cookie, Flow, Pending, Visit};
+use super::render::{self, Chrome};
+use super::session::{Flow, Pending, Visit};
 use super::signin::{Question, answers_body, questions_of};
 use crate::app::messages::Lang;
 
@@ -110,8 +112,8 @@ impl Passcode {
 
 /// `GET /activate/passcode`.
 async fn passcode_form(State(web): Web, Extension(visit): Seen) -> Response {
-    if visit.flow_token.is_none() {
-        return render::message_page(&visit, &web, StatusCode::CONFLICT, Says::StartAgain);
+    if let Some(start_again) = without_flow(&visit, &web) {
+        return start_again;
     }
     render::page(
         StatusCode::OK,
@@ -125,19 +127,11 @@ async fn passcode(
     Extension(visit): Seen,
     CheckedForm(f): CheckedForm,
 ) -> Response {
-    let Some(token) = visit.flow_token.as_deref() else {
-        return render::message_page(&visit, &web, StatusCode::CONFLICT, Says::StartAgain);
-    };
     let body = json!({ "passcode": f.raw("passcode"), "confirmation": f.raw("confirmation") });
-    let a = api::call(
-        &web,
-        &visit,
-        Method::POST,
-        "/v1/passcode",
-        Some(body),
-        Some(token),
-    )
-    .await;
+    let a = match flow_step(&visit, &web, "/v1/passcode", body).await {
+        Ok(a) => a,
+        Err(start_again) => return start_again,
+    };
     if a.ok() {
         return onward(&a, "/activate/questions", Vec::new());
     }
@@ -167,8 +161,8 @@ async fn questions_page(visit: &Visit, web: &WebState, errors: Errors) -> Questi
 
 /// `GET /activate/questions`.
 async fn questions_form(State(web): Web, Extension(visit): Seen) -> Response {
-    if visit.flow_token.is_none() {
-        return render::message_page(&visit, &web, StatusCode::CONFLICT, Says::StartAgain);
+    if let Some(start_again) = without_flow(&visit, &web) {
+        return start_again;
     }
     let page = questions_page(&visit, &web, Errors::default()).await;
     render::page(StatusCode::OK, &page)
@@ -182,28 +176,13 @@ async fn questions(
     Extension(visit): Seen,
     CheckedForm(f): CheckedForm,
 ) -> Response {
-    let Some(token) = visit.flow_token.as_deref() else {
-        return render::message_page(&visit, &web, StatusCode::CONFLICT, Says::StartAgain);
+    let a = match flow_step(&visit, &web, "/v1/security-questions", answers_body(&f)).await {
+        Ok(a) => a,
+        Err(start_again) => return start_again,
     };
-    let path = "/v1/security-questions";
-    let a = api::call(
-        &web,
-        &visit,
-        Method::POST,
-        path,
-        Some(answers_body(&f)),
-        Some(token),
-    )
-    .await;
     if !a.ok() {
         let page = questions_page(&visit, &web, Errors::of(&a, visit.lang)).await;
         return answered(&a, &page);
     }
-    let w = render::words(visit.lang);
-    let link = Link {
-        href: "/login",
-        text: w.login,
-    };
-    let clear = vec![web.cookies.clear(Cookie::Flow)];
-    done(&visit, &web, &a, w.activate, link, clear)
+    done_to_login(&visit, &web, &a, render::words(visit.lang).activate)
 }

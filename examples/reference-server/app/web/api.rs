@@ -12,11 +12,13 @@ use std::net::SocketAddr;
 use axum::body::{Body, Bytes};
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
+use axum::response::IntoResponse;
 use serde_json::Value;
 use tower::ServiceExt;
 
 use super::WebState;
 use super::session::{Visit, lang_code};
+use crate::app::error::ApiError;
 use crate::app::messages::Lang;
 
 /// The largest answer a page reads (a dossier's status with its check).
@@ -94,18 +96,29 @@ pub(crate) async fn call(
     json: Option<Value>,
     bearer: Option<&str>,
 ) -> ApiAnswer {
-    match send(web, visit, method, path, json, bearer).await {
-        Some(answer) => answer,
-        None => ApiAnswer {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            body: Value::Null,
-            set_cookie: Vec::new(),
-        },
-    }
+    let raw = exchange(web, visit, method, path, json, bearer).await;
+    ApiAnswer::of(raw.unwrap_or_else(RawAnswer::failed))
 }
 
-/// The API's answer as it came, for a download (`?format=csv|xlsx`): its
-/// headers (type, file name) and bytes. No `Debug`, as [`ApiAnswer`].
+/// The API's refusal `e` as a page reads an answer: its JSON body as the
+/// API's router would send it (`message_vi`, `message_en`), without a
+/// request (a form's field the API would refuse before looking anything up).
+pub(crate) async fn refused(e: ApiError) -> ApiAnswer {
+    let response = e.into_response();
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_ANSWER)
+        .await
+        .unwrap_or_default();
+    ApiAnswer::of(RawAnswer {
+        status: parts.status,
+        headers: parts.headers,
+        bytes,
+    })
+}
+
+/// The API's answer as it came, for a file (a report's download, a
+/// dossier's photo): its headers (type, file name) and bytes. No `Debug`,
+/// as [`ApiAnswer`].
 pub(crate) struct RawAnswer {
     /// Its status.
     pub(crate) status: StatusCode,
@@ -115,50 +128,50 @@ pub(crate) struct RawAnswer {
     pub(crate) bytes: Bytes,
 }
 
-/// [`call`], the answer kept as bytes.
-pub(crate) async fn call_raw(
-    web: &WebState,
-    visit: &Visit,
-    method: Method,
-    path: &str,
-    json: Option<Value>,
-    bearer: Option<&str>,
-) -> RawAnswer {
-    match exchange(web, visit, method, path, json, bearer).await {
-        Some(answer) => answer,
-        None => RawAnswer {
+impl RawAnswer {
+    /// What a page shows when the API could not be asked (`500`).
+    fn failed() -> RawAnswer {
+        RawAnswer {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             headers: HeaderMap::new(),
             bytes: Bytes::new(),
-        },
+        }
     }
 }
 
-async fn send(
+impl ApiAnswer {
+    /// `raw` read as JSON (`null` for an empty or unreadable body), with
+    /// the cookies it sets.
+    fn of(raw: RawAnswer) -> ApiAnswer {
+        let set_cookie = raw
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect();
+        let body = if raw.bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&raw.bytes).unwrap_or(Value::Null)
+        };
+        ApiAnswer {
+            status: raw.status,
+            body,
+            set_cookie,
+        }
+    }
+}
+
+/// A `GET` of `path` as [`call`] sends it, the answer kept as bytes.
+pub(crate) async fn call_raw(
     web: &WebState,
     visit: &Visit,
-    method: Method,
     path: &str,
-    json: Option<Value>,
     bearer: Option<&str>,
-) -> Option<ApiAnswer> {
-    let raw = exchange(web, visit, method, path, json, bearer).await?;
-    let set_cookie = raw
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok().map(str::to_owned))
-        .collect();
-    let body = if raw.bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&raw.bytes).unwrap_or(Value::Null)
-    };
-    Some(ApiAnswer {
-        status: raw.status,
-        body,
-        set_cookie,
-    })
+) -> RawAnswer {
+    exchange(web, visit, Method::GET, path, None, bearer)
+        .await
+        .unwrap_or_else(RawAnswer::failed)
 }
 
 async fn exchange(

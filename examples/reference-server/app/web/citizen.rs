@@ -91,6 +91,57 @@ pub(crate) fn done(
     with_cookies(answered(a, &page), &cookies)
 }
 
+/// [`done`] for the last step of a flow: the flow's cookie goes, the link
+/// is to the login.
+pub(crate) fn done_to_login(
+    visit: &Visit,
+    web: &WebState,
+    a: &ApiAnswer,
+    title: &'static str,
+) -> Response {
+    let w = render::words(visit.lang);
+    let link = Link {
+        href: "/login",
+        text: w.login,
+    };
+    done(
+        visit,
+        web,
+        a,
+        title,
+        link,
+        vec![web.cookies.clear(Cookie::Flow)],
+    )
+}
+
+/// The form of a step after the OTP (password, passcode, questions): the
+/// "start again" page when the browser holds no flow.
+pub(crate) fn without_flow(visit: &Visit, web: &WebState) -> Option<Response> {
+    visit
+        .flow_token
+        .is_none()
+        .then(|| render::message_page(visit, web, StatusCode::CONFLICT, Says::StartAgain))
+}
+
+/// A step after the OTP: `POST path` with `body` and the flow's token, or
+/// the "start again" page when the browser holds no flow.
+pub(crate) async fn flow_step(
+    visit: &Visit,
+    web: &WebState,
+    path: &str,
+    body: Value,
+) -> Result<ApiAnswer, Response> {
+    let Some(token) = visit.flow_token.as_deref() else {
+        return Err(render::message_page(
+            visit,
+            web,
+            StatusCode::CONFLICT,
+            Says::StartAgain,
+        ));
+    };
+    Ok(api::call(web, visit, Method::POST, path, Some(body), Some(token)).await)
+}
+
 /// Seconds from now until `at` (0 once past).
 pub(crate) fn seconds_until(at: u64) -> u64 {
     at.saturating_sub(now())
@@ -358,8 +409,8 @@ struct Password {
 /// `GET /password`: the password step after an OTP (registration,
 /// activation without a password, reset).
 async fn password_form(State(web): Web, Extension(visit): Seen) -> Response {
-    if visit.flow_token.is_none() {
-        return render::message_page(&visit, &web, StatusCode::CONFLICT, Says::StartAgain);
+    if let Some(start_again) = without_flow(&visit, &web) {
+        return start_again;
     }
     let page = Password {
         c: Chrome::of(&visit, &web),
@@ -375,19 +426,11 @@ async fn password(
     Extension(visit): Seen,
     CheckedForm(f): CheckedForm,
 ) -> Response {
-    let Some(token) = visit.flow_token.as_deref() else {
-        return render::message_page(&visit, &web, StatusCode::CONFLICT, Says::StartAgain);
-    };
     let body = json!({ "password": f.raw("password"), "confirmation": f.raw("confirmation") });
-    let a = api::call(
-        &web,
-        &visit,
-        Method::POST,
-        "/v1/password",
-        Some(body),
-        Some(token),
-    )
-    .await;
+    let a = match flow_step(&visit, &web, "/v1/password", body).await {
+        Ok(a) => a,
+        Err(start_again) => return start_again,
+    };
     if !a.ok() {
         let page = Password {
             c: Chrome::of(&visit, &web),
@@ -398,11 +441,5 @@ async fn password(
     if a.str("phase") == Some("ActivationPasscode") {
         return onward(&a, "/activate/passcode", Vec::new());
     }
-    let w = render::words(visit.lang);
-    let link = Link {
-        href: "/login",
-        text: w.login,
-    };
-    let clear = vec![web.cookies.clear(Cookie::Flow)];
-    done(&visit, &web, &a, w.password_title, link, clear)
+    done_to_login(&visit, &web, &a, render::words(visit.lang).password_title)
 }

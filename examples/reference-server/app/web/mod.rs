@@ -71,12 +71,13 @@ pub(crate) mod staff_words;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{Extension, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
 
+use self::session::Visit;
 use super::AppState;
 use super::http;
 
@@ -94,12 +95,15 @@ pub(crate) struct WebState {
 }
 
 /// The Content-Security-Policy of every page: nothing but this server's
-/// own style sheet and scripts, forms posted only to it, no framing.
+/// own style sheet, scripts and images (the officer's dossier photos, no
+/// `data:` URL), forms posted only to it, no framing.
 pub(crate) const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; \
-    img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/// The pages' router over `app`, calling `api` (the API's layered router).
-pub(crate) fn router(app: Arc<AppState>, api: Router) -> Router {
+/// The pages' router over `app`, calling `api` (the API's layered
+/// router), and the router of a page path no route takes (the `404` page
+/// in the site's layout, with every page's layers).
+pub(crate) fn router(app: Arc<AppState>, api: Router) -> (Router, Router) {
     let web = Arc::new(WebState {
         csrf: csrf::Csrf::new(app.csrf_key.clone()),
         cookies: session::Cookies::new(app.http.behind_tls),
@@ -111,10 +115,39 @@ pub(crate) fn router(app: Arc<AppState>, api: Router) -> Router {
         .merge(citizen::routes())
         .merge(officer::routes())
         .merge(org::routes())
+        .method_not_allowed_fallback(method_not_allowed);
+    let unknown = Router::new().fallback(not_found);
+    (layered(pages, &web), layered(unknown, &web))
+}
+
+/// The layers of the module documentation over `pages`.
+fn layered(pages: Router<Arc<WebState>>, web: &Arc<WebState>) -> Router {
+    let routes = pages
         .layer(middleware::from_fn_with_state(web.clone(), session::visit))
         .layer(middleware::from_fn(page_headers))
-        .with_state(web);
-    http::transport(pages, &app)
+        .with_state(web.clone());
+    http::transport(routes, &web.app)
+}
+
+/// The page of a path no page has (`404`).
+async fn not_found(
+    State(web): State<Arc<WebState>>,
+    Extension(visit): Extension<Visit>,
+) -> Response {
+    render::message_page(&visit, &web, StatusCode::NOT_FOUND, render::Says::NotFound)
+}
+
+/// The page of a page's path asked with another method (`405`).
+async fn method_not_allowed(
+    State(web): State<Arc<WebState>>,
+    Extension(visit): Extension<Visit>,
+) -> Response {
+    render::message_page(
+        &visit,
+        &web,
+        StatusCode::METHOD_NOT_ALLOWED,
+        render::Says::MethodNotAllowed,
+    )
 }
 
 /// The headers of the module documentation, on every page.

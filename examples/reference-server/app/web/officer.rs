@@ -28,6 +28,7 @@ use super::officer_view::{Choice, DossierView, dossier_views};
 use super::render::{self, Chrome};
 use super::session::Visit;
 use super::staff::{self, Staff, StaffChrome};
+use crate::app::handlers::id_number;
 use crate::app::messages::Lang;
 
 /// The officer's routes.
@@ -39,6 +40,7 @@ pub(crate) fn routes() -> Router<Arc<WebState>> {
         .route("/officer/dossiers", get(queue))
         .route("/officer/dossiers/{id}/approve", post(approve))
         .route("/officer/dossiers/{id}/reject", post(reject))
+        .route("/officer/dossiers/{id}/photos/{kind}", get(photo))
         .route("/officer/level2", get(level2_form).post(level2))
         .route("/officer/accounts", get(accounts_form))
         .route("/officer/accounts/lock", post(lock))
@@ -168,10 +170,32 @@ async fn queue(web: Web, visit: Seen, headers: HeaderMap) -> Response {
     }
 }
 
-/// An ID number from a path, before it goes into the API's: 12 digits
-/// only, so nothing in it can name another endpoint.
-fn path_id(id: &str) -> Option<&str> {
-    (id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())).then_some(id)
+/// `GET /officer/dossiers/{id}/photos/{kind}`: the pending dossier's
+/// `portrait` or DG2 `face`, the API's bytes and type passed on, to the
+/// signed-in officer only (the cookie's token goes to the API's officer
+/// gate); no-store and nosniff as every page.
+async fn photo(
+    web: Web,
+    visit: Seen,
+    headers: HeaderMap,
+    Path((id, kind)): Path<(String, String)>,
+) -> Response {
+    let token = match staff::required(&web, &headers, Staff::Officer) {
+        Ok(t) => t,
+        Err(to_sign_in) => return *to_sign_in,
+    };
+    // The API's validation of the number (12 digits, a province code), so
+    // nothing in it can name another endpoint.
+    let (Ok(id), Some(kind)) = (id_number(&id), photo_kind(&kind)) else {
+        return render::message_page(&visit, &web, StatusCode::NOT_FOUND, render::Says::NotFound);
+    };
+    let path = format!("/v1/officer/dossiers/{}/photos/{kind}", id.as_str());
+    staff::pass_on(&web, &visit, Staff::Officer, &token, &path).await
+}
+
+/// A photo's kind from a path, one of the API's two.
+fn photo_kind(kind: &str) -> Option<&'static str> {
+    ["portrait", "face"].into_iter().find(|k| *k == kind)
 }
 
 /// An action on one dossier: the API's `path` with `body`, then the queue.
@@ -187,11 +211,14 @@ async fn act(
         Ok(t) => t,
         Err(to_sign_in) => return *to_sign_in,
     };
-    let Some(id) = path_id(id) else {
-        return render::message_page(visit, web, StatusCode::NOT_FOUND, render::Says::BadForm);
+    // As the lock form: the API's own refusal of a malformed number.
+    let a = match id_number(id) {
+        Ok(id) => {
+            let path = format!("/v1/officer/dossiers/{}/{action}", id.as_str());
+            api::call(web, visit, Method::POST, &path, body, Some(&token)).await
+        }
+        Err(e) => api::refused(e).await,
     };
-    let path = format!("/v1/officer/dossiers/{id}/{action}");
-    let a = api::call(web, visit, Method::POST, &path, body, Some(&token)).await;
     let status = if a.ok() { StatusCode::OK } else { a.status };
     queue_page(web, visit, &token, Outcome::of(&a, visit.lang, id), status).await
 }
@@ -379,24 +406,14 @@ async fn lock_action(
         Err(to_sign_in) => return *to_sign_in,
     };
     let id = form.0.text("id_number");
-    let a = match path_id(id) {
-        Some(id) => {
-            let path = format!("/v1/officer/accounts/{id}/{action}");
+    // The API's own validation of an ID number (`handlers::id_number`),
+    // before any path is made of it: a malformed one is its refusal.
+    let a = match id_number(id) {
+        Ok(id) => {
+            let path = format!("/v1/officer/accounts/{}/{action}", id.as_str());
             api::call(web, visit, Method::POST, &path, body, Some(&token)).await
         }
-        // The API's own refusal of a malformed number, without a request
-        // whose path it would shape.
-        None => {
-            api::call(
-                web,
-                visit,
-                Method::POST,
-                "/v1/officer/accounts/0/lock",
-                body,
-                Some(&token),
-            )
-            .await
-        }
+        Err(e) => api::refused(e).await,
     };
     let outcome = Outcome::of(&a, visit.lang, id);
     answered(&a, &accounts_page(web, visit, outcome))

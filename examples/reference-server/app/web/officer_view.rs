@@ -86,8 +86,13 @@ pub(crate) struct DossierView {
     pub(crate) selfie: String,
     /// DG2's digest and format ("" for none).
     pub(crate) chip_face: String,
-    /// DG2's image is JPEG 2000, which browsers do not show.
+    /// DG2's image is JPEG 2000, which browsers do not show: a download
+    /// link instead of an `<img>`.
     pub(crate) jpeg2000: bool,
+    /// Where the portrait is served (`/officer/...`; "" for none).
+    pub(crate) selfie_src: String,
+    /// Where DG2's face is served ("" for none).
+    pub(crate) chip_face_src: String,
     /// A level-1 dossier with no stored verdict.
     pub(crate) no_verdict: bool,
     /// Whether the approval is offered (the verdict's `approvable`; level
@@ -245,8 +250,20 @@ fn dossier_view(entry: &Value, k: &StaffChrome, lang: Lang) -> DossierView {
         format!("{} ({face_format})", text(verdict, "/dg2_face/sha256"))
     };
     let no_verdict = level == "1" && (verdict.is_null() || verdict.get("missing").is_some());
+    let id_number = text(entry, "/id_number");
+    // The photos are the server's only while the dossier waits (the API
+    // deletes them with its decision): served to the officer, never cached.
+    let src = |kind: &str, shown: bool| {
+        if shown {
+            format!("/officer/dossiers/{id_number}/photos/{kind}")
+        } else {
+            String::new()
+        }
+    };
     DossierView {
-        id_number: text(entry, "/id_number"),
+        selfie_src: src("portrait", !selfie.is_empty()),
+        chip_face_src: src("face", !chip_face.is_empty()),
+        id_number: id_number.clone(),
         level,
         source: match text(verdict, "/source") {
             s if s.is_empty() => text(d, "/card/source"),

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
@@ -207,17 +207,7 @@ async fn download(web: &WebState, visit: &Visit, headers: &HeaderMap, format: &s
         Err(to_sign_in) => return *to_sign_in,
     };
     let path = format!("/v1/org/report?format={format}");
-    let a = api::call_raw(web, visit, Method::GET, &path, None, Some(&token)).await;
-    if a.status == StatusCode::UNAUTHORIZED {
-        return staff::signed_out(web, Staff::Org);
-    }
-    let mut r = (a.status, a.bytes).into_response();
-    for name in [header::CONTENT_TYPE, header::CONTENT_DISPOSITION] {
-        if let Some(v) = a.headers.get(&name) {
-            r.headers_mut().insert(name, v.clone());
-        }
-    }
-    r
+    staff::pass_on(web, visit, Staff::Org, &token, &path).await
 }
 
 /// `GET /org/report.csv`.

@@ -86,6 +86,8 @@ pub(crate) struct Words {
     pub(crate) bad_form: &'static str,
     pub(crate) sign_in_first: &'static str,
     pub(crate) start_again: &'static str,
+    pub(crate) not_found: &'static str,
+    pub(crate) method_not_allowed: &'static str,
     pub(crate) unavailable: &'static str,
 }
 
@@ -160,6 +162,8 @@ pub(crate) const VI: Words = Words {
     bad_form: "Biểu mẫu không đọc được.",
     sign_in_first: "Vui lòng đăng nhập để tiếp tục.",
     start_again: "Bước này không thể thực hiện lúc này: vui lòng bắt đầu lại.",
+    not_found: "Không tìm thấy trang bạn yêu cầu.",
+    method_not_allowed: "Trang này không hỗ trợ thao tác được yêu cầu.",
     unavailable: "Hệ thống đang bận, vui lòng thử lại sau.",
 };
 
@@ -234,6 +238,8 @@ pub(crate) const EN: Words = Words {
     bad_form: "The form could not be read.",
     sign_in_first: "Please log in to continue.",
     start_again: "This step cannot be done now: please start again.",
+    not_found: "The page you asked for was not found.",
+    method_not_allowed: "This page does not take this kind of request.",
     unavailable: "The system is busy, please try again later.",
 };
 
@@ -328,6 +334,10 @@ pub(crate) enum Says {
     SignInFirst,
     /// A step without the flow it belongs to.
     StartAgain,
+    /// A path no page has (`404`).
+    NotFound,
+    /// A page's path asked with a method it does not take (`405`).
+    MethodNotAllowed,
 }
 
 /// The message page of one of [`Says`].
@@ -339,6 +349,10 @@ pub(crate) fn message_page(
 ) -> Response {
     let c = Chrome::of(visit, web);
     let w = c.w;
+    let home = Link {
+        href: "/",
+        text: w.home,
+    };
     let (text, link) = match says {
         Says::CsrfRefused => (w.csrf_refused, None),
         Says::BadForm => (w.bad_form, None),
@@ -349,13 +363,9 @@ pub(crate) fn message_page(
                 text: w.login,
             }),
         ),
-        Says::StartAgain => (
-            w.start_again,
-            Some(Link {
-                href: "/",
-                text: w.home,
-            }),
-        ),
+        Says::StartAgain => (w.start_again, Some(home)),
+        Says::NotFound => (w.not_found, Some(home)),
+        Says::MethodNotAllowed => (w.method_not_allowed, Some(home)),
     };
     let page_ = MessagePage {
         title: w.notice,

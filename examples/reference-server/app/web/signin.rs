@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::api::{self, ApiAnswer};
 use super::citizen::{
-    Errors, Seen, Web, answered, is_id_number, onward, pending_cookie, seconds_until,
+    Errors, Seen, Web, answered, flow_step, is_id_number, onward, pending_cookie, seconds_until,
 };
 use super::csrf::{CheckedForm, Fields};
 use super::render::{self, Chrome, Says};
@@ -305,12 +305,11 @@ pub(crate) fn answers_body(f: &Fields) -> Value {
 /// `POST /forgot/answers`: `/v1/password-resets/answers`, then the
 /// password page.
 async fn answers(State(web): Web, Extension(visit): Seen, CheckedForm(f): CheckedForm) -> Response {
-    let Some(token) = visit.flow_token.as_deref() else {
-        return render::message_page(&visit, &web, StatusCode::CONFLICT, Says::StartAgain);
-    };
-    let body = answers_body(&f);
     let path = "/v1/password-resets/answers";
-    let a = api::call(&web, &visit, Method::POST, path, Some(body), Some(token)).await;
+    let a = match flow_step(&visit, &web, path, answers_body(&f)).await {
+        Ok(a) => a,
+        Err(start_again) => return start_again,
+    };
     if a.ok() {
         return onward(&a, "/password", Vec::new());
     }

@@ -10,8 +10,8 @@
 //! gate (`--limit-officer-failures`, then `429`).
 
 use askama::Template;
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::Response;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
 use super::WebState;
 use super::api::{self, ApiAnswer};
@@ -193,4 +193,28 @@ pub(crate) fn required(
     staff
         .token(web, headers)
         .ok_or_else(|| Box::new(see_other(staff.home())))
+}
+
+/// A file of the API's (a report's download, a dossier's photo) passed
+/// on as it came: status, bytes, `Content-Type`, `Content-Disposition`
+/// (the pages' layers add `no-store` and `nosniff`); back to the sign-in
+/// when the API no longer takes the token.
+pub(crate) async fn pass_on(
+    web: &WebState,
+    visit: &Visit,
+    staff: Staff,
+    token: &str,
+    path: &str,
+) -> Response {
+    let a = api::call_raw(web, visit, path, Some(token)).await;
+    if a.status == StatusCode::UNAUTHORIZED {
+        return signed_out(web, staff);
+    }
+    let mut r = (a.status, a.bytes).into_response();
+    for name in [header::CONTENT_TYPE, header::CONTENT_DISPOSITION] {
+        if let Some(v) = a.headers.get(&name) {
+            r.headers_mut().insert(name, v.clone());
+        }
+    }
+    r
 }
