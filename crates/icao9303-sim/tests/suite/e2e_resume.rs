@@ -13,7 +13,7 @@
 //! opening (and Chip/Active Authentication) spent again, the APDUs the
 //! link carried counted by the transport.
 
-mod common;
+
 
 use icao9303::kdf::KeyKind;
 use icao9303::pace::DomainParameters;
@@ -54,7 +54,7 @@ impl Pulled {
     }
 }
 
-use common::cccd_with_ca_aa as cccd;
+use crate::common::cccd_with_ca_aa as cccd;
 
 /// One session over `link` going on from `partial`.
 fn session(
