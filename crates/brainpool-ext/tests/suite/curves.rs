@@ -24,7 +24,6 @@ use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
 
 use crate::common::own;
 
-
 const HASHES: [&str; 5] = ["sha1", "sha224", "sha256", "sha384", "sha512"];
 
 fn digest(hash: &str, msg: &[u8]) -> Vec<u8> {

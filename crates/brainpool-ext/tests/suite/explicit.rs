@@ -20,8 +20,6 @@ use x509_cert::Certificate;
 
 use crate::common::{own, testdata};
 
-
-
 const OPENSSL_NAMES: [(&str, NamedCurve); 9] = [
     ("secp224r1", NamedCurve::NistP224),
     ("prime256v1", NamedCurve::NistP256),
@@ -210,7 +208,8 @@ fn a_single_flipped_bit_in_any_parameter_is_refused() {
 
 #[test]
 fn tampered_b_in_a_real_certificate_is_refused() {
-    let mut params = cert_ec_parameters(&testdata!("gmrtd/extracted/VN_CSCA_ePassport_506F1357.cer"));
+    let mut params =
+        cert_ec_parameters(&testdata!("gmrtd/extracted/VN_CSCA_ePassport_506F1357.cer"));
     // b is the second 64-byte OCTET STRING (04 40)
     let b = params
         .windows(2)

@@ -10,8 +10,6 @@
 //! connects, as PC/SC's does; T=0's GET RESPONSE), and `stats.total`
 //! must say the same, APDU for APDU and byte for byte.
 
-
-
 use icao9303::kdf::KeyKind;
 use icao9303::pace::DomainParameters;
 use icao9303::reader::{self, Credential, Document, ReaderOptions};

@@ -13,8 +13,6 @@
 //! opening (and Chip/Active Authentication) spent again, the APDUs the
 //! link carried counted by the transport.
 
-
-
 use icao9303::kdf::KeyKind;
 use icao9303::pace::DomainParameters;
 use icao9303::reader::{self, Credential, Document, PartialRead, ReaderOptions};

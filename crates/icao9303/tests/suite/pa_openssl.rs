@@ -19,7 +19,6 @@ fn now() -> der::DateTime {
     der::DateTime::new(2026, 6, 1, 0, 0, 0).unwrap()
 }
 
-
 /// The two Utopia CSCAs and the RSA CSCA's CRL.
 fn store() -> TrustStore {
     let mut s = TrustStore::new();

@@ -28,7 +28,6 @@ use toml::Value;
 
 use crate::data::vectors;
 
-
 fn g1() -> Value {
     vectors("icao9303-pace.toml")
         .get("g1_ecdh_gm")
