@@ -140,10 +140,10 @@ fn vietnam_key_does_not_verify_the_german_signature() {
     );
 }
 
-/// EF.SOD is `[APPLICATION 23]` (tag 77) around a CMS ContentInfo.
-fn bsi2008_signed_data() -> SignedData {
-    let sod = testdata!("jmrtd/lds/bsi2008/EF_SOD.bin");
-    let outer = der::asn1::AnyRef::from_der(&sod).unwrap();
+/// The SignedData of EF.SOD `sod`: `[APPLICATION 23]` (tag 77) around a
+/// CMS ContentInfo.
+fn signed_data(sod: &[u8]) -> SignedData {
+    let outer = der::asn1::AnyRef::from_der(sod).unwrap();
     assert_eq!(
         outer.tag(),
         der::Tag::Application {
@@ -178,7 +178,7 @@ fn bsi2008_document_signer_key_is_brainpool_p224r1() {
     );
 
     // ds.der is the certificate inside EF.SOD, byte for byte
-    let sd = bsi2008_signed_data();
+    let sd = signed_data(&testdata!("jmrtd/lds/bsi2008/EF_SOD.bin"));
     let certs = sd.certificates.unwrap();
     let embedded: Vec<Vec<u8>> = certs.0.iter().map(|c| c.to_der().unwrap()).collect();
     assert_eq!(embedded, vec![ds]);
@@ -186,7 +186,7 @@ fn bsi2008_document_signer_key_is_brainpool_p224r1() {
 
 #[test]
 fn bsi2008_sod_signature_verifies_with_sha1_on_brainpool_p224r1() {
-    let sd = bsi2008_signed_data();
+    let sd = signed_data(&testdata!("jmrtd/lds/bsi2008/EF_SOD.bin"));
     let ds = own("bsi2008/ds.der");
     let cert = Certificate::from_der(&ds).unwrap();
     let spki = cert

@@ -11,7 +11,7 @@
 )]
 
 use icao9303::lds::DataGroup;
-use icao9303::pa::{self, Certificate, Crl, Status, TrustStore, Verdict, VerifyOptions};
+use icao9303::pa::{self, Crl, Status, TrustStore, Verdict, VerifyOptions};
 
 use crate::common::{pa_cert as cert, pa_file as file};
 
