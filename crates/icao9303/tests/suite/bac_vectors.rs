@@ -1,6 +1,6 @@
-//! BAC against Doc 9303 Part 11 D.1 and D.3 (shared/vectors/icao9303-bac.toml),
-//! then on into the D.4 secure messaging session; negative tests for every
-//! check.
+//! BAC against Doc 9303 Part 11 D.1 and D.3 (tests/data/icao9303-bac.toml,
+//! a copy of the shared vectors), then on into the D.4 secure messaging
+//! session; negative tests for every check.
 
 #![allow(
     clippy::unwrap_used,
@@ -22,12 +22,7 @@ use icao9303::transport::{Transport, TransportError};
 use toml::Value;
 
 fn vectors() -> Value {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/vectors/icao9303-bac.toml"
-    ))
-    .expect("shared/vectors/icao9303-bac.toml beside the repository");
-    Value::Table(toml::from_str(&text).unwrap())
+    crate::data::vectors("icao9303-bac.toml")
 }
 
 fn s<'a>(v: &'a Value, key: &str) -> &'a str {

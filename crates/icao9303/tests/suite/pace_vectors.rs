@@ -1,5 +1,5 @@
 //! PACE against Doc 9303 Part 11 Appendix G.1 (ECDH Generic Mapping on
-//! brainpoolP256r1, AES-128) of shared/vectors/icao9303-pace.toml: every
+//! brainpoolP256r1, AES-128) of tests/data/icao9303-pace.toml: every
 //! intermediate value and the APDU trace byte for byte; the KDF table; the
 //! 3DES token vector of icao9303-bac.toml; negative tests for every check.
 
@@ -26,17 +26,10 @@ use icao9303::tlv::{Tag, Tlv};
 use icao9303::transport::{Transport, TransportError};
 use toml::Value;
 
-fn load(name: &str) -> Value {
-    let path = format!(
-        "{}/../../../shared/vectors/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    Value::Table(toml::from_str(&text).unwrap())
-}
+use crate::data::vectors;
 
 fn g1() -> Value {
-    load("icao9303-pace.toml")
+    vectors("icao9303-pace.toml")
         .get("g1_ecdh_gm")
         .unwrap()
         .clone()
@@ -205,7 +198,7 @@ fn g1_every_intermediate_value() {
 
 #[test]
 fn kdf_table() {
-    let all = load("icao9303-pace.toml");
+    let all = vectors("icao9303-pace.toml");
     let rows = all.get("kdf").and_then(Value::as_array).unwrap();
     assert_eq!(rows.len(), 5);
     for row in rows {
@@ -227,7 +220,7 @@ fn kdf_table() {
 fn tdes_token_of_iso9797_vector_4() {
     // The fourth MAC algorithm 3 vector is a PACE token over a 7F49 object
     // (id-PACE-ECDH-GM-3DES); its data is given padded.
-    let bac = load("icao9303-bac.toml");
+    let bac = vectors("icao9303-bac.toml");
     let t = &bac
         .get("iso9797_mac_alg3")
         .and_then(Value::as_array)
@@ -544,7 +537,7 @@ fn malformed_answers_and_status_words_are_refused() {
 
 #[test]
 fn unsupported_variants_are_refused() {
-    let all = load("icao9303-pace.toml");
+    let all = vectors("icao9303-pace.toml");
     let g2 = all.get("g2_dh_gm").unwrap();
     let dh = PaceProtocol::from_oid(&oid_bytes(s(g2, "pace_oid"))).unwrap();
     assert_eq!(dh.agreement, KeyAgreement::Dh);
@@ -965,7 +958,7 @@ fn reader_and_card_agree_on_every_curve() {
 
 #[test]
 fn g2_dh_generic_mapping() {
-    let all = load("icao9303-pace.toml");
+    let all = vectors("icao9303-pace.toml");
     let v = all.get("g2_dh_gm").unwrap();
     let group = all.get("groups").unwrap().get(s(v, "group")).unwrap();
     let params = DomainParameters::from_id(
@@ -1066,7 +1059,7 @@ fn g2_dh_generic_mapping() {
 
 #[test]
 fn h1_ecdh_integrated_mapping() {
-    let all = load("icao9303-pace.toml");
+    let all = vectors("icao9303-pace.toml");
     let v = all.get("h1_ecdh_im").unwrap();
     assert_eq!(s(v, "cipher"), "AES-128");
     let params = DomainParameters::from_id(
@@ -1094,7 +1087,7 @@ fn h1_ecdh_integrated_mapping() {
 
 #[test]
 fn h2_dh_integrated_mapping() {
-    let all = load("icao9303-pace.toml");
+    let all = vectors("icao9303-pace.toml");
     let v = all.get("h2_dh_im").unwrap();
     assert_eq!(s(v, "cipher"), "AES-128");
     let params = DomainParameters::from_id(
@@ -1537,7 +1530,7 @@ fn chip_authentication_mapping_refusals() {
 
 #[test]
 fn dh_groups_are_consistent() {
-    let all = load("icao9303-pace.toml");
+    let all = vectors("icao9303-pace.toml");
     let group0 = all.get("groups").unwrap().get("rfc5114_1024_160").unwrap();
     for (params, q_len) in [
         (DomainParameters::Modp1024, 20),

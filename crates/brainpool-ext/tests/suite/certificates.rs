@@ -25,23 +25,7 @@ const ECDSA_WITH_SHA1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.
 const ECDSA_WITH_SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.4");
 const SHA1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.14.3.2.26");
 
-macro_rules! shared {
-    ($path:literal) => {
-        std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/testdata/",
-            $path
-        ))
-        .expect(concat!("test file ", $path))
-    };
-}
-
-macro_rules! own {
-    ($path:literal) => {
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/", $path))
-            .expect(concat!("test file ", $path))
-    };
-}
+use crate::common::{own, testdata};
 
 /// The TBSCertificate exactly as it is in the file (not re-encoded).
 fn raw_tbs(cert_der: &[u8]) -> Vec<u8> {
@@ -130,20 +114,20 @@ fn check_self_signature(cert: &SelfSigned) {
 
 #[test]
 fn vietnam_csca_self_signature_verifies() {
-    let der = shared!("gmrtd/extracted/VN_CSCA_ePassport_506F1357.cer");
+    let der = testdata!("gmrtd/extracted/VN_CSCA_ePassport_506F1357.cer");
     check_self_signature(&self_signed(&der));
 }
 
 #[test]
 fn german_csca_root_self_signature_verifies() {
-    let der = shared!("gmrtd/master_list/DE_ROOT_CA_CSCA07.cer");
+    let der = testdata!("gmrtd/master_list/DE_ROOT_CA_CSCA07.cer");
     check_self_signature(&self_signed(&der));
 }
 
 #[test]
 fn vietnam_key_does_not_verify_the_german_signature() {
-    let vn = self_signed(&shared!("gmrtd/extracted/VN_CSCA_ePassport_506F1357.cer"));
-    let de = self_signed(&shared!("gmrtd/master_list/DE_ROOT_CA_CSCA07.cer"));
+    let vn = self_signed(&testdata!("gmrtd/extracted/VN_CSCA_ePassport_506F1357.cer"));
+    let de = self_signed(&testdata!("gmrtd/master_list/DE_ROOT_CA_CSCA07.cer"));
     assert_eq!(
         BrainpoolCurve::P512r1.verify_prehash_der(
             &vn.point,
@@ -156,10 +140,10 @@ fn vietnam_key_does_not_verify_the_german_signature() {
     );
 }
 
-/// EF.SOD is `[APPLICATION 23]` (tag 77) around a CMS ContentInfo.
-fn bsi2008_signed_data() -> SignedData {
-    let sod = shared!("jmrtd/lds/bsi2008/EF_SOD.bin");
-    let outer = der::asn1::AnyRef::from_der(&sod).unwrap();
+/// The SignedData of EF.SOD `sod`: `[APPLICATION 23]` (tag 77) around a
+/// CMS ContentInfo.
+fn signed_data(sod: &[u8]) -> SignedData {
+    let outer = der::asn1::AnyRef::from_der(sod).unwrap();
     assert_eq!(
         outer.tag(),
         der::Tag::Application {
@@ -173,7 +157,7 @@ fn bsi2008_signed_data() -> SignedData {
 
 #[test]
 fn bsi2008_document_signer_key_is_brainpool_p224r1() {
-    let ds = own!("bsi2008/ds.der");
+    let ds = own("bsi2008/ds.der");
     let cert = Certificate::from_der(&ds).unwrap();
     let spki = cert
         .tbs_certificate()
@@ -194,7 +178,7 @@ fn bsi2008_document_signer_key_is_brainpool_p224r1() {
     );
 
     // ds.der is the certificate inside EF.SOD, byte for byte
-    let sd = bsi2008_signed_data();
+    let sd = signed_data(&testdata!("jmrtd/lds/bsi2008/EF_SOD.bin"));
     let certs = sd.certificates.unwrap();
     let embedded: Vec<Vec<u8>> = certs.0.iter().map(|c| c.to_der().unwrap()).collect();
     assert_eq!(embedded, vec![ds]);
@@ -202,8 +186,8 @@ fn bsi2008_document_signer_key_is_brainpool_p224r1() {
 
 #[test]
 fn bsi2008_sod_signature_verifies_with_sha1_on_brainpool_p224r1() {
-    let sd = bsi2008_signed_data();
-    let ds = own!("bsi2008/ds.der");
+    let sd = signed_data(&testdata!("jmrtd/lds/bsi2008/EF_SOD.bin"));
+    let ds = own("bsi2008/ds.der");
     let cert = Certificate::from_der(&ds).unwrap();
     let spki = cert
         .tbs_certificate()

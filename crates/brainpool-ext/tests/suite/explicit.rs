@@ -18,18 +18,7 @@ use der::{Decode, Encode, Reader, SliceReader, Tagged};
 use proptest::prelude::*;
 use x509_cert::Certificate;
 
-fn own(path: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/testdata/{path}", env!("CARGO_MANIFEST_DIR")))
-        .unwrap_or_else(|e| panic!("test file {path}: {e}"))
-}
-
-fn shared(path: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/../../../shared/testdata/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap_or_else(|e| panic!("test file {path}: {e}"))
-}
+use crate::common::{own, testdata};
 
 const OPENSSL_NAMES: [(&str, NamedCurve); 9] = [
     ("secp224r1", NamedCurve::NistP224),
@@ -104,7 +93,7 @@ fn vietnam_and_german_cscas_are_brainpool_p512r1() {
         "gmrtd/extracted/VN_CSCA_ePassport_506F1357.cer",
         "gmrtd/master_list/DE_ROOT_CA_CSCA07.cer",
     ] {
-        let params = cert_ec_parameters(&shared(path));
+        let params = cert_ec_parameters(&testdata!(path));
         assert_eq!(params[0], 0x30, "{path}: explicit, not a named OID");
         assert_eq!(
             match_explicit_parameters(&params),
@@ -129,9 +118,8 @@ fn bsi2008_document_signer_is_brainpool_p224r1() {
 /// DG14 = `[APPLICATION 14] SET OF SecurityInfo`; the
 /// ChipAuthenticationPublicKeyInfo is `SEQUENCE { protocol OID,
 /// chipAuthenticationPublicKey SubjectPublicKeyInfo, keyId INTEGER OPTIONAL }`.
-fn dg14_ca_public_key_spki() -> Vec<u8> {
-    let dg14 = shared("jmrtd/lds/bsi2008/Datagroup14.bin");
-    let outer = AnyRef::from_der(&dg14).unwrap();
+fn dg14_ca_public_key_spki(dg14: &[u8]) -> Vec<u8> {
+    let outer = AnyRef::from_der(dg14).unwrap();
     let set = AnyRef::from_der(outer.value()).unwrap();
     assert_eq!(set.tag(), der::Tag::Set);
     let mut items = SliceReader::new(set.value()).unwrap();
@@ -149,7 +137,7 @@ fn dg14_ca_public_key_spki() -> Vec<u8> {
 
 #[test]
 fn bsi2008_dg14_chip_authentication_key_is_brainpool_p224r1() {
-    let spki = dg14_ca_public_key_spki();
+    let spki = dg14_ca_public_key_spki(&testdata!("jmrtd/lds/bsi2008/Datagroup14.bin"));
     let key = ec_public_key_from_spki(&spki).unwrap();
     assert_eq!(key.curve, NamedCurve::BrainpoolP224r1);
     assert_eq!(key.point.len(), 57);
@@ -220,7 +208,8 @@ fn a_single_flipped_bit_in_any_parameter_is_refused() {
 
 #[test]
 fn tampered_b_in_a_real_certificate_is_refused() {
-    let mut params = cert_ec_parameters(&shared("gmrtd/extracted/VN_CSCA_ePassport_506F1357.cer"));
+    let mut params =
+        cert_ec_parameters(&testdata!("gmrtd/extracted/VN_CSCA_ePassport_506F1357.cer"));
     // b is the second 64-byte OCTET STRING (04 40)
     let b = params
         .windows(2)
@@ -345,7 +334,7 @@ fn other_refusals() {
     ));
     // an RSA key is not an EC key
     let rsa_spki = {
-        let cert = Certificate::from_der(&shared("gmrtd/master_list/NL_ROOT_CA.cer")).unwrap();
+        let cert = Certificate::from_der(&testdata!("gmrtd/master_list/NL_ROOT_CA.cer")).unwrap();
         cert.tbs_certificate()
             .subject_public_key_info()
             .to_der()

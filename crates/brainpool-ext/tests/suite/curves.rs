@@ -22,10 +22,7 @@ use proptest::prelude::*;
 use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
 
-fn own(path: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/testdata/{path}", env!("CARGO_MANIFEST_DIR")))
-        .unwrap_or_else(|e| panic!("test file {path}: {e}"))
-}
+use crate::common::own;
 
 const HASHES: [&str; 5] = ["sha1", "sha224", "sha256", "sha384", "sha512"];
 

@@ -13,8 +13,6 @@
 //! opening (and Chip/Active Authentication) spent again, the APDUs the
 //! link carried counted by the transport.
 
-mod common;
-
 use icao9303::kdf::KeyKind;
 use icao9303::pace::DomainParameters;
 use icao9303::reader::{self, Credential, Document, PartialRead, ReaderOptions};
@@ -54,7 +52,7 @@ impl Pulled {
     }
 }
 
-use common::cccd_with_ca_aa as cccd;
+use crate::common::cccd_with_ca_aa as cccd;
 
 /// One session over `link` going on from `partial`.
 fn session(

@@ -10,8 +10,6 @@
 //! connects, as PC/SC's does; T=0's GET RESPONSE), and `stats.total`
 //! must say the same, APDU for APDU and byte for byte.
 
-mod common;
-
 use icao9303::kdf::KeyKind;
 use icao9303::pace::DomainParameters;
 use icao9303::reader::{self, Credential, Document, ReaderOptions};
@@ -134,7 +132,7 @@ impl<T: Transport> Transport for T0Link<T> {
     }
 }
 
-use common::cccd_with_ca_aa as cccd;
+use crate::common::cccd_with_ca_aa as cccd;
 
 fn read<T: Transport>(link: &mut T, data: &ChipData) -> Document {
     reader::read_document(

@@ -21,16 +21,7 @@ use icao9303::lds::{
 use icao9303::mrz::{MrzField, MrzFormat, Sex};
 use icao9303::tlv::Tag;
 
-macro_rules! testdata {
-    ($path:literal) => {
-        std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/testdata/",
-            $path
-        ))
-        .expect(concat!("test file ", $path))
-    };
-}
+use crate::common::testdata;
 
 use hex::encode as hex;
 

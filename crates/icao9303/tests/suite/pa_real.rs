@@ -2,7 +2,6 @@
 //! (see its README for the source of each file and how its facts were
 //! checked: `openssl cms -verify -noverify`, `sha256sum`).
 
-#![cfg(feature = "pa")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -13,16 +12,7 @@
 use icao9303::lds::DataGroup;
 use icao9303::pa::{self, Certificate, Status, TrustStore, VerifyOptions};
 
-macro_rules! testdata {
-    ($path:literal) => {
-        std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/testdata/",
-            $path
-        ))
-        .expect(concat!("test file ", $path))
-    };
-}
+use crate::common::testdata;
 
 fn at(y: u16, m: u8, d: u8) -> der::DateTime {
     der::DateTime::new(y, m, d, 12, 0, 0).unwrap()

@@ -2,7 +2,6 @@
 //! (counts and facts from its README), their signers' chains to the roots,
 //! and the Vietnamese CSCA they carry.
 
-#![cfg(feature = "pa")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -12,16 +11,7 @@
 
 use icao9303::pa::{Certificate, MasterList, Status, TrustStore};
 
-macro_rules! testdata {
-    ($path:literal) => {
-        std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/testdata/",
-            $path
-        ))
-        .expect(concat!("test file ", $path))
-    };
-}
+use crate::common::testdata;
 
 fn at(y: u16, m: u8, d: u8) -> der::DateTime {
     der::DateTime::new(y, m, d, 12, 0, 0).unwrap()

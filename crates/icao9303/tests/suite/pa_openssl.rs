@@ -3,7 +3,6 @@
 //! the check that must fail. All certificates are valid on 2026-06-01
 //! (the dates are fixed in make.sh); the CRL lists the revoked DS only.
 
-#![cfg(feature = "pa")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -12,19 +11,12 @@
 )]
 
 use icao9303::lds::DataGroup;
-use icao9303::pa::{self, Certificate, Crl, Status, TrustStore, Verdict, VerifyOptions};
+use icao9303::pa::{self, Crl, Status, TrustStore, Verdict, VerifyOptions};
 
-fn file(name: &str) -> Vec<u8> {
-    let path = format!("{}/testdata/pa/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+use crate::common::{pa_cert as cert, pa_file as file};
 
 fn now() -> der::DateTime {
     der::DateTime::new(2026, 6, 1, 0, 0, 0).unwrap()
-}
-
-fn cert(name: &str) -> Certificate {
-    Certificate::from_der(&file(name)).unwrap()
 }
 
 /// The two Utopia CSCAs and the RSA CSCA's CRL.

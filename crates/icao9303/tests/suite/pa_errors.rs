@@ -3,7 +3,6 @@
 //! follows `source()` down to the decoder's error. The files are those of
 //! `testdata/pa` (made with OpenSSL, see its README).
 
-#![cfg(feature = "pa")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -20,14 +19,7 @@ use icao9303::pa::{
     SignatureProblem, SignatureScheme, Structure,
 };
 
-fn file(name: &str) -> Vec<u8> {
-    let path = format!("{}/testdata/pa/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn cert(name: &str) -> Certificate {
-    Certificate::from_der(&file(name)).unwrap()
-}
+use crate::common::{pa_cert as cert, pa_file as file};
 
 fn pa_kind(e: Error) -> PaErrorKind {
     match e {
