@@ -11,7 +11,7 @@
 //! returning the one that matches or an error naming the first difference.
 //!
 //! The table's constants are RFC 5639 §3 (Brainpool) and SEC 2 / FIPS 186-4
-//! (NIST); `tests/explicit.rs` checks each against the DER that
+//! (NIST); `tests/suite/explicit.rs` checks each against the DER that
 //! `openssl ecparam -name NAME -param_enc explicit -outform DER` writes
 //! (OpenSSL 3.0.19; the files are in `testdata/ecparams/`).
 

@@ -41,7 +41,7 @@ pub use verify::BrainpoolCurve;
 pub mod p192r1 {
     //! brainpoolP192r1: RFC 5639 §3.1, cross-checked with
     //! `openssl ecparam -name brainpoolP192r1 -param_enc explicit -text -noout`
-    //! (OpenSSL 3.0.19) and in `tests/p192r1.rs` against that command's DER.
+    //! (OpenSSL 3.0.19) and in `tests/suite/p192r1.rs` against that command's DER.
     //! For PACE (domain parameter ID 9), not for signature verification: it
     //! is not one of [`crate::BrainpoolCurve`] / [`crate::NamedCurve`].
     crate::curve_macro::brainpool_curve! {
@@ -65,7 +65,7 @@ pub mod p192r1 {
 pub mod p224r1 {
     //! brainpoolP224r1: RFC 5639 §3, cross-checked with
     //! `openssl ecparam -name brainpoolP224r1 -param_enc explicit -text -noout`
-    //! (OpenSSL 3.0.19) and in `tests/curves.rs` against that command's DER.
+    //! (OpenSSL 3.0.19) and in `tests/suite/curves.rs` against that command's DER.
     crate::curve_macro::brainpool_curve! {
         curve: BrainpoolP224r1,
         name: "brainpoolP224r1",
@@ -87,7 +87,7 @@ pub mod p224r1 {
 pub mod p320r1 {
     //! brainpoolP320r1: RFC 5639 §3, cross-checked with
     //! `openssl ecparam -name brainpoolP320r1 -param_enc explicit -text -noout`
-    //! (OpenSSL 3.0.19) and in `tests/curves.rs` against that command's DER.
+    //! (OpenSSL 3.0.19) and in `tests/suite/curves.rs` against that command's DER.
     crate::curve_macro::brainpool_curve! {
         curve: BrainpoolP320r1,
         name: "brainpoolP320r1",
@@ -109,7 +109,7 @@ pub mod p320r1 {
 pub mod p512r1 {
     //! brainpoolP512r1: RFC 5639 §3, cross-checked with
     //! `openssl ecparam -name brainpoolP512r1 -param_enc explicit -text -noout`
-    //! (OpenSSL 3.0.19) and in `tests/curves.rs` against that command's DER.
+    //! (OpenSSL 3.0.19) and in `tests/suite/curves.rs` against that command's DER.
     crate::curve_macro::brainpool_curve! {
         curve: BrainpoolP512r1,
         name: "brainpoolP512r1",
