@@ -26,8 +26,9 @@ const { chromium } = require('playwright-core');
 
 /// Chromium headless with the flags this machine needs: without the
 /// background-networking ones it tries Google's hosts, refused here.
-/// Playwright gives each launch a fresh, empty profile.
-export async function launch() {
+/// Playwright gives each launch a fresh, empty profile; `options` are the
+/// context's beyond the language and window size (`javaScriptEnabled`).
+export async function launch(options = {}) {
   const browser = await chromium.launch({
     executablePath: need('DINHDANH_CHROMIUM'),
     headless: true,
@@ -36,7 +37,7 @@ export async function launch() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
-  const context = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1100, height: 900 } });
+  const context = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1100, height: 900 }, ...options });
   return { browser, context };
 }
 
@@ -98,7 +99,7 @@ export function citizen(idNumber) {
   assert.ok(m, `unexpected registry line ${line}`);
   const [, id, name, y, mo, d, sex, residence, phone, iy, imo, id_] = m;
   return {
-    id, name, sex, residence, phone,
+    id, name, sex, residence, phone, dateOfBirth: `${y}-${mo}-${d}`,
     qr: `${id}||${name}|${d}${mo}${y}|${sex}|${residence}|${id_}${imo}${iy}`,
   };
 }
