@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, base, citizen, smsTo, otpAfter, api } from './lib.mjs';
+import { launch, base, citizen, smsTo, otpAfter, api, shot } from './lib.mjs';
 import {
   W, PASSWORD, heading, path, notice, press, fillRegistration, enterOtp, setPassword,
   logIn, level2Approved, startActivation, setPasscode, assertLabelled,
@@ -77,7 +77,11 @@ test('every field of every citizen page has a label', () => withPage({}, async (
     if (where) await page.goto(base + where);
     fields += await assertLabelled(page);
   };
-  for (const p of ['/', '/register', '/login', '/activate', '/forgot']) await check(p);
+  await check('/');
+  await shot(page, 'citizen-home');
+  await check('/activate');
+  await shot(page, 'citizen-activate');
+  for (const p of ['/register', '/login', '/forgot']) await check(p);
   // The pages inside the flows, reached as a person reaches them.
   const c = citizen('036077954323'); // Hoàng Văn Quân
   let before = smsTo(c.phone).length;
