@@ -57,7 +57,9 @@ test('a level-2 record activated on the web: password, passcode, questions', asy
   // The account is activated at level 2.
   await logIn(page, c.id);
   assert.equal(await page.locator('[data-level]').getAttribute('data-activated'), 'true');
-  assert.equal(await page.locator('[data-level]').getAttribute('data-level'), '2');
+  // "Mức 2" (seed 003), not the API's code.
+  assert.equal(await page.locator('[data-level]').getAttribute('data-level'), 'level2');
+  assert.equal(await page.locator('[data-level]').innerText(), '2');
 });
 
 test('an approved level-1 account goes from the OTP straight to the passcode', async () => {
