@@ -6,22 +6,17 @@
 // The accounts are prepared as an officer would (the API): a level-2
 // record at the counter (no password yet), a level-1 dossier approved.
 
-import { test, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, citizen, submitLevel1, shot } from './lib.mjs';
+import { pagePerTest, citizen, submitLevel1, shot } from './lib.mjs';
 import {
   W, PASSCODE, heading, path, refusal, notice, press, startActivation, setPassword, setPasscode,
   setQuestions, catalogue, approve, level2Approved, logIn,
 } from './citizen.mjs';
 
-let browser, page;
+let page;
 
-beforeEach(async () => {
-  let context;
-  ({ browser, context } = await launch());
-  page = await context.newPage();
-});
-afterEach(async () => { await browser?.close(); });
+pagePerTest((p) => { page = p; });
 
 test('a level-2 record activated on the web: password, passcode, questions', async () => {
   const c = citizen('079095525891'); // Vũ An Đạt

@@ -3,19 +3,14 @@
 // sơ không đạt" with its reason. The dossiers are the chip simulator's,
 // sent and decided by the API as the app and an officer would.
 
-import { test, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, base, citizen, api, chipFiles, portrait, officerToken, shot } from './lib.mjs';
+import { pagePerTest, base, citizen, api, chipFiles, portrait, officerToken, shot } from './lib.mjs';
 import { W, PASSWORD, heading, press, registerOnWeb, logIn, approve } from './citizen.mjs';
 
-let browser, page;
+let page;
 
-beforeEach(async () => {
-  let context;
-  ({ browser, context } = await launch());
-  page = await context.newPage();
-});
-afterEach(async () => { await browser?.close(); });
+pagePerTest((p) => { page = p; });
 
 /// `c`'s level-1 dossier sent from the app (its own session).
 async function submit(c) {

@@ -3,9 +3,9 @@
 // has them (an activated one), a new password, then the login with it
 // (and not with the old one).
 
-import { test, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, base, citizen, smsTo, shot } from './lib.mjs';
+import { pagePerTest, base, citizen, smsTo, shot } from './lib.mjs';
 import {
   W, PASSWORD, ANSWERS, heading, path, refusal, notice, press, enterOtp, setPassword,
   registerOnWeb, logIn, level2Approved, activateOnWeb,
@@ -13,14 +13,9 @@ import {
 
 const NEW_PASSWORD = 'Mai#Vang2025';
 
-let browser, page;
+let page;
 
-beforeEach(async () => {
-  let context;
-  ({ browser, context } = await launch());
-  page = await context.newPage();
-});
-afterEach(async () => { await browser?.close(); });
+pagePerTest((p) => { page = p; });
 
 /// Starts the reset from the login page's "Quên mật khẩu" link.
 async function forgot(c, login) {

@@ -5,22 +5,17 @@
 // the login by ID number and by phone, a wrong password refused. Each
 // test registers its own citizen (examples/reference-server/registry.csv).
 
-import { test, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, citizen, smsTo, otpAfter, shot } from './lib.mjs';
+import { pagePerTest, citizen, smsTo, otpAfter, shot } from './lib.mjs';
 import {
   W, PASSWORD, heading, path, refusal, notice, press, fillRegistration, enterOtp, setPassword,
   registerOnWeb, logIn,
 } from './citizen.mjs';
 
-let browser, page;
+let page;
 
-beforeEach(async () => {
-  let context;
-  ({ browser, context } = await launch());
-  page = await context.newPage();
-});
-afterEach(async () => { await browser?.close(); });
+pagePerTest((p) => { page = p; });
 
 test('registered with the QR payload pasted', async () => {
   const c = citizen('048076617096'); // Lê Quang Thắng

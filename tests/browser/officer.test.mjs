@@ -8,21 +8,17 @@
 // đủ tiêu chuẩn" (line 422); the dossiers are prepared by the API as the
 // README's level-1 tour does, the chip files by the simulator.
 
-import { test, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, base, officerToken, citizen, submitLevel1, api, shot } from './lib.mjs';
+import { pagePerTest, base, officerToken, citizen, submitLevel1, api, shot } from './lib.mjs';
 
-let browser, page;
+let page;
 
-// Each test has its own browser, signed in unless it tests the sign-in,
-// and its own citizens: none depends on another having run.
-beforeEach(async (t) => {
-  let context;
-  ({ browser, context } = await launch());
-  page = await context.newPage();
+// Each test from a fresh page, signed in unless it is the sign-in's test.
+pagePerTest(async (p, t) => {
+  page = p;
   if (!t.name.startsWith('a wrong officer token')) await signIn(officerToken);
 });
-afterEach(async () => { await browser?.close(); });
 
 /// Types the token into the sign-in form and sends it, as a person would.
 async function signIn(token) {

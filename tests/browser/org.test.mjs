@@ -4,14 +4,14 @@
 // CSV and .xlsx. Mẫu số 02's columns are seed 003's (line 81: STT, Họ tên,
 // Ngày sinh, HKTT, Số CCCD, Số điện thoại, Đã đăng ký định danh).
 
-import { test, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, base, orgToken, citizen, submitLevel1, shot } from './lib.mjs';
+import { pagePerTest, base, orgToken, citizen, submitLevel1, shot } from './lib.mjs';
 
 const MAU_02 = ['STT', 'Họ tên', 'Ngày sinh', 'HKTT', 'Số CCCD', 'Số điện thoại', 'Đã đăng ký định danh'];
 
-let browser, page;
+let page;
 
 /// Types the organisation's token into the sign-in form and sends it.
 async function signIn() {
@@ -20,15 +20,11 @@ async function signIn() {
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
 }
 
-// Each test has its own browser, signed in unless it tests the sign-in:
-// none depends on another having run.
-beforeEach(async (t) => {
-  let context;
-  ({ browser, context } = await launch());
-  page = await context.newPage();
+// Each test from a fresh page, signed in unless it is the sign-in's test.
+pagePerTest(async (p, t) => {
+  page = p;
   if (!t.name.startsWith('the organisation signs in')) await signIn();
 });
-afterEach(async () => { await browser?.close(); });
 
 /// Chooses `csv` as the file of the upload form and sends it.
 async function upload(csv) {

@@ -2,20 +2,16 @@
 // stops an injected inline script, a form posted with a wrong CSRF token
 // is refused (403, a page saying so), and the staff's token cookie and the
 // citizen's session cookie are out of a script's reach (HttpOnly). Each
-// test has its own browser (no cookie of another test).
+// test has its own browser context (no cookie of another test).
 
-import { test, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, base, officerToken, citizen } from './lib.mjs';
+import { pagePerTest, base, officerToken, citizen } from './lib.mjs';
 import { W, path, press, registerOnWeb, logIn } from './citizen.mjs';
 
-let browser, context, page;
+let context, page;
 
-beforeEach(async () => {
-  ({ browser, context } = await launch());
-  page = await context.newPage();
-});
-afterEach(async () => { await browser?.close(); });
+pagePerTest((p) => { page = p; context = p.context(); });
 
 /// Whether a script injected into the page at `url` runs, and the
 /// directive that stopped it.

@@ -1,8 +1,8 @@
 // "Gửi lại mã" on the OTP page (seed 003 line 194): refused while the code
 // sent is younger than the resend cooldown, a new code sent after it. The
 // cooldown is eid-otp's default, 60 s (ChallengeConfig; the server has no
-// setting for it), so this test waits a minute: it has its own file to
-// make that wait visible.
+// setting for it), so this test waits a minute: its file is a
+// *.waits.test.mjs, which scripts/test-browser runs beside the others.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
