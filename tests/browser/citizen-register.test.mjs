@@ -64,6 +64,9 @@ test('the terms must be accepted', async () => {
 test('the OTP page counts down from 3 minutes; a wrong code is refused', async () => {
   const c = citizen('036177087403'); // Phan Thanh Mai
   const before = smsTo(c.phone).length;
+  // The page's clock is Playwright's, to see the end of the 3 minutes
+  // without waiting them; it runs at the normal pace until told.
+  await page.clock.install();
   await fillRegistration(page, c);
   await press(page, W.register);
   await heading(page, W.otpTitle);
@@ -87,6 +90,12 @@ test('the OTP page counts down from 3 minutes; a wrong code is refused', async (
   const r = await refusal(page);
   assert.equal(r.code, 'wrong_otp');
   assert.match(r.text, /Mã OTP không đúng \(còn 4 lần thử\)\./);
+  // Three minutes on, the page says the code has expired (render.rs's
+  // `otp_expired`); the server's clock, not the page's, decides it.
+  await page.clock.fastForward('03:01');
+  await page.locator('#otp-expired').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#otp-expired').innerText(), 'Mã OTP đã quá hạn sử dụng.');
+  assert.equal(await clock.innerText(), '00:00');
   await page.getByLabel(W.otpCode).fill(code);
   await press(page, W.confirm);
   assert.equal(path(page), '/password');
