@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { before, after, beforeEach, afterEach } from 'node:test';
 
 function need(name) {
   const v = process.env[name];
@@ -26,9 +27,8 @@ const { chromium } = require('playwright-core');
 
 /// Chromium headless with the flags this machine needs: without the
 /// background-networking ones it tries Google's hosts, refused here.
-/// Playwright gives each launch a fresh, empty profile.
-export async function launch() {
-  const browser = await chromium.launch({
+function startBrowser() {
+  return chromium.launch({
     executablePath: need('DINHDANH_CHROMIUM'),
     headless: true,
     args: [
@@ -36,8 +36,34 @@ export async function launch() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
-  const context = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1100, height: 900 } });
-  return { browser, context };
+}
+
+/// A fresh context of `browser` (no cookies, no storage): Vietnamese, a
+/// desktop window; `options` are Playwright's beyond those
+/// (`javaScriptEnabled`).
+function newContext(browser, options = {}) {
+  return browser.newContext({ locale: 'vi-VN', viewport: { width: 1100, height: 900 }, ...options });
+}
+
+/// A browser of its own and a context in it, for a test that wants both.
+export async function launch(options = {}) {
+  const browser = await startBrowser();
+  return { browser, context: await newContext(browser, options) };
+}
+
+/// The hooks of a test file whose tests each start from a fresh page in a
+/// fresh context (no cookie of another test, so no test depends on
+/// another having run), one browser for the file: `ready(page, t)` is
+/// called before each test with its page (to keep it, or sign in).
+export function pagePerTest(ready, options = {}) {
+  let browser, context;
+  before(async () => { browser = await startBrowser(); });
+  after(async () => { await browser?.close(); });
+  beforeEach(async (t) => {
+    context = await newContext(browser, options);
+    await ready(await context.newPage(), t);
+  });
+  afterEach(async () => { await context?.close(); });
 }
 
 /// A full-page screenshot, target/browser/screenshots/NAME.png.
@@ -98,7 +124,7 @@ export function citizen(idNumber) {
   assert.ok(m, `unexpected registry line ${line}`);
   const [, id, name, y, mo, d, sex, residence, phone, iy, imo, id_] = m;
   return {
-    id, name, sex, residence, phone,
+    id, name, sex, residence, phone, dateOfBirth: `${y}-${mo}-${d}`,
     qr: `${id}||${name}|${d}${mo}${y}|${sex}|${residence}|${id_}${imo}${iy}`,
   };
 }

@@ -8,17 +8,17 @@
 // đủ tiêu chuẩn" (line 422); the dossiers are prepared by the API as the
 // README's level-1 tour does, the chip files by the simulator.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, base, officerToken, citizen, submitLevel1, api, shot } from './lib.mjs';
+import { pagePerTest, base, officerToken, citizen, submitLevel1, api, shot } from './lib.mjs';
 
-let browser, context, page;
+let page;
 
-before(async () => {
-  ({ browser, context } = await launch());
-  page = await context.newPage();
+// Each test from a fresh page, signed in unless it is the sign-in's test.
+pagePerTest(async (p, t) => {
+  page = p;
+  if (!t.name.startsWith('a wrong officer token')) await signIn(officerToken);
 });
-after(async () => { await browser?.close(); });
 
 /// Types the token into the sign-in form and sends it, as a person would.
 async function signIn(token) {
@@ -99,7 +99,9 @@ test('a level-2 dossier recorded at the counter, then approved', async () => {
 });
 
 test('an account locked and unlocked by the officer', async () => {
-  const c = citizen('038305764350'); // approved above
+  const c = citizen('066208364953'); // Ngô Đức Dũng (2008)
+  await submitLevel1(c);
+  await api('POST', `/v1/officer/dossiers/${c.id}/approve`, { token: officerToken, expect: 200 });
   await page.goto(`${base}/officer/accounts`);
   await page.locator('#lock-id').fill(c.id);
   await page.getByLabel('Lý do khóa').selectOption('card_revoked');

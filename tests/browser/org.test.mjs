@@ -4,20 +4,27 @@
 // CSV and .xlsx. Mẫu số 02's columns are seed 003's (line 81: STT, Họ tên,
 // Ngày sinh, HKTT, Số CCCD, Số điện thoại, Đã đăng ký định danh).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, base, orgToken, citizen, submitLevel1, shot } from './lib.mjs';
+import { pagePerTest, base, orgToken, citizen, submitLevel1, shot } from './lib.mjs';
 
 const MAU_02 = ['STT', 'Họ tên', 'Ngày sinh', 'HKTT', 'Số CCCD', 'Số điện thoại', 'Đã đăng ký định danh'];
 
-let browser, context, page;
+let page;
 
-before(async () => {
-  ({ browser, context } = await launch());
-  page = await context.newPage();
+/// Types the organisation's token into the sign-in form and sends it.
+async function signIn() {
+  await page.goto(`${base}/org`);
+  await page.getByLabel('Mã truy cập của đơn vị').fill(orgToken);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+}
+
+// Each test from a fresh page, signed in unless it is the sign-in's test.
+pagePerTest(async (p, t) => {
+  page = p;
+  if (!t.name.startsWith('the organisation signs in')) await signIn();
 });
-after(async () => { await browser?.close(); });
 
 /// Chooses `csv` as the file of the upload form and sends it.
 async function upload(csv) {
@@ -27,9 +34,7 @@ async function upload(csv) {
 }
 
 test('the organisation signs in with its token', async () => {
-  await page.goto(`${base}/org`);
-  await page.getByLabel('Mã truy cập của đơn vị').fill(orgToken);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await signIn();
   assert.equal(new URL(page.url()).pathname, '/org/report');
 });
 
