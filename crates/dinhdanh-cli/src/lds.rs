@@ -148,10 +148,12 @@ fn write_image(out: &Path, data: &[u8]) -> Result<(), Failure> {
 mod tests {
     use super::*;
 
-    // The suite's reader of ../shared (absent from a packaged crate: the
-    // tests skip, saying so); the path is from src/lds/tests/.
-    #[path = "../../../tests/suite/common/shared.rs"]
-    mod shared;
+    /// The suite's reader of ../shared (absent from a packaged crate: the
+    /// tests skip, saying so).
+    #[allow(clippy::panic)]
+    mod shared {
+        include!("../tests/suite/common/shared.rs");
+    }
 
     /// A file of ../shared/testdata, or `None` when absent.
     fn testdata(path: &str) -> Option<PathBuf> {

@@ -46,7 +46,6 @@ impl rand_core::TryCryptoRng for TestRng {}
 
 pub(crate) const ID: &str = "001089005555";
 pub(crate) const PHONE: &str = "0987654321";
-pub(crate) const NAME: &str = "Nguyễn An Minh";
 pub(crate) const PASSWORD: &str = "Ngọc@123456";
 pub(crate) const PASSCODE: &str = "480613";
 pub(crate) const T0: u64 = 1_700_000_000;
@@ -355,17 +354,6 @@ pub(crate) fn kinds(d: &Decision) -> Vec<EventKind> {
 
 pub(crate) fn rkinds(r: &Refusal) -> Vec<EventKind> {
     r.events.iter().map(|e| e.kind.clone()).collect()
-}
-
-/// The challenge carried by an event (for building expected events).
-pub(crate) fn challenge_of(k: &EventKind) -> eid_otp::Challenge {
-    match k {
-        EventKind::OtpIssued { challenge, .. }
-        | EventKind::OtpResent { challenge, .. }
-        | EventKind::OtpVerified { challenge, .. }
-        | EventKind::OtpRejected { challenge } => challenge.clone(),
-        other => panic!("no challenge in {other:?}"),
-    }
 }
 
 /// The path of `rel_path` in the project's shared files (`../shared`

@@ -1,7 +1,7 @@
-//! The reader of the files from outside the crate, shared by the suite
-//! (`common`) and the unit tests of `src/lds.rs` (by `#[path]`): one
-//! definition of the skip rule.
-#![allow(clippy::panic)]
+// The reader of the files from outside the crate, shared by the suite
+// (`common`) and the unit tests of `src/lds.rs` (by `include!`, hence no
+// inner attributes here: the includers allow `clippy::panic`): one
+// definition of the skip rule.
 
 use std::path::{Path, PathBuf};
 
