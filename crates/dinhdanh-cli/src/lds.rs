@@ -213,10 +213,7 @@ mod tests {
         let Some(file) = testdata("README.md") else {
             return;
         };
-        let cmd = Cmd::Inspect {
-            file,
-            image: None,
-        };
+        let cmd = Cmd::Inspect { file, image: None };
         assert!(matches!(run(cmd), Ok(Outcome::Refused(_))));
     }
 }

@@ -5,10 +5,7 @@
 use crate::common::shared;
 
 /// Each copy by name, with its bytes as the tests see them.
-const COPIES: &[(&str, &[u8])] = &[(
-    "cccd-mrz.toml",
-    include_bytes!("../data/cccd-mrz.toml"),
-)];
+const COPIES: &[(&str, &[u8])] = &[("cccd-mrz.toml", include_bytes!("../data/cccd-mrz.toml"))];
 
 #[test]
 fn copies_match_shared() {

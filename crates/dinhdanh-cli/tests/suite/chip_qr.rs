@@ -11,7 +11,6 @@
     clippy::indexing_slicing
 )]
 
-
 use crate::common::run;
 
 use serde_json::{Value, json};

@@ -11,7 +11,6 @@
     clippy::indexing_slicing
 )]
 
-
 use crate::common::run;
 use icao9303::kdf::{self, KeyKind};
 use icao9303::pace::PacePassword;

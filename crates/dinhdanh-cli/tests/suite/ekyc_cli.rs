@@ -11,7 +11,6 @@
     clippy::indexing_slicing
 )]
 
-
 use std::path::{Path, PathBuf};
 
 use crate::common::{run, shared_path};

@@ -10,7 +10,6 @@
     clippy::indexing_slicing
 )]
 
-
 use std::path::PathBuf;
 use std::process::Output;
 
@@ -222,13 +221,7 @@ fn masterlist_inspect() {
     assert_eq!(v["signer_chain"]["status"], "passed");
     assert_eq!(v["signer"]["serial_number"], "69005e1c");
     // The wrong root: exit 1, the JSON still printed.
-    let out = run(&[
-        "masterlist",
-        "inspect",
-        &nl_ml,
-        "--root",
-        &de_root,
-    ]);
+    let out = run(&["masterlist", "inspect", &nl_ml, "--root", &de_root]);
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["signer_chain"]["code"], "unknown-csca");

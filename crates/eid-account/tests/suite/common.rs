@@ -398,7 +398,9 @@ fn present_or_skip(path: PathBuf, shown: &str, why: &str) -> Option<PathBuf> {
 /// as [`shared_path`] when the crate is outside it (packaged).
 pub(crate) fn repo_path(rel_path: &str) -> Option<PathBuf> {
     present_or_skip(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel_path),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(rel_path),
         rel_path,
         "it is the repository's",
     )

@@ -12,7 +12,6 @@
     clippy::indexing_slicing
 )]
 
-
 use std::sync::{Barrier, Mutex};
 
 use crate::common::*;

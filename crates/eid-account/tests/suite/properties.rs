@@ -6,7 +6,6 @@
     clippy::indexing_slicing
 )]
 
-
 use std::collections::BTreeSet;
 
 use crate::common::*;

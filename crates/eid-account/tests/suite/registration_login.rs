@@ -6,7 +6,6 @@
     clippy::indexing_slicing
 )]
 
-
 use crate::common::*;
 use eid_account::*;
 use eid_credentials::PasswordReason;

@@ -10,7 +10,6 @@
     clippy::indexing_slicing
 )]
 
-
 use crate::common::*;
 use eid_account::*;
 

@@ -7,7 +7,6 @@
     clippy::indexing_slicing
 )]
 
-
 use crate::common::*;
 use eid_account::*;
 use eid_otp::Purpose;

@@ -8,7 +8,6 @@
     clippy::indexing_slicing
 )]
 
-
 use crate::common::{FailingRng, TestRng};
 use eid_otp::{
     Challenge, ChallengeConfig, ChallengeStatus, Code, Error, Purpose, SendLog, ServerKey,

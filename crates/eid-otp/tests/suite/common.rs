@@ -2,8 +2,8 @@
 //! the project's shared files.
 #![allow(clippy::indexing_slicing, clippy::panic)]
 
-use std::path::{Path, PathBuf};
 use core::convert::Infallible;
+use std::path::{Path, PathBuf};
 
 /// A deterministic test RNG (SplitMix64). Marked crypto only so that the
 /// library accepts it: tests need reproducible codes, not secrecy.

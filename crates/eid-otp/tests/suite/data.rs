@@ -5,10 +5,7 @@
 use crate::common::shared;
 
 /// Each copy by name, with its bytes as the tests see them.
-const COPIES: &[(&str, &[u8])] = &[(
-    "otp-rfc.toml",
-    include_bytes!("../data/otp-rfc.toml"),
-)];
+const COPIES: &[(&str, &[u8])] = &[("otp-rfc.toml", include_bytes!("../data/otp-rfc.toml"))];
 
 #[test]
 fn copies_match_shared() {

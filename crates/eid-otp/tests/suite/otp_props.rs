@@ -6,7 +6,6 @@
     clippy::indexing_slicing
 )]
 
-
 use crate::common::{FailingRng, TestRng};
 use eid_otp::{Algorithm, Digits, Error, Hotp, OtpAuthUri, OtpKind, ReplayGuard, Secret, Totp};
 use proptest::prelude::*;
