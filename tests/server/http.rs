@@ -1,20 +1,9 @@
 //! The reference server over HTTP, in-process on 127.0.0.1:0 against a
 //! temporary SQLite file: registration (QR), OTP (wrong and right),
 //! password, login, lockout, logout, rate limits, /healthz, /openapi.json.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
-#[allow(dead_code, unreachable_pub, unused_imports)]
-#[path = "../examples/reference-server/app/mod.rs"]
-mod app;
-#[macro_use]
-mod common;
-
-use common::*;
+use crate::app;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -281,23 +270,16 @@ async fn registration_otp_password_login_lockout(backend: Backend) {
 
     // login, the account, logout
     let (st, v) = s
-        .send(
-            s.http
-                .post(format!("{}/v1/login", s.base))
-                .header("X-Device-Id", "iphone-13-abc")
-                .json(&json!({ "id_number": ID, "password": PASSWORD })),
+        .post_from(
+            "/v1/login",
+            "iphone-13-abc",
+            json!({ "id_number": ID, "password": PASSWORD }),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
     let token = v["token"].as_str().unwrap().to_owned();
     assert_eq!(token.len(), 64);
-    let (st, v) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/account", s.base))
-                .bearer_auth(&token),
-        )
-        .await;
+    let (st, v) = s.get_bearer("/v1/account", &token).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(v["full_name"], "Trần Ngọc Ngọc");
     assert_eq!(v["level"], "app_account");
@@ -309,13 +291,7 @@ async fn registration_otp_password_login_lockout(backend: Backend) {
         )
         .await;
     assert_eq!(st, StatusCode::NO_CONTENT);
-    let (st, v) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/account", s.base))
-                .bearer_auth(&token),
-        )
-        .await;
+    let (st, v) = s.get_bearer("/v1/account", &token).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     assert_eq!(
         error(&v),
@@ -361,11 +337,10 @@ async fn registration_otp_password_login_lockout(backend: Backend) {
     let id = cccd::IdNumber::parse(ID).unwrap();
     assert!(s.state.account(&id).await.unwrap().locked_out_until() > app::now());
     let (st, v) = s
-        .send(
-            s.http
-                .post(format!("{}/v1/login", s.base))
-                .header("X-Device-Id", "iphone-13-abc")
-                .json(&json!({ "id_number": ID, "password": PASSWORD })),
+        .post_from(
+            "/v1/login",
+            "iphone-13-abc",
+            json!({ "id_number": ID, "password": PASSWORD }),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
@@ -490,13 +465,7 @@ async fn level1_dossier_approval_activation(backend: Backend) {
         .await;
     assert_eq!(st, StatusCode::CREATED, "{v}");
     assert_eq!(v["dossier"]["status"]["status"], "submitted");
-    let (st, v) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/dossiers/current", s.base))
-                .bearer_auth(&token),
-        )
-        .await;
+    let (st, v) = s.get_bearer("/v1/dossiers/current", &token).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(v["dossier"]["status"]["status"], "submitted");
 
@@ -579,24 +548,7 @@ async fn level1_dossier_approval_activation(backend: Backend) {
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error(&v).0, "passcode_refused");
-    let (st, v) = s
-        .post_bearer(
-            "/v1/passcode",
-            &flow,
-            json!({ "id_number": ID, "passcode": "480613", "confirmation": "480613" }),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{v}");
-    let (st, v) = s
-        .post_bearer(
-            "/v1/security-questions",
-            &flow,
-            json!({ "id_number": ID, "answers": [
-                { "question": "first_pet", "answer": "Mực" },
-                { "question": "favourite_food", "answer": "Phở bò" } ] }),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{v}");
+    let v = s.passcode_and_questions(&flow, Some(ID)).await;
     assert_eq!(v["notices"][0]["vi"], eid_account::MSG_ACTIVATED);
     // the admin report, JSON and CSV (officers only)
     let report = format!("{}/v1/admin/report", s.base);
@@ -636,13 +588,7 @@ async fn level1_dossier_approval_activation(backend: Backend) {
         error(&v),
         ("already_activated", eid_account::MSG_ALREADY_ACTIVATED)
     );
-    let (st, v) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/account", s.base))
-                .bearer_auth(&token),
-        )
-        .await;
+    let (st, v) = s.get_bearer("/v1/account", &token).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(v["level"], "level1");
     assert_eq!(v["activated"], true);
@@ -725,13 +671,7 @@ async fn concurrent_otp_checks_and_rejection(backend: Backend) {
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(v["dossier"]["status"]["status"], "not_accepted");
-    let (st, v) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/dossiers/current", s.base))
-                .bearer_auth(&token),
-        )
-        .await;
+    let (st, v) = s.get_bearer("/v1/dossiers/current", &token).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(v["dossier"]["status"]["reason"], "photo_below_standard");
     // a citizen token is no officer token
@@ -912,13 +852,7 @@ async fn flow_tokens_bind_the_steps_after_the_otp(backend: Backend) {
         .await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     assert_eq!(error(&v).0, "flow_token_invalid");
-    let (st, _) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/account", s.base))
-                .bearer_auth(&flow_a2),
-        )
-        .await;
+    let (st, _) = s.get_bearer("/v1/account", &flow_a2).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     s.stop().await;
 }
@@ -1059,13 +993,7 @@ async fn password_reset_phone_login_appointments(backend: Backend) {
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     assert_eq!(error(&v).0, "flow_token_invalid");
     // the sessions opened before the reset are over
-    let (st, _) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/account", s.base))
-                .bearer_auth(&session),
-        )
-        .await;
+    let (st, _) = s.get_bearer("/v1/account", &session).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     let (st, v) = s
         .post(
@@ -1232,11 +1160,10 @@ async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
     assert_eq!(st, StatusCode::FORBIDDEN, "{v}");
     assert_eq!(error(&v).0, "not_bound_device");
     let (st, v) = s
-        .send(
-            s.http
-                .post(format!("{}/v1/login", s.base))
-                .header("X-Device-Id", &device)
-                .json(&json!({ "phone": PHONE2, "password": PASSWORD2 })),
+        .post_from(
+            "/v1/login",
+            &device,
+            json!({ "phone": PHONE2, "password": PASSWORD2 }),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
@@ -1284,11 +1211,10 @@ async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
         .await;
     assert_eq!(st, StatusCode::OK);
     let (st, v) = s
-        .send(
-            s.http
-                .post(format!("{}/v1/activations", s.base))
-                .header("X-Device-Id", &device)
-                .json(&json!({ "id_number": ID, "phone": PHONE })),
+        .post_from(
+            "/v1/activations",
+            &device,
+            json!({ "id_number": ID, "phone": PHONE }),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
@@ -1516,13 +1442,7 @@ async fn account_index_backfill_and_session_purge(backend: Backend) {
 
     // purge: nothing is expired now; everything is two days later
     assert_eq!(s.state.store.purge_sessions(app::now()).await.unwrap(), 0);
-    let (st, _) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/account", s.base))
-                .bearer_auth(&session),
-        )
-        .await;
+    let (st, _) = s.get_bearer("/v1/account", &session).await;
     assert_eq!(st, StatusCode::OK);
     // the two logins (the registration's flow token was consumed)
     assert_eq!(
@@ -1533,13 +1453,7 @@ async fn account_index_backfill_and_session_purge(backend: Backend) {
             .unwrap(),
         2
     );
-    let (st, _) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/account", s.base))
-                .bearer_auth(&session),
-        )
-        .await;
+    let (st, _) = s.get_bearer("/v1/account", &session).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     s.stop().await;
 }
@@ -1637,13 +1551,7 @@ async fn chip_dossier_checks_and_approval(backend: Backend) {
     assert_eq!(v["error"]["file"], "DG1");
 
     // nothing was stored by the refusals
-    let (st, v) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/dossiers/current", s.base))
-                .bearer_auth(&token),
-        )
-        .await;
+    let (st, v) = s.get_bearer("/v1/dossiers/current", &token).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(v["dossier"], Value::Null, "{v}");
 
@@ -1714,13 +1622,7 @@ async fn chip_dossier_checks_and_approval(backend: Backend) {
     }
 
     // the status and the officers' listing show the verdict
-    let (_, v) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/dossiers/current", s.base))
-                .bearer_auth(&token),
-        )
-        .await;
+    let (_, v) = s.get_bearer("/v1/dossiers/current", &token).await;
     assert_eq!(&v["verdict"], verdict);
     let list = format!("{}/v1/officer/dossiers", s.base);
     let (st, v) = s.send(s.http.get(&list).bearer_auth(OFFICER_TOKEN)).await;
@@ -2085,11 +1987,10 @@ async fn record_and_approve_level2(s: &Server) {
 async fn active_level2(s: &Server) {
     record_and_approve_level2(s).await;
     let (st, v) = s
-        .send(
-            s.http
-                .post(format!("{}/v1/activations", s.base))
-                .header("X-Device-Id", "her-phone")
-                .json(&json!({ "id_number": ID2, "phone": PHONE2 })),
+        .post_from(
+            "/v1/activations",
+            "her-phone",
+            json!({ "id_number": ID2, "phone": PHONE2 }),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
@@ -2105,32 +2006,18 @@ async fn active_level2(s: &Server) {
 /// The steps after an activation's OTP for the second citizen (no app
 /// account before): `password` (the body), passcode 480613, two questions.
 async fn activation_steps(s: &Server, flow: &str, password: Value) {
-    for (path, body) in [
-        ("/v1/password", password),
-        (
-            "/v1/passcode",
-            json!({ "passcode": "480613", "confirmation": "480613" }),
-        ),
-        (
-            "/v1/security-questions",
-            json!({ "answers": [
-                { "question": "first_pet", "answer": "Mực" },
-                { "question": "favourite_food", "answer": "Phở bò" } ] }),
-        ),
-    ] {
-        let (st, v) = s.post_bearer(path, flow, body).await;
-        assert_eq!(st, StatusCode::OK, "{path}: {v}");
-    }
+    let (st, v) = s.post_bearer("/v1/password", flow, password).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    s.passcode_and_questions(flow, None).await;
 }
 
 /// Logs the second citizen in from `device`; returns the session token.
 async fn login_on(s: &Server, device: &str) -> String {
     let (st, v) = s
-        .send(
-            s.http
-                .post(format!("{}/v1/login", s.base))
-                .header("X-Device-Id", device)
-                .json(&json!({ "phone": PHONE2, "password": PASSWORD2 })),
+        .post_from(
+            "/v1/login",
+            device,
+            json!({ "phone": PHONE2, "password": PASSWORD2 }),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");

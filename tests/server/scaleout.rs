@@ -14,28 +14,17 @@
 //! `DINHDANH_TEST_POSTGRES_URL` is set, skip otherwise, and fail without
 //! it when `DINHDANH_TEST_REQUIRE_POSTGRES=1`. Each test works in a schema
 //! of its own. The SMS are the servers' stdout (`SMS to PHONE: TEXT`).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
-#[allow(dead_code, unreachable_pub, unused_imports)]
-#[path = "../examples/reference-server/app/mod.rs"]
-mod app;
-#[macro_use]
-mod common;
-
+use crate::app;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use app::store::{Storage, Store};
-use common::process::{ProcessSettings, Remote, ServerProcess, sms_to, wait_sms};
-use common::*;
+use crate::app::store::{Storage, Store};
+use crate::common::process::{ProcessSettings, Remote, ServerProcess, sms_to, wait_sms};
+use crate::common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
