@@ -17,8 +17,8 @@ use crate::app;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -26,7 +26,8 @@ use crate::app::sms::{SendFuture, SmsSender};
 use crate::app::store::{Storage, Store};
 use crate::common::process::Running;
 use crate::common::{
-    Citizen, find_code, fresh_schema, postgres_url, registry_citizens as citizens, temp_dir,
+    Citizen, find_code, fresh_schema, postgres_url, registry_citizens as citizens,
+    shipped_registry, temp_dir,
 };
 use serde_json::{Value, json};
 
@@ -74,8 +75,7 @@ fn server_child() {
         let many = 1_000_000;
         let settings = app::Settings {
             database_url: url,
-            registry: PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("examples/reference-server/registry.csv"),
+            registry: shipped_registry(),
             key_file: dir.join("server.key"),
             argon2_m_kib: 64,
             limits: app::Limits {
@@ -128,12 +128,8 @@ fn child_test_name() -> String {
 fn spawn_server(url: &str, dir: &Path) -> ServerProcess {
     let _ = std::fs::remove_file(dir.join("addr"));
     let child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            &child_test_name(),
-            "--exact",
-            "--nocapture",
-            "--test-threads=1",
-        ])
+        .arg(child_test_name())
+        .args(["--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD_URL, url)
         .env(CHILD_DIR, dir)
         .stdin(Stdio::null())

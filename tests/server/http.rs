@@ -507,21 +507,15 @@ async fn level1_dossier_approval_activation(backend: Backend) {
     assert_eq!(v["dossiers"], json!([]));
 
     // 50 simultaneous activations: exactly one succeeds
-    let mut tasks = Vec::new();
-    for i in 0..50 {
-        let req = s
-            .http
+    let answers = all_at_once((0..50).map(|i| {
+        s.http
             .post(format!("{}/v1/activations", s.base))
             .header("X-Device-Id", format!("phone-{i}"))
-            .json(&activation);
-        tasks.push(tokio::spawn(async move {
-            let r = req.send().await.unwrap();
-            (r.status(), r.json::<Value>().await.unwrap())
-        }));
-    }
+            .json(&activation)
+    }))
+    .await;
     let mut ok = 0;
-    for t in tasks {
-        let (st, v) = t.await.unwrap();
+    for (st, v) in answers {
         if st == StatusCode::OK {
             ok += 1;
             assert_eq!(v["notices"][0]["code"], "activate_on_this_device");
@@ -608,21 +602,15 @@ async fn concurrent_otp_checks_and_rejection(backend: Backend) {
     assert_eq!(st, StatusCode::CREATED);
     let code = code_of(&s.sms(1).await.1);
     // 50 simultaneous checks of the right code: at most one succeeds
-    let mut tasks = Vec::new();
-    for _ in 0..50 {
-        let req = s
-            .http
+    let answers = all_at_once((0..50).map(|_| {
+        s.http
             .post(format!("{}/v1/otp/verify", s.base))
-            .json(&json!({ "id_number": ID, "code": code }));
-        tasks.push(tokio::spawn(async move {
-            let r = req.send().await.unwrap();
-            (r.status(), r.json::<Value>().await.unwrap())
-        }));
-    }
+            .json(&json!({ "id_number": ID, "code": code }))
+    }))
+    .await;
     let mut ok = 0;
     let mut flow = String::new();
-    for t in tasks {
-        let (st, v) = t.await.unwrap();
+    for (st, v) in answers {
         if st == StatusCode::OK {
             ok += 1;
             flow = v["flow_token"].as_str().unwrap().to_owned();
@@ -1082,21 +1070,15 @@ async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
 
     // 50 simultaneous activations of the account: exactly one succeeds
     let activation = json!({ "id_number": ID2, "phone": PHONE2 });
-    let mut tasks = Vec::new();
-    for i in 0..50 {
-        let req = s
-            .http
+    let answers = all_at_once((0..50).map(|i| {
+        s.http
             .post(format!("{}/v1/activations", s.base))
             .header("X-Device-Id", format!("device-{i}"))
-            .json(&activation);
-        tasks.push(tokio::spawn(async move {
-            let r = req.send().await.unwrap();
-            (r.status(), r.json::<Value>().await.unwrap())
-        }));
-    }
+            .json(&activation)
+    }))
+    .await;
     let mut ok = 0;
-    for t in tasks {
-        let (st, v) = t.await.unwrap();
+    for (st, v) in answers {
         if st == StatusCode::OK {
             ok += 1;
         } else {
@@ -1836,29 +1818,7 @@ async fn at_once(
     n: usize,
     req: impl Fn(&Server) -> reqwest::RequestBuilder,
 ) -> Vec<(StatusCode, Value)> {
-    let tasks: Vec<_> = (0..n)
-        .map(|i| {
-            let r = req(servers[i % 2]);
-            tokio::spawn(async move {
-                let resp = r.send().await.unwrap();
-                (resp.status(), resp.json::<Value>().await.unwrap())
-            })
-        })
-        .collect();
-    let mut out = Vec::new();
-    for t in tasks {
-        out.push(t.await.unwrap());
-    }
-    out
-}
-
-/// The failures the log of `id` recorded, by event type.
-async fn recorded(s: &Server, id: &str, kind: &str) -> usize {
-    let events = app::store::Storage::load(&s.state.store, id).await.unwrap();
-    events
-        .iter()
-        .filter(|e| serde_json::to_value(&e.kind).unwrap()["type"] == kind)
-        .count()
+    all_at_once((0..n).map(|i| req(servers[i % 2]))).await
 }
 
 const GUESSES: usize = 50;
@@ -1889,7 +1849,7 @@ async fn parallel_guesses_cost_one_try_each(backend: Backend) {
     let c = codes(&answers);
     assert_eq!(c.get("wrong_otp"), Some(&5), "{c:?}");
     assert_eq!(c.get("otp_exhausted"), Some(&(GUESSES - 5)), "{c:?}");
-    assert_eq!(recorded(&a, ID, "otp_rejected").await, 5);
+    assert_eq!(recorded(&a.state.store, ID, "otp_rejected").await, 5);
     let (st, v) = a
         .post("/v1/otp/verify", json!({ "id_number": ID, "code": code }))
         .await;
@@ -1907,8 +1867,8 @@ async fn parallel_guesses_cost_one_try_each(backend: Backend) {
     .await;
     let c = codes(&answers);
     assert_eq!(c.get("wrong_credentials"), Some(&GUESSES), "{c:?}");
-    assert_eq!(recorded(&s, ID, "login_failed").await, 5);
-    assert_eq!(recorded(&s, ID, "login_locked_out").await, 1);
+    assert_eq!(recorded(&s.state.store, ID, "login_failed").await, 5);
+    assert_eq!(recorded(&s.state.store, ID, "login_locked_out").await, 1);
     s.stop().await;
 
     // Wrong passcodes (limit 5): five judged, then the account is locked.
@@ -1926,7 +1886,7 @@ async fn parallel_guesses_cost_one_try_each(backend: Backend) {
     // the rest: the lock, or the session it ended
     let rest = c.get("locked").unwrap_or(&0) + c.get("unauthorized").unwrap_or(&0);
     assert_eq!(rest, GUESSES - 5, "{c:?}");
-    assert_eq!(recorded(&a, ID2, "passcode_failed").await, 5);
+    assert_eq!(recorded(&a.state.store, ID2, "passcode_failed").await, 5);
     a.stop().await;
     b.stop().await;
 
@@ -1955,7 +1915,10 @@ async fn parallel_guesses_cost_one_try_each(backend: Backend) {
     assert_eq!(c.get("wrong_answers"), Some(&3), "{c:?}");
     let rest = c.get("flow_token_invalid").unwrap_or(&0) + c.get("step_out_of_order").unwrap_or(&0);
     assert_eq!(rest, GUESSES - 3, "{c:?}");
-    assert_eq!(recorded(&a, ID2, "security_answers_rejected").await, 3);
+    assert_eq!(
+        recorded(&a.state.store, ID2, "security_answers_rejected").await,
+        3
+    );
     a.stop().await;
     b.stop().await;
 }

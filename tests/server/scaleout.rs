@@ -123,23 +123,7 @@ async fn at_once(
     n: usize,
     req: impl Fn(usize, &Remote) -> reqwest::RequestBuilder,
 ) -> Vec<(StatusCode, Value)> {
-    let tasks: Vec<_> = (0..n)
-        .map(|i| tokio::spawn(common::send(req(i, &pair.clients[i % 2]))))
-        .collect();
-    let mut out = Vec::new();
-    for t in tasks {
-        out.push(t.await.unwrap());
-    }
-    out
-}
-
-/// The events of type `kind` in the log of `id`.
-async fn recorded(store: &Store, id: &str, kind: &str) -> usize {
-    let events = store.load(id).await.unwrap();
-    events
-        .iter()
-        .filter(|e| serde_json::to_value(&e.kind).unwrap()["type"] == kind)
-        .count()
+    all_at_once((0..n).map(|i| req(i, &pair.clients[i % 2]))).await
 }
 
 /// Outbox rows for `phone` (queued, sent or not).

@@ -305,6 +305,31 @@ pub(crate) async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
     (status, value)
 }
 
+/// The events of type `kind` in the log of `id` (what a race came to).
+pub(crate) async fn recorded(store: &app::store::Store, id: &str, kind: &str) -> usize {
+    let events = app::store::Storage::load(store, id).await.unwrap();
+    events
+        .iter()
+        .filter(|e| serde_json::to_value(&e.kind).unwrap()["type"] == kind)
+        .count()
+}
+
+/// Sends every request at once, each on a task of its own; the answers in
+/// order (the races of the account-security rules).
+pub(crate) async fn all_at_once(
+    requests: impl IntoIterator<Item = reqwest::RequestBuilder>,
+) -> Vec<(StatusCode, Value)> {
+    let tasks: Vec<_> = requests
+        .into_iter()
+        .map(|r| tokio::spawn(send(r)))
+        .collect();
+    let mut out = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
 /// The 6-digit code in an OTP SMS.
 pub(crate) fn code_of(text: &str) -> String {
     find_code(text).unwrap_or_else(|| panic!("no code in {text}"))
