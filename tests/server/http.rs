@@ -3,6 +3,7 @@
 //! password, login, lockout, logout, rate limits, /healthz, /openapi.json.
 
 use crate::app;
+use crate::common;
 use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

@@ -6,6 +6,7 @@
 //! `DINHDANH_TEST_POSTGRES_URL`, PostgreSQL.
 
 use crate::app;
+use crate::common;
 use std::io::Cursor;
 
 use crate::common::*;

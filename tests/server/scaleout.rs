@@ -15,7 +15,7 @@
 //! it when `DINHDANH_TEST_REQUIRE_POSTGRES=1`. Each test works in a schema
 //! of its own. The SMS are the servers' stdout (`SMS to PHONE: TEXT`).
 
-use crate::app;
+use crate::common;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
