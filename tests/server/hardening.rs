@@ -449,14 +449,7 @@ async fn guess_limits_daily_cap_passcode_and_answers(backend: Backend) {
     assert_eq!(st, StatusCode::TOO_MANY_REQUESTS, "{v}");
     assert_eq!(v["error"]["code"], "rate_limited");
     // a reset's answers, under its flow token
-    let (st, v) = s
-        .post(
-            "/v1/password-resets",
-            json!({ "login": ID, "phone": PHONE }),
-        )
-        .await;
-    assert_eq!(st, StatusCode::ACCEPTED, "{v}");
-    let code = code_of(&s.sms_to(PHONE, 2).await);
+    let code = s.reset_code(ID, PHONE, 2).await;
     let flow = s.verify(ID, &code).await;
     let answers = json!({ "answers": [
         { "question": "first_pet", "answer": "x" },

@@ -1233,16 +1233,9 @@ async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
     assert_eq!(moved.device().unwrap().as_str(), "new-phone");
 
     // reset of an active account: the answers first, wrong ones counted
-    let (st, v) = s
-        .post(
-            "/v1/password-resets",
-            json!({ "login": ID2, "phone": PHONE2 }),
-        )
-        .await;
-    assert_eq!(st, StatusCode::ACCEPTED, "{v}");
     // the OTP verified, the reset names the holder's two questions (not
     // before: the start answers alike for every login)
-    let code = code_of(&s.sms_to(PHONE2, 4).await);
+    let code = s.reset_code(ID2, PHONE2, 4).await;
     let (st, v) = s
         .post("/v1/otp/verify", json!({ "id_number": ID2, "code": code }))
         .await;

@@ -327,14 +327,7 @@ async fn dossier_messages(s: &Server, token: &str) {
 async fn reset_names_questions_only_when_set(backend: Backend) {
     let s = start(app::Limits::default(), &backend).await;
     registered(&s).await;
-    let (st, _) = s
-        .post(
-            "/v1/password-resets",
-            json!({ "login": ID, "phone": PHONE }),
-        )
-        .await;
-    assert_eq!(st, StatusCode::ACCEPTED);
-    let code = code_of(&s.sms_to(PHONE, 2).await);
+    let code = s.reset_code(ID, PHONE, 2).await;
     let (st, v) = s
         .post("/v1/otp/verify", json!({ "id_number": ID, "code": code }))
         .await;
@@ -343,14 +336,7 @@ async fn reset_names_questions_only_when_set(backend: Backend) {
     assert!(v.get("questions").is_none(), "{v}");
 
     activated_level2(&s, "X-Device-Id", "her-phone").await;
-    let (st, _) = s
-        .post(
-            "/v1/password-resets",
-            json!({ "login": ID2, "phone": PHONE2 }),
-        )
-        .await;
-    assert_eq!(st, StatusCode::ACCEPTED);
-    let code = code_of(&s.sms_to(PHONE2, 3).await);
+    let code = s.reset_code(ID2, PHONE2, 3).await;
     let (st, v) = s
         .post("/v1/otp/verify", json!({ "id_number": ID2, "code": code }))
         .await;

@@ -258,6 +258,15 @@ impl Server {
         panic!("SMS {n} to {phone} never sent");
     }
 
+    /// Starts a password reset for `login` and `phone` (accepted); the code
+    /// of the `n`-th SMS to `phone`.
+    pub(crate) async fn reset_code(&self, login: &str, phone: &str, n: usize) -> String {
+        let body = json!({ "login": login, "phone": phone });
+        let (st, v) = self.post("/v1/password-resets", body).await;
+        assert_eq!(st, StatusCode::ACCEPTED, "{v}");
+        code_of(&self.sms_to(phone, n).await)
+    }
+
     /// Verifies `code` for `id`; returns the flow token.
     pub(crate) async fn verify(&self, id: &str, code: &str) -> String {
         let (st, v) = self
