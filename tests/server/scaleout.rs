@@ -14,28 +14,17 @@
 //! `DINHDANH_TEST_POSTGRES_URL` is set, skip otherwise, and fail without
 //! it when `DINHDANH_TEST_REQUIRE_POSTGRES=1`. Each test works in a schema
 //! of its own. The SMS are the servers' stdout (`SMS to PHONE: TEXT`).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
-#[allow(dead_code, unreachable_pub, unused_imports)]
-#[path = "../examples/reference-server/app/mod.rs"]
-mod app;
-#[macro_use]
-mod common;
-
+use crate::common;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use app::store::{Storage, Store};
-use common::process::{ProcessSettings, Remote, ServerProcess, sms_to, wait_sms};
-use common::*;
+use crate::app::store::{Storage, Store};
+use crate::common::process::{ProcessSettings, Remote, ServerProcess, sms_to, wait_sms};
+use crate::common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -134,23 +123,7 @@ async fn at_once(
     n: usize,
     req: impl Fn(usize, &Remote) -> reqwest::RequestBuilder,
 ) -> Vec<(StatusCode, Value)> {
-    let tasks: Vec<_> = (0..n)
-        .map(|i| tokio::spawn(common::send(req(i, &pair.clients[i % 2]))))
-        .collect();
-    let mut out = Vec::new();
-    for t in tasks {
-        out.push(t.await.unwrap());
-    }
-    out
-}
-
-/// The events of type `kind` in the log of `id`.
-async fn recorded(store: &Store, id: &str, kind: &str) -> usize {
-    let events = store.load(id).await.unwrap();
-    events
-        .iter()
-        .filter(|e| serde_json::to_value(&e.kind).unwrap()["type"] == kind)
-        .count()
+    all_at_once((0..n).map(|i| req(i, &pair.clients[i % 2]))).await
 }
 
 /// Outbox rows for `phone` (queued, sent or not).

@@ -1,8 +1,7 @@
-//! The in-process server harness of the `tests/server_*.rs` suites: a
-//! server on 127.0.0.1:0 over a fresh SQLite file or PostgreSQL schema,
-//! an HTTP client, the SMS it sent, the shipped registry's citizens.
-//! Each suite includes the server (`mod app`) and then this module.
-#![allow(dead_code, unreachable_pub)]
+//! The in-process server harness of the server suites (`tests/server/`):
+//! a server on 127.0.0.1:0 over a fresh SQLite file or PostgreSQL schema,
+//! an HTTP client, the SMS it sent, the shipped registry's citizens, and
+//! the files beside the repository (`../shared`) the suites read.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -61,27 +60,46 @@ pub(crate) enum Backend {
     Postgres(String),
 }
 
-pub(crate) static SCHEMA: AtomicU64 = AtomicU64::new(0);
-
 pub(crate) async fn database_url(backend: &Backend, dir: &std::path::Path) -> String {
     match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.join("server.db").display()),
-        Backend::Postgres(url) => {
-            let schema = format!(
-                "http_{}_{}_{}",
-                std::process::id(),
-                app::now(),
-                SCHEMA.fetch_add(1, Ordering::SeqCst)
-            );
-            let pool = sqlx::PgPool::connect(url).await.unwrap();
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-                .execute(&pool)
-                .await
-                .unwrap();
-            pool.close().await;
-            let sep = if url.contains('?') { '&' } else { '?' };
-            format!("{url}{sep}options=-c%20search_path%3D{schema}")
-        }
+        Backend::Postgres(url) => fresh_schema(url, "http").await.url,
+    }
+}
+
+static SCHEMA: AtomicU64 = AtomicU64::new(0);
+
+/// A PostgreSQL schema made for one test.
+pub(crate) struct Schema {
+    /// `PREFIX_PID_SECONDS_N_RANDOM`.
+    pub(crate) name: String,
+    /// The suites' URL with `search_path` set to the schema.
+    pub(crate) url: String,
+}
+
+/// A new schema on `url`. Other agents' runs may share the cluster: the
+/// process id, the time, this process's count and 32 random bits keep the
+/// names apart.
+pub(crate) async fn fresh_schema(url: &str, prefix: &str) -> Schema {
+    let mut random = [0u8; 4];
+    getrandom::fill(&mut random).unwrap();
+    let name = format!(
+        "{prefix}_{}_{}_{}_{}",
+        std::process::id(),
+        app::now(),
+        SCHEMA.fetch_add(1, Ordering::SeqCst),
+        u32::from_le_bytes(random)
+    );
+    let pool = sqlx::PgPool::connect(url).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let sep = if url.contains('?') { '&' } else { '?' };
+    Schema {
+        url: format!("{url}{sep}options=-c%20search_path%3D{name}"),
+        name,
     }
 }
 
@@ -110,13 +128,13 @@ macro_rules! on_both {
     ($case:ident, $sqlite:ident, $postgres:ident) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn $sqlite() {
-            $case(Backend::Sqlite).await;
+            $case($crate::common::Backend::Sqlite).await;
         }
 
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn $postgres() {
             if let Some(url) = $crate::common::postgres_url(stringify!($postgres)) {
-                $case(Backend::Postgres(url)).await;
+                $case($crate::common::Backend::Postgres(url)).await;
             }
         }
     };
@@ -166,6 +184,63 @@ impl Server {
         .await
     }
 
+    /// POST of a JSON body from the device `device` (`X-Device-Id`).
+    pub(crate) async fn post_from(
+        &self,
+        path: &str,
+        device: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .header("X-Device-Id", device)
+                .json(&body),
+        )
+        .await
+    }
+
+    /// The first citizen's [`PASSWORD`] set on `flow`, accepted.
+    pub(crate) async fn set_password(&self, flow: &str) {
+        let body = json!({ "password": PASSWORD, "confirmation": PASSWORD });
+        let (st, v) = self.post_bearer("/v1/password", flow, body).await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+    }
+
+    /// GET with `Authorization: Bearer token`.
+    pub(crate) async fn get_bearer(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.send(
+            self.http
+                .get(format!("{}{path}", self.base))
+                .bearer_auth(token),
+        )
+        .await
+    }
+
+    /// An activation's last steps on `flow`: passcode 480613, then two
+    /// security questions, each accepted; the last answer. `id` goes into
+    /// both bodies where given (as a client of the level-1 path sends it).
+    pub(crate) async fn passcode_and_questions(&self, flow: &str, id: Option<&str>) -> Value {
+        let mut passcode = json!({ "passcode": "480613", "confirmation": "480613" });
+        let mut questions = json!({ "answers": [
+            { "question": "first_pet", "answer": "Mực" },
+            { "question": "favourite_food", "answer": "Phở bò" } ] });
+        if let Some(id) = id {
+            passcode["id_number"] = id.into();
+            questions["id_number"] = id.into();
+        }
+        let mut last = Value::Null;
+        for (path, body) in [
+            ("/v1/passcode", passcode),
+            ("/v1/security-questions", questions),
+        ] {
+            let (st, v) = self.post_bearer(path, flow, body).await;
+            assert_eq!(st, StatusCode::OK, "{path}: {v}");
+            last = v;
+        }
+        last
+    }
+
     /// Waits for the `n`-th SMS (from 1) sent to `phone`; returns its text.
     pub(crate) async fn sms_to(&self, phone: &str, n: usize) -> String {
         for _ in 0..200 {
@@ -181,6 +256,15 @@ impl Server {
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
         panic!("SMS {n} to {phone} never sent");
+    }
+
+    /// Starts a password reset for `login` and `phone` (accepted); the code
+    /// of the `n`-th SMS to `phone`.
+    pub(crate) async fn reset_code(&self, login: &str, phone: &str, n: usize) -> String {
+        let body = json!({ "login": login, "phone": phone });
+        let (st, v) = self.post("/v1/password-resets", body).await;
+        assert_eq!(st, StatusCode::ACCEPTED, "{v}");
+        code_of(&self.sms_to(phone, n).await)
     }
 
     /// Verifies `code` for `id`; returns the flow token.
@@ -230,12 +314,41 @@ pub(crate) async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
     (status, value)
 }
 
+/// The events of type `kind` in the log of `id` (what a race came to).
+pub(crate) async fn recorded(store: &app::store::Store, id: &str, kind: &str) -> usize {
+    let events = app::store::Storage::load(store, id).await.unwrap();
+    events
+        .iter()
+        .filter(|e| serde_json::to_value(&e.kind).unwrap()["type"] == kind)
+        .count()
+}
+
+/// Sends every request at once, each on a task of its own; the answers in
+/// order (the races of the account-security rules).
+pub(crate) async fn all_at_once(
+    requests: impl IntoIterator<Item = reqwest::RequestBuilder>,
+) -> Vec<(StatusCode, Value)> {
+    let tasks: Vec<_> = requests
+        .into_iter()
+        .map(|r| tokio::spawn(send(r)))
+        .collect();
+    let mut out = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
 /// The 6-digit code in an OTP SMS.
 pub(crate) fn code_of(text: &str) -> String {
+    find_code(text).unwrap_or_else(|| panic!("no code in {text}"))
+}
+
+/// The 6-digit code in `text`, if it has one.
+pub(crate) fn find_code(text: &str) -> Option<String> {
     text.split(|c: char| !c.is_ascii_digit())
         .find(|w| w.len() == 6)
-        .unwrap_or_else(|| panic!("no code in {text}"))
-        .to_owned()
+        .map(str::to_owned)
 }
 
 pub(crate) fn error(v: &Value) -> (&str, &str) {
@@ -255,14 +368,7 @@ pub(crate) async fn registered(s: &Server) -> String {
     assert_eq!(st, StatusCode::CREATED, "{v}");
     let code = code_of(&s.sms(1).await.1);
     let flow = s.verify(ID, &code).await;
-    let (st, _) = s
-        .post_bearer(
-            "/v1/password",
-            &flow,
-            json!({ "password": PASSWORD, "confirmation": PASSWORD }),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
+    s.set_password(&flow).await;
     let (st, v) = s
         .post(
             "/v1/login",
@@ -361,10 +467,10 @@ impl ChipFiles {
 /// A portrait JPEG of the smallest size accepted (240 x 320), written by
 /// libjpeg-turbo's `cjpeg` (an independent encoder) from a synthetic
 /// gradient.
-pub(crate) const PORTRAIT: &[u8] = include_bytes!("../data/portrait-240x320.jpg");
+pub(crate) const PORTRAIT: &[u8] = include_bytes!("../../data/portrait-240x320.jpg");
 
 /// A JPEG that decodes but is too small (120 x 160), by `cjpeg` too.
-pub(crate) const PORTRAIT_SMALL: &[u8] = include_bytes!("../data/portrait-120x160.jpg");
+pub(crate) const PORTRAIT_SMALL: &[u8] = include_bytes!("../../data/portrait-120x160.jpg");
 
 /// [`PORTRAIT`] in base64.
 pub(crate) fn portrait_b64() -> String {
@@ -434,4 +540,42 @@ pub(crate) fn codes(answers: &[(StatusCode, Value)]) -> std::collections::BTreeM
         *m.entry(code).or_insert(0) += 1;
     }
     m
+}
+
+/// Where the files beside the repository are: `DINHDANH_SHARED_DIR`, else
+/// `../shared` next to the package (a packaged crate has none).
+fn shared_dir() -> PathBuf {
+    std::env::var_os("DINHDANH_SHARED_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+        PathBuf::from,
+    )
+}
+
+/// The bytes of `../shared/<rel_path>` (the seeds; never copied into the
+/// package). Absent, it says so on stderr and gives `None`, and the test
+/// skips what needs it; with `DINHDANH_TEST_REQUIRE_SHARED=1` (CI) absence
+/// fails instead. `DINHDANH_SHARED_DIR` names another directory (the skip
+/// is checked with `DINHDANH_SHARED_DIR=/nonexistent`).
+pub(crate) fn shared(rel_path: &str) -> Option<Vec<u8>> {
+    match std::fs::read(shared_dir().join(rel_path)) {
+        Ok(bytes) => Some(bytes),
+        Err(_) => {
+            let why = format!(
+                "../shared/{rel_path} is absent (it sits beside the repository; a packaged crate has none)"
+            );
+            assert!(
+                std::env::var("DINHDANH_TEST_REQUIRE_SHARED").as_deref() != Ok("1"),
+                "{why}"
+            );
+            eprintln!("skipped: {why}");
+            None
+        }
+    }
+}
+
+/// Seed 003 (the VNeID guide, where the forms and the status words are),
+/// or `None` when absent ([`shared`]).
+pub(crate) fn seed_003() -> Option<String> {
+    let bytes = shared("seeds/003_232256f6ce1b80dc.txt")?;
+    Some(String::from_utf8(bytes).unwrap())
 }

@@ -1,20 +1,10 @@
 //! The reference server over HTTP, in-process on 127.0.0.1:0 against a
 //! temporary SQLite file: registration (QR), OTP (wrong and right),
 //! password, login, lockout, logout, rate limits, /healthz, /openapi.json.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
-#[allow(dead_code, unreachable_pub, unused_imports)]
-#[path = "../examples/reference-server/app/mod.rs"]
-mod app;
-#[macro_use]
-mod common;
-
-use common::*;
+use crate::app;
+use crate::common;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -281,23 +271,16 @@ async fn registration_otp_password_login_lockout(backend: Backend) {
 
     // login, the account, logout
     let (st, v) = s
-        .send(
-            s.http
-                .post(format!("{}/v1/login", s.base))
-                .header("X-Device-Id", "iphone-13-abc")
-                .json(&json!({ "id_number": ID, "password": PASSWORD })),
+        .post_from(
+            "/v1/login",
+            "iphone-13-abc",
+            json!({ "id_number": ID, "password": PASSWORD }),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
     let token = v["token"].as_str().unwrap().to_owned();
     assert_eq!(token.len(), 64);
-    let (st, v) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/account", s.base))
-                .bearer_auth(&token),
-        )
-        .await;
+    let (st, v) = s.get_bearer("/v1/account", &token).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(v["full_name"], "Trần Ngọc Ngọc");
     assert_eq!(v["level"], "app_account");
@@ -309,13 +292,7 @@ async fn registration_otp_password_login_lockout(backend: Backend) {
         )
         .await;
     assert_eq!(st, StatusCode::NO_CONTENT);
-    let (st, v) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/account", s.base))
-                .bearer_auth(&token),
-        )
-        .await;
+    let (st, v) = s.get_bearer("/v1/account", &token).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     assert_eq!(
         error(&v),
@@ -361,11 +338,10 @@ async fn registration_otp_password_login_lockout(backend: Backend) {
     let id = cccd::IdNumber::parse(ID).unwrap();
     assert!(s.state.account(&id).await.unwrap().locked_out_until() > app::now());
     let (st, v) = s
-        .send(
-            s.http
-                .post(format!("{}/v1/login", s.base))
-                .header("X-Device-Id", "iphone-13-abc")
-                .json(&json!({ "id_number": ID, "password": PASSWORD })),
+        .post_from(
+            "/v1/login",
+            "iphone-13-abc",
+            json!({ "id_number": ID, "password": PASSWORD }),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
@@ -490,13 +466,7 @@ async fn level1_dossier_approval_activation(backend: Backend) {
         .await;
     assert_eq!(st, StatusCode::CREATED, "{v}");
     assert_eq!(v["dossier"]["status"]["status"], "submitted");
-    let (st, v) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/dossiers/current", s.base))
-                .bearer_auth(&token),
-        )
-        .await;
+    let (st, v) = s.get_bearer("/v1/dossiers/current", &token).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(v["dossier"]["status"]["status"], "submitted");
 
@@ -538,21 +508,15 @@ async fn level1_dossier_approval_activation(backend: Backend) {
     assert_eq!(v["dossiers"], json!([]));
 
     // 50 simultaneous activations: exactly one succeeds
-    let mut tasks = Vec::new();
-    for i in 0..50 {
-        let req = s
-            .http
+    let answers = all_at_once((0..50).map(|i| {
+        s.http
             .post(format!("{}/v1/activations", s.base))
             .header("X-Device-Id", format!("phone-{i}"))
-            .json(&activation);
-        tasks.push(tokio::spawn(async move {
-            let r = req.send().await.unwrap();
-            (r.status(), r.json::<Value>().await.unwrap())
-        }));
-    }
+            .json(&activation)
+    }))
+    .await;
     let mut ok = 0;
-    for t in tasks {
-        let (st, v) = t.await.unwrap();
+    for (st, v) in answers {
         if st == StatusCode::OK {
             ok += 1;
             assert_eq!(v["notices"][0]["code"], "activate_on_this_device");
@@ -579,24 +543,7 @@ async fn level1_dossier_approval_activation(backend: Backend) {
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error(&v).0, "passcode_refused");
-    let (st, v) = s
-        .post_bearer(
-            "/v1/passcode",
-            &flow,
-            json!({ "id_number": ID, "passcode": "480613", "confirmation": "480613" }),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{v}");
-    let (st, v) = s
-        .post_bearer(
-            "/v1/security-questions",
-            &flow,
-            json!({ "id_number": ID, "answers": [
-                { "question": "first_pet", "answer": "Mực" },
-                { "question": "favourite_food", "answer": "Phở bò" } ] }),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{v}");
+    let v = s.passcode_and_questions(&flow, Some(ID)).await;
     assert_eq!(v["notices"][0]["vi"], eid_account::MSG_ACTIVATED);
     // the admin report, JSON and CSV (officers only)
     let report = format!("{}/v1/admin/report", s.base);
@@ -636,13 +583,7 @@ async fn level1_dossier_approval_activation(backend: Backend) {
         error(&v),
         ("already_activated", eid_account::MSG_ALREADY_ACTIVATED)
     );
-    let (st, v) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/account", s.base))
-                .bearer_auth(&token),
-        )
-        .await;
+    let (st, v) = s.get_bearer("/v1/account", &token).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(v["level"], "level1");
     assert_eq!(v["activated"], true);
@@ -662,21 +603,15 @@ async fn concurrent_otp_checks_and_rejection(backend: Backend) {
     assert_eq!(st, StatusCode::CREATED);
     let code = code_of(&s.sms(1).await.1);
     // 50 simultaneous checks of the right code: at most one succeeds
-    let mut tasks = Vec::new();
-    for _ in 0..50 {
-        let req = s
-            .http
+    let answers = all_at_once((0..50).map(|_| {
+        s.http
             .post(format!("{}/v1/otp/verify", s.base))
-            .json(&json!({ "id_number": ID, "code": code }));
-        tasks.push(tokio::spawn(async move {
-            let r = req.send().await.unwrap();
-            (r.status(), r.json::<Value>().await.unwrap())
-        }));
-    }
+            .json(&json!({ "id_number": ID, "code": code }))
+    }))
+    .await;
     let mut ok = 0;
     let mut flow = String::new();
-    for t in tasks {
-        let (st, v) = t.await.unwrap();
+    for (st, v) in answers {
         if st == StatusCode::OK {
             ok += 1;
             flow = v["flow_token"].as_str().unwrap().to_owned();
@@ -725,13 +660,7 @@ async fn concurrent_otp_checks_and_rejection(backend: Backend) {
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(v["dossier"]["status"]["status"], "not_accepted");
-    let (st, v) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/dossiers/current", s.base))
-                .bearer_auth(&token),
-        )
-        .await;
+    let (st, v) = s.get_bearer("/v1/dossiers/current", &token).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(v["dossier"]["status"]["reason"], "photo_below_standard");
     // a citizen token is no officer token
@@ -912,13 +841,7 @@ async fn flow_tokens_bind_the_steps_after_the_otp(backend: Backend) {
         .await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     assert_eq!(error(&v).0, "flow_token_invalid");
-    let (st, _) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/account", s.base))
-                .bearer_auth(&flow_a2),
-        )
-        .await;
+    let (st, _) = s.get_bearer("/v1/account", &flow_a2).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     s.stop().await;
 }
@@ -1059,13 +982,7 @@ async fn password_reset_phone_login_appointments(backend: Backend) {
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     assert_eq!(error(&v).0, "flow_token_invalid");
     // the sessions opened before the reset are over
-    let (st, _) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/account", s.base))
-                .bearer_auth(&session),
-        )
-        .await;
+    let (st, _) = s.get_bearer("/v1/account", &session).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     let (st, v) = s
         .post(
@@ -1154,21 +1071,15 @@ async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
 
     // 50 simultaneous activations of the account: exactly one succeeds
     let activation = json!({ "id_number": ID2, "phone": PHONE2 });
-    let mut tasks = Vec::new();
-    for i in 0..50 {
-        let req = s
-            .http
+    let answers = all_at_once((0..50).map(|i| {
+        s.http
             .post(format!("{}/v1/activations", s.base))
             .header("X-Device-Id", format!("device-{i}"))
-            .json(&activation);
-        tasks.push(tokio::spawn(async move {
-            let r = req.send().await.unwrap();
-            (r.status(), r.json::<Value>().await.unwrap())
-        }));
-    }
+            .json(&activation)
+    }))
+    .await;
     let mut ok = 0;
-    for t in tasks {
-        let (st, v) = t.await.unwrap();
+    for (st, v) in answers {
         if st == StatusCode::OK {
             ok += 1;
         } else {
@@ -1232,11 +1143,10 @@ async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
     assert_eq!(st, StatusCode::FORBIDDEN, "{v}");
     assert_eq!(error(&v).0, "not_bound_device");
     let (st, v) = s
-        .send(
-            s.http
-                .post(format!("{}/v1/login", s.base))
-                .header("X-Device-Id", &device)
-                .json(&json!({ "phone": PHONE2, "password": PASSWORD2 })),
+        .post_from(
+            "/v1/login",
+            &device,
+            json!({ "phone": PHONE2, "password": PASSWORD2 }),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
@@ -1284,11 +1194,10 @@ async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
         .await;
     assert_eq!(st, StatusCode::OK);
     let (st, v) = s
-        .send(
-            s.http
-                .post(format!("{}/v1/activations", s.base))
-                .header("X-Device-Id", &device)
-                .json(&json!({ "id_number": ID, "phone": PHONE })),
+        .post_from(
+            "/v1/activations",
+            &device,
+            json!({ "id_number": ID, "phone": PHONE }),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
@@ -1324,16 +1233,9 @@ async fn level2_activation_race_device_change_passcode_locks(backend: Backend) {
     assert_eq!(moved.device().unwrap().as_str(), "new-phone");
 
     // reset of an active account: the answers first, wrong ones counted
-    let (st, v) = s
-        .post(
-            "/v1/password-resets",
-            json!({ "login": ID2, "phone": PHONE2 }),
-        )
-        .await;
-    assert_eq!(st, StatusCode::ACCEPTED, "{v}");
     // the OTP verified, the reset names the holder's two questions (not
     // before: the start answers alike for every login)
-    let code = code_of(&s.sms_to(PHONE2, 4).await);
+    let code = s.reset_code(ID2, PHONE2, 4).await;
     let (st, v) = s
         .post("/v1/otp/verify", json!({ "id_number": ID2, "code": code }))
         .await;
@@ -1516,13 +1418,7 @@ async fn account_index_backfill_and_session_purge(backend: Backend) {
 
     // purge: nothing is expired now; everything is two days later
     assert_eq!(s.state.store.purge_sessions(app::now()).await.unwrap(), 0);
-    let (st, _) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/account", s.base))
-                .bearer_auth(&session),
-        )
-        .await;
+    let (st, _) = s.get_bearer("/v1/account", &session).await;
     assert_eq!(st, StatusCode::OK);
     // the two logins (the registration's flow token was consumed)
     assert_eq!(
@@ -1533,13 +1429,7 @@ async fn account_index_backfill_and_session_purge(backend: Backend) {
             .unwrap(),
         2
     );
-    let (st, _) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/account", s.base))
-                .bearer_auth(&session),
-        )
-        .await;
+    let (st, _) = s.get_bearer("/v1/account", &session).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     s.stop().await;
 }
@@ -1637,13 +1527,7 @@ async fn chip_dossier_checks_and_approval(backend: Backend) {
     assert_eq!(v["error"]["file"], "DG1");
 
     // nothing was stored by the refusals
-    let (st, v) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/dossiers/current", s.base))
-                .bearer_auth(&token),
-        )
-        .await;
+    let (st, v) = s.get_bearer("/v1/dossiers/current", &token).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(v["dossier"], Value::Null, "{v}");
 
@@ -1714,13 +1598,7 @@ async fn chip_dossier_checks_and_approval(backend: Backend) {
     }
 
     // the status and the officers' listing show the verdict
-    let (_, v) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/dossiers/current", s.base))
-                .bearer_auth(&token),
-        )
-        .await;
+    let (_, v) = s.get_bearer("/v1/dossiers/current", &token).await;
     assert_eq!(&v["verdict"], verdict);
     let list = format!("{}/v1/officer/dossiers", s.base);
     let (st, v) = s.send(s.http.get(&list).bearer_auth(OFFICER_TOKEN)).await;
@@ -1934,29 +1812,7 @@ async fn at_once(
     n: usize,
     req: impl Fn(&Server) -> reqwest::RequestBuilder,
 ) -> Vec<(StatusCode, Value)> {
-    let tasks: Vec<_> = (0..n)
-        .map(|i| {
-            let r = req(servers[i % 2]);
-            tokio::spawn(async move {
-                let resp = r.send().await.unwrap();
-                (resp.status(), resp.json::<Value>().await.unwrap())
-            })
-        })
-        .collect();
-    let mut out = Vec::new();
-    for t in tasks {
-        out.push(t.await.unwrap());
-    }
-    out
-}
-
-/// The failures the log of `id` recorded, by event type.
-async fn recorded(s: &Server, id: &str, kind: &str) -> usize {
-    let events = app::store::Storage::load(&s.state.store, id).await.unwrap();
-    events
-        .iter()
-        .filter(|e| serde_json::to_value(&e.kind).unwrap()["type"] == kind)
-        .count()
+    all_at_once((0..n).map(|i| req(servers[i % 2]))).await
 }
 
 const GUESSES: usize = 50;
@@ -1987,7 +1843,7 @@ async fn parallel_guesses_cost_one_try_each(backend: Backend) {
     let c = codes(&answers);
     assert_eq!(c.get("wrong_otp"), Some(&5), "{c:?}");
     assert_eq!(c.get("otp_exhausted"), Some(&(GUESSES - 5)), "{c:?}");
-    assert_eq!(recorded(&a, ID, "otp_rejected").await, 5);
+    assert_eq!(recorded(&a.state.store, ID, "otp_rejected").await, 5);
     let (st, v) = a
         .post("/v1/otp/verify", json!({ "id_number": ID, "code": code }))
         .await;
@@ -2005,8 +1861,8 @@ async fn parallel_guesses_cost_one_try_each(backend: Backend) {
     .await;
     let c = codes(&answers);
     assert_eq!(c.get("wrong_credentials"), Some(&GUESSES), "{c:?}");
-    assert_eq!(recorded(&s, ID, "login_failed").await, 5);
-    assert_eq!(recorded(&s, ID, "login_locked_out").await, 1);
+    assert_eq!(recorded(&s.state.store, ID, "login_failed").await, 5);
+    assert_eq!(recorded(&s.state.store, ID, "login_locked_out").await, 1);
     s.stop().await;
 
     // Wrong passcodes (limit 5): five judged, then the account is locked.
@@ -2024,7 +1880,7 @@ async fn parallel_guesses_cost_one_try_each(backend: Backend) {
     // the rest: the lock, or the session it ended
     let rest = c.get("locked").unwrap_or(&0) + c.get("unauthorized").unwrap_or(&0);
     assert_eq!(rest, GUESSES - 5, "{c:?}");
-    assert_eq!(recorded(&a, ID2, "passcode_failed").await, 5);
+    assert_eq!(recorded(&a.state.store, ID2, "passcode_failed").await, 5);
     a.stop().await;
     b.stop().await;
 
@@ -2053,7 +1909,10 @@ async fn parallel_guesses_cost_one_try_each(backend: Backend) {
     assert_eq!(c.get("wrong_answers"), Some(&3), "{c:?}");
     let rest = c.get("flow_token_invalid").unwrap_or(&0) + c.get("step_out_of_order").unwrap_or(&0);
     assert_eq!(rest, GUESSES - 3, "{c:?}");
-    assert_eq!(recorded(&a, ID2, "security_answers_rejected").await, 3);
+    assert_eq!(
+        recorded(&a.state.store, ID2, "security_answers_rejected").await,
+        3
+    );
     a.stop().await;
     b.stop().await;
 }
@@ -2085,11 +1944,10 @@ async fn record_and_approve_level2(s: &Server) {
 async fn active_level2(s: &Server) {
     record_and_approve_level2(s).await;
     let (st, v) = s
-        .send(
-            s.http
-                .post(format!("{}/v1/activations", s.base))
-                .header("X-Device-Id", "her-phone")
-                .json(&json!({ "id_number": ID2, "phone": PHONE2 })),
+        .post_from(
+            "/v1/activations",
+            "her-phone",
+            json!({ "id_number": ID2, "phone": PHONE2 }),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
@@ -2105,32 +1963,18 @@ async fn active_level2(s: &Server) {
 /// The steps after an activation's OTP for the second citizen (no app
 /// account before): `password` (the body), passcode 480613, two questions.
 async fn activation_steps(s: &Server, flow: &str, password: Value) {
-    for (path, body) in [
-        ("/v1/password", password),
-        (
-            "/v1/passcode",
-            json!({ "passcode": "480613", "confirmation": "480613" }),
-        ),
-        (
-            "/v1/security-questions",
-            json!({ "answers": [
-                { "question": "first_pet", "answer": "Mực" },
-                { "question": "favourite_food", "answer": "Phở bò" } ] }),
-        ),
-    ] {
-        let (st, v) = s.post_bearer(path, flow, body).await;
-        assert_eq!(st, StatusCode::OK, "{path}: {v}");
-    }
+    let (st, v) = s.post_bearer("/v1/password", flow, password).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    s.passcode_and_questions(flow, None).await;
 }
 
 /// Logs the second citizen in from `device`; returns the session token.
 async fn login_on(s: &Server, device: &str) -> String {
     let (st, v) = s
-        .send(
-            s.http
-                .post(format!("{}/v1/login", s.base))
-                .header("X-Device-Id", device)
-                .json(&json!({ "phone": PHONE2, "password": PASSWORD2 })),
+        .post_from(
+            "/v1/login",
+            device,
+            json!({ "phone": PHONE2, "password": PASSWORD2 }),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");

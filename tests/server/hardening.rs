@@ -7,22 +7,11 @@
 //! gate, JSON-only bodies, `Cache-Control: no-store`, a uniform
 //! password-reset answer, no internal phase in errors, owner-only SQLite
 //! files. SQLite always, PostgreSQL when `DINHDANH_TEST_POSTGRES_URL` is set.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
-#[allow(dead_code, unreachable_pub, unused_imports)]
-#[path = "../examples/reference-server/app/mod.rs"]
-mod app;
-#[macro_use]
-mod common;
-
+use crate::app;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -345,13 +334,7 @@ async fn demo_csca_only_with_the_flag(backend: Backend) {
         .await;
     assert_eq!(st, StatusCode::SERVICE_UNAVAILABLE, "{v}");
     assert_eq!(v["error"]["code"], "no_csca_configured");
-    let (_, v) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/dossiers/current", s.base))
-                .bearer_auth(&token),
-        )
-        .await;
+    let (_, v) = s.get_bearer("/v1/dossiers/current", &token).await;
     assert_eq!(v["dossier"], Value::Null, "{v}");
     s.stop().await;
     // with it: the simulator's chip passes passive authentication
@@ -466,14 +449,7 @@ async fn guess_limits_daily_cap_passcode_and_answers(backend: Backend) {
     assert_eq!(st, StatusCode::TOO_MANY_REQUESTS, "{v}");
     assert_eq!(v["error"]["code"], "rate_limited");
     // a reset's answers, under its flow token
-    let (st, v) = s
-        .post(
-            "/v1/password-resets",
-            json!({ "login": ID, "phone": PHONE }),
-        )
-        .await;
-    assert_eq!(st, StatusCode::ACCEPTED, "{v}");
-    let code = code_of(&s.sms_to(PHONE, 2).await);
+    let code = s.reset_code(ID, PHONE, 2).await;
     let flow = s.verify(ID, &code).await;
     let answers = json!({ "answers": [
         { "question": "first_pet", "answer": "x" },
@@ -632,14 +608,7 @@ async fn json_only_no_store_and_no_internal_phase(backend: Backend) {
     assert_ne!(st, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let code = code_of(&s.sms(1).await.1);
     let flow = s.verify(ID, &code).await;
-    let (st, _) = s
-        .post_bearer(
-            "/v1/password",
-            &flow,
-            json!({ "password": PASSWORD, "confirmation": PASSWORD }),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
+    s.set_password(&flow).await;
     // token responses and errors: no-store
     let resp = s
         .http

@@ -113,22 +113,40 @@ impl ProcessSettings {
     }
 }
 
+/// A child process, SIGKILLed and reaped when dropped.
+pub(crate) struct Running(pub(crate) Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Running {
+    /// SIGKILL (`Child::kill` on Unix), reaped; asserts it died of it.
+    pub(crate) fn kill(mut self) {
+        self.0.kill().unwrap();
+        let status = self.0.wait().unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::ExitStatusExt;
+            assert_eq!(status.signal(), Some(9), "{status:?}");
+        }
+        #[cfg(not(unix))]
+        let _ = status;
+    }
+}
+
 /// A running server process; SIGKILLed when dropped.
 pub(crate) struct ServerProcess {
-    child: Child,
+    child: Running,
     /// `http://127.0.0.1:PORT`.
     pub(crate) base: String,
     /// Its stdout: the log and the SMS.
     pub(crate) stdout: PathBuf,
     /// Its stderr (a panic's message).
     pub(crate) stderr: PathBuf,
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 impl ServerProcess {
@@ -164,7 +182,7 @@ impl ServerProcess {
             .spawn()
             .unwrap();
         let mut server = ServerProcess {
-            child,
+            child: Running(child),
             base: String::new(),
             stdout: out,
             stderr: err,
@@ -187,7 +205,7 @@ impl ServerProcess {
             if let Some(addr) = addr {
                 return addr.to_owned();
             }
-            if let Some(status) = self.child.try_wait().unwrap() {
+            if let Some(status) = self.child.0.try_wait().unwrap() {
                 let err = std::fs::read_to_string(&self.stderr).unwrap_or_default();
                 panic!("the server exited ({status}): {log}{err}");
             }
@@ -197,16 +215,8 @@ impl ServerProcess {
     }
 
     /// SIGKILL (`Child::kill` on Unix), reaped; asserts it died of it.
-    pub(crate) fn kill(mut self) {
-        self.child.kill().unwrap();
-        let status = self.child.wait().unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::process::ExitStatusExt;
-            assert_eq!(status.signal(), Some(9), "{status:?}");
-        }
-        #[cfg(not(unix))]
-        let _ = status;
+    pub(crate) fn kill(self) {
+        self.child.kill();
     }
 
     /// A client of this server.

@@ -6,36 +6,29 @@
 //! SQLite always, PostgreSQL too when `DINHDANH_TEST_POSTGRES_URL` is set.
 //!
 //! The server runs in a separate process: this test binary itself, re-run
-//! with [`CHILD_URL`] set, so that its [`server_child`] function serves
+//! with [`CHILD_URL`] set and only its [`server_child`] test, which serves
 //! (integration tests have no path to an example's binary). Its SMS sender
 //! appends each message to a file, which outlives the process.
 //!
 //! The checks can fail: after they pass, one acknowledged account's rows
 //! and its SMS are deleted, and the same checks must then name exactly it.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
-#[allow(dead_code, unreachable_pub, unused_imports)]
-#[path = "../examples/reference-server/app/mod.rs"]
-mod app;
-#[allow(unused_imports)]
-mod common;
-
+use crate::app;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use app::sms::{SendFuture, SmsSender};
-use app::store::{Storage, Store};
-use common::{Citizen, registry_citizens as citizens};
+use crate::app::sms::{SendFuture, SmsSender};
+use crate::app::store::{Storage, Store};
+use crate::common::process::Running;
+use crate::common::{
+    Citizen, find_code, fresh_schema, postgres_url, registry_citizens as citizens,
+    shipped_registry, temp_dir,
+};
 use serde_json::{Value, json};
 
 /// In the child: the database URL to serve.
@@ -48,8 +41,6 @@ const CHILD_DIR: &str = "DINHDANH_DURABILITY_CHILD_DIR";
 const KILL_AFTER: usize = 40;
 /// Concurrent clients.
 const CLIENTS: usize = 8;
-
-static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Appends each SMS to a file as `phone<TAB>text<LF>`, one `write` each
 /// (`O_APPEND`): what was written survives the process being killed.
@@ -84,8 +75,7 @@ fn server_child() {
         let many = 1_000_000;
         let settings = app::Settings {
             database_url: url,
-            registry: PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("examples/reference-server/registry.csv"),
+            registry: shipped_registry(),
             key_file: dir.join("server.key"),
             argon2_m_kib: 64,
             limits: app::Limits {
@@ -122,37 +112,24 @@ fn server_child() {
 
 /// A server process, killed (SIGKILL) when dropped.
 struct ServerProcess {
-    child: Child,
+    child: Running,
     base: String,
 }
 
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl ServerProcess {
-    /// SIGKILL (`Child::kill` on Unix), and reap it.
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        let status = self.child.wait().unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::process::ExitStatusExt;
-            assert_eq!(status.signal(), Some(9), "{status:?}");
-        }
-        #[cfg(not(unix))]
-        let _ = status;
-    }
+/// The name the test harness knows [`server_child`] by: its module path
+/// without the crate (`durability::server_child`), so `--exact` finds it
+/// wherever the module sits.
+fn child_test_name() -> String {
+    let module = module_path!().split_once("::").map_or("", |(_, m)| m);
+    format!("{module}::server_child")
 }
 
 /// Runs this test binary's [`server_child`] on `url`; waits for its address.
 fn spawn_server(url: &str, dir: &Path) -> ServerProcess {
     let _ = std::fs::remove_file(dir.join("addr"));
     let child = Command::new(std::env::current_exe().unwrap())
-        .args(["server_child", "--exact", "--nocapture", "--test-threads=1"])
+        .arg(child_test_name())
+        .args(["--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD_URL, url)
         .env(CHILD_DIR, dir)
         .stdin(Stdio::null())
@@ -161,7 +138,7 @@ fn spawn_server(url: &str, dir: &Path) -> ServerProcess {
         .spawn()
         .unwrap();
     let mut server = ServerProcess {
-        child,
+        child: Running(child),
         base: String::new(),
     };
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -170,7 +147,7 @@ fn spawn_server(url: &str, dir: &Path) -> ServerProcess {
             server.base = format!("http://{addr}");
             return server;
         }
-        if let Some(status) = server.child.try_wait().unwrap() {
+        if let Some(status) = server.child.0.try_wait().unwrap() {
             panic!("the server process exited: {status:?}");
         }
         assert!(Instant::now() < deadline, "the server did not start");
@@ -220,28 +197,10 @@ fn unsent_sms(log: &BTreeMap<String, Vec<String>>, acked: &[Citizen]) -> Vec<Str
         .iter()
         .filter(|c| {
             !log.get(&c.phone)
-                .is_some_and(|texts| texts.iter().any(|t| code_of(t).is_some()))
+                .is_some_and(|texts| texts.iter().any(|t| find_code(t).is_some()))
         })
         .map(|c| c.id.clone())
         .collect()
-}
-
-/// The 6-digit code in an OTP SMS.
-fn code_of(text: &str) -> Option<String> {
-    text.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .map(str::to_owned)
-}
-
-fn temp_dir() -> PathBuf {
-    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!(
-        "dinhdanh-durability-{}-{n}-{}",
-        std::process::id(),
-        app::now()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// What the load saw.
@@ -314,7 +273,7 @@ async fn load_and_kill(server: ServerProcess, citizens: &[Citizen]) -> LoadOutco
     }
     killed.store(true, Ordering::SeqCst);
     let in_flight_at_kill = in_flight.load(Ordering::SeqCst);
-    server.kill();
+    server.child.kill();
     for c in clients {
         c.await.unwrap();
     }
@@ -381,7 +340,7 @@ async fn durability(url: String) {
     for c in &acked {
         let texts = &log[&c.phone];
         resent += texts.len() - 1;
-        let code = code_of(texts.last().unwrap()).unwrap();
+        let code = find_code(texts.last().unwrap()).unwrap();
         let resp = http
             .post(format!("{}/v1/otp/verify", server.base))
             .json(&json!({ "id_number": c.id, "code": code }))
@@ -438,22 +397,14 @@ async fn sigkill_mid_load_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigkill_mid_load_postgres() {
-    let Ok(url) = std::env::var("DINHDANH_TEST_POSTGRES_URL") else {
-        println!("sigkill_mid_load_postgres: skipped (DINHDANH_TEST_POSTGRES_URL is not set)");
+    let Some(url) = postgres_url("sigkill_mid_load_postgres") else {
         return;
     };
-    // a schema of its own
-    let schema = format!("durability_{}_{}", std::process::id(), app::now());
+    let schema = fresh_schema(&url, "durability").await;
+    durability(schema.url).await;
     let admin = sqlx::PgPool::connect(&url).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-    )))
-    .execute(&admin)
-    .await
-    .unwrap();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    durability(format!("{url}{sep}options=-c%20search_path%3D{schema}")).await;
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+    let drop = format!("DROP SCHEMA {} CASCADE", schema.name);
+    sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
         .execute(&admin)
         .await
         .unwrap();

@@ -3,23 +3,12 @@
 //! headers of every page, the cookies' attributes (plain and behind TLS),
 //! a registration to login through the forms, the same wrong OTP posted
 //! through the form 50 times at once, and no token in any URL.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
-#[allow(dead_code, unreachable_pub, unused_imports)]
-#[path = "../examples/reference-server/app/mod.rs"]
-mod app;
-#[macro_use]
-mod common;
-
+use crate::app;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
 
@@ -365,10 +354,9 @@ fn check_cookie_attributes(set: &[String], tls: bool) {
     }
 }
 
-/// Registration (the QR code's payload), the OTP from the SMS, the
-/// password, the login: through the forms; returns the cookies set.
-async fn through_the_forms(s: &Server, b: &Browser<'_>) -> Vec<String> {
-    let mut set = Vec::new();
+/// The registration form with the first citizen's QR code's payload,
+/// posted with its token: on to the OTP.
+async fn register_through_the_form(b: &Browser<'_>) -> Page {
     let p = b
         .submit(
             "/register",
@@ -383,6 +371,14 @@ async fn through_the_forms(s: &Server, b: &Browser<'_>) -> Vec<String> {
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
     assert_eq!(p.location(), "/otp");
+    p
+}
+
+/// Registration (the QR code's payload), the OTP from the SMS, the
+/// password, the login: through the forms; returns the cookies set.
+async fn through_the_forms(s: &Server, b: &Browser<'_>) -> Vec<String> {
+    let mut set = Vec::new();
+    let p = register_through_the_form(b).await;
     set.extend(p.set_cookies());
     let otp = b.get("/otp").await;
     assert_eq!(otp.status, StatusCode::OK);
@@ -477,13 +473,7 @@ async fn registration_to_login_through_the_forms(backend: Backend) {
     let dossier = b.get("/dossier").await;
     assert_eq!(dossier.status, StatusCode::OK, "{}", dossier.text);
     // the same session through the API: the page used the API's token
-    let (st, v) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/account", s.base))
-                .bearer_auth(&session),
-        )
-        .await;
+    let (st, v) = s.get_bearer("/v1/account", &session).await;
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(v["id_number"], ID);
     // logout ends it in the API too
@@ -491,13 +481,7 @@ async fn registration_to_login_through_the_forms(backend: Backend) {
     let p = b.post("/logout", &[("csrf", &token)]).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
     assert_eq!(b.cookie("dd_session"), None);
-    let (st, _) = s
-        .send(
-            s.http
-                .get(format!("{}/v1/account", s.base))
-                .bearer_auth(&session),
-        )
-        .await;
+    let (st, _) = s.get_bearer("/v1/account", &session).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     no_token_in_urls(&b, &[flow, session]);
     s.stop().await;
@@ -531,19 +515,7 @@ async fn parallel_wrong_otps_through_the_form(backend: Backend) {
     };
     let s = start(limits, &backend).await;
     let b = Browser::new(&s);
-    let p = b
-        .submit(
-            "/register",
-            "/register",
-            &[
-                ("id_number", ID),
-                ("phone", PHONE),
-                ("qr", QR),
-                ("terms", "1"),
-            ],
-        )
-        .await;
-    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
+    register_through_the_form(&b).await;
     let code = code_of(&s.sms(1).await.1);
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let token = b.get("/otp").await.csrf();

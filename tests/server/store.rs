@@ -1,23 +1,15 @@
 //! The reference server's storage, run directly: the same suite against
 //! SQLite (a temporary file) and, when `DINHDANH_TEST_POSTGRES_URL` is set,
 //! PostgreSQL.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
-#[allow(dead_code, unreachable_pub, unused_imports)]
-#[path = "../examples/reference-server/app/mod.rs"]
-mod app;
-
+use crate::app;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use app::store::{
+use crate::app::store::{
     OutboxMessage, Storage, Store, StoreError, StoredSession, VerdictRow, WithEvents,
 };
+use crate::common::{fresh_schema, postgres_url, temp_dir};
 use cccd::IdNumber;
 use eid_account::{EVENT_SCHEMA_VERSION, Event, EventKind, Phone};
 
@@ -25,14 +17,7 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// A fresh SQLite file in the temporary directory.
 fn sqlite_url() -> String {
-    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!(
-        "dinhdanh-store-{}-{n}-{}",
-        std::process::id(),
-        app::now()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    format!("sqlite://{}", dir.join("test.db").display())
+    format!("sqlite://{}", temp_dir().join("test.db").display())
 }
 
 /// An account id unique to this run (PostgreSQL keeps its rows).
@@ -391,26 +376,11 @@ async fn sqlite_store() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_store() {
-    let Ok(url) = std::env::var("DINHDANH_TEST_POSTGRES_URL") else {
-        println!("postgres_store: skipped (DINHDANH_TEST_POSTGRES_URL is not set)");
+    let Some(url) = postgres_url("postgres_store") else {
         return;
     };
     // a schema of its own: other runs' rows stay out of the counts
-    let schema = format!(
-        "store_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    );
-    let admin = sqlx::PgPool::connect(&url).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-    )))
-    .execute(&admin)
-    .await
-    .unwrap();
-    admin.close().await;
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let url = format!("{url}{sep}options=-c%20search_path%3D{schema}");
+    let url = fresh_schema(&url, "store").await.url;
     let store = Store::open(&url).await.unwrap();
     assert_eq!(store.backend(), "postgres");
     suite(store).await;
