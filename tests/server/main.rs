@@ -16,7 +16,9 @@
 //!   cookie (issue 14);
 //! - [`report`]: the organisations' weekly report, CSV and .xlsx;
 //! - [`scaleout`]: two server processes on one PostgreSQL schema;
-//! - [`web`]: the HTML pages through a browser without JavaScript.
+//! - [`web`]: the HTML pages through a browser without JavaScript;
+//! - [`web_pages`]: the staff pages, the photos, activation and reset
+//!   through the forms, 404/405 (issue 16).
 //!
 //! Run one: `cargo test --test server http::` (a module's tests are named
 //! `MODULE::TEST`).
@@ -42,3 +44,4 @@ mod report;
 mod scaleout;
 mod store;
 mod web;
+mod web_pages;

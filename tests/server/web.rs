@@ -506,7 +506,7 @@ const GUESSES: usize = 50;
 
 /// The same wrong OTP through the form 50 times at once: the API's rule,
 /// five judged (`wrong_otp`), the rest refused (`otp_exhausted`), as
-/// `server_http.rs` finds posting to the API itself.
+/// `http.rs` finds posting to the API itself.
 async fn parallel_wrong_otps_through_the_form(backend: Backend) {
     let limits = app::Limits {
         otp_checks: 1000,

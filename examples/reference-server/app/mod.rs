@@ -1,5 +1,5 @@
-//! The reference server's pieces. `main.rs` runs it; the tests
-//! (`tests/server_*.rs`) include this module and run it in-process.
+//! The reference server's pieces. `main.rs` runs it; the test binary
+//! (`tests/server/main.rs`) includes this module and runs it in-process.
 //!
 //! The files: `settings.rs` (flags, limits, the server secret), `state.rs`
 //! (what the handlers share), `command.rs` (the command loop over

@@ -29,7 +29,7 @@ impl SmsSender for StdoutSender {
     }
 }
 
-/// Keeps every SMS in memory (the tests in `tests/server_*.rs`).
+/// Keeps every SMS in memory (the tests in `tests/server/`).
 #[allow(dead_code)]
 #[derive(Debug, Default)]
 pub(crate) struct MemorySender {

@@ -214,7 +214,7 @@ pub(crate) trait Storage: Send + Sync {
     /// Appends `events` (whose first sequence must be `expected_version + 1`)
     /// and `outbox` in one transaction; [`StoreError::Conflict`] when another
     /// writer took a position first.
-    #[allow(dead_code)] // the server appends with its index; tests/server_store.rs uses it
+    #[allow(dead_code)] // the server appends with its index; tests/server/store.rs uses it
     fn append(
         &self,
         account: &str,

@@ -8,24 +8,12 @@
 //! times at once through the form. Each case starts its own server (its
 //! own database), on SQLite and, with `DINHDANH_TEST_POSTGRES_URL`, on
 //! PostgreSQL.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
-#[allow(dead_code, unreachable_pub, unused_imports)]
-#[path = "../examples/reference-server/app/mod.rs"]
-mod app;
-#[macro_use]
-mod common;
-
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use app::store::Storage;
-use common::*;
+use crate::app;
+use crate::app::store::Storage;
+use crate::common::*;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
@@ -787,7 +775,7 @@ const GUESSES: usize = 50;
 
 /// The same wrong code 50 times at once through the password reset's OTP
 /// form: as many judged as the API's rule allows (5 tries, then
-/// `otp_exhausted`, as `server_http.rs` finds on the API itself).
+/// `otp_exhausted`, as `http.rs` finds on the API itself).
 async fn parallel_guesses_through_the_reset_otp(backend: Backend) {
     let limits = app::Limits {
         otp_checks: 1000,
