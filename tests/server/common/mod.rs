@@ -243,19 +243,26 @@ impl Server {
 
     /// Waits for the `n`-th SMS (from 1) sent to `phone`; returns its text.
     pub(crate) async fn sms_to(&self, phone: &str, n: usize) -> String {
-        for _ in 0..200 {
+        self.nth_sms(n, Some(phone)).await.1
+    }
+
+    /// Polls the outbox (the server sends from a queue) for the `n`-th SMS,
+    /// to `phone` when given. Up to 20 s: a loaded CI machine once took
+    /// more than the 5 s this waited before.
+    async fn nth_sms(&self, n: usize, phone: Option<&str>) -> (String, String) {
+        for _ in 0..800 {
             let sent: Vec<_> = self
                 .sms
                 .sent()
                 .into_iter()
-                .filter(|(to, _)| to == phone)
+                .filter(|(to, _)| phone.is_none_or(|p| to == p))
                 .collect();
-            if sent.len() >= n {
-                return sent[n - 1].1.clone();
+            if let Some(sms) = n.checked_sub(1).and_then(|i| sent.get(i)) {
+                return sms.clone();
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
-        panic!("SMS {n} to {phone} never sent");
+        panic!("SMS {n} to {phone:?} never sent: {} sent", self.sms.sent().len());
     }
 
     /// Starts a password reset for `login` and `phone` (accepted); the code
@@ -285,14 +292,7 @@ impl Server {
 
     /// Waits for the `n`-th SMS (from 1) and returns its text.
     pub(crate) async fn sms(&self, n: usize) -> (String, String) {
-        for _ in 0..200 {
-            let sent = self.sms.sent();
-            if sent.len() >= n {
-                return sent[n - 1].clone();
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("SMS {n} never sent: {:?}", self.sms.sent().len());
+        self.nth_sms(n, None).await
     }
 
     pub(crate) async fn stop(mut self) {
