@@ -262,7 +262,10 @@ impl Server {
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
-        panic!("SMS {n} to {phone:?} never sent: {} sent", self.sms.sent().len());
+        panic!(
+            "SMS {n} to {phone:?} never sent: {} sent",
+            self.sms.sent().len()
+        );
     }
 
     /// Starts a password reset for `login` and `phone` (accepted); the code

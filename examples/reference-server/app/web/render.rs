@@ -81,6 +81,9 @@ pub(crate) struct Words {
     pub(crate) notice: &'static str,
     pub(crate) status: &'static str,
     pub(crate) no_dossier: &'static str,
+    /// The level of an account with no identity level yet (an app
+    /// account before its level-1 dossier is approved).
+    pub(crate) no_level: &'static str,
     pub(crate) level: &'static str,
     pub(crate) csrf_refused: &'static str,
     pub(crate) bad_form: &'static str,
@@ -157,6 +160,7 @@ pub(crate) const VI: Words = Words {
     notice: "Thông báo",
     status: "Trạng thái",
     no_dossier: "Chưa có hồ sơ định danh điện tử mức 1.",
+    no_level: "Chưa định danh",
     level: "Mức",
     csrf_refused: "Biểu mẫu không hợp lệ hoặc đã hết hạn: vui lòng tải lại trang rồi thử lại.",
     bad_form: "Biểu mẫu không đọc được.",
@@ -233,6 +237,7 @@ pub(crate) const EN: Words = Words {
     notice: "Notice",
     status: "Status",
     no_dossier: "No level-1 electronic identity dossier yet.",
+    no_level: "Not identified yet",
     level: "Level",
     csrf_refused: "The form is not valid or has expired: reload the page and try again.",
     bad_form: "The form could not be read.",
