@@ -47,7 +47,9 @@ use axum::response::{IntoResponse, Response};
 use cccd::IdNumber;
 use cccd::ekyc::{self, ChipFiles, EkycOptions, Reason};
 use cccd::qr::QrData;
-use eid_account::{Account, AccountError, Action, CardData, Dossier, EventKind, PhotoRef};
+use eid_account::{
+    Account, AccountError, Action, CardData, Dossier, Event, EventKind, PhotoRef, fold,
+};
 use icao9303::lds::DataGroup;
 use icao9303::pa::{self, TrustStore};
 use icao9303_sim::SimRng;
@@ -706,15 +708,14 @@ fn photo_rows<'a>(
     rows
 }
 
-/// The sequence of the event that submitted an account's latest level-1
-/// dossier, if any.
-async fn submission(state: &AppState, id: &IdNumber) -> Result<Option<u64>, ApiError> {
-    let events = state.store.load(id.as_str()).await?;
-    Ok(events
+/// The sequence of the event that submitted the latest level-1 dossier of
+/// an account's `events`, if any.
+fn submission(events: &[Event]) -> Option<u64> {
+    events
         .iter()
         .rev()
         .find(|e| matches!(e.kind, EventKind::Level1DossierSubmitted { .. }))
-        .map(|e| e.sequence))
+        .map(|e| e.sequence)
 }
 
 /// The verdict stored for an account's latest level-1 dossier: `None` when
@@ -723,7 +724,8 @@ pub(crate) async fn current_verdict(
     state: &AppState,
     id: &IdNumber,
 ) -> Result<Option<Option<DossierVerdict>>, ApiError> {
-    let Some(sequence) = submission(state, id).await? else {
+    let events = state.store.load(id.as_str()).await?;
+    let Some(sequence) = submission(&events) else {
         return Ok(None);
     };
     let Some(text) = state.store.verdict(id.as_str(), sequence).await? else {
@@ -842,11 +844,12 @@ pub(crate) async fn photo(
     if kind != "portrait" && kind != "face" {
         return Err(no_photo());
     }
-    let account = state.account(&id).await?;
-    let pending = account.dossier().is_some_and(|d| {
+    // One load: the account's state and its submission from the same events.
+    let events = state.store.load(id.as_str()).await?;
+    let pending = fold(&events).dossier().is_some_and(|d| {
         d.level == eid_account::Level::One && d.status == eid_account::DossierStatus::Submitted
     });
-    let Some(sequence) = submission(&state, &id).await?.filter(|_| pending) else {
+    let Some(sequence) = submission(&events).filter(|_| pending) else {
         return Err(no_photo());
     };
     let photo = state
@@ -855,11 +858,12 @@ pub(crate) async fn photo(
         .await?
         .ok_or_else(no_photo)?;
     let (media, ending) = photo_type(&photo.format);
-    let disposition = if media == "image/jpeg" {
-        format!("inline; filename=\"{kind}-{}.{ending}\"", id.as_str())
+    let shown = if media == "image/jpeg" {
+        "inline"
     } else {
-        format!("attachment; filename=\"{kind}-{}.{ending}\"", id.as_str())
+        "attachment"
     };
+    let disposition = format!("{shown}; filename=\"{kind}-{}.{ending}\"", id.as_str());
     Ok((
         [
             (header::CONTENT_TYPE, media.to_owned()),
